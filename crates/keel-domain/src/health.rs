@@ -1,0 +1,226 @@
+//! Health checks: the operating model read like a linter. Each rule has a stable id, a
+//! severity, and for every object it flags the evidence and a suggested action.
+//!
+//! Later capabilities add their rules to `RULES`; every rule is a pure function of `Model`.
+
+use crate::{ownership, Function, Person, Sourcing};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+/// The object a finding is about.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Subject {
+    pub kind: &'static str,
+    pub id: i64,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    pub rule: &'static str,
+    pub severity: Severity,
+    pub subject: Subject,
+    pub evidence: String,
+    pub action: String,
+}
+
+/// Everything the rules read: one workspace's operating model.
+#[derive(Debug, Clone, Default)]
+pub struct Model {
+    pub people: Vec<Person>,
+    pub functions: Vec<Function>,
+}
+
+impl Model {
+    fn person(&self, id: Option<i64>) -> Option<&Person> {
+        id.and_then(|id| self.people.iter().find(|p| p.id == id))
+    }
+}
+
+pub struct Rule {
+    pub id: &'static str,
+    pub severity: Severity,
+    pub title: &'static str,
+    pub check: fn(&Model, &Rule) -> Vec<Finding>,
+}
+
+impl Rule {
+    fn finding(&self, subject: Subject, evidence: String, action: &str) -> Finding {
+        Finding {
+            rule: self.id,
+            severity: self.severity,
+            subject,
+            evidence,
+            action: action.to_string(),
+        }
+    }
+}
+
+fn function_subject(f: &Function) -> Subject {
+    Subject { kind: "function", id: f.id, label: f.name.clone() }
+}
+
+fn person_subject(p: &Person) -> Subject {
+    Subject { kind: "person", id: p.id, label: p.display() }
+}
+
+fn no_business_owner(m: &Model, r: &Rule) -> Vec<Finding> {
+    m.functions
+        .iter()
+        .filter(|f| m.person(f.business_owner_id).is_none())
+        .map(|f| {
+            r.finding(
+                function_subject(f),
+                format!("Nobody is accountable for decisions in {}.", f.name),
+                "Name one internal person as business owner.",
+            )
+        })
+        .collect()
+}
+
+fn external_business_owner(m: &Model, r: &Rule) -> Vec<Finding> {
+    m.functions
+        .iter()
+        .filter_map(|f| {
+            let p = m.person(f.business_owner_id).filter(|p| p.is_external())?;
+            Some(r.finding(
+                function_subject(f),
+                format!("{} decides for {}, but is external.", p.display(), f.name),
+                "Move the business ownership to an internal person; the partner can stay execution owner.",
+            ))
+        })
+        .collect()
+}
+
+fn no_execution_owner(m: &Model, r: &Rule) -> Vec<Finding> {
+    m.functions
+        .iter()
+        .filter(|f| m.person(f.execution_owner_id).is_none())
+        .map(|f| {
+            r.finding(
+                function_subject(f),
+                format!("Nobody is named to do the work of {}.", f.name),
+                "Name an execution owner, internal or external.",
+            )
+        })
+        .collect()
+}
+
+fn sourcing_mismatch(m: &Model, r: &Rule) -> Vec<Finding> {
+    m.functions
+        .iter()
+        .filter_map(|f| {
+            let p = m.person(f.execution_owner_id)?;
+            let clash = match f.sourcing {
+                Sourcing::Internal => p.is_external(),
+                Sourcing::External => !p.is_external(),
+                Sourcing::Hybrid => false,
+            };
+            clash.then(|| {
+                r.finding(
+                    function_subject(f),
+                    format!(
+                        "{} is sourced {}, but {} ({}) executes it.",
+                        f.name,
+                        f.sourcing.as_str(),
+                        p.display(),
+                        if p.is_external() { "external" } else { "internal" }
+                    ),
+                    "Change the sourcing to what really happens, or hand execution to the right person.",
+                )
+            })
+        })
+        .collect()
+}
+
+fn over_capacity(m: &Model, r: &Rule) -> Vec<Finding> {
+    m.people
+        .iter()
+        .filter_map(|p| {
+            let l = ownership::load(p, &m.functions);
+            l.over_capacity().then(|| {
+                r.finding(
+                    person_subject(p),
+                    format!(
+                        "{} carries {} h a week of execution against a capacity of {} h.",
+                        p.display(),
+                        l.hours,
+                        p.weekly_capacity
+                    ),
+                    "Move execution of a function to someone with free capacity, or pause work.",
+                )
+            })
+        })
+        .collect()
+}
+
+/// Every rule keel knows, in the order findings are listed.
+pub const RULES: &[Rule] = &[
+    Rule {
+        id: "function.no-business-owner",
+        severity: Severity::Error,
+        title: "A function has no business owner",
+        check: no_business_owner,
+    },
+    Rule {
+        id: "function.external-business-owner",
+        severity: Severity::Error,
+        title: "A function's business owner is external",
+        check: external_business_owner,
+    },
+    Rule {
+        id: "function.no-execution-owner",
+        severity: Severity::Warning,
+        title: "A function has no execution owner",
+        check: no_execution_owner,
+    },
+    Rule {
+        id: "function.sourcing-mismatch",
+        severity: Severity::Warning,
+        title: "A function's sourcing does not match who executes it",
+        check: sourcing_mismatch,
+    },
+    Rule {
+        id: "person.over-capacity",
+        severity: Severity::Warning,
+        title: "A person is loaded beyond their weekly capacity",
+        check: over_capacity,
+    },
+];
+
+/// Runs every rule; findings come most severe first, then in rule order.
+pub fn check(model: &Model) -> Vec<Finding> {
+    let mut out: Vec<Finding> = RULES.iter().flat_map(|r| (r.check)(model, r)).collect();
+    out.sort_by_key(|f| f.severity);
+    out
+}
+
+/// Counts of findings per severity: (errors, warnings, infos).
+pub fn summary(findings: &[Finding]) -> (usize, usize, usize) {
+    let n = |s| findings.iter().filter(|f| f.severity == s).count();
+    (n(Severity::Error), n(Severity::Warning), n(Severity::Info))
+}
+
+pub fn has_errors(findings: &[Finding]) -> bool {
+    findings.iter().any(|f| f.severity == Severity::Error)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,19 @@
+//! keel's domain: plain types and pure rules.
+//!
+//! Architecture Invariant: this crate does no IO. It must never depend on sqlx, axum, tokio or
+//! askama; pages, API, CLI and health checks all call the same functions here.
+
+pub mod catalogue;
+pub mod field;
+pub mod function;
+pub mod health;
+pub mod ownership;
+pub mod person;
+pub mod role;
+pub mod text;
+
+pub use field::{FieldError, Invalid};
+pub use function::{Function, FunctionDraft, FunctionInput, Sourcing};
+pub use health::{Finding, Severity, Subject};
+pub use person::{Person, PersonDraft, PersonInput, PersonKind};
+pub use role::Role;

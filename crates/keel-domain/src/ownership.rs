@@ -1,0 +1,119 @@
+//! Who decides and who executes each function, and each person's load against capacity.
+
+use crate::{Function, Person};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Responsibility {
+    Decides,
+    Executes,
+    DecidesAndExecutes,
+}
+
+impl Responsibility {
+    pub fn label(self) -> &'static str {
+        match self {
+            Responsibility::Decides => "Decides",
+            Responsibility::Executes => "Executes",
+            Responsibility::DecidesAndExecutes => "Decides and executes",
+        }
+    }
+}
+
+pub fn responsibility(f: &Function, person_id: i64) -> Option<Responsibility> {
+    match (f.business_owner_id == Some(person_id), f.execution_owner_id == Some(person_id)) {
+        (true, true) => Some(Responsibility::DecidesAndExecutes),
+        (true, false) => Some(Responsibility::Decides),
+        (false, true) => Some(Responsibility::Executes),
+        (false, false) => None,
+    }
+}
+
+/// A person's weekly load: execution effort of the functions they execute.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Load {
+    pub person_id: i64,
+    pub capacity: f64,
+    pub hours: f64,
+    pub decides: usize,
+    pub executes: usize,
+}
+
+impl Load {
+    /// Load as a share of capacity in percent; `None` when the person has no capacity set.
+    pub fn percent(&self) -> Option<u32> {
+        (self.capacity > 0.0).then(|| ((self.hours / self.capacity) * 100.0).round() as u32)
+    }
+
+    pub fn over_capacity(&self) -> bool {
+        self.hours > self.capacity + 1e-9
+    }
+}
+
+pub fn load(person: &Person, functions: &[Function]) -> Load {
+    let mut l = Load {
+        person_id: person.id,
+        capacity: person.weekly_capacity,
+        hours: 0.0,
+        decides: 0,
+        executes: 0,
+    };
+    for f in functions {
+        if f.business_owner_id == Some(person.id) {
+            l.decides += 1;
+        }
+        if f.execution_owner_id == Some(person.id) {
+            l.executes += 1;
+            l.hours += f.weekly_hours;
+        }
+    }
+    l.hours = (l.hours * 10.0).round() / 10.0;
+    l
+}
+
+pub fn loads(people: &[Person], functions: &[Function]) -> Vec<Load> {
+    people.iter().map(|p| load(p, functions)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{PersonKind, Sourcing};
+
+    fn f(id: i64, b: Option<i64>, e: Option<i64>, h: f64) -> Function {
+        Function {
+            id,
+            name: format!("F{id}"),
+            description: None,
+            sourcing: Sourcing::Internal,
+            business_owner_id: b,
+            execution_owner_id: e,
+            weekly_hours: h,
+            version: 1,
+        }
+    }
+
+    #[test]
+    fn load_counts_execution_hours_only() {
+        let p = Person {
+            id: 7,
+            name: "Ana".into(),
+            kind: PersonKind::Internal,
+            organization: None,
+            title: None,
+            email: None,
+            weekly_capacity: 10.0,
+            user_id: None,
+            version: 1,
+        };
+        let fs = [f(1, Some(7), Some(7), 6.0), f(2, Some(7), None, 30.0), f(3, None, Some(7), 6.5)];
+        let l = load(&p, &fs);
+        assert_eq!((l.decides, l.executes, l.hours), (2, 2, 12.5));
+        assert!(l.over_capacity());
+        assert_eq!(l.percent(), Some(125));
+        assert_eq!(responsibility(&fs[0], 7), Some(Responsibility::DecidesAndExecutes));
+        assert_eq!(responsibility(&fs[1], 7), Some(Responsibility::Decides));
+        assert_eq!(responsibility(&fs[1], 8), None);
+    }
+}

@@ -1,0 +1,187 @@
+//! People of the team: internal staff and external partners, with their weekly capacity.
+
+use crate::{text, Invalid};
+use serde::{Deserialize, Serialize};
+
+pub const MAX_WEEKLY_HOURS: f64 = 80.0;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PersonKind {
+    Internal,
+    Agency,
+    Contractor,
+    Freelancer,
+}
+
+impl PersonKind {
+    pub const ALL: [PersonKind; 4] = [
+        PersonKind::Internal,
+        PersonKind::Agency,
+        PersonKind::Contractor,
+        PersonKind::Freelancer,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PersonKind::Internal => "internal",
+            PersonKind::Agency => "agency",
+            PersonKind::Contractor => "contractor",
+            PersonKind::Freelancer => "freelancer",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            PersonKind::Internal => "Internal (on staff)",
+            PersonKind::Agency => "Agency",
+            PersonKind::Contractor => "Contractor",
+            PersonKind::Freelancer => "Freelancer",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<PersonKind, String> {
+        PersonKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s.trim().to_lowercase())
+            .ok_or_else(|| "Choose internal, agency, contractor or freelancer.".to_string())
+    }
+
+    pub fn is_external(self) -> bool {
+        self != PersonKind::Internal
+    }
+}
+
+/// A person as stored.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Person {
+    pub id: i64,
+    pub name: String,
+    pub kind: PersonKind,
+    pub organization: Option<String>,
+    pub title: Option<String>,
+    pub email: Option<String>,
+    pub weekly_capacity: f64,
+    pub user_id: Option<i64>,
+    pub version: i64,
+}
+
+impl Person {
+    pub fn is_external(&self) -> bool {
+        self.kind.is_external()
+    }
+
+    /// "Lena Ortiz (Northwind Ads)" for externals, the plain name for staff.
+    pub fn display(&self) -> String {
+        match (&self.organization, self.is_external()) {
+            (Some(o), true) => format!("{} ({o})", self.name),
+            _ => self.name.clone(),
+        }
+    }
+}
+
+/// What a form or JSON body says about a person, before it is parsed.
+#[derive(Debug, Clone, Default)]
+pub struct PersonInput {
+    pub name: String,
+    pub kind: String,
+    pub organization: String,
+    pub title: String,
+    pub email: String,
+    pub weekly_capacity: String,
+}
+
+/// A person that passed every rule, ready to be stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PersonDraft {
+    pub name: String,
+    pub kind: PersonKind,
+    pub organization: Option<String>,
+    pub title: Option<String>,
+    pub email: Option<String>,
+    pub weekly_capacity: f64,
+}
+
+impl TryFrom<&PersonInput> for PersonDraft {
+    type Error = Invalid;
+
+    fn try_from(i: &PersonInput) -> Result<Self, Invalid> {
+        let mut inv = Invalid::new();
+        let name = inv.take("name", text::required(&i.name, "a name", 120));
+        let kind = inv.take("kind", PersonKind::parse(&i.kind));
+        let organization = inv.take("organization", text::optional(&i.organization, "the organization", 120));
+        let title = inv.take("title", text::optional(&i.title, "the title", 120));
+        let email = if i.email.trim().is_empty() {
+            Some(None)
+        } else {
+            inv.take("email", text::email(&i.email).map(Some))
+        };
+        let cap = inv.take(
+            "weekly_capacity",
+            text::hours(&i.weekly_capacity, "weekly capacity", MAX_WEEKLY_HOURS),
+        );
+        if let (Some(k), Some(None)) = (kind, &organization) {
+            if k.is_external() {
+                inv.push(
+                    "organization",
+                    "Name the agency or company this external person works for.",
+                );
+            }
+        }
+        inv.into_result(|| PersonDraft {
+            name: name.unwrap_or_default(),
+            kind: kind.unwrap_or(PersonKind::Internal),
+            organization: organization.flatten(),
+            title: title.flatten(),
+            email: email.flatten(),
+            weekly_capacity: cap.unwrap_or_default(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input() -> PersonInput {
+        PersonInput {
+            name: "Lena Ortiz".into(),
+            kind: "agency".into(),
+            organization: "Northwind Ads".into(),
+            title: "Paid media lead".into(),
+            email: "".into(),
+            weekly_capacity: "12".into(),
+        }
+    }
+
+    #[test]
+    fn a_valid_external_person_parses() {
+        let d = PersonDraft::try_from(&input()).unwrap();
+        assert_eq!(d.kind, PersonKind::Agency);
+        assert_eq!(d.organization.as_deref(), Some("Northwind Ads"));
+        assert_eq!(d.email, None);
+        assert_eq!(d.weekly_capacity, 12.0);
+    }
+
+    #[test]
+    fn an_external_person_needs_an_organization() {
+        let mut i = input();
+        i.organization = " ".into();
+        let e = PersonDraft::try_from(&i).unwrap_err();
+        assert!(e.message_for("organization").unwrap().contains("agency or company"));
+    }
+
+    #[test]
+    fn every_mistake_is_reported_at_once() {
+        let i = PersonInput {
+            name: "".into(),
+            kind: "robot".into(),
+            email: "nope".into(),
+            weekly_capacity: "many".into(),
+            ..Default::default()
+        };
+        let e = PersonDraft::try_from(&i).unwrap_err();
+        let fields: Vec<_> = e.errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["name", "kind", "email", "weekly_capacity"]);
+    }
+}
