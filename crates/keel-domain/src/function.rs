@@ -83,7 +83,11 @@ fn owner(field: &str, raw: &str, people: &[Person], inv: &mut Invalid) -> Option
     if raw.is_empty() {
         return Some(None);
     }
-    match raw.parse::<i64>().ok().and_then(|id| people.iter().find(|p| p.id == id)) {
+    match raw
+        .parse::<i64>()
+        .ok()
+        .and_then(|id| people.iter().find(|p| p.id == id))
+    {
         Some(p) => Some(Some(p.id)),
         None => {
             inv.push(field, "Choose a person from this workspace's team.");
@@ -98,11 +102,22 @@ impl FunctionDraft {
     pub fn parse(i: &FunctionInput, people: &[Person]) -> Result<FunctionDraft, Invalid> {
         let mut inv = Invalid::new();
         let name = inv.take("name", text::required(&i.name, "a name", 120));
-        let description = inv.take("description", text::optional(&i.description, "the description", 2000));
+        let description = inv.take(
+            "description",
+            text::optional(&i.description, "the description", 2000),
+        );
         let sourcing = inv.take("sourcing", Sourcing::parse(&i.sourcing));
         let business = owner("business_owner_id", &i.business_owner_id, people, &mut inv);
-        let execution = owner("execution_owner_id", &i.execution_owner_id, people, &mut inv);
-        let hours = inv.take("weekly_hours", text::hours(&i.weekly_hours, "weekly effort", 200.0));
+        let execution = owner(
+            "execution_owner_id",
+            &i.execution_owner_id,
+            people,
+            &mut inv,
+        );
+        let hours = inv.take(
+            "weekly_hours",
+            text::hours(&i.weekly_hours, "weekly effort", 200.0),
+        );
         if let Some(Some(id)) = business {
             if people.iter().any(|p| p.id == id && p.is_external()) {
                 inv.push("business_owner_id", EXTERNAL_BUSINESS_OWNER);
@@ -151,7 +166,10 @@ mod tests {
 
     #[test]
     fn an_internal_decider_and_an_external_executor_are_fine() {
-        let people = [person(1, PersonKind::Internal), person(2, PersonKind::Agency)];
+        let people = [
+            person(1, PersonKind::Internal),
+            person(2, PersonKind::Agency),
+        ];
         let d = FunctionDraft::parse(&input("1", "2"), &people).unwrap();
         assert_eq!(d.business_owner_id, Some(1));
         assert_eq!(d.execution_owner_id, Some(2));
@@ -159,9 +177,15 @@ mod tests {
 
     #[test]
     fn an_external_business_owner_is_refused_with_the_reason() {
-        let people = [person(1, PersonKind::Internal), person(2, PersonKind::Agency)];
+        let people = [
+            person(1, PersonKind::Internal),
+            person(2, PersonKind::Agency),
+        ];
         let e = FunctionDraft::parse(&input("2", "2"), &people).unwrap_err();
-        assert_eq!(e.message_for("business_owner_id"), Some(EXTERNAL_BUSINESS_OWNER));
+        assert_eq!(
+            e.message_for("business_owner_id"),
+            Some(EXTERNAL_BUSINESS_OWNER)
+        );
     }
 
     #[test]

@@ -74,11 +74,19 @@ impl Rule {
 }
 
 fn function_subject(f: &Function) -> Subject {
-    Subject { kind: "function", id: f.id, label: f.name.clone() }
+    Subject {
+        kind: "function",
+        id: f.id,
+        label: f.name.clone(),
+    }
 }
 
 fn person_subject(p: &Person) -> Subject {
-    Subject { kind: "person", id: p.id, label: p.display() }
+    Subject {
+        kind: "person",
+        id: p.id,
+        label: p.display(),
+    }
 }
 
 fn no_business_owner(m: &Model, r: &Rule) -> Vec<Finding> {

@@ -22,7 +22,10 @@ impl Responsibility {
 }
 
 pub fn responsibility(f: &Function, person_id: i64) -> Option<Responsibility> {
-    match (f.business_owner_id == Some(person_id), f.execution_owner_id == Some(person_id)) {
+    match (
+        f.business_owner_id == Some(person_id),
+        f.execution_owner_id == Some(person_id),
+    ) {
         (true, true) => Some(Responsibility::DecidesAndExecutes),
         (true, false) => Some(Responsibility::Decides),
         (false, true) => Some(Responsibility::Executes),
@@ -107,12 +110,19 @@ mod tests {
             user_id: None,
             version: 1,
         };
-        let fs = [f(1, Some(7), Some(7), 6.0), f(2, Some(7), None, 30.0), f(3, None, Some(7), 6.5)];
+        let fs = [
+            f(1, Some(7), Some(7), 6.0),
+            f(2, Some(7), None, 30.0),
+            f(3, None, Some(7), 6.5),
+        ];
         let l = load(&p, &fs);
         assert_eq!((l.decides, l.executes, l.hours), (2, 2, 12.5));
         assert!(l.over_capacity());
         assert_eq!(l.percent(), Some(125));
-        assert_eq!(responsibility(&fs[0], 7), Some(Responsibility::DecidesAndExecutes));
+        assert_eq!(
+            responsibility(&fs[0], 7),
+            Some(Responsibility::DecidesAndExecutes)
+        );
         assert_eq!(responsibility(&fs[1], 7), Some(Responsibility::Decides));
         assert_eq!(responsibility(&fs[1], 8), None);
     }

@@ -89,6 +89,8 @@ pub struct PersonInput {
     pub title: String,
     pub email: String,
     pub weekly_capacity: String,
+    /// The id of the workspace member this person signs in as, empty for none.
+    pub user_id: String,
 }
 
 /// A person that passed every rule, ready to be stored.
@@ -100,16 +102,19 @@ pub struct PersonDraft {
     pub title: Option<String>,
     pub email: Option<String>,
     pub weekly_capacity: f64,
+    pub user_id: Option<i64>,
 }
 
-impl TryFrom<&PersonInput> for PersonDraft {
-    type Error = Invalid;
-
-    fn try_from(i: &PersonInput) -> Result<Self, Invalid> {
+impl PersonDraft {
+    /// Parses a person; `members` are the user ids a person may be linked to.
+    pub fn parse(i: &PersonInput, members: &[i64]) -> Result<PersonDraft, Invalid> {
         let mut inv = Invalid::new();
         let name = inv.take("name", text::required(&i.name, "a name", 120));
         let kind = inv.take("kind", PersonKind::parse(&i.kind));
-        let organization = inv.take("organization", text::optional(&i.organization, "the organization", 120));
+        let organization = inv.take(
+            "organization",
+            text::optional(&i.organization, "the organization", 120),
+        );
         let title = inv.take("title", text::optional(&i.title, "the title", 120));
         let email = if i.email.trim().is_empty() {
             Some(None)
@@ -120,6 +125,19 @@ impl TryFrom<&PersonInput> for PersonDraft {
             "weekly_capacity",
             text::hours(&i.weekly_capacity, "weekly capacity", MAX_WEEKLY_HOURS),
         );
+        let user_id = match i.user_id.trim() {
+            "" => None,
+            raw => match raw.parse::<i64>().ok().filter(|id| members.contains(id)) {
+                Some(id) => Some(id),
+                None => {
+                    inv.push(
+                        "user_id",
+                        "Choose an account that is a member of this workspace.",
+                    );
+                    None
+                }
+            },
+        };
         if let (Some(k), Some(None)) = (kind, &organization) {
             if k.is_external() {
                 inv.push(
@@ -135,6 +153,7 @@ impl TryFrom<&PersonInput> for PersonDraft {
             title: title.flatten(),
             email: email.flatten(),
             weekly_capacity: cap.unwrap_or_default(),
+            user_id,
         })
     }
 }
@@ -156,7 +175,7 @@ mod tests {
 
     #[test]
     fn a_valid_external_person_parses() {
-        let d = PersonDraft::try_from(&input()).unwrap();
+        let d = PersonDraft::parse(&input(), &[]).unwrap();
         assert_eq!(d.kind, PersonKind::Agency);
         assert_eq!(d.organization.as_deref(), Some("Northwind Ads"));
         assert_eq!(d.email, None);
@@ -167,8 +186,11 @@ mod tests {
     fn an_external_person_needs_an_organization() {
         let mut i = input();
         i.organization = " ".into();
-        let e = PersonDraft::try_from(&i).unwrap_err();
-        assert!(e.message_for("organization").unwrap().contains("agency or company"));
+        let e = PersonDraft::parse(&i, &[]).unwrap_err();
+        assert!(e
+            .message_for("organization")
+            .unwrap()
+            .contains("agency or company"));
     }
 
     #[test]
@@ -180,8 +202,19 @@ mod tests {
             weekly_capacity: "many".into(),
             ..Default::default()
         };
-        let e = PersonDraft::try_from(&i).unwrap_err();
+        let e = PersonDraft::parse(&i, &[]).unwrap_err();
         let fields: Vec<_> = e.errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["name", "kind", "email", "weekly_capacity"]);
+    }
+
+    #[test]
+    fn a_person_links_only_to_a_member_account() {
+        let mut i = input();
+        i.user_id = "5".into();
+        assert_eq!(PersonDraft::parse(&i, &[5]).unwrap().user_id, Some(5));
+        assert!(PersonDraft::parse(&i, &[6])
+            .unwrap_err()
+            .message_for("user_id")
+            .is_some());
     }
 }

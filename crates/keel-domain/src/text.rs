@@ -10,7 +10,10 @@ pub fn required(value: &str, what: &str, max: usize) -> Result<String, String> {
         return Err(format!("Keep {what} under {max} characters."));
     }
     if v.chars().any(|c| c.is_control() && c != '\t') {
-        return Err(format!("{} cannot contain line breaks or control characters.", capitalise(what)));
+        return Err(format!(
+            "{} cannot contain line breaks or control characters.",
+            capitalise(what)
+        ));
     }
     Ok(v.to_string())
 }
@@ -36,7 +39,12 @@ pub fn email(value: &str) -> Result<String, String> {
     let Some((local, domain)) = v.split_once('@') else {
         return bad();
     };
-    if local.is_empty() || domain.contains('@') || !domain.contains('.') || domain.starts_with('.') || domain.ends_with('.') {
+    if local.is_empty()
+        || domain.contains('@')
+        || !domain.contains('.')
+        || domain.starts_with('.')
+        || domain.ends_with('.')
+    {
         return bad();
     }
     Ok(v)
@@ -45,7 +53,9 @@ pub fn email(value: &str) -> Result<String, String> {
 /// A workspace's short name in addresses: lowercase letters, digits and dashes.
 pub fn slug(value: &str) -> Result<String, String> {
     let v = value.trim().to_lowercase();
-    let ok_chars = v.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    let ok_chars = v
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
     if v.len() < 2 || v.len() > 40 || !ok_chars || v.starts_with('-') || v.ends_with('-') {
         return Err("Use 2 to 40 lowercase letters, digits or dashes, like acme-marketing.".into());
     }
@@ -62,7 +72,11 @@ pub fn slugify(name: &str) -> String {
             out.push('-');
         }
     }
-    let out = out.trim_end_matches('-').chars().take(40).collect::<String>();
+    let out = out
+        .trim_end_matches('-')
+        .chars()
+        .take(40)
+        .collect::<String>();
     if out.len() < 2 {
         "workspace".into()
     } else {
@@ -75,7 +89,9 @@ pub const PASSWORD_MIN: usize = 10;
 pub fn password(value: &str) -> Result<String, String> {
     let n = value.chars().count();
     if n < PASSWORD_MIN {
-        return Err(format!("Use a password of at least {PASSWORD_MIN} characters."));
+        return Err(format!(
+            "Use a password of at least {PASSWORD_MIN} characters."
+        ));
     }
     if n > 200 {
         return Err("Use a password of at most 200 characters.".into());
@@ -100,7 +116,10 @@ pub fn check_hours(h: f64, what: &str, max: f64) -> Result<f64, String> {
         return Err(format!("{} cannot be negative.", capitalise(what)));
     }
     if h > max {
-        return Err(format!("{} cannot be more than {max} hours a week.", capitalise(what)));
+        return Err(format!(
+            "{} cannot be more than {max} hours a week.",
+            capitalise(what)
+        ));
     }
     Ok((h * 10.0).round() / 10.0)
 }

@@ -1,0 +1,127 @@
+//! The Store: everything keel keeps, behind one type with two honest backends.
+//!
+//! SQLite (the default, one file) and PostgreSQL (several keel nodes on one server) are native
+//! sqlx pools, not sqlx's `Any` driver. Where the dialects agree (almost everywhere: `$1`
+//! placeholders, `RETURNING`, `ON CONFLICT`) one SQL text serves both; the `read!`, `write!`
+//! and `tx!` macros compile the same body once per backend.
+//!
+//! Architecture Invariant: every query on workspace data filters by `workspace_id`; a method
+//! that takes a record id also takes the workspace id, so an id from another workspace is
+//! simply not found.
+
+mod connect;
+mod error;
+mod functions;
+mod invites;
+mod people;
+mod schema;
+mod sessions;
+pub mod testdb;
+mod tokens;
+mod users;
+mod workspaces;
+
+pub use connect::{sqlite_path, Backend};
+pub use error::StoreError;
+pub use invites::{Invite, InviteStatus};
+pub use sessions::SessionRecord;
+pub use tokens::{ApiToken, TokenAuth};
+pub use users::User;
+pub use workspaces::{Member, Workspace};
+
+use sqlx::{PgPool, SqlitePool};
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+#[derive(Clone)]
+pub struct Store {
+    db: Db,
+}
+
+#[derive(Clone)]
+enum Db {
+    /// One writer connection (SQLite allows one writer at a time; queueing here instead of in
+    /// the busy handler keeps writes fair) and a pool of readers, all in WAL mode.
+    Sqlite {
+        writer: SqlitePool,
+        reader: SqlitePool,
+    },
+    Postgres(PgPool),
+}
+
+/// Runs `$body` with `$p` bound to the pool that serves reads.
+macro_rules! read {
+    ($s:expr, $p:ident => $body:expr) => {
+        match &$s.db {
+            $crate::Db::Sqlite { reader: $p, .. } => $body,
+            $crate::Db::Postgres($p) => $body,
+        }
+    };
+}
+
+/// Runs `$body` with `$p` bound to the pool that serves writes.
+macro_rules! write {
+    ($s:expr, $p:ident => $body:expr) => {
+        match &$s.db {
+            $crate::Db::Sqlite { writer: $p, .. } => $body,
+            $crate::Db::Postgres($p) => $body,
+        }
+    };
+}
+
+/// Runs `$body` inside a write transaction bound to `$tx`; SQLite's begins IMMEDIATE so it
+/// takes the write lock up front instead of failing half-way.
+macro_rules! tx {
+    ($s:expr, $tx:ident => $body:expr) => {
+        match &$s.db {
+            $crate::Db::Sqlite { writer, .. } => {
+                #[allow(unused_mut)]
+                let mut $tx = writer.begin_with("BEGIN IMMEDIATE").await?;
+                let out = $body;
+                $tx.commit().await?;
+                out
+            }
+            $crate::Db::Postgres(pool) => {
+                #[allow(unused_mut)]
+                let mut $tx = pool.begin().await?;
+                let out = $body;
+                $tx.commit().await?;
+                out
+            }
+        }
+    };
+}
+
+pub(crate) use {read, tx, write};
+
+pub(crate) fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or_default()
+}
+
+impl Store {
+    pub fn backend(&self) -> Backend {
+        match self.db {
+            Db::Sqlite { .. } => Backend::Sqlite,
+            Db::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// A cheap round trip, for readiness checks.
+    pub async fn ping(&self) -> Result<()> {
+        read!(self, p => sqlx::query("SELECT 1").execute(p).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        match &self.db {
+            Db::Sqlite { writer, reader } => {
+                reader.close().await;
+                writer.close().await;
+            }
+            Db::Postgres(p) => p.close().await,
+        }
+    }
+}

@@ -31,7 +31,10 @@ fn function(id: i64, sourcing: Sourcing, b: Option<i64>, e: Option<i64>, hours: 
 /// A model that every rule must leave alone.
 fn healthy() -> Model {
     Model {
-        people: vec![person(1, PersonKind::Internal, 40.0), person(2, PersonKind::Agency, 20.0)],
+        people: vec![
+            person(1, PersonKind::Internal, 40.0),
+            person(2, PersonKind::Agency, 20.0),
+        ],
         functions: vec![
             function(10, Sourcing::Internal, Some(1), Some(1), 10.0),
             function(11, Sourcing::External, Some(1), Some(2), 20.0),

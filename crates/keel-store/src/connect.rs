@@ -1,0 +1,106 @@
+//! Opening a Store from a URL: the scheme picks the backend; unknown schemes are refused.
+
+use crate::{Db, Result, Store, StoreError};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use std::str::FromStr;
+use std::time::Duration;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// The file a `sqlite:` URL points at, if it names one.
+pub fn sqlite_path(url: &str) -> Option<&str> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or(rest);
+    (!path.is_empty() && path != ":memory:").then_some(path)
+}
+
+impl Store {
+    /// Connects and runs pending migrations.
+    pub async fn open(url: &str) -> Result<Store> {
+        let store = Store::connect(url).await?;
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Connects without migrating (used by `keel migrate` to report what it does).
+    pub async fn connect(url: &str) -> Result<Store> {
+        let scheme = url.split(':').next().unwrap_or_default();
+        let db = match scheme {
+            "sqlite" => connect_sqlite(url).await?,
+            "postgres" | "postgresql" => connect_postgres(url).await?,
+            _ => {
+                return Err(StoreError::Config(format!(
+                    "unknown database URL scheme '{scheme}': use sqlite://path/to/keel.db or postgres://user@host/dbname"
+                )))
+            }
+        };
+        Ok(Store { db })
+    }
+
+    pub async fn migrate(&self) -> Result<()> {
+        match &self.db {
+            Db::Sqlite { writer, .. } => SQLITE_MIGRATIONS.run(writer).await?,
+            Db::Postgres(p) => POSTGRES_MIGRATIONS.run(p).await?,
+        }
+        Ok(())
+    }
+}
+
+async fn connect_sqlite(url: &str) -> Result<Db> {
+    let memory = url.contains(":memory:") || url.contains("mode=memory");
+    let opts = SqliteConnectOptions::from_str(url)
+        .map_err(|e| StoreError::Config(format!("cannot read the SQLite URL {url}: {e}")))?
+        .create_if_missing(true)
+        .journal_mode(if memory {
+            SqliteJournalMode::Memory
+        } else {
+            SqliteJournalMode::Wal
+        })
+        .synchronous(SqliteSynchronous::Normal)
+        .busy_timeout(Duration::from_secs(10))
+        .foreign_keys(true)
+        .pragma("cache_size", "-16000");
+    let describe = |e: sqlx::Error| {
+        let path = sqlite_path(url).unwrap_or(url);
+        StoreError::Config(format!("cannot open the SQLite database file {path}: {e}"))
+    };
+    let writer = SqlitePoolOptions::new()
+        .max_connections(1)
+        .acquire_timeout(Duration::from_secs(30))
+        .connect_with(opts.clone())
+        .await
+        .map_err(describe)?;
+    // An in-memory database exists once per connection, so readers must share the writer.
+    let reader = if memory {
+        writer.clone()
+    } else {
+        SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(opts)
+            .await
+            .map_err(describe)?
+    };
+    Ok(Db::Sqlite { writer, reader })
+}
+
+async fn connect_postgres(url: &str) -> Result<Db> {
+    let opts = PgConnectOptions::from_str(url)
+        .map_err(|e| StoreError::Config(format!("cannot read the PostgreSQL URL: {e}")))?;
+    let pool = PgPoolOptions::new()
+        .max_connections(16)
+        .acquire_timeout(Duration::from_secs(5))
+        .connect_with(opts)
+        .await
+        .map_err(|e| StoreError::Config(format!("cannot reach PostgreSQL: {e}")))?;
+    Ok(Db::Postgres(pool))
+}

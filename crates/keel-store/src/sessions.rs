@@ -1,0 +1,92 @@
+//! Sign-in sessions and sign-in attempt counters, kept in the database so that every keel
+//! node on the same PostgreSQL accepts the same sessions and enforces the same limits.
+//! Session ids arrive already hashed: the database never sees a usable cookie value.
+
+use crate::{now, read, tx, write, Result, Store};
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SessionRecord {
+    pub user_id: i64,
+    pub email: String,
+    pub name: String,
+    pub csrf_token: String,
+    pub created_at: i64,
+    pub last_seen_at: i64,
+}
+
+impl Store {
+    pub async fn create_session(
+        &self,
+        id_hash: &str,
+        user_id: i64,
+        csrf_token: &str,
+    ) -> Result<()> {
+        let t = now();
+        write!(self, p => sqlx::query(
+            "INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, last_seen_at) VALUES ($1, $2, $3, $4, $4)")
+            .bind(id_hash).bind(user_id).bind(csrf_token).bind(t).execute(p).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    /// The session and its user in one query.
+    pub async fn find_session(&self, id_hash: &str) -> Result<Option<SessionRecord>> {
+        Ok(read!(self, p => sqlx::query_as::<_, SessionRecord>(
+            "SELECT s.user_id, u.email, u.name, s.csrf_token, s.created_at, s.last_seen_at
+             FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1")
+            .bind(id_hash).fetch_optional(p).await)?)
+    }
+
+    pub async fn touch_session(&self, id_hash: &str) -> Result<()> {
+        write!(self, p => sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2")
+            .bind(now()).bind(id_hash).execute(p).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    pub async fn delete_session(&self, id_hash: &str) -> Result<()> {
+        write!(self, p => sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(id_hash).execute(p).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    pub async fn delete_sessions_for_user(&self, user_id: i64) -> Result<()> {
+        write!(self, p => sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(p).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    /// Removes sessions idle since `idle_before` or created before `created_before`.
+    pub async fn purge_sessions(&self, idle_before: i64, created_before: i64) -> Result<u64> {
+        Ok(
+            write!(self, p => sqlx::query("DELETE FROM sessions WHERE last_seen_at < $1 OR created_at < $2")
+            .bind(idle_before).bind(created_before).execute(p).await.map(|r| r.rows_affected()))?,
+        )
+    }
+
+    /// Failed sign-ins counted under `key` within the current window of `window` seconds.
+    pub async fn login_failures(&self, key: &str, window: i64) -> Result<i64> {
+        let row: Option<(i64, i64)> = read!(self, p => sqlx::query_as(
+            "SELECT window_start, failures FROM login_attempts WHERE key = $1")
+            .bind(key).fetch_optional(p).await)?;
+        Ok(match row {
+            Some((start, n)) if start > now() - window => n,
+            _ => 0,
+        })
+    }
+
+    /// Counts one failed sign-in under `key`; a window older than `window` seconds restarts.
+    pub async fn record_login_failure(&self, key: &str, window: i64) -> Result<()> {
+        let t = now();
+        tx!(self, tx => {
+            sqlx::query(
+                "INSERT INTO login_attempts (key, window_start, failures) VALUES ($1, $2, 1)
+                 ON CONFLICT (key) DO UPDATE SET
+                   failures = CASE WHEN login_attempts.window_start <= $3 THEN 1 ELSE login_attempts.failures + 1 END,
+                   window_start = CASE WHEN login_attempts.window_start <= $3 THEN $2 ELSE login_attempts.window_start END")
+                .bind(key).bind(t).bind(t - window).execute(&mut *tx).await?;
+        });
+        Ok(())
+    }
+
+    pub async fn clear_login_failures(&self, key: &str) -> Result<()> {
+        write!(self, p => sqlx::query("DELETE FROM login_attempts WHERE key = $1").bind(key).execute(p).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+}

@@ -1,0 +1,215 @@
+//! Workspaces and who belongs to them in which role.
+
+use crate::{now, read, tx, write, Result, Store, StoreError};
+use keel_domain::{catalogue::DEFAULT_FUNCTIONS, Role};
+use serde::Serialize;
+
+#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+pub struct Workspace {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Member {
+    pub user_id: i64,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub joined_at: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct MemberRow {
+    user_id: i64,
+    email: String,
+    name: String,
+    role: String,
+    joined_at: i64,
+}
+
+/// Roles are written by keel only; an unreadable one is treated as the least powerful.
+pub(crate) fn role(s: &str) -> Role {
+    Role::parse(s).unwrap_or(Role::Viewer)
+}
+
+impl Store {
+    /// Creates a workspace with the default function catalogue and, if given, its first owner.
+    pub async fn create_workspace(
+        &self,
+        slug: &str,
+        name: &str,
+        owner: Option<i64>,
+    ) -> Result<Workspace> {
+        let t = now();
+        let ws = tx!(self, tx => {
+            let ws = sqlx::query_as::<_, Workspace>(
+                "INSERT INTO workspaces (slug, name, created_at) VALUES ($1, $2, $3)
+                 RETURNING id, slug, name, created_at")
+                .bind(slug).bind(name).bind(t)
+                .fetch_one(&mut *tx).await
+                .map_err(|e| StoreError::unique(e, format!("The address name '{slug}' is taken; choose another.")))?;
+            for f in DEFAULT_FUNCTIONS {
+                sqlx::query(
+                    "INSERT INTO functions (workspace_id, name, description, sourcing, weekly_hours, created_at, updated_at)
+                     VALUES ($1, $2, $3, 'internal', 0, $4, $4)")
+                    .bind(ws.id).bind(f.name).bind(f.description).bind(t)
+                    .execute(&mut *tx).await?;
+            }
+            if let Some(user) = owner {
+                sqlx::query("INSERT INTO memberships (workspace_id, user_id, role, created_at) VALUES ($1, $2, 'owner', $3)")
+                    .bind(ws.id).bind(user).bind(t)
+                    .execute(&mut *tx).await?;
+            }
+            ws
+        });
+        Ok(ws)
+    }
+
+    pub async fn find_workspace_by_slug(&self, slug: &str) -> Result<Option<Workspace>> {
+        Ok(read!(self, p => sqlx::query_as::<_, Workspace>(
+            "SELECT id, slug, name, created_at FROM workspaces WHERE slug = $1")
+            .bind(slug).fetch_optional(p).await)?)
+    }
+
+    pub async fn list_workspaces(&self) -> Result<Vec<Workspace>> {
+        Ok(read!(self, p => sqlx::query_as::<_, Workspace>(
+            "SELECT id, slug, name, created_at FROM workspaces ORDER BY name")
+            .fetch_all(p).await)?)
+    }
+
+    /// The workspaces a user belongs to, with the role held in each.
+    pub async fn workspaces_of(&self, user_id: i64) -> Result<Vec<(Workspace, Role)>> {
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            id: i64,
+            slug: String,
+            name: String,
+            created_at: i64,
+            role: String,
+        }
+        let rows = read!(self, p => sqlx::query_as::<_, Row>(
+            "SELECT w.id, w.slug, w.name, w.created_at, m.role FROM workspaces w
+             JOIN memberships m ON m.workspace_id = w.id WHERE m.user_id = $1 ORDER BY w.name")
+            .bind(user_id).fetch_all(p).await)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                (
+                    Workspace {
+                        id: r.id,
+                        slug: r.slug,
+                        name: r.name,
+                        created_at: r.created_at,
+                    },
+                    role(&r.role),
+                )
+            })
+            .collect())
+    }
+
+    /// The workspace with this slug and the user's role in it, in one query: this runs on
+    /// every page request.
+    pub async fn workspace_for_member(
+        &self,
+        slug: &str,
+        user_id: i64,
+    ) -> Result<Option<(Workspace, Role)>> {
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            id: i64,
+            slug: String,
+            name: String,
+            created_at: i64,
+            role: String,
+        }
+        let row = read!(self, p => sqlx::query_as::<_, Row>(
+            "SELECT w.id, w.slug, w.name, w.created_at, m.role FROM workspaces w
+             JOIN memberships m ON m.workspace_id = w.id WHERE w.slug = $1 AND m.user_id = $2")
+            .bind(slug).bind(user_id).fetch_optional(p).await)?;
+        Ok(row.map(|r| {
+            (
+                Workspace {
+                    id: r.id,
+                    slug: r.slug,
+                    name: r.name,
+                    created_at: r.created_at,
+                },
+                role(&r.role),
+            )
+        }))
+    }
+
+    pub async fn list_members(&self, ws: i64) -> Result<Vec<Member>> {
+        let rows = read!(self, p => sqlx::query_as::<_, MemberRow>(
+            "SELECT u.id AS user_id, u.email, u.name, m.role, m.created_at AS joined_at FROM memberships m
+             JOIN users u ON u.id = m.user_id WHERE m.workspace_id = $1 ORDER BY u.name")
+            .bind(ws).fetch_all(p).await)?;
+        Ok(rows.into_iter().map(member).collect())
+    }
+
+    pub async fn find_member(&self, ws: i64, user_id: i64) -> Result<Option<Member>> {
+        let row = read!(self, p => sqlx::query_as::<_, MemberRow>(
+            "SELECT u.id AS user_id, u.email, u.name, m.role, m.created_at AS joined_at FROM memberships m
+             JOIN users u ON u.id = m.user_id WHERE m.workspace_id = $1 AND m.user_id = $2")
+            .bind(ws).bind(user_id).fetch_optional(p).await)?;
+        Ok(row.map(member))
+    }
+
+    /// Adds a member, or changes the role of an existing one.
+    pub async fn add_member(&self, ws: i64, user_id: i64, role: Role) -> Result<()> {
+        write!(self, p => sqlx::query(
+            "INSERT INTO memberships (workspace_id, user_id, role, created_at) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (workspace_id, user_id) DO UPDATE SET role = excluded.role")
+            .bind(ws).bind(user_id).bind(role.as_str()).bind(now())
+            .execute(p).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    /// Changes a member's role; a workspace always keeps at least one owner.
+    pub async fn set_member_role(&self, ws: i64, user_id: i64, role: Role) -> Result<()> {
+        tx!(self, tx => {
+            let owners: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM memberships WHERE workspace_id = $1 AND role = 'owner' AND user_id <> $2")
+                .bind(ws).bind(user_id).fetch_one(&mut *tx).await?;
+            if owners == 0 && role != Role::Owner {
+                return Err(StoreError::Conflict("A workspace needs at least one owner: make someone else owner first.".into()));
+            }
+            let n = sqlx::query("UPDATE memberships SET role = $1 WHERE workspace_id = $2 AND user_id = $3")
+                .bind(role.as_str()).bind(ws).bind(user_id).execute(&mut *tx).await?.rows_affected();
+            if n == 0 {
+                return Err(StoreError::NotFound);
+            }
+        });
+        Ok(())
+    }
+
+    pub async fn remove_member(&self, ws: i64, user_id: i64) -> Result<()> {
+        tx!(self, tx => {
+            let owners: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM memberships WHERE workspace_id = $1 AND role = 'owner' AND user_id <> $2")
+                .bind(ws).bind(user_id).fetch_one(&mut *tx).await?;
+            if owners == 0 {
+                return Err(StoreError::Conflict("A workspace needs at least one owner: make someone else owner first.".into()));
+            }
+            let n = sqlx::query("DELETE FROM memberships WHERE workspace_id = $1 AND user_id = $2")
+                .bind(ws).bind(user_id).execute(&mut *tx).await?.rows_affected();
+            if n == 0 {
+                return Err(StoreError::NotFound);
+            }
+            sqlx::query("UPDATE people SET user_id = NULL WHERE workspace_id = $1 AND user_id = $2")
+                .bind(ws).bind(user_id).execute(&mut *tx).await?;
+        });
+        Ok(())
+    }
+}
+
+fn member(r: MemberRow) -> Member {
+    Member {
+        user_id: r.user_id,
+        email: r.email,
+        name: r.name,
+        role: role(&r.role),
+        joined_at: r.joined_at,
+    }
+}
