@@ -1,1 +1,61 @@
+//! keel's web app and JSON API.
+//!
+//! Architecture Invariant: handlers hold no domain rules. They parse input into keel-domain
+//! types, call the Store and the domain's functions, and render the result as HTML (pages/)
+//! or JSON (api/). Every route is registered through [`routes::Routes`], so the isolation
+//! and role tests see every route there is.
 
+pub mod api;
+mod assets;
+pub mod auth;
+pub mod config;
+mod ctx;
+pub mod error;
+mod grants;
+mod layers;
+mod model;
+pub mod pages;
+pub mod routes;
+mod time_fmt;
+
+pub use config::Config;
+
+use keel_store::Store;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub config: Arc<Config>,
+}
+
+/// The whole application as one router, ready to serve.
+pub fn app(store: Store, config: Config) -> axum::Router {
+    let state = AppState { store, config: Arc::new(config) };
+    routes::routes().into_router(state)
+}
+
+/// Serves until ctrl-c or SIGTERM. Takes a bound listener so tests can bind port 0.
+pub async fn serve(listener: TcpListener, store: Store, config: Config) -> std::io::Result<()> {
+    let app = app(store, config).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app).with_graceful_shutdown(shutdown()).await
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}

@@ -1,0 +1,42 @@
+//! The JSON API under /api/v1, described by an OpenAPI 3.1 document generated from the code.
+//!
+//! Conventions (docs/api.md): operation names `list_x`, `find_x`, `create_x`, `update_x`,
+//! `delete_x`; one error envelope; records carry a `version`, sent back as an `ETag`, and
+//! `If-Match` on PUT and DELETE turns a stale write into 412 instead of a lost update.
+
+mod extract;
+mod functions;
+mod members;
+mod model;
+mod openapi;
+mod people;
+mod tokens;
+mod workspace;
+
+pub use extract::{if_match, ApiJson, ApiPath};
+pub use openapi::document;
+
+use crate::routes::Routes;
+use axum::http::{header, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Serialize;
+
+pub fn routes(r: Routes) -> Routes {
+    let r = r.get("/api/v1/openapi.json", openapi::serve);
+    let r = workspace::routes(r);
+    let r = people::routes(r);
+    let r = functions::routes(r);
+    let r = model::routes(r);
+    let r = members::routes(r);
+    tokens::routes(r)
+}
+
+/// A JSON body with the record's version as its ETag.
+pub fn with_etag<T: Serialize>(status: axum::http::StatusCode, version: i64, body: T) -> Response {
+    let mut r = (status, Json(body)).into_response();
+    if let Ok(v) = HeaderValue::from_str(&format!("\"{version}\"")) {
+        r.headers_mut().insert(header::ETAG, v);
+    }
+    r
+}

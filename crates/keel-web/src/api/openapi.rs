@@ -1,0 +1,55 @@
+//! The OpenAPI 3.1 document, generated from the handlers' annotations. A snapshot test
+//! (tests/openapi.rs) locks it, so a change to the API is a visible change to a file.
+
+use super::{functions, members, model, people, tokens, workspace};
+use crate::error::{ErrorBody, ErrorEnvelope, FieldMessage};
+use axum::Json;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "keel API", version = "1", description = "The operating model of a B2B marketing team: people, functions, ownership and health. Authenticate with a personal API token: `Authorization: Bearer keel_…`."),
+    paths(
+        workspace::find_workspace,
+        people::list_people, people::find_person, people::create_person, people::update_person, people::delete_person,
+        functions::list_functions, functions::find_function, functions::create_function, functions::update_function, functions::delete_function,
+        model::find_ownership, model::list_findings,
+        members::list_members, members::update_member, members::delete_member,
+        members::list_invites, members::create_invite, members::delete_invite,
+        tokens::list_tokens, tokens::create_token, tokens::delete_token,
+    ),
+    components(schemas(ErrorEnvelope, ErrorBody, FieldMessage)),
+    modifiers(&BearerAuth),
+    security(("token" = [])),
+    tags(
+        (name = "workspace", description = "The workspace a token acts in"),
+        (name = "people", description = "The team: staff and external partners with their capacity"),
+        (name = "functions", description = "Marketing functions and their owners"),
+        (name = "ownership", description = "Who decides and executes what, and load against capacity"),
+        (name = "health", description = "Health checks on the operating model"),
+        (name = "members", description = "Accounts, roles and invitations"),
+        (name = "tokens", description = "Personal API tokens"),
+    )
+)]
+struct Doc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "token",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).description(Some("A personal API token, created under API tokens in the web app or with `keel token create`.")).build()),
+        );
+    }
+}
+
+pub fn document() -> utoipa::openapi::OpenApi {
+    Doc::openapi()
+}
+
+pub async fn serve() -> Json<utoipa::openapi::OpenApi> {
+    Json(document())
+}

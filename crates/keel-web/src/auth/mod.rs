@@ -1,0 +1,6 @@
+//! Passwords, secrets, sessions, CSRF and sign-in limits.
+
+pub mod csrf;
+pub mod password;
+pub mod secret;
+pub mod session;

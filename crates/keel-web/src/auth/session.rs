@@ -1,0 +1,120 @@
+//! Sessions: a random id in an HttpOnly cookie, its SHA-256 in the database. The id is new
+//! at every sign-in, sessions end when idle and at an absolute limit, and sign-in attempts
+//! are limited per account and per address.
+
+use super::{password, secret};
+use crate::{time_fmt::now, AppState, Config};
+use axum::http::{header, HeaderMap};
+use keel_store::{Store, StoreError, User};
+
+pub const SESSION_COOKIE: &str = "keel_session";
+/// Double-submit token for the forms used before sign-in (sign-in, accepting an invite).
+pub const PRE_COOKIE: &str = "keel_pre";
+
+/// The signed-in user of a request, loaded once by the session layer.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub id_hash: String,
+    pub user_id: i64,
+    pub email: String,
+    pub name: String,
+    pub csrf: String,
+}
+
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+pub fn set_cookie(config: &Config, name: &str, value: &str, max_age: i64) -> String {
+    let secure = if config.secure_cookies { "; Secure" } else { "" };
+    format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}")
+}
+
+pub fn clear_cookie(config: &Config, name: &str) -> String {
+    set_cookie(config, name, "", 0)
+}
+
+/// Loads the session named by the request's cookie, ending it if it has expired.
+pub async fn load(state: &AppState, headers: &HeaderMap) -> Result<Option<Session>, StoreError> {
+    let Some(id) = cookie(headers, SESSION_COOKIE) else { return Ok(None) };
+    let id_hash = secret::digest(&id);
+    let Some(rec) = state.store.find_session(&id_hash).await? else { return Ok(None) };
+    let t = now();
+    let c = &state.config;
+    if rec.last_seen_at + c.session_idle_secs < t || rec.created_at + c.session_absolute_secs < t {
+        state.store.delete_session(&id_hash).await?;
+        return Ok(None);
+    }
+    // Writing on every request would serialise reads behind the writer; a minute is precise
+    // enough for idle expiry.
+    if rec.last_seen_at + 60 < t {
+        state.store.touch_session(&id_hash).await?;
+    }
+    Ok(Some(Session { id_hash, user_id: rec.user_id, email: rec.email, name: rec.name, csrf: rec.csrf_token }))
+}
+
+/// Starts a new session (a new id, never a reused one) and returns its cookie value.
+pub async fn start(store: &Store, user_id: i64) -> Result<String, StoreError> {
+    let id = secret::generate();
+    store.create_session(&secret::digest(&id), user_id, &secret::generate()).await?;
+    Ok(id)
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum SignInError {
+    /// Wrong email or password; the message never says which.
+    Mismatch,
+    TooManyAttempts,
+    Store(String),
+}
+
+impl SignInError {
+    pub fn message(&self) -> &'static str {
+        match self {
+            SignInError::Mismatch => "That email and password do not match an account. Check both and try again.",
+            SignInError::TooManyAttempts => "Too many sign-in attempts. Wait 15 minutes, then try again.",
+            SignInError::Store(_) => "Signing in is not possible right now. Try again in a moment.",
+        }
+    }
+}
+
+impl From<StoreError> for SignInError {
+    fn from(e: StoreError) -> Self {
+        SignInError::Store(e.to_string())
+    }
+}
+
+/// Checks a password with per-account and per-address limits. Unknown accounts take as
+/// long and count the same as wrong passwords.
+pub async fn check_password(state: &AppState, email: &str, password_text: &str, address: &str) -> Result<User, SignInError> {
+    let c = &state.config;
+    let (acct, addr) = (format!("acct:{email}"), format!("addr:{address}"));
+    let store = &state.store;
+    if store.login_failures(&acct, c.login_window_secs).await? >= c.login_max_per_account
+        || store.login_failures(&addr, c.login_window_secs).await? >= c.login_max_per_address
+    {
+        return Err(SignInError::TooManyAttempts);
+    }
+    let user = store.find_user_by_email(email).await?;
+    let hash = user.as_ref().map(|u| u.password_hash.clone()).unwrap_or_else(|| password::dummy_hash().to_string());
+    let pw = password_text.to_string();
+    let ok = tokio::task::spawn_blocking(move || password::verify(&pw, &hash)).await.unwrap_or(false);
+    match user {
+        Some(u) if ok => {
+            store.clear_login_failures(&acct).await?;
+            Ok(u)
+        }
+        _ => {
+            store.record_login_failure(&acct, c.login_window_secs).await?;
+            store.record_login_failure(&addr, c.login_window_secs).await?;
+            Err(SignInError::Mismatch)
+        }
+    }
+}

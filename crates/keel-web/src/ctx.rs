@@ -1,0 +1,152 @@
+//! Who is asking, in which workspace, with which role: extractors for pages and the API.
+//!
+//! Architecture Invariant: a handler that touches workspace data takes `WsCtx` (pages) or
+//! `ApiCtx` (API); both resolve the workspace from the caller's own membership or token, so
+//! a workspace the caller is not a member of is indistinguishable from one that does not
+//! exist (404).
+
+use crate::auth::session::Session;
+use crate::error::{ApiError, PageError};
+use crate::pages::layout::Chrome;
+use crate::AppState;
+use axum::extract::{FromRequestParts, RawPathParams};
+use axum::http::{header, request::Parts};
+use keel_domain::{access::Reader, Role};
+use keel_store::{Store, Workspace};
+
+/// A signed-in user, for pages outside any workspace.
+pub struct SignedIn(pub Session);
+
+fn session_of(parts: &Parts) -> Option<Session> {
+    parts.extensions.get::<Option<Session>>().cloned().flatten()
+}
+
+impl FromRequestParts<AppState> for SignedIn {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, PageError> {
+        let here = parts.uri.path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| "/".into());
+        session_of(parts).map(SignedIn).ok_or(PageError::SignIn(here))
+    }
+}
+
+/// The optional session, for pages that work signed in or not.
+pub struct MaybeSignedIn(pub Option<Session>);
+
+impl FromRequestParts<AppState> for MaybeSignedIn {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, PageError> {
+        Ok(MaybeSignedIn(session_of(parts)))
+    }
+}
+
+/// A page request inside a workspace (`/w/{ws}/…`) by one of its members.
+pub struct WsCtx {
+    pub session: Session,
+    pub ws: Workspace,
+    pub role: Role,
+}
+
+impl FromRequestParts<AppState> for WsCtx {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageError> {
+        let SignedIn(session) = SignedIn::from_request_parts(parts, state).await?;
+        let params = RawPathParams::from_request_parts(parts, state).await.map_err(|_| PageError::NotFound)?;
+        let slug = params.iter().find(|(k, _)| *k == "ws").map(|(_, v)| v.to_string()).ok_or(PageError::NotFound)?;
+        let (ws, role) = state.store.workspace_for_member(&slug, session.user_id).await?.ok_or(PageError::NotFound)?;
+        Ok(WsCtx { session, ws, role })
+    }
+}
+
+pub const READ_ONLY: &str = "Your role in this workspace lets you read, not change. Ask an owner or admin if you need more.";
+pub const ADMINS_ONLY: &str = "Only owners and admins of this workspace can do this.";
+
+impl WsCtx {
+    pub fn chrome(&self, title: impl Into<String>, active: &'static str) -> Chrome {
+        Chrome::in_workspace(title, active, self)
+    }
+
+    pub fn require_edit(&self) -> Result<(), PageError> {
+        if self.role.can_edit_model() { Ok(()) } else { Err(PageError::Forbidden(READ_ONLY.into())) }
+    }
+
+    pub fn require_manage(&self) -> Result<(), PageError> {
+        if self.role.can_manage() { Ok(()) } else { Err(PageError::Forbidden(ADMINS_ONLY.into())) }
+    }
+
+    pub async fn reader(&self, store: &Store) -> Result<Reader, PageError> {
+        Ok(reader(store, self.ws.id, self.session.user_id, self.role).await?)
+    }
+
+    pub fn link(&self, rest: &str) -> String {
+        format!("/w/{}{rest}", self.ws.slug)
+    }
+}
+
+/// Only a partner needs its person looked up; everyone else sees everything.
+pub async fn reader(store: &Store, ws: i64, user_id: i64, role: Role) -> Result<Reader, keel_store::StoreError> {
+    let person_id = if role.sees_everything() {
+        None
+    } else {
+        store.person_of_user(ws, user_id).await?.map(|p| p.id)
+    };
+    Ok(Reader { role, person_id })
+}
+
+/// An API request: by API token (bound to one workspace) or by the browser's session with
+/// the workspace named in the `X-Keel-Workspace` header.
+pub struct ApiCtx {
+    pub user_id: i64,
+    pub ws_id: i64,
+    pub ws_slug: String,
+    pub ws_name: String,
+    pub role: Role,
+}
+
+pub const WORKSPACE_HEADER: &str = "x-keel-workspace";
+
+impl FromRequestParts<AppState> for ApiCtx {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        if let Some(auth) = parts.headers.get(header::AUTHORIZATION) {
+            let token = auth
+                .to_str()
+                .ok()
+                .and_then(|v| v.strip_prefix("Bearer "))
+                .map(str::trim)
+                .filter(|t| t.starts_with(crate::auth::secret::TOKEN_PREFIX))
+                .ok_or_else(ApiError::unauthorized)?;
+            let a = state
+                .store
+                .authenticate_token(&crate::auth::secret::digest(token))
+                .await?
+                .ok_or_else(ApiError::unauthorized)?;
+            return Ok(ApiCtx { user_id: a.user_id, ws_id: a.workspace_id, ws_slug: a.workspace_slug, ws_name: a.workspace_name, role: a.role });
+        }
+        let session = session_of(parts).ok_or_else(ApiError::unauthorized)?;
+        let slug = parts
+            .headers
+            .get(WORKSPACE_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .ok_or_else(|| ApiError::new(axum::http::StatusCode::BAD_REQUEST, "workspace_required", "Name the workspace in the X-Keel-Workspace header."))?;
+        let (ws, role) = state.store.workspace_for_member(slug, session.user_id).await?.ok_or_else(ApiError::not_found)?;
+        Ok(ApiCtx { user_id: session.user_id, ws_id: ws.id, ws_slug: ws.slug, ws_name: ws.name, role })
+    }
+}
+
+impl ApiCtx {
+    pub fn require_edit(&self) -> Result<(), ApiError> {
+        if self.role.can_edit_model() { Ok(()) } else { Err(ApiError::forbidden(READ_ONLY)) }
+    }
+
+    pub fn require_manage(&self) -> Result<(), ApiError> {
+        if self.role.can_manage() { Ok(()) } else { Err(ApiError::forbidden(ADMINS_ONLY)) }
+    }
+
+    pub async fn reader(&self, store: &Store) -> Result<Reader, ApiError> {
+        Ok(reader(store, self.ws_id, self.user_id, self.role).await?)
+    }
+}

@@ -1,0 +1,81 @@
+//! Middleware run for every request: a request id and security headers, then the session
+//! and the CSRF check.
+
+use crate::auth::{csrf, session};
+use crate::error::{self, Internal};
+use crate::AppState;
+use axum::body::{to_bytes, Body};
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use tracing::Instrument;
+
+const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/// Gives each request an id (in the log, in the `x-request-id` header and on error pages),
+/// adds security headers, and turns a 5xx into a page or JSON error that shows the id and
+/// nothing else: the details go to the log only.
+pub async fn request_id(req: Request, next: Next) -> Response {
+    let id = crate::auth::secret::generate()[..16].to_string();
+    let is_api = req.uri().path().starts_with("/api/");
+    let span = tracing::info_span!("request", id = %id, method = %req.method(), path = %req.uri().path());
+    let mut res = async move {
+        let res = next.run(req).await;
+        tracing::debug!(status = res.status().as_u16(), "answered");
+        res
+    }
+    .instrument(span)
+    .await;
+    if let Some(Internal(detail)) = res.extensions_mut().remove::<Internal>() {
+        tracing::error!(request_id = %id, "internal error: {detail}");
+        res = error::internal_response(is_api, &id);
+    }
+    let h = res.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&id) {
+        h.insert("x-request-id", v);
+    }
+    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    res
+}
+
+/// Loads the session once (handlers read it from the request's extensions) and refuses
+/// unsafe requests whose CSRF token is missing or wrong.
+pub async fn session(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let sess = match session::load(&state, req.headers()).await {
+        Ok(s) => s,
+        Err(e) => return Internal(format!("loading session: {e}")).into_response(),
+    };
+    if csrf::is_unsafe(req.method()) {
+        let path = req.uri().path().to_string();
+        if path.starts_with("/api/") {
+            let bearer = req.headers().contains_key(header::AUTHORIZATION);
+            if let (false, Some(s)) = (bearer, &sess) {
+                let given = req.headers().get(csrf::HEADER).and_then(|v| v.to_str().ok());
+                if !csrf::matches(Some(&s.csrf), given) {
+                    return error::ApiError::new(StatusCode::FORBIDDEN, "csrf_failed", "Send the session's CSRF token in the X-CSRF-Token header.").into_response();
+                }
+            }
+        } else {
+            let (parts, body) = req.into_parts();
+            let bytes = match to_bytes(body, state.config.max_body_bytes).await {
+                Ok(b) => b,
+                Err(_) => return error::PageError::TooLarge.into_response(),
+            };
+            let expected = match &sess {
+                Some(s) => Some(s.csrf.clone()),
+                None => session::cookie(&parts.headers, session::PRE_COOKIE),
+            };
+            if !csrf::matches(expected.as_deref(), csrf::form_token(&bytes).as_deref()) {
+                return error::PageError::Csrf.into_response();
+            }
+            req = Request::from_parts(parts, Body::from(bytes));
+        }
+    }
+    req.extensions_mut().insert(sess);
+    next.run(req).await
+}

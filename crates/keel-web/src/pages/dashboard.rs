@@ -1,0 +1,64 @@
+//! The workspace's home: cards that later capabilities add to (now team, ownership, health).
+
+use super::layout::{render, Chrome};
+use super::people::NoticeQuery;
+use crate::ctx::WsCtx;
+use crate::error::PageError;
+use crate::routes::Routes;
+use crate::{model, AppState};
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::Response;
+use keel_domain::health::{self, Finding};
+use keel_domain::ownership;
+
+pub fn routes(r: Routes) -> Routes {
+    r.get("/w/{ws}", page)
+}
+
+pub struct TeamCard {
+    pub people: usize,
+    pub external: usize,
+    pub capacity: f64,
+    pub over_capacity: usize,
+}
+
+pub struct OwnershipCard {
+    pub functions: usize,
+    pub with_business_owner: usize,
+    pub with_execution_owner: usize,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct Page {
+    chrome: Chrome,
+    team: TeamCard,
+    owners: OwnershipCard,
+    errors: usize,
+    warnings: usize,
+    top: Vec<Finding>,
+}
+
+async fn page(State(state): State<AppState>, ctx: WsCtx, Query(q): Query<NoticeQuery>) -> Result<Response, PageError> {
+    let reader = ctx.reader(&state.store).await?;
+    let m = model::load(&state.store, ctx.ws.id, &reader).await?;
+    let loads = ownership::loads(&m.people, &m.functions);
+    let team = TeamCard {
+        people: m.people.len(),
+        external: m.people.iter().filter(|p| p.is_external()).count(),
+        capacity: (m.people.iter().map(|p| p.weekly_capacity).sum::<f64>() * 10.0).round() / 10.0,
+        over_capacity: loads.iter().filter(|l| l.over_capacity()).count(),
+    };
+    let has = |id: Option<i64>| id.is_some_and(|id| m.people.iter().any(|p| p.id == id));
+    let owners = OwnershipCard {
+        functions: m.functions.len(),
+        with_business_owner: m.functions.iter().filter(|f| has(f.business_owner_id)).count(),
+        with_execution_owner: m.functions.iter().filter(|f| has(f.execution_owner_id)).count(),
+    };
+    let findings = model::findings(&m);
+    let (errors, warnings, _) = health::summary(&findings);
+    let top = findings.into_iter().take(3).collect();
+    let title = ctx.ws.name.clone();
+    render(&Page { chrome: ctx.chrome(title, "home").with_notice(q.notice.as_deref()), team, owners, errors, warnings, top })
+}

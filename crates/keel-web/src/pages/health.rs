@@ -1,0 +1,43 @@
+//! Health: the operating model read like a linter.
+
+use super::layout::{render, Chrome};
+use crate::ctx::WsCtx;
+use crate::error::PageError;
+use crate::routes::Routes;
+use crate::{model, AppState};
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+use keel_domain::health::{self, Finding};
+
+pub fn routes(r: Routes) -> Routes {
+    r.get("/w/{ws}/health", page)
+}
+
+#[derive(Template)]
+#[template(path = "health.html")]
+struct Page {
+    chrome: Chrome,
+    findings: Vec<Finding>,
+    errors: usize,
+    warnings: usize,
+    rules: usize,
+}
+
+impl Page {
+    fn link(&self, f: &Finding) -> String {
+        let slug = self.chrome.ws.as_ref().map(|w| w.slug.as_str()).unwrap_or_default();
+        match f.subject.kind {
+            "person" => format!("/w/{slug}/people/{}", f.subject.id),
+            _ => format!("/w/{slug}/functions/{}", f.subject.id),
+        }
+    }
+}
+
+async fn page(State(state): State<AppState>, ctx: WsCtx) -> Result<Response, PageError> {
+    let reader = ctx.reader(&state.store).await?;
+    let m = model::load(&state.store, ctx.ws.id, &reader).await?;
+    let findings = model::findings(&m);
+    let (errors, warnings, _) = health::summary(&findings);
+    render(&Page { chrome: ctx.chrome("Health", "health"), findings, errors, warnings, rules: health::RULES.len() })
+}

@@ -1,0 +1,99 @@
+//! What every page shares: title, user, workspace navigation, CSRF token, a notice.
+
+use crate::ctx::WsCtx;
+use crate::error::PageError;
+use askama::Template;
+use axum::response::{Html, IntoResponse, Response};
+use keel_domain::Role;
+
+pub struct NavWs {
+    pub slug: String,
+    pub name: String,
+    pub role: Role,
+}
+
+pub struct NavItem {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub path: &'static str,
+}
+
+pub struct Chrome {
+    pub title: String,
+    pub user: Option<String>,
+    pub csrf: String,
+    pub ws: Option<NavWs>,
+    pub nav: Vec<NavItem>,
+    pub active: &'static str,
+    pub notice: Option<String>,
+}
+
+fn nav_for(role: Role) -> Vec<NavItem> {
+    let mut v = vec![
+        NavItem { key: "home", label: "Home", path: "" },
+        NavItem { key: "people", label: "Team", path: "/people" },
+        NavItem { key: "functions", label: "Functions", path: "/functions" },
+        NavItem { key: "ownership", label: "Ownership", path: "/ownership" },
+        NavItem { key: "health", label: "Health", path: "/health" },
+    ];
+    if role.sees_everything() {
+        v.push(NavItem { key: "members", label: "Members", path: "/members" });
+    }
+    v.push(NavItem { key: "tokens", label: "API tokens", path: "/tokens" });
+    v
+}
+
+impl Chrome {
+    pub fn public(title: impl Into<String>) -> Chrome {
+        Chrome { title: title.into(), user: None, csrf: String::new(), ws: None, nav: vec![], active: "", notice: None }
+    }
+
+    pub fn signed_in(title: impl Into<String>, session: &crate::auth::session::Session) -> Chrome {
+        Chrome { user: Some(session.name.clone()), csrf: session.csrf.clone(), ..Chrome::public(title) }
+    }
+
+    pub fn in_workspace(title: impl Into<String>, active: &'static str, ctx: &WsCtx) -> Chrome {
+        Chrome {
+            ws: Some(NavWs { slug: ctx.ws.slug.clone(), name: ctx.ws.name.clone(), role: ctx.role }),
+            nav: nav_for(ctx.role),
+            active,
+            ..Chrome::signed_in(title, &ctx.session)
+        }
+    }
+
+    pub fn with_notice(mut self, notice: Option<&str>) -> Chrome {
+        self.notice = notice.and_then(notice_text).map(String::from);
+        self
+    }
+
+    pub fn can_edit(&self) -> bool {
+        self.ws.as_ref().is_some_and(|w| w.role.can_edit_model())
+    }
+
+    pub fn can_manage(&self) -> bool {
+        self.ws.as_ref().is_some_and(|w| w.role.can_manage())
+    }
+}
+
+/// Notices are chosen by code, never echoed from the address bar.
+fn notice_text(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "person-saved" => "Person saved.",
+        "person-deleted" => "Person removed. Functions they owned now show as unowned.",
+        "function-saved" => "Function saved.",
+        "function-deleted" => "Function removed.",
+        "member-saved" => "Role changed.",
+        "member-removed" => "Member removed from this workspace.",
+        "invite-deleted" => "Invitation withdrawn; its link no longer works.",
+        "token-revoked" => "Token revoked; scripts using it are now refused.",
+        "joined" => "Welcome! You are now a member of this workspace.",
+        "signed-out" => "You are signed out.",
+        _ => return None,
+    })
+}
+
+pub fn render<T: Template>(t: &T) -> Result<Response, PageError> {
+    t.render()
+        .map(|html| Html(html).into_response())
+        .map_err(|e| PageError::Internal(format!("template: {e}")))
+}

@@ -1,0 +1,43 @@
+//! Server-rendered HTML pages. Every form works without JavaScript; htmx only enhances.
+
+mod account;
+mod dashboard;
+pub mod forms;
+mod functions;
+mod health;
+pub mod layout;
+mod members;
+mod ownership;
+mod people;
+mod reference;
+mod tokens;
+mod workspaces;
+
+use crate::error::PageError;
+use crate::routes::Routes;
+use axum::http::Uri;
+use axum::response::{IntoResponse, Response};
+
+pub use members::origin;
+
+pub fn routes(r: Routes) -> Routes {
+    let r = account::routes(r);
+    let r = workspaces::routes(r);
+    let r = dashboard::routes(r);
+    let r = people::routes(r);
+    let r = functions::routes(r);
+    let r = ownership::routes(r);
+    let r = health::routes(r);
+    let r = members::routes(r);
+    let r = tokens::routes(r);
+    reference::routes(r)
+}
+
+/// Unknown addresses: a JSON 404 under /api, the error page elsewhere.
+pub async fn not_found(uri: Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        crate::error::ApiError::new(axum::http::StatusCode::NOT_FOUND, "not_found", "There is no such API endpoint. See /api/v1/openapi.json.").into_response()
+    } else {
+        PageError::NotFound.into_response()
+    }
+}
