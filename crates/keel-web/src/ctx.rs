@@ -25,8 +25,14 @@ impl FromRequestParts<AppState> for SignedIn {
     type Rejection = PageError;
 
     async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, PageError> {
-        let here = parts.uri.path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| "/".into());
-        session_of(parts).map(SignedIn).ok_or(PageError::SignIn(here))
+        let here = parts
+            .uri
+            .path_and_query()
+            .map(|p| p.as_str().to_string())
+            .unwrap_or_else(|| "/".into());
+        session_of(parts)
+            .map(SignedIn)
+            .ok_or(PageError::SignIn(here))
     }
 }
 
@@ -53,9 +59,19 @@ impl FromRequestParts<AppState> for WsCtx {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageError> {
         let SignedIn(session) = SignedIn::from_request_parts(parts, state).await?;
-        let params = RawPathParams::from_request_parts(parts, state).await.map_err(|_| PageError::NotFound)?;
-        let slug = params.iter().find(|(k, _)| *k == "ws").map(|(_, v)| v.to_string()).ok_or(PageError::NotFound)?;
-        let (ws, role) = state.store.workspace_for_member(&slug, session.user_id).await?.ok_or(PageError::NotFound)?;
+        let params = RawPathParams::from_request_parts(parts, state)
+            .await
+            .map_err(|_| PageError::NotFound)?;
+        let slug = params
+            .iter()
+            .find(|(k, _)| *k == "ws")
+            .map(|(_, v)| v.to_string())
+            .ok_or(PageError::NotFound)?;
+        let (ws, role) = state
+            .store
+            .workspace_for_member(&slug, session.user_id)
+            .await?
+            .ok_or(PageError::NotFound)?;
         Ok(WsCtx { session, ws, role })
     }
 }
@@ -69,11 +85,19 @@ impl WsCtx {
     }
 
     pub fn require_edit(&self) -> Result<(), PageError> {
-        if self.role.can_edit_model() { Ok(()) } else { Err(PageError::Forbidden(READ_ONLY.into())) }
+        if self.role.can_edit_model() {
+            Ok(())
+        } else {
+            Err(PageError::Forbidden(READ_ONLY.into()))
+        }
     }
 
     pub fn require_manage(&self) -> Result<(), PageError> {
-        if self.role.can_manage() { Ok(()) } else { Err(PageError::Forbidden(ADMINS_ONLY.into())) }
+        if self.role.can_manage() {
+            Ok(())
+        } else {
+            Err(PageError::Forbidden(ADMINS_ONLY.into()))
+        }
     }
 
     pub async fn reader(&self, store: &Store) -> Result<Reader, PageError> {
@@ -86,7 +110,12 @@ impl WsCtx {
 }
 
 /// Only a partner needs its person looked up; everyone else sees everything.
-pub async fn reader(store: &Store, ws: i64, user_id: i64, role: Role) -> Result<Reader, keel_store::StoreError> {
+pub async fn reader(
+    store: &Store,
+    ws: i64,
+    user_id: i64,
+    role: Role,
+) -> Result<Reader, keel_store::StoreError> {
     let person_id = if role.sees_everything() {
         None
     } else {
@@ -124,26 +153,56 @@ impl FromRequestParts<AppState> for ApiCtx {
                 .authenticate_token(&crate::auth::secret::digest(token))
                 .await?
                 .ok_or_else(ApiError::unauthorized)?;
-            return Ok(ApiCtx { user_id: a.user_id, ws_id: a.workspace_id, ws_slug: a.workspace_slug, ws_name: a.workspace_name, role: a.role });
+            return Ok(ApiCtx {
+                user_id: a.user_id,
+                ws_id: a.workspace_id,
+                ws_slug: a.workspace_slug,
+                ws_name: a.workspace_name,
+                role: a.role,
+            });
         }
         let session = session_of(parts).ok_or_else(ApiError::unauthorized)?;
         let slug = parts
             .headers
             .get(WORKSPACE_HEADER)
             .and_then(|v| v.to_str().ok())
-            .ok_or_else(|| ApiError::new(axum::http::StatusCode::BAD_REQUEST, "workspace_required", "Name the workspace in the X-Keel-Workspace header."))?;
-        let (ws, role) = state.store.workspace_for_member(slug, session.user_id).await?.ok_or_else(ApiError::not_found)?;
-        Ok(ApiCtx { user_id: session.user_id, ws_id: ws.id, ws_slug: ws.slug, ws_name: ws.name, role })
+            .ok_or_else(|| {
+                ApiError::new(
+                    axum::http::StatusCode::BAD_REQUEST,
+                    "workspace_required",
+                    "Name the workspace in the X-Keel-Workspace header.",
+                )
+            })?;
+        let (ws, role) = state
+            .store
+            .workspace_for_member(slug, session.user_id)
+            .await?
+            .ok_or_else(ApiError::not_found)?;
+        Ok(ApiCtx {
+            user_id: session.user_id,
+            ws_id: ws.id,
+            ws_slug: ws.slug,
+            ws_name: ws.name,
+            role,
+        })
     }
 }
 
 impl ApiCtx {
     pub fn require_edit(&self) -> Result<(), ApiError> {
-        if self.role.can_edit_model() { Ok(()) } else { Err(ApiError::forbidden(READ_ONLY)) }
+        if self.role.can_edit_model() {
+            Ok(())
+        } else {
+            Err(ApiError::forbidden(READ_ONLY))
+        }
     }
 
     pub fn require_manage(&self) -> Result<(), ApiError> {
-        if self.role.can_manage() { Ok(()) } else { Err(ApiError::forbidden(ADMINS_ONLY)) }
+        if self.role.can_manage() {
+            Ok(())
+        } else {
+            Err(ApiError::forbidden(ADMINS_ONLY))
+        }
     }
 
     pub async fn reader(&self, store: &Store) -> Result<Reader, ApiError> {

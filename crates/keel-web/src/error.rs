@@ -59,10 +59,20 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
-        ApiError { status, code, message: message.into(), fields: vec![], internal: None }
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+            fields: vec![],
+            internal: None,
+        }
     }
     pub fn not_found() -> ApiError {
-        ApiError::new(StatusCode::NOT_FOUND, "not_found", "Nothing with that id exists in this workspace.")
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "Nothing with that id exists in this workspace.",
+        )
     }
     pub fn forbidden(message: impl Into<String>) -> ApiError {
         ApiError::new(StatusCode::FORBIDDEN, "forbidden", message)
@@ -75,7 +85,11 @@ impl ApiError {
         )
     }
     pub fn internal(detail: impl Into<String>) -> ApiError {
-        let mut e = ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "Something went wrong on our side.");
+        let mut e = ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "Something went wrong on our side.",
+        );
         e.internal = Some(detail.into());
         e
     }
@@ -83,8 +97,19 @@ impl ApiError {
 
 impl From<Invalid> for ApiError {
     fn from(i: Invalid) -> Self {
-        let mut e = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", "Some fields need fixing.");
-        e.fields = i.errors.into_iter().map(|f| FieldMessage { field: f.field, message: f.message }).collect();
+        let mut e = ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+            "Some fields need fixing.",
+        );
+        e.fields = i
+            .errors
+            .into_iter()
+            .map(|f| FieldMessage {
+                field: f.field,
+                message: f.message,
+            })
+            .collect();
         e
     }
 }
@@ -110,11 +135,19 @@ impl IntoResponse for ApiError {
             return Internal(detail).into_response();
         }
         let body = ErrorEnvelope {
-            error: ErrorBody { code: self.code.into(), message: self.message, fields: self.fields, request_id: None },
+            error: ErrorBody {
+                code: self.code.into(),
+                message: self.message,
+                fields: self.fields,
+                request_id: None,
+            },
         };
         let mut r = (self.status, Json(body)).into_response();
         if self.status == StatusCode::UNAUTHORIZED {
-            r.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));
+            r.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                header::HeaderValue::from_static("Bearer"),
+            );
         }
         r
     }
@@ -149,8 +182,18 @@ struct ErrorPage<'a> {
     request_id: Option<&'a str>,
 }
 
-fn error_page(status: StatusCode, heading: &str, message: &str, request_id: Option<&str>) -> Response {
-    let page = ErrorPage { status: status.as_u16(), heading, message, request_id };
+fn error_page(
+    status: StatusCode,
+    heading: &str,
+    message: &str,
+    request_id: Option<&str>,
+) -> Response {
+    let page = ErrorPage {
+        status: status.as_u16(),
+        heading,
+        message,
+        request_id,
+    };
     match page.render() {
         Ok(html) => (status, Html(html)).into_response(),
         Err(_) => (status, message.to_string()).into_response(),

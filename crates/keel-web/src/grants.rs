@@ -4,15 +4,26 @@
 use keel_domain::{text, Invalid, Role};
 
 /// Parses an invitation request: a role the inviter may grant, and an optional email.
-pub fn parse_invite(inviter: Role, role: &str, email: &str) -> Result<(Role, Option<String>), Invalid> {
+pub fn parse_invite(
+    inviter: Role,
+    role: &str,
+    email: &str,
+) -> Result<(Role, Option<String>), Invalid> {
     let mut inv = Invalid::new();
     let role = inv.take("role", Role::parse(role));
     if let Some(r) = role {
         if !inviter.may_grant(r) {
-            inv.push("role", "You can invite people with your own role or a lower one.");
+            inv.push(
+                "role",
+                "You can invite people with your own role or a lower one.",
+            );
         }
     }
-    let email = if email.trim().is_empty() { Some(None) } else { inv.take("email", text::email(email).map(Some)) };
+    let email = if email.trim().is_empty() {
+        Some(None)
+    } else {
+        inv.take("email", text::email(email).map(Some))
+    };
     inv.into_result(|| (role.unwrap_or(Role::Viewer), email.flatten()))
 }
 
@@ -23,7 +34,10 @@ pub fn parse_token(creator: Role, name: &str, role: &str) -> Result<(String, Rol
     let role = inv.take("role", Role::parse(role));
     if let Some(r) = role {
         if r > creator || r == Role::Owner {
-            inv.push("role", "A token can have your role or a lower one, and at most admin.");
+            inv.push(
+                "role",
+                "A token can have your role or a lower one, and at most admin.",
+            );
         }
     }
     inv.into_result(|| (name.unwrap_or_default(), role.unwrap_or(Role::Viewer)))

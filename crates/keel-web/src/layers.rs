@@ -20,7 +20,8 @@ font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none';
 pub async fn request_id(req: Request, next: Next) -> Response {
     let id = crate::auth::secret::generate()[..16].to_string();
     let is_api = req.uri().path().starts_with("/api/");
-    let span = tracing::info_span!("request", id = %id, method = %req.method(), path = %req.uri().path());
+    let span =
+        tracing::info_span!("request", id = %id, method = %req.method(), path = %req.uri().path());
     let mut res = async move {
         let res = next.run(req).await;
         tracing::debug!(status = res.status().as_u16(), "answered");
@@ -36,10 +37,19 @@ pub async fn request_id(req: Request, next: Next) -> Response {
     if let Ok(v) = HeaderValue::from_str(&id) {
         h.insert("x-request-id", v);
     }
-    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CSP),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
     res
 }
 
@@ -55,9 +65,17 @@ pub async fn session(State(state): State<AppState>, mut req: Request, next: Next
         if path.starts_with("/api/") {
             let bearer = req.headers().contains_key(header::AUTHORIZATION);
             if let (false, Some(s)) = (bearer, &sess) {
-                let given = req.headers().get(csrf::HEADER).and_then(|v| v.to_str().ok());
+                let given = req
+                    .headers()
+                    .get(csrf::HEADER)
+                    .and_then(|v| v.to_str().ok());
                 if !csrf::matches(Some(&s.csrf), given) {
-                    return error::ApiError::new(StatusCode::FORBIDDEN, "csrf_failed", "Send the session's CSRF token in the X-CSRF-Token header.").into_response();
+                    return error::ApiError::new(
+                        StatusCode::FORBIDDEN,
+                        "csrf_failed",
+                        "Send the session's CSRF token in the X-CSRF-Token header.",
+                    )
+                    .into_response();
                 }
             }
         } else {
@@ -66,11 +84,18 @@ pub async fn session(State(state): State<AppState>, mut req: Request, next: Next
                 Ok(b) => b,
                 Err(_) => return error::PageError::TooLarge.into_response(),
             };
-            let expected = match &sess {
-                Some(s) => Some(s.csrf.clone()),
-                None => session::cookie(&parts.headers, session::PRE_COOKIE),
-            };
-            if !csrf::matches(expected.as_deref(), csrf::form_token(&bytes).as_deref()) {
+            let given = csrf::form_token(&bytes);
+            let by_session = sess
+                .as_ref()
+                .is_some_and(|s| csrf::matches(Some(&s.csrf), given.as_deref()));
+            // The forms shown before sign-in carry the double-submit cookie's token instead.
+            let public_form = path == "/login" || path.starts_with("/invite/");
+            let by_pre = public_form
+                && csrf::matches(
+                    session::cookie(&parts.headers, session::PRE_COOKIE).as_deref(),
+                    given.as_deref(),
+                );
+            if !by_session && !by_pre {
                 return error::PageError::Csrf.into_response();
             }
             req = Request::from_parts(parts, Body::from(bytes));

@@ -32,14 +32,19 @@ pub struct AppState {
 
 /// The whole application as one router, ready to serve.
 pub fn app(store: Store, config: Config) -> axum::Router {
-    let state = AppState { store, config: Arc::new(config) };
+    let state = AppState {
+        store,
+        config: Arc::new(config),
+    };
     routes::routes().into_router(state)
 }
 
 /// Serves until ctrl-c or SIGTERM. Takes a bound listener so tests can bind port 0.
 pub async fn serve(listener: TcpListener, store: Store, config: Config) -> std::io::Result<()> {
     let app = app(store, config).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app).with_graceful_shutdown(shutdown()).await
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown())
+        .await
 }
 
 async fn shutdown() {
@@ -48,7 +53,8 @@ async fn shutdown() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };

@@ -18,7 +18,13 @@ pub struct Routes {
 }
 
 impl Routes {
-    fn add<H, T>(mut self, method: Method, filter: MethodFilter, path: &'static str, handler: H) -> Self
+    fn add<H, T>(
+        mut self,
+        method: Method,
+        filter: MethodFilter,
+        path: &'static str,
+        handler: H,
+    ) -> Self
     where
         H: Handler<T, AppState>,
         T: 'static,
@@ -50,15 +56,23 @@ impl Routes {
         self.router
             .fallback(pages::not_found)
             .layer(axum::extract::DefaultBodyLimit::max(limit))
-            .layer(axum::middleware::from_fn_with_state(state.clone(), layers::session))
+            .layer(axum::middleware::from_fn_with_state(
+                state.clone(),
+                layers::session,
+            ))
             .layer(axum::middleware::from_fn(layers::request_id))
             .with_state(state)
     }
 }
 
 pub fn routes() -> Routes {
-    let r = Routes { router: Router::new(), list: Vec::new() };
-    let r = r.get("/healthz", || async { "ok" }).get("/assets/{file}", assets::serve);
+    let r = Routes {
+        router: Router::new(),
+        list: Vec::new(),
+    };
+    let r = r
+        .get("/healthz", || async { "ok" })
+        .get("/assets/{file}", assets::serve);
     let r = pages::routes(r);
     api::routes(r)
 }

@@ -24,14 +24,30 @@ fn json_rejection(rej: JsonRejection) -> ApiError {
     let status = rej.status();
     let detail = rej.body_text();
     match status {
-        StatusCode::PAYLOAD_TOO_LARGE => ApiError::new(status, "payload_too_large", "The request body is larger than keel accepts."),
-        StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::new(status, "unsupported_media_type", "Send the body as JSON with 'Content-Type: application/json'."),
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::new(
+            status,
+            "payload_too_large",
+            "The request body is larger than keel accepts.",
+        ),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::new(
+            status,
+            "unsupported_media_type",
+            "Send the body as JSON with 'Content-Type: application/json'.",
+        ),
         StatusCode::UNPROCESSABLE_ENTITY => {
             // serde's message names the field: "unknown field `colour`, expected one of …".
             let why = detail.rsplit_once(": ").map(|(_, w)| w).unwrap_or(&detail);
-            ApiError::new(status, "invalid_body", format!("The body does not have the expected fields: {why}"))
+            ApiError::new(
+                status,
+                "invalid_body",
+                format!("The body does not have the expected fields: {why}"),
+            )
         }
-        _ => ApiError::new(StatusCode::BAD_REQUEST, "invalid_json", "The body is not valid JSON."),
+        _ => ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_json",
+            "The body is not valid JSON.",
+        ),
     }
 }
 
@@ -52,7 +68,9 @@ impl<S: Send + Sync> FromRequestParts<S> for ApiPath {
 
 /// The version named by `If-Match` (`"3"`, `W/"3"` or `*`); a malformed one cannot match.
 pub fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
-    let Some(v) = headers.get(header::IF_MATCH) else { return Ok(None) };
+    let Some(v) = headers.get(header::IF_MATCH) else {
+        return Ok(None);
+    };
     let s = v.to_str().unwrap_or_default().trim();
     if s == "*" {
         return Ok(None);
@@ -61,5 +79,11 @@ pub fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
         .trim_matches('"')
         .parse::<i64>()
         .map(Some)
-        .map_err(|_| ApiError::new(StatusCode::PRECONDITION_FAILED, "version_mismatch", "If-Match must be the ETag of the record, like \"3\"."))
+        .map_err(|_| {
+            ApiError::new(
+                StatusCode::PRECONDITION_FAILED,
+                "version_mismatch",
+                "If-Match must be the ETag of the record, like \"3\".",
+            )
+        })
 }

@@ -90,13 +90,21 @@ impl FunctionBody {
     }
 }
 
-async fn draft(state: &AppState, ctx: &ApiCtx, body: &FunctionBody) -> Result<FunctionDraft, ApiError> {
+async fn draft(
+    state: &AppState,
+    ctx: &ApiCtx,
+    body: &FunctionBody,
+) -> Result<FunctionDraft, ApiError> {
     let people = state.store.list_people(ctx.ws_id).await?;
     Ok(FunctionDraft::parse(&body.input(), &people)?)
 }
 
 async fn visible(state: &AppState, ctx: &ApiCtx, id: i64) -> Result<Function, ApiError> {
-    let f = state.store.find_function(ctx.ws_id, id).await?.ok_or_else(ApiError::not_found)?;
+    let f = state
+        .store
+        .find_function(ctx.ws_id, id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
     if !ctx.reader(&state.store).await?.can_see_function(&f) {
         return Err(ApiError::not_found());
     }
@@ -106,17 +114,26 @@ async fn visible(state: &AppState, ctx: &ApiCtx, id: i64) -> Result<Function, Ap
 /// List the functions of the workspace.
 #[utoipa::path(get, path = "/api/v1/functions", operation_id = "list_functions", tag = "functions",
     responses((status = 200, body = FunctionList), (status = 401, body = ErrorEnvelope)))]
-pub async fn list_functions(State(state): State<AppState>, ctx: ApiCtx) -> Result<Json<FunctionList>, ApiError> {
+pub async fn list_functions(
+    State(state): State<AppState>,
+    ctx: ApiCtx,
+) -> Result<Json<FunctionList>, ApiError> {
     let reader = ctx.reader(&state.store).await?;
     let fs = reader.functions(state.store.list_functions(ctx.ws_id).await?);
-    Ok(Json(FunctionList { functions: fs.into_iter().map(FunctionDto::from).collect() }))
+    Ok(Json(FunctionList {
+        functions: fs.into_iter().map(FunctionDto::from).collect(),
+    }))
 }
 
 /// Find one function.
 #[utoipa::path(get, path = "/api/v1/functions/{id}", operation_id = "find_function", tag = "functions",
     params(("id" = i64, Path, description = "Function id")),
     responses((status = 200, body = FunctionDto, headers(("ETag" = String))), (status = 401, body = ErrorEnvelope), (status = 404, body = ErrorEnvelope)))]
-pub async fn find_function(State(state): State<AppState>, ctx: ApiCtx, ApiPath(id): ApiPath) -> Result<Response, ApiError> {
+pub async fn find_function(
+    State(state): State<AppState>,
+    ctx: ApiCtx,
+    ApiPath(id): ApiPath,
+) -> Result<Response, ApiError> {
     let f = visible(&state, &ctx, id).await?;
     Ok(with_etag(StatusCode::OK, f.version, FunctionDto::from(f)))
 }
@@ -125,11 +142,19 @@ pub async fn find_function(State(state): State<AppState>, ctx: ApiCtx, ApiPath(i
 #[utoipa::path(post, path = "/api/v1/functions", operation_id = "create_function", tag = "functions", request_body = FunctionBody,
     responses((status = 201, body = FunctionDto, headers(("ETag" = String))), (status = 400, body = ErrorEnvelope), (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope),
         (status = 409, body = ErrorEnvelope), (status = 413, body = ErrorEnvelope), (status = 415, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
-pub async fn create_function(State(state): State<AppState>, ctx: ApiCtx, ApiJson(body): ApiJson<FunctionBody>) -> Result<Response, ApiError> {
+pub async fn create_function(
+    State(state): State<AppState>,
+    ctx: ApiCtx,
+    ApiJson(body): ApiJson<FunctionBody>,
+) -> Result<Response, ApiError> {
     ctx.require_edit()?;
     let d = draft(&state, &ctx, &body).await?;
     let f = state.store.create_function(ctx.ws_id, &d).await?;
-    Ok(with_etag(StatusCode::CREATED, f.version, FunctionDto::from(f)))
+    Ok(with_etag(
+        StatusCode::CREATED,
+        f.version,
+        FunctionDto::from(f),
+    ))
 }
 
 /// Replace a function's details and owners.
@@ -137,12 +162,21 @@ pub async fn create_function(State(state): State<AppState>, ctx: ApiCtx, ApiJson
     params(("id" = i64, Path, description = "Function id"), ("If-Match" = Option<String>, Header, description = "ETag of the version you edited")),
     responses((status = 200, body = FunctionDto, headers(("ETag" = String))), (status = 400, body = ErrorEnvelope), (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope),
         (status = 404, body = ErrorEnvelope), (status = 409, body = ErrorEnvelope), (status = 412, body = ErrorEnvelope), (status = 413, body = ErrorEnvelope), (status = 415, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
-pub async fn update_function(State(state): State<AppState>, ctx: ApiCtx, ApiPath(id): ApiPath, headers: HeaderMap, ApiJson(body): ApiJson<FunctionBody>) -> Result<Response, ApiError> {
+pub async fn update_function(
+    State(state): State<AppState>,
+    ctx: ApiCtx,
+    ApiPath(id): ApiPath,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<FunctionBody>,
+) -> Result<Response, ApiError> {
     visible(&state, &ctx, id).await?;
     ctx.require_edit()?;
     let expected = if_match(&headers)?;
     let d = draft(&state, &ctx, &body).await?;
-    let f = state.store.update_function(ctx.ws_id, id, expected, &d).await?;
+    let f = state
+        .store
+        .update_function(ctx.ws_id, id, expected, &d)
+        .await?;
     Ok(with_etag(StatusCode::OK, f.version, FunctionDto::from(f)))
 }
 
@@ -150,9 +184,17 @@ pub async fn update_function(State(state): State<AppState>, ctx: ApiCtx, ApiPath
 #[utoipa::path(delete, path = "/api/v1/functions/{id}", operation_id = "delete_function", tag = "functions",
     params(("id" = i64, Path, description = "Function id"), ("If-Match" = Option<String>, Header, description = "ETag of the version you saw")),
     responses((status = 204), (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope), (status = 404, body = ErrorEnvelope), (status = 412, body = ErrorEnvelope)))]
-pub async fn delete_function(State(state): State<AppState>, ctx: ApiCtx, ApiPath(id): ApiPath, headers: HeaderMap) -> Result<Response, ApiError> {
+pub async fn delete_function(
+    State(state): State<AppState>,
+    ctx: ApiCtx,
+    ApiPath(id): ApiPath,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
     visible(&state, &ctx, id).await?;
     ctx.require_edit()?;
-    state.store.delete_function(ctx.ws_id, id, if_match(&headers)?).await?;
+    state
+        .store
+        .delete_function(ctx.ws_id, id, if_match(&headers)?)
+        .await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

@@ -35,7 +35,12 @@ pub struct MemberDto {
 
 impl From<Member> for MemberDto {
     fn from(m: Member) -> Self {
-        MemberDto { user_id: m.user_id, name: m.name, email: m.email, role: m.role.as_str().into() }
+        MemberDto {
+            user_id: m.user_id,
+            name: m.name,
+            email: m.email,
+            role: m.role.as_str().into(),
+        }
     }
 }
 
@@ -52,21 +57,34 @@ pub struct MemberBody {
 }
 
 fn require_sees_all(ctx: &ApiCtx) -> Result<(), ApiError> {
-    if ctx.role.sees_everything() { Ok(()) } else { Err(ApiError::forbidden("Partners do not see the member list.")) }
+    if ctx.role.sees_everything() {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden("Partners do not see the member list."))
+    }
 }
 
 /// List the workspace's members and their roles.
 #[utoipa::path(get, path = "/api/v1/members", operation_id = "list_members", tag = "members",
     responses((status = 200, body = MemberList), (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope)))]
-pub async fn list_members(State(state): State<AppState>, ctx: ApiCtx) -> Result<Json<MemberList>, ApiError> {
+pub async fn list_members(
+    State(state): State<AppState>,
+    ctx: ApiCtx,
+) -> Result<Json<MemberList>, ApiError> {
     require_sees_all(&ctx)?;
     let members = state.store.list_members(ctx.ws_id).await?;
-    Ok(Json(MemberList { members: members.into_iter().map(MemberDto::from).collect() }))
+    Ok(Json(MemberList {
+        members: members.into_iter().map(MemberDto::from).collect(),
+    }))
 }
 
 async fn find(state: &AppState, ctx: &ApiCtx, user_id: i64) -> Result<Member, ApiError> {
     require_sees_all(ctx).map_err(|_| ApiError::not_found())?;
-    state.store.find_member(ctx.ws_id, user_id).await?.ok_or_else(ApiError::not_found)
+    state
+        .store
+        .find_member(ctx.ws_id, user_id)
+        .await?
+        .ok_or_else(ApiError::not_found)
 }
 
 /// Change a member's role. Only owners make or change owners; a workspace keeps one owner.
@@ -74,12 +92,20 @@ async fn find(state: &AppState, ctx: &ApiCtx, user_id: i64) -> Result<Member, Ap
     params(("id" = i64, Path, description = "User id of the member")),
     responses((status = 200, body = MemberDto), (status = 400, body = ErrorEnvelope), (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope), (status = 404, body = ErrorEnvelope),
         (status = 409, body = ErrorEnvelope), (status = 413, body = ErrorEnvelope), (status = 415, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
-pub async fn update_member(State(state): State<AppState>, ctx: ApiCtx, ApiPath(id): ApiPath, ApiJson(body): ApiJson<MemberBody>) -> Result<Json<MemberDto>, ApiError> {
+pub async fn update_member(
+    State(state): State<AppState>,
+    ctx: ApiCtx,
+    ApiPath(id): ApiPath,
+    ApiJson(body): ApiJson<MemberBody>,
+) -> Result<Json<MemberDto>, ApiError> {
     let member = find(&state, &ctx, id).await?;
     ctx.require_manage()?;
-    let role = Role::parse(&body.role).map_err(|m| ApiError::from(keel_domain::Invalid::one("role", m)))?;
+    let role = Role::parse(&body.role)
+        .map_err(|m| ApiError::from(keel_domain::Invalid::one("role", m)))?;
     if !ctx.role.may_grant(role) || !ctx.role.may_grant(member.role) {
-        return Err(ApiError::forbidden("Only an owner can make or change owners."));
+        return Err(ApiError::forbidden(
+            "Only an owner can make or change owners.",
+        ));
     }
     state.store.set_member_role(ctx.ws_id, id, role).await?;
     Ok(Json(find(&state, &ctx, id).await?.into()))
@@ -89,7 +115,11 @@ pub async fn update_member(State(state): State<AppState>, ctx: ApiCtx, ApiPath(i
 #[utoipa::path(delete, path = "/api/v1/members/{id}", operation_id = "delete_member", tag = "members",
     params(("id" = i64, Path, description = "User id of the member")),
     responses((status = 204), (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope), (status = 404, body = ErrorEnvelope), (status = 409, body = ErrorEnvelope)))]
-pub async fn delete_member(State(state): State<AppState>, ctx: ApiCtx, ApiPath(id): ApiPath) -> Result<Response, ApiError> {
+pub async fn delete_member(
+    State(state): State<AppState>,
+    ctx: ApiCtx,
+    ApiPath(id): ApiPath,
+) -> Result<Response, ApiError> {
     let member = find(&state, &ctx, id).await?;
     ctx.require_manage()?;
     if !ctx.role.may_grant(member.role) {
@@ -115,7 +145,11 @@ pub struct InviteDto {
 }
 
 fn invite_dto(i: Invite, link: Option<String>) -> InviteDto {
-    let status = if i.expires_at <= now() { "expired" } else { "pending" };
+    let status = if i.expires_at <= now() {
+        "expired"
+    } else {
+        "pending"
+    };
     InviteDto {
         id: i.id,
         role: i.role.as_str().into(),
@@ -145,22 +179,46 @@ pub struct InviteBody {
 /// Open (unused) invitations.
 #[utoipa::path(get, path = "/api/v1/invites", operation_id = "list_invites", tag = "members",
     responses((status = 200, body = InviteList), (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope)))]
-pub async fn list_invites(State(state): State<AppState>, ctx: ApiCtx) -> Result<Json<InviteList>, ApiError> {
+pub async fn list_invites(
+    State(state): State<AppState>,
+    ctx: ApiCtx,
+) -> Result<Json<InviteList>, ApiError> {
     ctx.require_manage()?;
     let invites = state.store.list_invites(ctx.ws_id).await?;
-    Ok(Json(InviteList { invites: invites.into_iter().map(|i| invite_dto(i, None)).collect() }))
+    Ok(Json(InviteList {
+        invites: invites.into_iter().map(|i| invite_dto(i, None)).collect(),
+    }))
 }
 
 /// Create a single-use invitation link that expires; the link is in this answer only.
 #[utoipa::path(post, path = "/api/v1/invites", operation_id = "create_invite", tag = "members", request_body = InviteBody,
     responses((status = 201, body = InviteDto), (status = 400, body = ErrorEnvelope), (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope),
         (status = 413, body = ErrorEnvelope), (status = 415, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
-pub async fn create_invite(State(state): State<AppState>, ctx: ApiCtx, headers: HeaderMap, ApiJson(body): ApiJson<InviteBody>) -> Result<Response, ApiError> {
+pub async fn create_invite(
+    State(state): State<AppState>,
+    ctx: ApiCtx,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<InviteBody>,
+) -> Result<Response, ApiError> {
     ctx.require_manage()?;
-    let (role, email) = crate::grants::parse_invite(ctx.role, &body.role, body.email.as_deref().unwrap_or_default())?;
+    let (role, email) = crate::grants::parse_invite(
+        ctx.role,
+        &body.role,
+        body.email.as_deref().unwrap_or_default(),
+    )?;
     let code = secret::generate();
     let expires = now() + state.config.invite_ttl_secs;
-    let inv = state.store.create_invite(ctx.ws_id, &secret::digest(&code), role, email.as_deref(), ctx.user_id, expires).await?;
+    let inv = state
+        .store
+        .create_invite(
+            ctx.ws_id,
+            &secret::digest(&code),
+            role,
+            email.as_deref(),
+            ctx.user_id,
+            expires,
+        )
+        .await?;
     let link = format!("{}/invite/{code}", crate::pages::origin(&state, &headers));
     Ok((StatusCode::CREATED, Json(invite_dto(inv, Some(link)))).into_response())
 }
@@ -169,8 +227,16 @@ pub async fn create_invite(State(state): State<AppState>, ctx: ApiCtx, headers: 
 #[utoipa::path(delete, path = "/api/v1/invites/{id}", operation_id = "delete_invite", tag = "members",
     params(("id" = i64, Path, description = "Invitation id")),
     responses((status = 204), (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope), (status = 404, body = ErrorEnvelope)))]
-pub async fn delete_invite(State(state): State<AppState>, ctx: ApiCtx, ApiPath(id): ApiPath) -> Result<Response, ApiError> {
-    state.store.find_invite(ctx.ws_id, id).await?.ok_or_else(ApiError::not_found)?;
+pub async fn delete_invite(
+    State(state): State<AppState>,
+    ctx: ApiCtx,
+    ApiPath(id): ApiPath,
+) -> Result<Response, ApiError> {
+    state
+        .store
+        .find_invite(ctx.ws_id, id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
     ctx.require_manage()?;
     state.store.delete_invite(ctx.ws_id, id).await?;
     Ok(StatusCode::NO_CONTENT.into_response())

@@ -12,7 +12,8 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 pub fn routes(r: Routes) -> Routes {
-    r.get("/api/v1/ownership", find_ownership).get("/api/v1/health", list_findings)
+    r.get("/api/v1/ownership", find_ownership)
+        .get("/api/v1/health", list_findings)
 }
 
 #[derive(Serialize, ToSchema)]
@@ -47,7 +48,10 @@ pub struct Ownership {
 /// Who decides and executes each function, and each person's load against capacity.
 #[utoipa::path(get, path = "/api/v1/ownership", operation_id = "find_ownership", tag = "ownership",
     responses((status = 200, body = Ownership), (status = 401, body = ErrorEnvelope)))]
-pub async fn find_ownership(State(state): State<AppState>, ctx: ApiCtx) -> Result<Json<Ownership>, ApiError> {
+pub async fn find_ownership(
+    State(state): State<AppState>,
+    ctx: ApiCtx,
+) -> Result<Json<Ownership>, ApiError> {
     let reader = ctx.reader(&state.store).await?;
     let m = model::load(&state.store, ctx.ws_id, &reader).await?;
     let people = m
@@ -59,8 +63,18 @@ pub async fn find_ownership(State(state): State<AppState>, ctx: ApiCtx) -> Resul
                 person_id: p.id,
                 name: p.name.clone(),
                 external: p.is_external(),
-                decides: m.functions.iter().filter(|f| f.business_owner_id == Some(p.id)).map(|f| f.id).collect(),
-                executes: m.functions.iter().filter(|f| f.execution_owner_id == Some(p.id)).map(|f| f.id).collect(),
+                decides: m
+                    .functions
+                    .iter()
+                    .filter(|f| f.business_owner_id == Some(p.id))
+                    .map(|f| f.id)
+                    .collect(),
+                executes: m
+                    .functions
+                    .iter()
+                    .filter(|f| f.execution_owner_id == Some(p.id))
+                    .map(|f| f.id)
+                    .collect(),
                 load_hours: l.hours,
                 capacity_hours: l.capacity,
                 over_capacity: l.over_capacity(),
@@ -70,7 +84,12 @@ pub async fn find_ownership(State(state): State<AppState>, ctx: ApiCtx) -> Resul
     let functions = m
         .functions
         .into_iter()
-        .map(|f| OwnershipFunction { function_id: f.id, name: f.name, business_owner_id: f.business_owner_id, execution_owner_id: f.execution_owner_id })
+        .map(|f| OwnershipFunction {
+            function_id: f.id,
+            name: f.name,
+            business_owner_id: f.business_owner_id,
+            execution_owner_id: f.execution_owner_id,
+        })
         .collect();
     Ok(Json(Ownership { functions, people }))
 }
@@ -112,10 +131,17 @@ pub struct HealthReport {
 /// Health findings on the operating model, most severe first.
 #[utoipa::path(get, path = "/api/v1/health", operation_id = "list_findings", tag = "health",
     responses((status = 200, body = HealthReport), (status = 401, body = ErrorEnvelope)))]
-pub async fn list_findings(State(state): State<AppState>, ctx: ApiCtx) -> Result<Json<HealthReport>, ApiError> {
+pub async fn list_findings(
+    State(state): State<AppState>,
+    ctx: ApiCtx,
+) -> Result<Json<HealthReport>, ApiError> {
     let reader = ctx.reader(&state.store).await?;
     let m = model::load(&state.store, ctx.ws_id, &reader).await?;
     let findings = model::findings(&m);
     let (errors, warnings, _) = health::summary(&findings);
-    Ok(Json(HealthReport { errors, warnings, findings: findings.into_iter().map(FindingDto::from).collect() }))
+    Ok(Json(HealthReport {
+        errors,
+        warnings,
+        findings: findings.into_iter().map(FindingDto::from).collect(),
+    }))
 }

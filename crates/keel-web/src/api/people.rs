@@ -70,7 +70,10 @@ pub struct PeopleList {
 pub struct PersonBody {
     #[schema(min_length = 1, max_length = 120, example = "Lena Ortiz")]
     pub name: String,
-    #[schema(example = "internal", pattern = "^(internal|agency|contractor|freelancer)$")]
+    #[schema(
+        example = "internal",
+        pattern = "^(internal|agency|contractor|freelancer)$"
+    )]
     pub kind: String,
     #[serde(default)]
     #[schema(max_length = 120)]
@@ -103,15 +106,27 @@ impl PersonBody {
 }
 
 async fn draft(state: &AppState, ctx: &ApiCtx, body: &PersonBody) -> Result<PersonDraft, ApiError> {
-    let members: Vec<i64> = state.store.list_members(ctx.ws_id).await?.iter().map(|m| m.user_id).collect();
+    let members: Vec<i64> = state
+        .store
+        .list_members(ctx.ws_id)
+        .await?
+        .iter()
+        .map(|m| m.user_id)
+        .collect();
     Ok(PersonDraft::parse(&body.input(), &members)?)
 }
 
 /// A person the caller may see, or 404.
 async fn visible(state: &AppState, ctx: &ApiCtx, id: i64) -> Result<Person, ApiError> {
-    let p = state.store.find_person(ctx.ws_id, id).await?.ok_or_else(ApiError::not_found)?;
+    let p = state
+        .store
+        .find_person(ctx.ws_id, id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
     let reader = ctx.reader(&state.store).await?;
-    if !reader.role.sees_everything() && !reader.can_see_person(&p, &state.store.list_functions(ctx.ws_id).await?) {
+    if !reader.role.sees_everything()
+        && !reader.can_see_person(&p, &state.store.list_functions(ctx.ws_id).await?)
+    {
         return Err(ApiError::not_found());
     }
     Ok(p)
@@ -120,20 +135,29 @@ async fn visible(state: &AppState, ctx: &ApiCtx, id: i64) -> Result<Person, ApiE
 /// List the people of the workspace.
 #[utoipa::path(get, path = "/api/v1/people", operation_id = "list_people", tag = "people",
     responses((status = 200, body = PeopleList), (status = 401, body = ErrorEnvelope)))]
-pub async fn list_people(State(state): State<AppState>, ctx: ApiCtx) -> Result<Json<PeopleList>, ApiError> {
+pub async fn list_people(
+    State(state): State<AppState>,
+    ctx: ApiCtx,
+) -> Result<Json<PeopleList>, ApiError> {
     let reader = ctx.reader(&state.store).await?;
     let mut people = state.store.list_people(ctx.ws_id).await?;
     if !reader.role.sees_everything() {
         people = reader.people(people, &state.store.list_functions(ctx.ws_id).await?);
     }
-    Ok(Json(PeopleList { people: people.into_iter().map(PersonDto::from).collect() }))
+    Ok(Json(PeopleList {
+        people: people.into_iter().map(PersonDto::from).collect(),
+    }))
 }
 
 /// Find one person.
 #[utoipa::path(get, path = "/api/v1/people/{id}", operation_id = "find_person", tag = "people",
     params(("id" = i64, Path, description = "Person id")),
     responses((status = 200, body = PersonDto, headers(("ETag" = String))), (status = 401, body = ErrorEnvelope), (status = 404, body = ErrorEnvelope)))]
-pub async fn find_person(State(state): State<AppState>, ctx: ApiCtx, ApiPath(id): ApiPath) -> Result<Response, ApiError> {
+pub async fn find_person(
+    State(state): State<AppState>,
+    ctx: ApiCtx,
+    ApiPath(id): ApiPath,
+) -> Result<Response, ApiError> {
     let p = visible(&state, &ctx, id).await?;
     Ok(with_etag(StatusCode::OK, p.version, PersonDto::from(p)))
 }
@@ -142,11 +166,19 @@ pub async fn find_person(State(state): State<AppState>, ctx: ApiCtx, ApiPath(id)
 #[utoipa::path(post, path = "/api/v1/people", operation_id = "create_person", tag = "people", request_body = PersonBody,
     responses((status = 201, body = PersonDto, headers(("ETag" = String))), (status = 400, body = ErrorEnvelope), (status = 401, body = ErrorEnvelope),
         (status = 403, body = ErrorEnvelope), (status = 413, body = ErrorEnvelope), (status = 415, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
-pub async fn create_person(State(state): State<AppState>, ctx: ApiCtx, ApiJson(body): ApiJson<PersonBody>) -> Result<Response, ApiError> {
+pub async fn create_person(
+    State(state): State<AppState>,
+    ctx: ApiCtx,
+    ApiJson(body): ApiJson<PersonBody>,
+) -> Result<Response, ApiError> {
     ctx.require_edit()?;
     let d = draft(&state, &ctx, &body).await?;
     let p = state.store.create_person(ctx.ws_id, &d).await?;
-    Ok(with_etag(StatusCode::CREATED, p.version, PersonDto::from(p)))
+    Ok(with_etag(
+        StatusCode::CREATED,
+        p.version,
+        PersonDto::from(p),
+    ))
 }
 
 /// Replace a person's details. Send `If-Match` with the ETag you read to avoid overwriting
@@ -155,12 +187,21 @@ pub async fn create_person(State(state): State<AppState>, ctx: ApiCtx, ApiJson(b
     params(("id" = i64, Path, description = "Person id"), ("If-Match" = Option<String>, Header, description = "ETag of the version you edited")),
     responses((status = 200, body = PersonDto, headers(("ETag" = String))), (status = 400, body = ErrorEnvelope), (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope),
         (status = 404, body = ErrorEnvelope), (status = 412, body = ErrorEnvelope), (status = 413, body = ErrorEnvelope), (status = 415, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
-pub async fn update_person(State(state): State<AppState>, ctx: ApiCtx, ApiPath(id): ApiPath, headers: HeaderMap, ApiJson(body): ApiJson<PersonBody>) -> Result<Response, ApiError> {
+pub async fn update_person(
+    State(state): State<AppState>,
+    ctx: ApiCtx,
+    ApiPath(id): ApiPath,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<PersonBody>,
+) -> Result<Response, ApiError> {
     visible(&state, &ctx, id).await?;
     ctx.require_edit()?;
     let expected = if_match(&headers)?;
     let d = draft(&state, &ctx, &body).await?;
-    let p = state.store.update_person(ctx.ws_id, id, expected, &d).await?;
+    let p = state
+        .store
+        .update_person(ctx.ws_id, id, expected, &d)
+        .await?;
     Ok(with_etag(StatusCode::OK, p.version, PersonDto::from(p)))
 }
 
@@ -168,9 +209,17 @@ pub async fn update_person(State(state): State<AppState>, ctx: ApiCtx, ApiPath(i
 #[utoipa::path(delete, path = "/api/v1/people/{id}", operation_id = "delete_person", tag = "people",
     params(("id" = i64, Path, description = "Person id"), ("If-Match" = Option<String>, Header, description = "ETag of the version you saw")),
     responses((status = 204), (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope), (status = 404, body = ErrorEnvelope), (status = 412, body = ErrorEnvelope)))]
-pub async fn delete_person(State(state): State<AppState>, ctx: ApiCtx, ApiPath(id): ApiPath, headers: HeaderMap) -> Result<Response, ApiError> {
+pub async fn delete_person(
+    State(state): State<AppState>,
+    ctx: ApiCtx,
+    ApiPath(id): ApiPath,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
     visible(&state, &ctx, id).await?;
     ctx.require_edit()?;
-    state.store.delete_person(ctx.ws_id, id, if_match(&headers)?).await?;
+    state
+        .store
+        .delete_person(ctx.ws_id, id, if_match(&headers)?)
+        .await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

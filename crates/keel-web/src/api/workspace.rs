@@ -25,6 +25,15 @@ pub struct WorkspaceDto {
 /// The workspace the caller acts in, and their role there.
 #[utoipa::path(get, path = "/api/v1/workspace", operation_id = "find_workspace", tag = "workspace",
     responses((status = 200, body = WorkspaceDto), (status = 401, body = ErrorEnvelope)))]
-pub async fn find_workspace(_: axum::extract::State<AppState>, ctx: ApiCtx) -> Result<Json<WorkspaceDto>, ApiError> {
-    Ok(Json(WorkspaceDto { id: ctx.ws_id, slug: ctx.ws_slug, name: ctx.ws_name, role: ctx.role.as_str().into(), user_id: ctx.user_id }))
+pub async fn find_workspace(
+    _: axum::extract::State<AppState>,
+    ctx: ApiCtx,
+) -> Result<Json<WorkspaceDto>, ApiError> {
+    Ok(Json(WorkspaceDto {
+        id: ctx.ws_id,
+        slug: ctx.ws_slug,
+        name: ctx.ws_name,
+        role: ctx.role.as_str().into(),
+        user_id: ctx.user_id,
+    }))
 }

@@ -33,7 +33,11 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
 }
 
 pub fn set_cookie(config: &Config, name: &str, value: &str, max_age: i64) -> String {
-    let secure = if config.secure_cookies { "; Secure" } else { "" };
+    let secure = if config.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
     format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}")
 }
 
@@ -43,9 +47,13 @@ pub fn clear_cookie(config: &Config, name: &str) -> String {
 
 /// Loads the session named by the request's cookie, ending it if it has expired.
 pub async fn load(state: &AppState, headers: &HeaderMap) -> Result<Option<Session>, StoreError> {
-    let Some(id) = cookie(headers, SESSION_COOKIE) else { return Ok(None) };
+    let Some(id) = cookie(headers, SESSION_COOKIE) else {
+        return Ok(None);
+    };
     let id_hash = secret::digest(&id);
-    let Some(rec) = state.store.find_session(&id_hash).await? else { return Ok(None) };
+    let Some(rec) = state.store.find_session(&id_hash).await? else {
+        return Ok(None);
+    };
     let t = now();
     let c = &state.config;
     if rec.last_seen_at + c.session_idle_secs < t || rec.created_at + c.session_absolute_secs < t {
@@ -57,13 +65,21 @@ pub async fn load(state: &AppState, headers: &HeaderMap) -> Result<Option<Sessio
     if rec.last_seen_at + 60 < t {
         state.store.touch_session(&id_hash).await?;
     }
-    Ok(Some(Session { id_hash, user_id: rec.user_id, email: rec.email, name: rec.name, csrf: rec.csrf_token }))
+    Ok(Some(Session {
+        id_hash,
+        user_id: rec.user_id,
+        email: rec.email,
+        name: rec.name,
+        csrf: rec.csrf_token,
+    }))
 }
 
 /// Starts a new session (a new id, never a reused one) and returns its cookie value.
 pub async fn start(store: &Store, user_id: i64) -> Result<String, StoreError> {
     let id = secret::generate();
-    store.create_session(&secret::digest(&id), user_id, &secret::generate()).await?;
+    store
+        .create_session(&secret::digest(&id), user_id, &secret::generate())
+        .await?;
     Ok(id)
 }
 
@@ -78,8 +94,12 @@ pub enum SignInError {
 impl SignInError {
     pub fn message(&self) -> &'static str {
         match self {
-            SignInError::Mismatch => "That email and password do not match an account. Check both and try again.",
-            SignInError::TooManyAttempts => "Too many sign-in attempts. Wait 15 minutes, then try again.",
+            SignInError::Mismatch => {
+                "That email and password do not match an account. Check both and try again."
+            }
+            SignInError::TooManyAttempts => {
+                "Too many sign-in attempts. Wait 15 minutes, then try again."
+            }
             SignInError::Store(_) => "Signing in is not possible right now. Try again in a moment.",
         }
     }
@@ -93,7 +113,12 @@ impl From<StoreError> for SignInError {
 
 /// Checks a password with per-account and per-address limits. Unknown accounts take as
 /// long and count the same as wrong passwords.
-pub async fn check_password(state: &AppState, email: &str, password_text: &str, address: &str) -> Result<User, SignInError> {
+pub async fn check_password(
+    state: &AppState,
+    email: &str,
+    password_text: &str,
+    address: &str,
+) -> Result<User, SignInError> {
     let c = &state.config;
     let (acct, addr) = (format!("acct:{email}"), format!("addr:{address}"));
     let store = &state.store;
@@ -103,17 +128,26 @@ pub async fn check_password(state: &AppState, email: &str, password_text: &str, 
         return Err(SignInError::TooManyAttempts);
     }
     let user = store.find_user_by_email(email).await?;
-    let hash = user.as_ref().map(|u| u.password_hash.clone()).unwrap_or_else(|| password::dummy_hash().to_string());
+    let hash = user
+        .as_ref()
+        .map(|u| u.password_hash.clone())
+        .unwrap_or_else(|| password::dummy_hash().to_string());
     let pw = password_text.to_string();
-    let ok = tokio::task::spawn_blocking(move || password::verify(&pw, &hash)).await.unwrap_or(false);
+    let ok = tokio::task::spawn_blocking(move || password::verify(&pw, &hash))
+        .await
+        .unwrap_or(false);
     match user {
         Some(u) if ok => {
             store.clear_login_failures(&acct).await?;
             Ok(u)
         }
         _ => {
-            store.record_login_failure(&acct, c.login_window_secs).await?;
-            store.record_login_failure(&addr, c.login_window_secs).await?;
+            store
+                .record_login_failure(&acct, c.login_window_secs)
+                .await?;
+            store
+                .record_login_failure(&addr, c.login_window_secs)
+                .await?;
             Err(SignInError::Mismatch)
         }
     }

@@ -26,8 +26,13 @@ pub fn routes(r: Routes) -> Routes {
         .post("/invite/{code}", accept_invite)
 }
 
-async fn home(State(state): State<AppState>, MaybeSignedIn(s): MaybeSignedIn) -> Result<Response, PageError> {
-    let Some(s) = s else { return Ok(Redirect::to("/login").into_response()) };
+async fn home(
+    State(state): State<AppState>,
+    MaybeSignedIn(s): MaybeSignedIn,
+) -> Result<Response, PageError> {
+    let Some(s) = s else {
+        return Ok(Redirect::to("/login").into_response());
+    };
     let mine = state.store.workspaces_of(s.user_id).await?;
     Ok(match mine.as_slice() {
         [(ws, _)] => Redirect::to(&format!("/w/{}", ws.slug)).into_response(),
@@ -54,25 +59,48 @@ struct NextQuery {
 
 /// Only local paths may be redirect targets.
 fn safe_next(next: &str) -> String {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') { next.to_string() } else { "/".into() }
+    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+        next.to_string()
+    } else {
+        "/".into()
+    }
 }
 
 /// Renders a public form with a fresh double-submit CSRF cookie.
-fn with_pre_cookie(state: &AppState, mut chrome: Chrome, page: impl FnOnce(Chrome) -> Result<Response, PageError>) -> Result<Response, PageError> {
+fn with_pre_cookie(
+    state: &AppState,
+    mut chrome: Chrome,
+    page: impl FnOnce(Chrome) -> Result<Response, PageError>,
+) -> Result<Response, PageError> {
     let token = secret::generate();
     chrome.csrf = token.clone();
     let mut res = page(chrome)?;
     let c = session::set_cookie(&state.config, session::PRE_COOKIE, &token, 3600);
-    res.headers_mut().append(header::SET_COOKIE, c.parse().map_err(|_| PageError::Internal("cookie".into()))?);
+    res.headers_mut().append(
+        header::SET_COOKIE,
+        c.parse()
+            .map_err(|_| PageError::Internal("cookie".into()))?,
+    );
     Ok(res)
 }
 
-async fn login_page(State(state): State<AppState>, MaybeSignedIn(s): MaybeSignedIn, Query(q): Query<NextQuery>) -> Result<Response, PageError> {
+async fn login_page(
+    State(state): State<AppState>,
+    MaybeSignedIn(s): MaybeSignedIn,
+    Query(q): Query<NextQuery>,
+) -> Result<Response, PageError> {
     if s.is_some() {
         return Ok(Redirect::to(&safe_next(&q.next)).into_response());
     }
     let chrome = Chrome::public("Sign in").with_notice(q.notice.as_deref());
-    with_pre_cookie(&state, chrome, |chrome| render(&LoginPage { chrome, email: String::new(), next: safe_next(&q.next), error: None }))
+    with_pre_cookie(&state, chrome, |chrome| {
+        render(&LoginPage {
+            chrome,
+            email: String::new(),
+            next: safe_next(&q.next),
+            error: None,
+        })
+    })
 }
 
 #[derive(Deserialize)]
@@ -99,18 +127,38 @@ async fn login(
                 state.store.delete_session(&secret::digest(&old)).await?;
             }
             let id = session::start(&state.store, user.id).await?;
-            let cookie = session::set_cookie(&state.config, session::SESSION_COOKIE, &id, state.config.session_absolute_secs);
+            let cookie = session::set_cookie(
+                &state.config,
+                session::SESSION_COOKIE,
+                &id,
+                state.config.session_absolute_secs,
+            );
             let clear = session::clear_cookie(&state.config, session::PRE_COOKIE);
             let mut res = Redirect::to(&safe_next(&f.next)).into_response();
-            res.headers_mut().append(header::SET_COOKIE, cookie.parse().map_err(|_| PageError::Internal("cookie".into()))?);
-            res.headers_mut().append(header::SET_COOKIE, clear.parse().map_err(|_| PageError::Internal("cookie".into()))?);
+            res.headers_mut().append(
+                header::SET_COOKIE,
+                cookie
+                    .parse()
+                    .map_err(|_| PageError::Internal("cookie".into()))?,
+            );
+            res.headers_mut().append(
+                header::SET_COOKIE,
+                clear
+                    .parse()
+                    .map_err(|_| PageError::Internal("cookie".into()))?,
+            );
             Ok(res)
         }
         Err(session::SignInError::Store(e)) => Err(PageError::Internal(e)),
         Err(e) => {
             let chrome = Chrome::public("Sign in");
             with_pre_cookie(&state, chrome, |chrome| {
-                let mut res = render(&LoginPage { chrome, email: f.email.clone(), next: safe_next(&f.next), error: Some(e.message().into()) })?;
+                let mut res = render(&LoginPage {
+                    chrome,
+                    email: f.email.clone(),
+                    next: safe_next(&f.next),
+                    error: Some(e.message().into()),
+                })?;
                 *res.status_mut() = if e == session::SignInError::TooManyAttempts {
                     axum::http::StatusCode::TOO_MANY_REQUESTS
                 } else {
@@ -122,11 +170,19 @@ async fn login(
     }
 }
 
-async fn logout(State(state): State<AppState>, SignedIn(s): SignedIn) -> Result<Response, PageError> {
+async fn logout(
+    State(state): State<AppState>,
+    SignedIn(s): SignedIn,
+) -> Result<Response, PageError> {
     state.store.delete_session(&s.id_hash).await?;
     let mut res = Redirect::to("/login?notice=signed-out").into_response();
     let clear = session::clear_cookie(&state.config, session::SESSION_COOKIE);
-    res.headers_mut().append(header::SET_COOKIE, clear.parse().map_err(|_| PageError::Internal("cookie".into()))?);
+    res.headers_mut().append(
+        header::SET_COOKIE,
+        clear
+            .parse()
+            .map_err(|_| PageError::Internal("cookie".into()))?,
+    );
     Ok(res)
 }
 
@@ -143,15 +199,27 @@ struct InvitePage {
 }
 
 async fn find_pending(state: &AppState, code: &str) -> Result<Result<Invite, String>, PageError> {
-    let inv = state.store.find_invite_by_code(&secret::digest(code)).await?.ok_or(PageError::NotFound)?;
+    let inv = state
+        .store
+        .find_invite_by_code(&secret::digest(code))
+        .await?
+        .ok_or(PageError::NotFound)?;
     Ok(match inv.status(now()) {
         InviteStatus::Pending => Ok(inv),
-        InviteStatus::Used => Err("This invitation link was already used. Ask whoever invited you for a new one.".into()),
-        InviteStatus::Expired => Err("This invitation link has expired. Ask whoever invited you for a new one.".into()),
+        InviteStatus::Used => Err(
+            "This invitation link was already used. Ask whoever invited you for a new one.".into(),
+        ),
+        InviteStatus::Expired => {
+            Err("This invitation link has expired. Ask whoever invited you for a new one.".into())
+        }
     })
 }
 
-async fn invite_page(State(state): State<AppState>, MaybeSignedIn(s): MaybeSignedIn, Path(code): Path<String>) -> Result<Response, PageError> {
+async fn invite_page(
+    State(state): State<AppState>,
+    MaybeSignedIn(s): MaybeSignedIn,
+    Path(code): Path<String>,
+) -> Result<Response, PageError> {
     let inv = find_pending(&state, &code).await?;
     let invite = inv.map_err(|p| PageError::Forbidden(p.into()))?;
     let chrome = match &s {
@@ -198,7 +266,9 @@ async fn accept_invite(
     };
     if let Some(s) = &s {
         join(&state, &invite, s.user_id).await?;
-        return Ok(Redirect::to(&format!("/w/{}?notice=joined", invite.workspace_slug)).into_response());
+        return Ok(
+            Redirect::to(&format!("/w/{}?notice=joined", invite.workspace_slug)).into_response(),
+        );
     }
     // Not signed in: create the account, then join.
     let mut inv = keel_domain::Invalid::new();
@@ -212,7 +282,9 @@ async fn accept_invite(
     }
     let created = match (inv.is_empty(), name, email, pw) {
         (true, Some(name), Some(email), Some(pw)) => {
-            let hash = tokio::task::spawn_blocking(move || password::hash(&pw)).await.map_err(|e| PageError::Internal(e.to_string()))?;
+            let hash = tokio::task::spawn_blocking(move || password::hash(&pw))
+                .await
+                .map_err(|e| PageError::Internal(e.to_string()))?;
             match state.store.create_user(&email, &name, &hash).await {
                 Ok(u) => Some(u),
                 Err(StoreError::Conflict(_)) => {
@@ -242,16 +314,29 @@ async fn accept_invite(
     };
     join(&state, &invite, user.id).await?;
     let id = session::start(&state.store, user.id).await?;
-    let cookie = session::set_cookie(&state.config, session::SESSION_COOKIE, &id, state.config.session_absolute_secs);
-    let mut res = Redirect::to(&format!("/w/{}?notice=joined", invite.workspace_slug)).into_response();
-    res.headers_mut().append(header::SET_COOKIE, cookie.parse().map_err(|_| PageError::Internal("cookie".into()))?);
+    let cookie = session::set_cookie(
+        &state.config,
+        session::SESSION_COOKIE,
+        &id,
+        state.config.session_absolute_secs,
+    );
+    let mut res =
+        Redirect::to(&format!("/w/{}?notice=joined", invite.workspace_slug)).into_response();
+    res.headers_mut().append(
+        header::SET_COOKIE,
+        cookie
+            .parse()
+            .map_err(|_| PageError::Internal("cookie".into()))?,
+    );
     Ok(res)
 }
 
 async fn join(state: &AppState, invite: &Invite, user_id: i64) -> Result<(), PageError> {
     match state.store.accept_invite(invite.id, user_id).await {
         Ok(()) => Ok(()),
-        Err(StoreError::Conflict(_)) => Err(PageError::Forbidden("This invitation link was already used or has expired. Ask for a new one.".into())),
+        Err(StoreError::Conflict(_)) => Err(PageError::Forbidden(
+            "This invitation link was already used or has expired. Ask for a new one.".into(),
+        )),
         Err(e) => Err(e.into()),
     }
 }

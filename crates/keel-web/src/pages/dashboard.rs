@@ -40,7 +40,11 @@ struct Page {
     top: Vec<Finding>,
 }
 
-async fn page(State(state): State<AppState>, ctx: WsCtx, Query(q): Query<NoticeQuery>) -> Result<Response, PageError> {
+async fn page(
+    State(state): State<AppState>,
+    ctx: WsCtx,
+    Query(q): Query<NoticeQuery>,
+) -> Result<Response, PageError> {
     let reader = ctx.reader(&state.store).await?;
     let m = model::load(&state.store, ctx.ws.id, &reader).await?;
     let loads = ownership::loads(&m.people, &m.functions);
@@ -53,12 +57,27 @@ async fn page(State(state): State<AppState>, ctx: WsCtx, Query(q): Query<NoticeQ
     let has = |id: Option<i64>| id.is_some_and(|id| m.people.iter().any(|p| p.id == id));
     let owners = OwnershipCard {
         functions: m.functions.len(),
-        with_business_owner: m.functions.iter().filter(|f| has(f.business_owner_id)).count(),
-        with_execution_owner: m.functions.iter().filter(|f| has(f.execution_owner_id)).count(),
+        with_business_owner: m
+            .functions
+            .iter()
+            .filter(|f| has(f.business_owner_id))
+            .count(),
+        with_execution_owner: m
+            .functions
+            .iter()
+            .filter(|f| has(f.execution_owner_id))
+            .count(),
     };
     let findings = model::findings(&m);
     let (errors, warnings, _) = health::summary(&findings);
     let top = findings.into_iter().take(3).collect();
     let title = ctx.ws.name.clone();
-    render(&Page { chrome: ctx.chrome(title, "home").with_notice(q.notice.as_deref()), team, owners, errors, warnings, top })
+    render(&Page {
+        chrome: ctx.chrome(title, "home").with_notice(q.notice.as_deref()),
+        team,
+        owners,
+        errors,
+        warnings,
+        top,
+    })
 }

@@ -16,7 +16,11 @@ impl Errors {
     /// The `aria-invalid` attribute for a field with an error, nothing otherwise (a constant,
     /// so templates may print it unescaped).
     pub fn attr(&self, field: &str) -> &'static str {
-        if self.get(field).is_some() { "aria-invalid=\"true\"" } else { "" }
+        if self.get(field).is_some() {
+            "aria-invalid=\"true\""
+        } else {
+            ""
+        }
     }
 }
 
@@ -37,7 +41,11 @@ where
         .into_iter()
         .map(|(v, l)| {
             let value = v.to_string();
-            Choice { selected: value == current, value, label: l.to_string() }
+            Choice {
+                selected: value == current,
+                value,
+                label: l.to_string(),
+            }
         })
         .collect()
 }

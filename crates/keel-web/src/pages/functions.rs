@@ -42,15 +42,28 @@ struct ListPage {
     rows: Vec<Row>,
 }
 
-async fn list(State(state): State<AppState>, ctx: WsCtx, Query(q): Query<NoticeQuery>) -> Result<Response, PageError> {
+async fn list(
+    State(state): State<AppState>,
+    ctx: WsCtx,
+    Query(q): Query<NoticeQuery>,
+) -> Result<Response, PageError> {
     let reader = ctx.reader(&state.store).await?;
     let functions = reader.functions(state.store.list_functions(ctx.ws.id).await?);
     let people = state.store.list_people(ctx.ws.id).await?;
     let rows = functions
         .into_iter()
-        .map(|f| Row { business: person(&people, f.business_owner_id), execution: person(&people, f.execution_owner_id), function: f })
+        .map(|f| Row {
+            business: person(&people, f.business_owner_id),
+            execution: person(&people, f.execution_owner_id),
+            function: f,
+        })
         .collect();
-    render(&ListPage { chrome: ctx.chrome("Functions", "functions").with_notice(q.notice.as_deref()), rows })
+    render(&ListPage {
+        chrome: ctx
+            .chrome("Functions", "functions")
+            .with_notice(q.notice.as_deref()),
+        rows,
+    })
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -114,7 +127,9 @@ struct FormPage {
 
 impl FormPage {
     fn name_of(&self, id: &Option<i64>) -> String {
-        id.and_then(|id| self.people.iter().find(|p| p.id == id)).map(|p| p.display()).unwrap_or_else(|| "nobody".into())
+        id.and_then(|id| self.people.iter().find(|p| p.id == id))
+            .map(|p| p.display())
+            .unwrap_or_else(|| "nobody".into())
     }
     fn name_of_raw(&self, raw: &str) -> String {
         self.name_of(&raw.parse().ok())
@@ -124,23 +139,51 @@ impl FormPage {
 fn owner_choices(people: &[Person], current: &str) -> Vec<Choice> {
     let mut v = choices([(String::new(), "Nobody yet".to_string())], current);
     v.extend(choices(
-        people.iter().map(|p| (p.id, if p.is_external() { format!("{} (external)", p.display()) } else { p.name.clone() })),
+        people.iter().map(|p| {
+            (
+                p.id,
+                if p.is_external() {
+                    format!("{} (external)", p.display())
+                } else {
+                    p.name.clone()
+                },
+            )
+        }),
         current,
     ));
     v
 }
 
-async fn form_page(state: &AppState, ctx: &WsCtx, function: Option<Function>, form: FunctionForm, errors: Invalid, conflict: Option<Function>) -> Result<Response, PageError> {
+async fn form_page(
+    state: &AppState,
+    ctx: &WsCtx,
+    function: Option<Function>,
+    form: FunctionForm,
+    errors: Invalid,
+    conflict: Option<Function>,
+) -> Result<Response, PageError> {
     let people = state.store.list_people(ctx.ws.id).await?;
-    let title = function.as_ref().map(|f| f.name.clone()).unwrap_or_else(|| "Add a function".into());
+    let title = function
+        .as_ref()
+        .map(|f| f.name.clone())
+        .unwrap_or_else(|| "Add a function".into());
     let action = match &function {
         Some(f) => ctx.link(&format!("/functions/{}", f.id)),
         None => ctx.link("/functions"),
     };
-    let status = if conflict.is_some() { StatusCode::CONFLICT } else if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let status = if conflict.is_some() {
+        StatusCode::CONFLICT
+    } else if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     let page = FormPage {
         chrome: ctx.chrome(title, "functions"),
-        sourcings: choices(Sourcing::ALL.iter().map(|s| (s.as_str(), s.label())), &form.sourcing),
+        sourcings: choices(
+            Sourcing::ALL.iter().map(|s| (s.as_str(), s.label())),
+            &form.sourcing,
+        ),
         business_choices: owner_choices(&people, &form.business_owner_id),
         execution_choices: owner_choices(&people, &form.execution_owner_id),
         function,
@@ -157,16 +200,28 @@ async fn form_page(state: &AppState, ctx: &WsCtx, function: Option<Function>, fo
 
 async fn new(State(state): State<AppState>, ctx: WsCtx) -> Result<Response, PageError> {
     ctx.require_edit()?;
-    let form = FunctionForm { sourcing: "internal".into(), weekly_hours: "0".into(), ..Default::default() };
+    let form = FunctionForm {
+        sourcing: "internal".into(),
+        weekly_hours: "0".into(),
+        ..Default::default()
+    };
     form_page(&state, &ctx, None, form, Invalid::new(), None).await
 }
 
-async fn create(State(state): State<AppState>, ctx: WsCtx, Form(form): Form<FunctionForm>) -> Result<Response, PageError> {
+async fn create(
+    State(state): State<AppState>,
+    ctx: WsCtx,
+    Form(form): Form<FunctionForm>,
+) -> Result<Response, PageError> {
     ctx.require_edit()?;
     let people = state.store.list_people(ctx.ws.id).await?;
     let mut inv = match FunctionDraft::parse(&form.input(), &people) {
         Ok(d) => match state.store.create_function(ctx.ws.id, &d).await {
-            Ok(_) => return Ok(Redirect::to(&ctx.link("/functions?notice=function-saved")).into_response()),
+            Ok(_) => {
+                return Ok(
+                    Redirect::to(&ctx.link("/functions?notice=function-saved")).into_response()
+                )
+            }
             Err(StoreError::Conflict(m)) => Invalid::one("name", m),
             Err(e) => return Err(e.into()),
         },
@@ -177,19 +232,40 @@ async fn create(State(state): State<AppState>, ctx: WsCtx, Form(form): Form<Func
 }
 
 async fn find(state: &AppState, ctx: &WsCtx, id: i64) -> Result<Function, PageError> {
-    let f = state.store.find_function(ctx.ws.id, id).await?.ok_or(PageError::NotFound)?;
+    let f = state
+        .store
+        .find_function(ctx.ws.id, id)
+        .await?
+        .ok_or(PageError::NotFound)?;
     if !ctx.reader(&state.store).await?.can_see_function(&f) {
         return Err(PageError::NotFound);
     }
     Ok(f)
 }
 
-async fn show(State(state): State<AppState>, ctx: WsCtx, Path((_, id)): Path<(String, i64)>) -> Result<Response, PageError> {
+async fn show(
+    State(state): State<AppState>,
+    ctx: WsCtx,
+    Path((_, id)): Path<(String, i64)>,
+) -> Result<Response, PageError> {
     let f = find(&state, &ctx, id).await?;
-    form_page(&state, &ctx, Some(f.clone()), FunctionForm::from_function(&f), Invalid::new(), None).await
+    form_page(
+        &state,
+        &ctx,
+        Some(f.clone()),
+        FunctionForm::from_function(&f),
+        Invalid::new(),
+        None,
+    )
+    .await
 }
 
-async fn update(State(state): State<AppState>, ctx: WsCtx, Path((_, id)): Path<(String, i64)>, Form(form): Form<FunctionForm>) -> Result<Response, PageError> {
+async fn update(
+    State(state): State<AppState>,
+    ctx: WsCtx,
+    Path((_, id)): Path<(String, i64)>,
+    Form(form): Form<FunctionForm>,
+) -> Result<Response, PageError> {
     let f = find(&state, &ctx, id).await?;
     ctx.require_edit()?;
     let people = state.store.list_people(ctx.ws.id).await?;
@@ -197,15 +273,29 @@ async fn update(State(state): State<AppState>, ctx: WsCtx, Path((_, id)): Path<(
         Ok(d) => d,
         Err(inv) => return form_page(&state, &ctx, Some(f), form, inv, None).await,
     };
-    match state.store.update_function(ctx.ws.id, id, version(&form.version), &draft).await {
+    match state
+        .store
+        .update_function(ctx.ws.id, id, version(&form.version), &draft)
+        .await
+    {
         Ok(_) => Ok(Redirect::to(&ctx.link("/functions?notice=function-saved")).into_response()),
         Err(StoreError::Stale { .. }) => {
             let current = find(&state, &ctx, id).await?;
             let mut form = form;
             form.version = current.version.to_string();
-            form_page(&state, &ctx, Some(current.clone()), form, Invalid::new(), Some(current)).await
+            form_page(
+                &state,
+                &ctx,
+                Some(current.clone()),
+                form,
+                Invalid::new(),
+                Some(current),
+            )
+            .await
         }
-        Err(StoreError::Conflict(m)) => form_page(&state, &ctx, Some(f), form, Invalid::one("name", m), None).await,
+        Err(StoreError::Conflict(m)) => {
+            form_page(&state, &ctx, Some(f), form, Invalid::one("name", m), None).await
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -216,15 +306,32 @@ struct DeleteForm {
     version: String,
 }
 
-async fn delete(State(state): State<AppState>, ctx: WsCtx, Path((_, id)): Path<(String, i64)>, Form(f): Form<DeleteForm>) -> Result<Response, PageError> {
+async fn delete(
+    State(state): State<AppState>,
+    ctx: WsCtx,
+    Path((_, id)): Path<(String, i64)>,
+    Form(f): Form<DeleteForm>,
+) -> Result<Response, PageError> {
     find(&state, &ctx, id).await?;
     ctx.require_edit()?;
-    match state.store.delete_function(ctx.ws.id, id, version(&f.version)).await {
+    match state
+        .store
+        .delete_function(ctx.ws.id, id, version(&f.version))
+        .await
+    {
         Ok(()) => Ok(Redirect::to(&ctx.link("/functions?notice=function-deleted")).into_response()),
         Err(StoreError::Stale { .. }) => {
             let current = find(&state, &ctx, id).await?;
             let inv = Invalid::one("version", "Someone changed this function after you opened the page. Check it below, then remove again if you still want to.");
-            form_page(&state, &ctx, Some(current.clone()), FunctionForm::from_function(&current), inv, None).await
+            form_page(
+                &state,
+                &ctx,
+                Some(current.clone()),
+                FunctionForm::from_function(&current),
+                inv,
+                None,
+            )
+            .await
         }
         Err(e) => Err(e.into()),
     }

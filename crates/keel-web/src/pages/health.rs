@@ -26,7 +26,12 @@ struct Page {
 
 impl Page {
     fn link(&self, f: &Finding) -> String {
-        let slug = self.chrome.ws.as_ref().map(|w| w.slug.as_str()).unwrap_or_default();
+        let slug = self
+            .chrome
+            .ws
+            .as_ref()
+            .map(|w| w.slug.as_str())
+            .unwrap_or_default();
         match f.subject.kind {
             "person" => format!("/w/{slug}/people/{}", f.subject.id),
             _ => format!("/w/{slug}/functions/{}", f.subject.id),
@@ -39,5 +44,11 @@ async fn page(State(state): State<AppState>, ctx: WsCtx) -> Result<Response, Pag
     let m = model::load(&state.store, ctx.ws.id, &reader).await?;
     let findings = model::findings(&m);
     let (errors, warnings, _) = health::summary(&findings);
-    render(&Page { chrome: ctx.chrome("Health", "health"), findings, errors, warnings, rules: health::RULES.len() })
+    render(&Page {
+        chrome: ctx.chrome("Health", "health"),
+        findings,
+        errors,
+        warnings,
+        rules: health::RULES.len(),
+    })
 }

@@ -30,31 +30,75 @@ pub struct Chrome {
 
 fn nav_for(role: Role) -> Vec<NavItem> {
     let mut v = vec![
-        NavItem { key: "home", label: "Home", path: "" },
-        NavItem { key: "people", label: "Team", path: "/people" },
-        NavItem { key: "functions", label: "Functions", path: "/functions" },
-        NavItem { key: "ownership", label: "Ownership", path: "/ownership" },
-        NavItem { key: "health", label: "Health", path: "/health" },
+        NavItem {
+            key: "home",
+            label: "Home",
+            path: "",
+        },
+        NavItem {
+            key: "people",
+            label: "Team",
+            path: "/people",
+        },
+        NavItem {
+            key: "functions",
+            label: "Functions",
+            path: "/functions",
+        },
+        NavItem {
+            key: "ownership",
+            label: "Ownership",
+            path: "/ownership",
+        },
+        NavItem {
+            key: "health",
+            label: "Health",
+            path: "/health",
+        },
     ];
     if role.sees_everything() {
-        v.push(NavItem { key: "members", label: "Members", path: "/members" });
+        v.push(NavItem {
+            key: "members",
+            label: "Members",
+            path: "/members",
+        });
     }
-    v.push(NavItem { key: "tokens", label: "API tokens", path: "/tokens" });
+    v.push(NavItem {
+        key: "tokens",
+        label: "API tokens",
+        path: "/tokens",
+    });
     v
 }
 
 impl Chrome {
     pub fn public(title: impl Into<String>) -> Chrome {
-        Chrome { title: title.into(), user: None, csrf: String::new(), ws: None, nav: vec![], active: "", notice: None }
+        Chrome {
+            title: title.into(),
+            user: None,
+            csrf: String::new(),
+            ws: None,
+            nav: vec![],
+            active: "",
+            notice: None,
+        }
     }
 
     pub fn signed_in(title: impl Into<String>, session: &crate::auth::session::Session) -> Chrome {
-        Chrome { user: Some(session.name.clone()), csrf: session.csrf.clone(), ..Chrome::public(title) }
+        Chrome {
+            user: Some(session.name.clone()),
+            csrf: session.csrf.clone(),
+            ..Chrome::public(title)
+        }
     }
 
     pub fn in_workspace(title: impl Into<String>, active: &'static str, ctx: &WsCtx) -> Chrome {
         Chrome {
-            ws: Some(NavWs { slug: ctx.ws.slug.clone(), name: ctx.ws.name.clone(), role: ctx.role }),
+            ws: Some(NavWs {
+                slug: ctx.ws.slug.clone(),
+                name: ctx.ws.name.clone(),
+                role: ctx.role,
+            }),
             nav: nav_for(ctx.role),
             active,
             ..Chrome::signed_in(title, &ctx.session)

@@ -43,7 +43,10 @@ struct Page {
 
 impl Page {
     fn role_choices(&self, current: &Role) -> Vec<Choice> {
-        choices(Role::ALL.iter().map(|r| (r.as_str(), r.label())), current.as_str())
+        choices(
+            Role::ALL.iter().map(|r| (r.as_str(), r.label())),
+            current.as_str(),
+        )
     }
     fn when(&self, t: &i64) -> String {
         date(*t)
@@ -52,15 +55,37 @@ impl Page {
 
 /// The address people use to reach keel, from the request, for links shown on screen.
 pub fn origin(state: &AppState, headers: &HeaderMap) -> String {
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
-    let scheme = if state.config.secure_cookies { "https" } else { "http" };
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost");
+    let scheme = if state.config.secure_cookies {
+        "https"
+    } else {
+        "http"
+    };
     format!("{scheme}://{host}")
 }
 
-async fn render_page(state: &AppState, ctx: &WsCtx, notice: Option<&str>, form: (String, String), errors: Invalid, new_link: Option<String>) -> Result<Response, PageError> {
+async fn render_page(
+    state: &AppState,
+    ctx: &WsCtx,
+    notice: Option<&str>,
+    form: (String, String),
+    errors: Invalid,
+    new_link: Option<String>,
+) -> Result<Response, PageError> {
     let members = state.store.list_members(ctx.ws.id).await?;
-    let invites = if ctx.role.can_manage() { state.store.list_invites(ctx.ws.id).await? } else { vec![] };
-    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let invites = if ctx.role.can_manage() {
+        state.store.list_invites(ctx.ws.id).await?
+    } else {
+        vec![]
+    };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     let grantable = Role::ALL.into_iter().filter(|r| ctx.role.may_grant(*r));
     let page = Page {
         chrome: ctx.chrome("Members", "members").with_notice(notice),
@@ -78,11 +103,23 @@ async fn render_page(state: &AppState, ctx: &WsCtx, notice: Option<&str>, form: 
     Ok(r)
 }
 
-async fn page(State(state): State<AppState>, ctx: WsCtx, Query(q): Query<NoticeQuery>) -> Result<Response, PageError> {
+async fn page(
+    State(state): State<AppState>,
+    ctx: WsCtx,
+    Query(q): Query<NoticeQuery>,
+) -> Result<Response, PageError> {
     if !ctx.role.sees_everything() {
         return Err(PageError::NotFound);
     }
-    render_page(&state, &ctx, q.notice.as_deref(), ("member".into(), String::new()), Invalid::new(), None).await
+    render_page(
+        &state,
+        &ctx,
+        q.notice.as_deref(),
+        ("member".into(), String::new()),
+        Invalid::new(),
+        None,
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -92,33 +129,70 @@ struct RoleForm {
 }
 
 async fn find_member(state: &AppState, ctx: &WsCtx, user_id: i64) -> Result<Member, PageError> {
-    state.store.find_member(ctx.ws.id, user_id).await?.ok_or(PageError::NotFound)
+    state
+        .store
+        .find_member(ctx.ws.id, user_id)
+        .await?
+        .ok_or(PageError::NotFound)
 }
 
-async fn set_role(State(state): State<AppState>, ctx: WsCtx, Path((_, user_id)): Path<(String, i64)>, Form(f): Form<RoleForm>) -> Result<Response, PageError> {
+async fn set_role(
+    State(state): State<AppState>,
+    ctx: WsCtx,
+    Path((_, user_id)): Path<(String, i64)>,
+    Form(f): Form<RoleForm>,
+) -> Result<Response, PageError> {
     let member = find_member(&state, &ctx, user_id).await?;
     ctx.require_manage()?;
     let role = Role::parse(&f.role).map_err(|m| PageError::Forbidden(m.into()))?;
     // An admin may not promote anyone (themselves included) above admin, nor change an owner.
     if !ctx.role.may_grant(role) || !ctx.role.may_grant(member.role) {
-        return Err(PageError::Forbidden("Only an owner can make or change owners.".into()));
+        return Err(PageError::Forbidden(
+            "Only an owner can make or change owners.".into(),
+        ));
     }
     match state.store.set_member_role(ctx.ws.id, user_id, role).await {
         Ok(()) => Ok(Redirect::to(&ctx.link("/members?notice=member-saved")).into_response()),
-        Err(StoreError::Conflict(m)) => render_page(&state, &ctx, None, ("member".into(), String::new()), Invalid::one("role", m), None).await,
+        Err(StoreError::Conflict(m)) => {
+            render_page(
+                &state,
+                &ctx,
+                None,
+                ("member".into(), String::new()),
+                Invalid::one("role", m),
+                None,
+            )
+            .await
+        }
         Err(e) => Err(e.into()),
     }
 }
 
-async fn remove(State(state): State<AppState>, ctx: WsCtx, Path((_, user_id)): Path<(String, i64)>) -> Result<Response, PageError> {
+async fn remove(
+    State(state): State<AppState>,
+    ctx: WsCtx,
+    Path((_, user_id)): Path<(String, i64)>,
+) -> Result<Response, PageError> {
     let member = find_member(&state, &ctx, user_id).await?;
     ctx.require_manage()?;
     if !ctx.role.may_grant(member.role) {
-        return Err(PageError::Forbidden("Only an owner can remove an owner.".into()));
+        return Err(PageError::Forbidden(
+            "Only an owner can remove an owner.".into(),
+        ));
     }
     match state.store.remove_member(ctx.ws.id, user_id).await {
         Ok(()) => Ok(Redirect::to(&ctx.link("/members?notice=member-removed")).into_response()),
-        Err(StoreError::Conflict(m)) => render_page(&state, &ctx, None, ("member".into(), String::new()), Invalid::one("role", m), None).await,
+        Err(StoreError::Conflict(m)) => {
+            render_page(
+                &state,
+                &ctx,
+                None,
+                ("member".into(), String::new()),
+                Invalid::one("role", m),
+                None,
+            )
+            .await
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -131,22 +205,53 @@ struct InviteForm {
     email: String,
 }
 
-async fn invite(State(state): State<AppState>, ctx: WsCtx, headers: HeaderMap, Form(f): Form<InviteForm>) -> Result<Response, PageError> {
+async fn invite(
+    State(state): State<AppState>,
+    ctx: WsCtx,
+    headers: HeaderMap,
+    Form(f): Form<InviteForm>,
+) -> Result<Response, PageError> {
     ctx.require_manage()?;
     match crate::grants::parse_invite(ctx.role, &f.role, &f.email) {
         Ok((role, email)) => {
             let code = secret::generate();
             let expires = now() + state.config.invite_ttl_secs;
-            state.store.create_invite(ctx.ws.id, &secret::digest(&code), role, email.as_deref(), ctx.session.user_id, expires).await?;
+            state
+                .store
+                .create_invite(
+                    ctx.ws.id,
+                    &secret::digest(&code),
+                    role,
+                    email.as_deref(),
+                    ctx.session.user_id,
+                    expires,
+                )
+                .await?;
             let link = format!("{}/invite/{code}", origin(&state, &headers));
-            render_page(&state, &ctx, None, ("member".into(), String::new()), Invalid::new(), Some(link)).await
+            render_page(
+                &state,
+                &ctx,
+                None,
+                ("member".into(), String::new()),
+                Invalid::new(),
+                Some(link),
+            )
+            .await
         }
         Err(inv) => render_page(&state, &ctx, None, (f.role, f.email), inv, None).await,
     }
 }
 
-async fn delete_invite(State(state): State<AppState>, ctx: WsCtx, Path((_, id)): Path<(String, i64)>) -> Result<Response, PageError> {
-    state.store.find_invite(ctx.ws.id, id).await?.ok_or(PageError::NotFound)?;
+async fn delete_invite(
+    State(state): State<AppState>,
+    ctx: WsCtx,
+    Path((_, id)): Path<(String, i64)>,
+) -> Result<Response, PageError> {
+    state
+        .store
+        .find_invite(ctx.ws.id, id)
+        .await?
+        .ok_or(PageError::NotFound)?;
     ctx.require_manage()?;
     state.store.delete_invite(ctx.ws.id, id).await?;
     Ok(Redirect::to(&ctx.link("/members?notice=invite-deleted")).into_response())

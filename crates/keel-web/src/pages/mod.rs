@@ -36,7 +36,12 @@ pub fn routes(r: Routes) -> Routes {
 /// Unknown addresses: a JSON 404 under /api, the error page elsewhere.
 pub async fn not_found(uri: Uri) -> Response {
     if uri.path().starts_with("/api/") {
-        crate::error::ApiError::new(axum::http::StatusCode::NOT_FOUND, "not_found", "There is no such API endpoint. See /api/v1/openapi.json.").into_response()
+        crate::error::ApiError::new(
+            axum::http::StatusCode::NOT_FOUND,
+            "not_found",
+            "There is no such API endpoint. See /api/v1/openapi.json.",
+        )
+        .into_response()
     } else {
         PageError::NotFound.into_response()
     }

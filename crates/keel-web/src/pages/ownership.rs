@@ -47,7 +47,14 @@ async fn page(State(state): State<AppState>, ctx: WsCtx) -> Result<Response, Pag
     let matrix = if show_matrix {
         m.functions
             .iter()
-            .map(|f| MatrixRow { function: f.clone(), cells: m.people.iter().map(|p| ownership::responsibility(f, p.id)).collect() })
+            .map(|f| MatrixRow {
+                function: f.clone(),
+                cells: m
+                    .people
+                    .iter()
+                    .map(|p| ownership::responsibility(f, p.id))
+                    .collect(),
+            })
             .collect()
     } else {
         vec![]
@@ -58,9 +65,25 @@ async fn page(State(state): State<AppState>, ctx: WsCtx) -> Result<Response, Pag
         .map(|p| PersonRow {
             person: p.clone(),
             load: ownership::load(p, &m.functions),
-            decides: m.functions.iter().filter(|f| f.business_owner_id == Some(p.id)).cloned().collect(),
-            executes: m.functions.iter().filter(|f| f.execution_owner_id == Some(p.id)).cloned().collect(),
+            decides: m
+                .functions
+                .iter()
+                .filter(|f| f.business_owner_id == Some(p.id))
+                .cloned()
+                .collect(),
+            executes: m
+                .functions
+                .iter()
+                .filter(|f| f.execution_owner_id == Some(p.id))
+                .cloned()
+                .collect(),
         })
         .collect();
-    render(&Page { chrome: ctx.chrome("Ownership", "ownership"), people: m.people, matrix, show_matrix, rows })
+    render(&Page {
+        chrome: ctx.chrome("Ownership", "ownership"),
+        people: m.people,
+        matrix,
+        show_matrix,
+        rows,
+    })
 }

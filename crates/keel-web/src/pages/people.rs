@@ -42,12 +42,27 @@ struct ListPage {
     rows: Vec<Row>,
 }
 
-async fn list(State(state): State<AppState>, ctx: WsCtx, Query(q): Query<NoticeQuery>) -> Result<Response, PageError> {
+async fn list(
+    State(state): State<AppState>,
+    ctx: WsCtx,
+    Query(q): Query<NoticeQuery>,
+) -> Result<Response, PageError> {
     let reader = ctx.reader(&state.store).await?;
     let functions = reader.functions(state.store.list_functions(ctx.ws.id).await?);
     let people = reader.people(state.store.list_people(ctx.ws.id).await?, &functions);
-    let rows = people.into_iter().map(|p| Row { load: ownership::load(&p, &functions), person: p }).collect();
-    render(&ListPage { chrome: ctx.chrome("Team", "people").with_notice(q.notice.as_deref()), rows })
+    let rows = people
+        .into_iter()
+        .map(|p| Row {
+            load: ownership::load(&p, &functions),
+            person: p,
+        })
+        .collect();
+    render(&ListPage {
+        chrome: ctx
+            .chrome("Team", "people")
+            .with_notice(q.notice.as_deref()),
+        rows,
+    })
 }
 
 /// What the person form holds: exactly what was typed.
@@ -124,24 +139,44 @@ async fn form_page(
 ) -> Result<Response, PageError> {
     let members = state.store.list_members(ctx.ws.id).await?;
     let mut accounts = choices([(String::new(), "No account".to_string())], &form.user_id);
-    accounts.extend(choices(members.iter().map(|m| (m.user_id, format!("{} ({})", m.name, m.email))), &form.user_id));
+    accounts.extend(choices(
+        members
+            .iter()
+            .map(|m| (m.user_id, format!("{} ({})", m.name, m.email))),
+        &form.user_id,
+    ));
     let (duties, load) = match &person {
         Some(p) => {
             let fs = state.store.list_functions(ctx.ws.id).await?;
-            let duties = fs.iter().filter_map(|f| ownership::responsibility(f, p.id).map(|r| (f.clone(), r))).collect();
+            let duties = fs
+                .iter()
+                .filter_map(|f| ownership::responsibility(f, p.id).map(|r| (f.clone(), r)))
+                .collect();
             (duties, Some(ownership::load(p, &fs)))
         }
         None => (vec![], None),
     };
-    let title = person.as_ref().map(|p| p.name.clone()).unwrap_or_else(|| "Add a person".into());
+    let title = person
+        .as_ref()
+        .map(|p| p.name.clone())
+        .unwrap_or_else(|| "Add a person".into());
     let action = match &person {
         Some(p) => ctx.link(&format!("/people/{}", p.id)),
         None => ctx.link("/people"),
     };
-    let status = if errors.is_empty() && conflict.is_none() { StatusCode::OK } else if conflict.is_some() { StatusCode::CONFLICT } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let status = if errors.is_empty() && conflict.is_none() {
+        StatusCode::OK
+    } else if conflict.is_some() {
+        StatusCode::CONFLICT
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     let page = FormPage {
         chrome: ctx.chrome(title, "people"),
-        kinds: choices(PersonKind::ALL.iter().map(|k| (k.as_str(), k.label())), &form.kind),
+        kinds: choices(
+            PersonKind::ALL.iter().map(|k| (k.as_str(), k.label())),
+            &form.kind,
+        ),
         accounts,
         person,
         form,
@@ -158,15 +193,29 @@ async fn form_page(
 
 async fn new(State(state): State<AppState>, ctx: WsCtx) -> Result<Response, PageError> {
     ctx.require_edit()?;
-    let form = PersonForm { kind: "internal".into(), weekly_capacity: "40".into(), ..Default::default() };
+    let form = PersonForm {
+        kind: "internal".into(),
+        weekly_capacity: "40".into(),
+        ..Default::default()
+    };
     form_page(&state, &ctx, None, form, Invalid::new(), None).await
 }
 
 async fn member_ids(state: &AppState, ws: i64) -> Result<Vec<i64>, PageError> {
-    Ok(state.store.list_members(ws).await?.iter().map(|m| m.user_id).collect())
+    Ok(state
+        .store
+        .list_members(ws)
+        .await?
+        .iter()
+        .map(|m| m.user_id)
+        .collect())
 }
 
-async fn create(State(state): State<AppState>, ctx: WsCtx, Form(form): Form<PersonForm>) -> Result<Response, PageError> {
+async fn create(
+    State(state): State<AppState>,
+    ctx: WsCtx,
+    Form(form): Form<PersonForm>,
+) -> Result<Response, PageError> {
     ctx.require_edit()?;
     match PersonDraft::parse(&form.input(), &member_ids(&state, ctx.ws.id).await?) {
         Ok(d) => {
@@ -178,7 +227,11 @@ async fn create(State(state): State<AppState>, ctx: WsCtx, Form(form): Form<Pers
 }
 
 async fn find(state: &AppState, ctx: &WsCtx, id: i64) -> Result<Person, PageError> {
-    let p = state.store.find_person(ctx.ws.id, id).await?.ok_or(PageError::NotFound)?;
+    let p = state
+        .store
+        .find_person(ctx.ws.id, id)
+        .await?
+        .ok_or(PageError::NotFound)?;
     let reader = ctx.reader(&state.store).await?;
     if !reader.role.sees_everything() {
         let fs = state.store.list_functions(ctx.ws.id).await?;
@@ -189,25 +242,54 @@ async fn find(state: &AppState, ctx: &WsCtx, id: i64) -> Result<Person, PageErro
     Ok(p)
 }
 
-async fn show(State(state): State<AppState>, ctx: WsCtx, Path((_, id)): Path<(String, i64)>) -> Result<Response, PageError> {
+async fn show(
+    State(state): State<AppState>,
+    ctx: WsCtx,
+    Path((_, id)): Path<(String, i64)>,
+) -> Result<Response, PageError> {
     let p = find(&state, &ctx, id).await?;
-    form_page(&state, &ctx, Some(p.clone()), PersonForm::from_person(&p), Invalid::new(), None).await
+    form_page(
+        &state,
+        &ctx,
+        Some(p.clone()),
+        PersonForm::from_person(&p),
+        Invalid::new(),
+        None,
+    )
+    .await
 }
 
-async fn update(State(state): State<AppState>, ctx: WsCtx, Path((_, id)): Path<(String, i64)>, Form(form): Form<PersonForm>) -> Result<Response, PageError> {
+async fn update(
+    State(state): State<AppState>,
+    ctx: WsCtx,
+    Path((_, id)): Path<(String, i64)>,
+    Form(form): Form<PersonForm>,
+) -> Result<Response, PageError> {
     let p = find(&state, &ctx, id).await?;
     ctx.require_edit()?;
     let draft = match PersonDraft::parse(&form.input(), &member_ids(&state, ctx.ws.id).await?) {
         Ok(d) => d,
         Err(inv) => return form_page(&state, &ctx, Some(p), form, inv, None).await,
     };
-    match state.store.update_person(ctx.ws.id, id, version(&form.version), &draft).await {
+    match state
+        .store
+        .update_person(ctx.ws.id, id, version(&form.version), &draft)
+        .await
+    {
         Ok(_) => Ok(Redirect::to(&ctx.link("/people?notice=person-saved")).into_response()),
         Err(StoreError::Stale { .. }) => {
             let current = find(&state, &ctx, id).await?;
             let mut form = form;
             form.version = current.version.to_string();
-            form_page(&state, &ctx, Some(current.clone()), form, Invalid::new(), Some(current)).await
+            form_page(
+                &state,
+                &ctx,
+                Some(current.clone()),
+                form,
+                Invalid::new(),
+                Some(current),
+            )
+            .await
         }
         Err(e) => Err(e.into()),
     }
@@ -219,10 +301,19 @@ struct DeleteForm {
     version: String,
 }
 
-async fn delete(State(state): State<AppState>, ctx: WsCtx, Path((_, id)): Path<(String, i64)>, Form(f): Form<DeleteForm>) -> Result<Response, PageError> {
+async fn delete(
+    State(state): State<AppState>,
+    ctx: WsCtx,
+    Path((_, id)): Path<(String, i64)>,
+    Form(f): Form<DeleteForm>,
+) -> Result<Response, PageError> {
     find(&state, &ctx, id).await?;
     ctx.require_edit()?;
-    match state.store.delete_person(ctx.ws.id, id, version(&f.version)).await {
+    match state
+        .store
+        .delete_person(ctx.ws.id, id, version(&f.version))
+        .await
+    {
         Ok(()) => Ok(Redirect::to(&ctx.link("/people?notice=person-deleted")).into_response()),
         Err(StoreError::Stale { .. }) => {
             let current = find(&state, &ctx, id).await?;

@@ -36,7 +36,9 @@ struct Page {
 }
 
 fn schema_name(v: &Value) -> Option<String> {
-    let r = v.pointer("/content/application~1json/schema/$ref")?.as_str()?;
+    let r = v
+        .pointer("/content/application~1json/schema/$ref")?
+        .as_str()?;
     r.rsplit('/').next().map(String::from)
 }
 
@@ -45,7 +47,11 @@ fn operations(doc: &Value) -> Vec<Tag> {
         .as_array()
         .into_iter()
         .flatten()
-        .map(|t| Tag { name: t["name"].as_str().unwrap_or_default().into(), description: t["description"].as_str().unwrap_or_default().into(), operations: vec![] })
+        .map(|t| Tag {
+            name: t["name"].as_str().unwrap_or_default().into(),
+            description: t["description"].as_str().unwrap_or_default().into(),
+            operations: vec![],
+        })
         .collect();
     for (path, item) in doc["paths"].as_object().into_iter().flatten() {
         for (method, op) in item.as_object().into_iter().flatten() {
@@ -54,7 +60,11 @@ fn operations(doc: &Value) -> Vec<Tag> {
                 method: method.to_uppercase(),
                 path: path.clone(),
                 id: op["operationId"].as_str().unwrap_or_default().into(),
-                summary: op["summary"].as_str().or(op["description"].as_str()).unwrap_or_default().into(),
+                summary: op["summary"]
+                    .as_str()
+                    .or(op["description"].as_str())
+                    .unwrap_or_default()
+                    .into(),
                 body: schema_name(&op["requestBody"]),
                 responses: op["responses"]
                     .as_object()
@@ -72,16 +82,26 @@ fn operations(doc: &Value) -> Vec<Tag> {
 }
 
 async fn page(MaybeSignedIn(s): MaybeSignedIn) -> Result<Response, PageError> {
-    let doc = serde_json::to_value(crate::api::document()).map_err(|e| PageError::Internal(e.to_string()))?;
+    let doc = serde_json::to_value(crate::api::document())
+        .map_err(|e| PageError::Internal(e.to_string()))?;
     let schemas = doc["components"]["schemas"]
         .as_object()
         .into_iter()
         .flatten()
-        .map(|(k, v)| (k.clone(), serde_json::to_string_pretty(v).unwrap_or_default()))
+        .map(|(k, v)| {
+            (
+                k.clone(),
+                serde_json::to_string_pretty(v).unwrap_or_default(),
+            )
+        })
         .collect();
     let chrome = match &s {
         Some(s) => Chrome::signed_in("API reference", s),
         None => Chrome::public("API reference"),
     };
-    render(&Page { chrome, tags: operations(&doc), schemas })
+    render(&Page {
+        chrome,
+        tags: operations(&doc),
+        schemas,
+    })
 }

@@ -19,7 +19,9 @@ use keel_store::ApiToken;
 use serde::Deserialize;
 
 pub fn routes(r: Routes) -> Routes {
-    r.get("/w/{ws}/tokens", page).post("/w/{ws}/tokens", create).post("/w/{ws}/tokens/{token}/revoke", revoke)
+    r.get("/w/{ws}/tokens", page)
+        .post("/w/{ws}/tokens", create)
+        .post("/w/{ws}/tokens/{token}/revoke", revoke)
 }
 
 #[derive(Template)]
@@ -45,13 +47,31 @@ impl Page {
 
 /// Admins see every token of the workspace (to revoke a leaked one); others their own.
 async fn visible_tokens(state: &AppState, ctx: &WsCtx) -> Result<Vec<ApiToken>, PageError> {
-    let only = if ctx.role.can_manage() { None } else { Some(ctx.session.user_id) };
+    let only = if ctx.role.can_manage() {
+        None
+    } else {
+        Some(ctx.session.user_id)
+    };
     Ok(state.store.list_tokens(ctx.ws.id, only).await?)
 }
 
-async fn render_page(state: &AppState, ctx: &WsCtx, notice: Option<&str>, name: String, role: &str, errors: Invalid, new_token: Option<String>) -> Result<Response, PageError> {
-    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    let grantable = Role::ALL.into_iter().filter(|r| *r <= ctx.role && *r != Role::Owner);
+async fn render_page(
+    state: &AppState,
+    ctx: &WsCtx,
+    notice: Option<&str>,
+    name: String,
+    role: &str,
+    errors: Invalid,
+    new_token: Option<String>,
+) -> Result<Response, PageError> {
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let grantable = Role::ALL
+        .into_iter()
+        .filter(|r| *r <= ctx.role && *r != Role::Owner);
     let page = Page {
         chrome: ctx.chrome("API tokens", "tokens").with_notice(notice),
         tokens: visible_tokens(state, ctx).await?,
@@ -66,9 +86,26 @@ async fn render_page(state: &AppState, ctx: &WsCtx, notice: Option<&str>, name: 
     Ok(r)
 }
 
-async fn page(State(state): State<AppState>, ctx: WsCtx, Query(q): Query<NoticeQuery>) -> Result<Response, PageError> {
-    let default_role = if ctx.role.can_edit_model() { "member" } else { ctx.role.as_str() };
-    render_page(&state, &ctx, q.notice.as_deref(), String::new(), default_role, Invalid::new(), None).await
+async fn page(
+    State(state): State<AppState>,
+    ctx: WsCtx,
+    Query(q): Query<NoticeQuery>,
+) -> Result<Response, PageError> {
+    let default_role = if ctx.role.can_edit_model() {
+        "member"
+    } else {
+        ctx.role.as_str()
+    };
+    render_page(
+        &state,
+        &ctx,
+        q.notice.as_deref(),
+        String::new(),
+        default_role,
+        Invalid::new(),
+        None,
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -79,19 +116,49 @@ struct CreateForm {
     role: String,
 }
 
-async fn create(State(state): State<AppState>, ctx: WsCtx, Form(f): Form<CreateForm>) -> Result<Response, PageError> {
+async fn create(
+    State(state): State<AppState>,
+    ctx: WsCtx,
+    Form(f): Form<CreateForm>,
+) -> Result<Response, PageError> {
     match crate::grants::parse_token(ctx.role, &f.name, &f.role) {
         Ok((name, role)) => {
             let token = secret::generate_token();
-            state.store.create_token(ctx.ws.id, ctx.session.user_id, &name, &secret::digest(&token), role).await?;
-            render_page(&state, &ctx, None, String::new(), role.as_str(), Invalid::new(), Some(token)).await
+            state
+                .store
+                .create_token(
+                    ctx.ws.id,
+                    ctx.session.user_id,
+                    &name,
+                    &secret::digest(&token),
+                    role,
+                )
+                .await?;
+            render_page(
+                &state,
+                &ctx,
+                None,
+                String::new(),
+                role.as_str(),
+                Invalid::new(),
+                Some(token),
+            )
+            .await
         }
         Err(inv) => render_page(&state, &ctx, None, f.name, &f.role, inv, None).await,
     }
 }
 
-async fn revoke(State(state): State<AppState>, ctx: WsCtx, Path((_, id)): Path<(String, i64)>) -> Result<Response, PageError> {
-    let t = state.store.find_token(ctx.ws.id, id).await?.ok_or(PageError::NotFound)?;
+async fn revoke(
+    State(state): State<AppState>,
+    ctx: WsCtx,
+    Path((_, id)): Path<(String, i64)>,
+) -> Result<Response, PageError> {
+    let t = state
+        .store
+        .find_token(ctx.ws.id, id)
+        .await?
+        .ok_or(PageError::NotFound)?;
     if t.user_id != ctx.session.user_id && !ctx.role.can_manage() {
         return Err(PageError::NotFound);
     }

@@ -30,7 +30,13 @@ struct Page {
 
 async fn list(State(state): State<AppState>, SignedIn(s): SignedIn) -> Result<Response, PageError> {
     let workspaces = state.store.workspaces_of(s.user_id).await?;
-    render(&Page { chrome: Chrome::signed_in("Workspaces", &s), workspaces, name: String::new(), slug: String::new(), errors: Errors::default() })
+    render(&Page {
+        chrome: Chrome::signed_in("Workspaces", &s),
+        workspaces,
+        name: String::new(),
+        slug: String::new(),
+        errors: Errors::default(),
+    })
 }
 
 #[derive(Deserialize)]
@@ -41,20 +47,38 @@ struct CreateForm {
     slug: String,
 }
 
-async fn create(State(state): State<AppState>, SignedIn(s): SignedIn, Form(f): Form<CreateForm>) -> Result<Response, PageError> {
+async fn create(
+    State(state): State<AppState>,
+    SignedIn(s): SignedIn,
+    Form(f): Form<CreateForm>,
+) -> Result<Response, PageError> {
     let mut inv = Invalid::new();
     let name = inv.take("name", text::required(&f.name, "a workspace name", 80));
-    let slug_raw = if f.slug.trim().is_empty() { text::slugify(&f.name) } else { f.slug.clone() };
+    let slug_raw = if f.slug.trim().is_empty() {
+        text::slugify(&f.name)
+    } else {
+        f.slug.clone()
+    };
     let slug = inv.take("slug", text::slug(&slug_raw));
     if let (true, Some(name), Some(slug)) = (inv.is_empty(), &name, &slug) {
-        match state.store.create_workspace(slug, name, Some(s.user_id)).await {
+        match state
+            .store
+            .create_workspace(slug, name, Some(s.user_id))
+            .await
+        {
             Ok(ws) => return Ok(Redirect::to(&format!("/w/{}", ws.slug)).into_response()),
             Err(StoreError::Conflict(m)) => inv.push("slug", m),
             Err(e) => return Err(e.into()),
         }
     }
     let workspaces = state.store.workspaces_of(s.user_id).await?;
-    let mut r = render(&Page { chrome: Chrome::signed_in("Workspaces", &s), workspaces, name: f.name, slug: f.slug, errors: Errors(inv) })?;
+    let mut r = render(&Page {
+        chrome: Chrome::signed_in("Workspaces", &s),
+        workspaces,
+        name: f.name,
+        slug: f.slug,
+        errors: Errors(inv),
+    })?;
     *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
     Ok(r)
 }

@@ -1,0 +1,241 @@
+//! Starts the real app on port 0 with a fresh database, and drives it like a browser or a
+//! script would.
+#![allow(dead_code)]
+
+use keel_domain::{FunctionDraft, PersonDraft, PersonKind, Role, Sourcing};
+use keel_store::{testdb::TestDb, Store, Workspace};
+use keel_web::auth::{password, secret};
+use keel_web::Config;
+use reqwest::{redirect::Policy, Client, Response};
+use std::net::SocketAddr;
+
+pub const PASSWORD: &str = "a long test password";
+
+pub struct TestApp {
+    pub base: String,
+    pub store: Store,
+    pub db: Option<TestDb>,
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+impl TestApp {
+    pub async fn start(db: TestDb, config: Config) -> TestApp {
+        let store = db.store().await;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr: SocketAddr = listener.local_addr().unwrap();
+        let s = store.clone();
+        let server = tokio::spawn(async move {
+            keel_web::serve(listener, s, config).await.unwrap();
+        });
+        TestApp {
+            base: format!("http://{addr}"),
+            store,
+            db: Some(db),
+            server,
+        }
+    }
+
+    pub async fn sqlite() -> TestApp {
+        TestApp::start(TestDb::sqlite().await, Config::default()).await
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// A user with a password hash made cheaply once per test process.
+    pub async fn user(&self, email: &str, name: &str) -> i64 {
+        static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+        let h = HASH.get_or_init(|| password::hash(PASSWORD));
+        self.store.create_user(email, name, h).await.unwrap().id
+    }
+
+    pub async fn workspace(&self, slug: &str, owner: i64) -> Workspace {
+        self.store
+            .create_workspace(slug, &format!("{slug} Inc"), Some(owner))
+            .await
+            .unwrap()
+    }
+
+    pub async fn member(&self, ws: &Workspace, email: &str, role: Role) -> i64 {
+        let id = self.user(email, &format!("{role} user")).await;
+        self.store.add_member(ws.id, id, role).await.unwrap();
+        id
+    }
+
+    pub async fn token(&self, ws: &Workspace, user: i64, role: Role) -> String {
+        let t = secret::generate_token();
+        self.store
+            .create_token(ws.id, user, "test", &secret::digest(&t), role)
+            .await
+            .unwrap();
+        t
+    }
+
+    pub async fn person(&self, ws: &Workspace, name: &str, kind: PersonKind) -> i64 {
+        let d = PersonDraft {
+            name: name.into(),
+            kind,
+            organization: kind.is_external().then(|| "Brightline Media".into()),
+            title: None,
+            email: None,
+            weekly_capacity: 20.0,
+            user_id: None,
+        };
+        self.store.create_person(ws.id, &d).await.unwrap().id
+    }
+
+    pub async fn function(
+        &self,
+        ws: &Workspace,
+        name: &str,
+        business: Option<i64>,
+        execution: Option<i64>,
+    ) -> i64 {
+        let d = FunctionDraft {
+            name: name.into(),
+            description: None,
+            sourcing: Sourcing::Hybrid,
+            business_owner_id: business,
+            execution_owner_id: execution,
+            weekly_hours: 5.0,
+        };
+        self.store.create_function(ws.id, &d).await.unwrap().id
+    }
+
+    /// Signs in through the real form and returns a browser-like client.
+    pub async fn sign_in(&self, email: &str) -> Browser {
+        let b = Browser::new(&self.base);
+        let r = b
+            .post_form(
+                "/login",
+                &[("email", email), ("password", PASSWORD), ("next", "/")],
+            )
+            .await;
+        assert_eq!(r.status(), 303, "sign-in failed for {email}");
+        b
+    }
+}
+
+/// The hidden CSRF field of a page.
+pub fn csrf_of(html: &str) -> Option<String> {
+    let i = html.find("name=\"csrf\" value=\"")? + "name=\"csrf\" value=\"".len();
+    let j = html[i..].find('"')? + i;
+    Some(html[i..j].to_string())
+}
+
+/// A client that keeps cookies and does not follow redirects, like a browser tab.
+pub struct Browser {
+    pub client: Client,
+    pub base: String,
+}
+
+impl Browser {
+    pub fn new(base: &str) -> Browser {
+        let client = Client::builder()
+            .cookie_store(true)
+            .redirect(Policy::none())
+            .build()
+            .unwrap();
+        Browser {
+            client,
+            base: base.into(),
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn text(&self, path: &str) -> (u16, String) {
+        let r = self.get(path).await;
+        (r.status().as_u16(), r.text().await.unwrap())
+    }
+
+    /// The CSRF token a form on this page (or the sign-in page) would send.
+    pub async fn csrf(&self, page: &str) -> String {
+        let (_, html) = self.text(page).await;
+        csrf_of(&html).unwrap_or_else(|| panic!("no csrf field on {page}"))
+    }
+
+    /// Posts a form the way the page would: with its CSRF token.
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> Response {
+        let page = if path == "/login" {
+            "/login"
+        } else {
+            "/workspaces"
+        };
+        let token = self.csrf(page).await;
+        let mut all: Vec<(&str, &str)> = vec![("csrf", &token)];
+        all.extend_from_slice(fields);
+        self.client
+            .post(format!("{}{path}", self.base))
+            .form(&all)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn post_form_raw(&self, path: &str, fields: &[(&str, &str)]) -> Response {
+        self.client
+            .post(format!("{}{path}", self.base))
+            .form(fields)
+            .send()
+            .await
+            .unwrap()
+    }
+}
+
+/// An API client with a bearer token.
+pub struct Api {
+    pub client: Client,
+    pub base: String,
+    pub token: String,
+}
+
+impl Api {
+    pub fn new(app: &TestApp, token: &str) -> Api {
+        Api {
+            client: Client::new(),
+            base: app.base.clone(),
+            token: token.into(),
+        }
+    }
+
+    pub fn req(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        self.client
+            .request(method, format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+    }
+
+    pub async fn get(&self, path: &str) -> (u16, serde_json::Value) {
+        let r = self.req(reqwest::Method::GET, path).send().await.unwrap();
+        let s = r.status().as_u16();
+        (s, r.json().await.unwrap_or(serde_json::Value::Null))
+    }
+
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> (u16, serde_json::Value) {
+        let mut rb = self.req(method, path);
+        if let Some(b) = body {
+            rb = rb.json(&b);
+        }
+        let r = rb.send().await.unwrap();
+        let s = r.status().as_u16();
+        (s, r.json().await.unwrap_or(serde_json::Value::Null))
+    }
+}

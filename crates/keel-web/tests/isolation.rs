@@ -1,0 +1,238 @@
+//! Workspace isolation: every route of the router, pages and API, is tried by a member of
+//! workspace A with the ids of workspace B, and must answer 404. A route added without a
+//! rule here makes this test fail.
+
+mod common;
+
+use common::{Api, TestApp};
+use keel_domain::{PersonKind, Role};
+use keel_web::auth::secret;
+use keel_web::routes::{all, RouteInfo};
+use reqwest::Method;
+use serde_json::json;
+use std::collections::HashMap;
+
+/// Routes that are not inside a workspace, with the reason.
+const OUTSIDE_ANY_WORKSPACE: &[(&str, &str)] = &[
+    ("/", "redirects to the user's own workspaces"),
+    ("/healthz", "liveness, no data"),
+    ("/assets/{file}", "static files"),
+    ("/login", "sign-in form"),
+    ("/logout", "ends the caller's own session"),
+    (
+        "/workspaces",
+        "lists the caller's own memberships / creates a new workspace",
+    ),
+    (
+        "/invite/{code}",
+        "a secret invitation code is the only key; checked by invite tests",
+    ),
+    ("/api", "the API reference page"),
+    ("/api/v1/openapi.json", "the API description"),
+];
+
+/// API collections act in the token's workspace; their answers must not mention B.
+fn is_api_collection(r: &RouteInfo) -> bool {
+    r.path.starts_with("/api/v1/") && !r.path.contains('{')
+}
+
+fn body_for(path: &str) -> serde_json::Value {
+    if path.contains("/people") {
+        json!({"name": "Probe", "kind": "internal", "weekly_capacity": 1})
+    } else if path.contains("/functions") {
+        json!({"name": "Probe", "sourcing": "internal"})
+    } else if path.contains("/members") {
+        json!({"role": "viewer"})
+    } else if path.contains("/invites") {
+        json!({"role": "viewer"})
+    } else {
+        json!({"name": "Probe", "role": "viewer"})
+    }
+}
+
+#[tokio::test]
+async fn a_member_of_one_workspace_never_reaches_another_workspaces_records() {
+    let app = TestApp::sqlite().await;
+    let alice = app.user("alice@a.test", "Alice").await;
+    let a = app.workspace("alpha", alice).await;
+    let bob = app.user("bob@b.test", "Bob").await;
+    let b = app.workspace("bravo", bob).await;
+
+    // Workspace B's records, with names that must never show up for Alice.
+    let b_person = app
+        .person(&b, "Bravo Secret Person", PersonKind::Internal)
+        .await;
+    let b_function = app
+        .function(&b, "Bravo Secret Function", Some(b_person), None)
+        .await;
+    let b_member = app.member(&b, "bravo-member@b.test", Role::Member).await;
+    let b_invite = app
+        .store
+        .create_invite(
+            b.id,
+            &secret::digest("x"),
+            Role::Viewer,
+            None,
+            bob,
+            i64::MAX / 2,
+        )
+        .await
+        .unwrap()
+        .id;
+    let b_token = app
+        .store
+        .create_token(
+            b.id,
+            bob,
+            "Bravo Secret Token",
+            &secret::digest("keel_b"),
+            Role::Member,
+        )
+        .await
+        .unwrap()
+        .id;
+    let _ = a;
+
+    let ids: HashMap<&str, i64> = [
+        ("person", b_person),
+        ("function", b_function),
+        ("member", b_member),
+        ("invite", b_invite),
+        ("token", b_token),
+    ]
+    .into();
+    let api_id = |path: &str| -> i64 {
+        for (seg, key) in [
+            ("/people/", "person"),
+            ("/functions/", "function"),
+            ("/members/", "member"),
+            ("/invites/", "invite"),
+            ("/tokens/", "token"),
+        ] {
+            if path.contains(seg) {
+                return ids[key];
+            }
+        }
+        panic!("no workspace-B id known for the API route {path}: add one to this test");
+    };
+
+    let browser = app.sign_in("alice@a.test").await;
+    let csrf = browser.csrf("/w/alpha").await;
+    let api = Api::new(&app, &app.token(&a, alice, Role::Owner).await);
+
+    let mut checked = 0;
+    for r in all() {
+        let path = r.path;
+        if OUTSIDE_ANY_WORKSPACE.iter().any(|(p, _)| *p == path) {
+            continue;
+        }
+        if is_api_collection(&r) {
+            if r.method == Method::GET {
+                let res = api.req(Method::GET, path).send().await.unwrap();
+                let text = res.text().await.unwrap();
+                assert!(
+                    !text.contains("Bravo Secret"),
+                    "{path} leaks workspace B: {text}"
+                );
+                checked += 1;
+            }
+            continue;
+        }
+        if path.starts_with("/api/v1/") {
+            let url = path.replace("{id}", &api_id(path).to_string());
+            let mut req = api.req(r.method.clone(), &url);
+            if r.method == Method::PUT || r.method == Method::POST {
+                req = req.json(&body_for(path));
+            }
+            let res = req.send().await.unwrap();
+            assert_eq!(
+                res.status(),
+                404,
+                "{} {url} with B's id answered {}",
+                r.method,
+                res.status()
+            );
+            let body: serde_json::Value = res.json().await.unwrap();
+            assert_eq!(body["error"]["code"], "not_found", "{url}: {body}");
+            checked += 1;
+            continue;
+        }
+        assert!(
+            path.starts_with("/w/{ws}"),
+            "route {} {path} has no isolation rule: add one to this test",
+            r.method
+        );
+        // Once with A's slug and B's ids, once with B's slug (Alice is not a member there).
+        let mut with_ids = path.replace("{ws}", "alpha");
+        for (k, v) in &ids {
+            with_ids = with_ids.replace(&format!("{{{k}}}"), &v.to_string());
+        }
+        assert!(
+            !with_ids.contains('{'),
+            "route {path} has a parameter this test cannot fill: add it"
+        );
+        let mut targets = vec![path
+            .replace("{ws}", "bravo")
+            .replace('{', "")
+            .replace('}', "")];
+        if with_ids != path.replace("{ws}", "alpha") {
+            targets.push(with_ids);
+        }
+        for target in targets {
+            let target = if target.contains("/bravo") {
+                let mut t = path.replace("{ws}", "bravo");
+                for (k, v) in &ids {
+                    t = t.replace(&format!("{{{k}}}"), &v.to_string());
+                }
+                t
+            } else {
+                target
+            };
+            let res = if r.method == Method::GET {
+                browser.get(&target).await
+            } else {
+                browser
+                    .post_form_raw(
+                        &target,
+                        &[
+                            ("csrf", &csrf),
+                            ("name", "Probe"),
+                            ("role", "viewer"),
+                            ("version", "1"),
+                        ],
+                    )
+                    .await
+            };
+            let status = res.status();
+            let text = res.text().await.unwrap();
+            assert_eq!(status, 404, "{} {target} answered {status}", r.method);
+            assert!(!text.contains("Bravo Secret"), "{target} leaks workspace B");
+            checked += 1;
+        }
+    }
+    assert!(checked > 40, "only {checked} requests were checked");
+    // Nothing in B changed.
+    assert_eq!(
+        app.store
+            .find_person(b.id, b_person)
+            .await
+            .unwrap()
+            .unwrap()
+            .version,
+        1
+    );
+    assert!(app
+        .store
+        .find_invite(b.id, b_invite)
+        .await
+        .unwrap()
+        .is_some());
+    assert!(app
+        .store
+        .find_token(b.id, b_token)
+        .await
+        .unwrap()
+        .unwrap()
+        .revoked_at
+        .is_none());
+}

@@ -1,0 +1,276 @@
+//! Roles: every write route refuses a viewer and a partner; a partner sees only what is
+//! assigned to its person.
+
+mod common;
+
+use common::{Api, Browser, TestApp};
+use keel_domain::{PersonKind, Role};
+use keel_web::auth::secret;
+use keel_web::routes::all;
+use reqwest::Method;
+use serde_json::json;
+
+/// Write routes every member may use for their own things, with the reason.
+const OPEN_TO_ALL_ROLES: &[&str] = &[
+    "/login",
+    "/logout",
+    "/workspaces",                   // creating a new workspace of one's own
+    "/invite/{code}",                // accepting an invitation
+    "/w/{ws}/tokens",                // personal tokens, capped at the creator's role
+    "/w/{ws}/tokens/{token}/revoke", // one's own tokens
+    "/api/v1/tokens",
+    "/api/v1/tokens/{id}",
+];
+
+struct Fixture {
+    app: TestApp,
+    person: i64,
+    assigned: i64,
+    unassigned: i64,
+    member: i64,
+    invite: i64,
+}
+
+async fn fixture() -> Fixture {
+    let app = TestApp::sqlite().await;
+    let owner = app.user("owner@a.test", "Owner").await;
+    let ws = app.workspace("alpha", owner).await;
+    let member = app.member(&ws, "member@a.test", Role::Member).await;
+    app.member(&ws, "viewer@a.test", Role::Viewer).await;
+    let partner_user = app.member(&ws, "partner@a.test", Role::Partner).await;
+    let lead = app.person(&ws, "Lead Internal", PersonKind::Internal).await;
+    let agency = app.person(&ws, "Agency Person", PersonKind::Agency).await;
+    let other = app
+        .person(&ws, "Unrelated Person", PersonKind::Internal)
+        .await;
+    let mut d = app.store.find_person(ws.id, agency).await.unwrap().unwrap();
+    d.user_id = Some(partner_user);
+    let draft = keel_domain::PersonDraft {
+        name: d.name,
+        kind: d.kind,
+        organization: d.organization,
+        title: None,
+        email: None,
+        weekly_capacity: 20.0,
+        user_id: Some(partner_user),
+    };
+    app.store
+        .update_person(ws.id, agency, None, &draft)
+        .await
+        .unwrap();
+    let assigned = app
+        .function(&ws, "Paid media", Some(lead), Some(agency))
+        .await;
+    let unassigned = app
+        .function(&ws, "Secret strategy", Some(other), Some(other))
+        .await;
+    let invite = app
+        .store
+        .create_invite(
+            ws.id,
+            &secret::digest("c"),
+            Role::Viewer,
+            None,
+            owner,
+            i64::MAX / 2,
+        )
+        .await
+        .unwrap()
+        .id;
+    Fixture {
+        app,
+        person: lead,
+        assigned,
+        unassigned,
+        member,
+        invite,
+    }
+}
+
+fn fill(path: &str, f: &Fixture) -> String {
+    let api_id = if path.contains("/people/") {
+        f.person
+    } else if path.contains("/functions/") {
+        f.assigned
+    } else if path.contains("/members/") {
+        f.member
+    } else if path.contains("/invites/") {
+        f.invite
+    } else {
+        0
+    };
+    path.replace("{ws}", "alpha")
+        .replace("{person}", &f.person.to_string())
+        .replace("{function}", &f.assigned.to_string())
+        .replace("{member}", &f.member.to_string())
+        .replace("{invite}", &f.invite.to_string())
+        .replace("{id}", &api_id.to_string())
+}
+
+fn body_for(path: &str) -> serde_json::Value {
+    if path.contains("/people") {
+        json!({"name": "Changed", "kind": "internal", "weekly_capacity": 1})
+    } else if path.contains("/functions") {
+        json!({"name": "Changed", "sourcing": "internal"})
+    } else {
+        json!({"role": "viewer"})
+    }
+}
+
+async fn every_write_route_refuses(f: &Fixture, email: &str, role: Role) {
+    let app = &f.app;
+    let ws = app
+        .store
+        .find_workspace_by_slug("alpha")
+        .await
+        .unwrap()
+        .unwrap();
+    let user = app.store.find_user_by_email(email).await.unwrap().unwrap();
+    let api = Api::new(app, &app.token(&ws, user.id, role).await);
+    let browser: Browser = app.sign_in(email).await;
+    let csrf = browser.csrf("/w/alpha/tokens").await;
+    let mut checked = 0;
+    for r in all().into_iter().filter(|r| r.method != Method::GET) {
+        if OPEN_TO_ALL_ROLES.contains(&r.path) {
+            continue;
+        }
+        let url = fill(r.path, f);
+        let res = if r.path.starts_with("/api/") {
+            let mut req = api.req(r.method.clone(), &url);
+            if r.method != Method::DELETE {
+                req = req.json(&body_for(r.path));
+            }
+            req.send().await.unwrap()
+        } else {
+            browser
+                .post_form_raw(
+                    &url,
+                    &[
+                        ("csrf", &csrf),
+                        ("name", "Changed"),
+                        ("kind", "internal"),
+                        ("sourcing", "internal"),
+                        ("role", "viewer"),
+                    ],
+                )
+                .await
+        };
+        // A partner may not even see members and invitations: those answer 404.
+        let hidden_from_partner =
+            role == Role::Partner && (url.contains("/members") || url.contains("/invites"));
+        let ok = res.status() == 403 || (hidden_from_partner && res.status() == 404);
+        assert!(ok, "{role} got {} on {} {url}", res.status(), r.method);
+        checked += 1;
+    }
+    assert!(checked >= 15, "only {checked} write routes checked");
+    // Nothing changed.
+    assert_eq!(
+        app.store
+            .find_person(ws.id, f.person)
+            .await
+            .unwrap()
+            .unwrap()
+            .version,
+        1
+    );
+    assert_eq!(app.store.list_members(ws.id).await.unwrap().len(), 4);
+}
+
+#[tokio::test]
+async fn a_viewer_is_refused_on_every_write_route() {
+    let f = fixture().await;
+    every_write_route_refuses(&f, "viewer@a.test", Role::Viewer).await;
+}
+
+#[tokio::test]
+async fn a_partner_is_refused_on_every_write_route() {
+    let f = fixture().await;
+    every_write_route_refuses(&f, "partner@a.test", Role::Partner).await;
+}
+
+#[tokio::test]
+async fn a_partner_sees_only_the_function_assigned_to_its_person() {
+    let f = fixture().await;
+    let app = &f.app;
+    let b = app.sign_in("partner@a.test").await;
+    assert_eq!(
+        b.get(&format!("/w/alpha/functions/{}", f.assigned))
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(
+        b.get(&format!("/w/alpha/functions/{}", f.unassigned))
+            .await
+            .status(),
+        404
+    );
+    let (_, list) = b.text("/w/alpha/functions").await;
+    assert!(list.contains("Paid media") && !list.contains("Secret strategy"));
+    let (_, people) = b.text("/w/alpha/people").await;
+    assert!(people.contains("Lead Internal") && !people.contains("Unrelated Person"));
+    assert_eq!(b.get("/w/alpha/members").await.status(), 404);
+
+    let ws = app
+        .store
+        .find_workspace_by_slug("alpha")
+        .await
+        .unwrap()
+        .unwrap();
+    let user = app
+        .store
+        .find_user_by_email("partner@a.test")
+        .await
+        .unwrap()
+        .unwrap();
+    let api = Api::new(app, &app.token(&ws, user.id, Role::Partner).await);
+    let (s, list) = api.get("/api/v1/functions").await;
+    assert_eq!(s, 200);
+    let names: Vec<&str> = list["functions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Paid media"]);
+    assert_eq!(
+        api.get(&format!("/api/v1/functions/{}", f.unassigned))
+            .await
+            .0,
+        404
+    );
+    let (_, health) = api.get("/api/v1/health").await;
+    assert!(!health.to_string().contains("Secret strategy"));
+}
+
+#[tokio::test]
+async fn a_token_never_has_more_power_than_its_user_has_now() {
+    let f = fixture().await;
+    let app = &f.app;
+    let ws = app
+        .store
+        .find_workspace_by_slug("alpha")
+        .await
+        .unwrap()
+        .unwrap();
+    // A member's token made with the admin role acts as a member.
+    let api = Api::new(app, &app.token(&ws, f.member, Role::Admin).await);
+    let (s, _) = api
+        .send(
+            Method::POST,
+            "/api/v1/invites",
+            Some(json!({"role": "viewer"})),
+        )
+        .await;
+    assert_eq!(s, 403);
+    // And a member cannot mint a token above their role.
+    let (s, body) = api
+        .send(
+            Method::POST,
+            "/api/v1/tokens",
+            Some(json!({"name": "x", "role": "admin"})),
+        )
+        .await;
+    assert_eq!(s, 422, "{body}");
+    assert_eq!(body["error"]["fields"][0]["field"], "role");
+}
