@@ -3,6 +3,7 @@
 //! Architecture Invariant: this crate does no IO. It must never depend on sqlx, axum, tokio or
 //! askama; pages, API, CLI and health checks all call the same functions here.
 
+pub mod access;
 pub mod catalogue;
 pub mod field;
 pub mod function;

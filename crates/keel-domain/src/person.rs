@@ -170,6 +170,7 @@ mod tests {
             title: "Paid media lead".into(),
             email: "".into(),
             weekly_capacity: "12".into(),
+            user_id: "".into(),
         }
     }
 

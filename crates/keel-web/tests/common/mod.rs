@@ -45,6 +45,15 @@ impl TestApp {
         TestApp::start(TestDb::sqlite().await, Config::default()).await
     }
 
+    /// Stops the server and removes its database.
+    pub async fn stop(mut self) {
+        self.server.abort();
+        self.store.close().await;
+        if let Some(db) = self.db.take() {
+            db.cleanup().await;
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
