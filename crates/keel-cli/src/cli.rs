@@ -1,0 +1,246 @@
+//! The command line as clap types: every flag, its default and the help an operator reads.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use keel_domain::{text, Role};
+
+/// keel: the operating model of a B2B marketing team (functions, owners, workflows, reviews),
+/// served as a web app from one binary.
+///
+/// Data lives in SQLite by default (one file, sqlite://keel.db in the current directory) or
+/// in PostgreSQL when several keel nodes share one database.
+#[derive(Debug, Parser)]
+#[command(name = "keel", version, propagate_version = true, max_term_width = 100)]
+pub struct Cli {
+    /// Where keel keeps its data: sqlite://path/to/keel.db (created if missing) or
+    /// postgres://user:password@host:5432/dbname.
+    #[arg(
+        long,
+        global = true,
+        env = "KEEL_DATABASE_URL",
+        hide_env_values = true,
+        default_value = "sqlite://keel.db",
+        value_name = "URL"
+    )]
+    pub database_url: String,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the web app and JSON API (runs database migrations first).
+    ///
+    /// Log output goes to stderr and is filtered by KEEL_LOG (default "info,sqlx=warn").
+    /// Stops cleanly on ctrl-c or SIGTERM.
+    Serve(ServeArgs),
+
+    /// Create a demo workspace with a small B2B team and serve it, to try keel out.
+    ///
+    /// Creates the workspace "Northwind Analytics (demo)" (address name northwind-demo), sign-in
+    /// accounts demo@keel.local (owner), sales@keel.local (viewer) and agency@keel.local
+    /// (partner), all with the password keel-demo-2026, and a team whose ownership has a couple
+    /// of problems for the health checks to find. Safe to run again: an existing demo workspace
+    /// is left as it is. Use a separate --database-url to keep the demo apart from real data.
+    Demo(DemoArgs),
+
+    /// Bring the database schema up to date, then exit.
+    ///
+    /// `keel serve` does this by itself on start; run it on its own before starting several
+    /// nodes on one PostgreSQL database, or to check that the database URL works.
+    Migrate,
+
+    /// Create and list workspaces (one company, or one client of an agency).
+    #[command(subcommand)]
+    Workspace(WorkspaceCommand),
+
+    /// Manage sign-in accounts: create, reset passwords, list, add to a workspace.
+    #[command(subcommand)]
+    User(UserCommand),
+
+    /// Create, list and revoke API tokens for scripts using the JSON API.
+    #[command(subcommand)]
+    Token(TokenCommand),
+
+    /// Run the health checks on the operating model, like a linter.
+    ///
+    /// Prints one line per finding: severity, rule id, subject, evidence, then the suggested
+    /// action. Exits with 1 when any finding is an error (for CI or cron), 0 otherwise.
+    Check(CheckArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on. Use 0.0.0.0:8080 to accept connections from other
+    /// machines, or port 0 to let the system pick a free port (the address is printed).
+    #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR")]
+    pub bind: String,
+
+    /// Mark cookies Secure. Set this when users reach keel over https (directly or through a
+    /// reverse proxy); browsers then never send the session cookie over plain http.
+    #[arg(long)]
+    pub secure_cookies: bool,
+
+    /// Largest request body accepted, in bytes; larger requests are refused with 413.
+    /// Default: 1048576 (1 MiB).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_body_bytes: Option<u64>,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Address and port to listen on (port 0 picks a free port; the address is printed).
+    #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR")]
+    pub bind: String,
+
+    /// Make the demo workspace N times bigger (for benchmarks): N-1 extra copies of the team
+    /// and 8 extra owned functions per copy. Only used when the demo workspace is created.
+    #[arg(long, default_value_t = 1, value_name = "N",
+          value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub scale: u32,
+
+    /// Create the demo data and exit without serving.
+    #[arg(long)]
+    pub no_serve: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WorkspaceCommand {
+    /// Create a workspace; it starts with the 8 usual marketing functions, not yet owned.
+    Create {
+        /// Short name used in addresses (/w/SLUG): 2 to 40 lowercase letters, digits or
+        /// dashes, like acme-marketing.
+        #[arg(long, value_parser = parse_slug)]
+        slug: String,
+        /// Display name, like "Acme Corp".
+        #[arg(long, value_parser = parse_name)]
+        name: String,
+        /// Email of an existing account (see `keel user create`) that becomes the owner.
+        #[arg(long, value_name = "EMAIL", value_parser = parse_email)]
+        owner: Option<String>,
+    },
+    /// List every workspace with its number of members.
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a sign-in account. The password comes from --password, else from the
+    /// KEEL_PASSWORD environment variable, else a random one is generated and printed once.
+    Create {
+        /// Email address the person signs in with.
+        #[arg(long, value_parser = parse_email)]
+        email: String,
+        /// Full name, shown to the rest of the team.
+        #[arg(long, value_parser = parse_name)]
+        name: String,
+        /// At least 10 characters. Prefer KEEL_PASSWORD: command lines are visible to other
+        /// users of the machine.
+        #[arg(long, env = "KEEL_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
+    },
+    /// Set a new password and sign the account out everywhere. Without --password (or
+    /// KEEL_PASSWORD) a random password is generated and printed once.
+    ResetPassword {
+        /// Email of the account.
+        #[arg(long, value_parser = parse_email)]
+        email: String,
+        /// The new password, at least 10 characters.
+        #[arg(long, env = "KEEL_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
+    },
+    /// List every account and the workspaces it belongs to.
+    List,
+    /// Add an account to a workspace with a role, or change its role there.
+    Add {
+        /// Email of the account.
+        #[arg(long, value_parser = parse_email)]
+        email: String,
+        /// Address name of the workspace.
+        #[arg(long, value_name = "SLUG", value_parser = parse_slug)]
+        workspace: String,
+        /// owner, admin, member (marketers), partner (agency or contractor: sees only its
+        /// assigned work) or viewer (leadership, sales: reads only).
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create an API token acting for a member of a workspace; it is printed once, and keel
+    /// keeps only its digest.
+    Create {
+        /// Address name of the workspace the token works in.
+        #[arg(long, value_name = "SLUG", value_parser = parse_slug)]
+        workspace: String,
+        /// Email of the member the token acts for.
+        #[arg(long, value_parser = parse_email)]
+        email: String,
+        /// What the token may do; never more than its member may.
+        #[arg(long, default_value = "member", value_parser = parse_role)]
+        role: Role,
+        /// A label to recognise the token by later, like "CRM sync".
+        #[arg(long, default_value = "CLI token", value_parser = parse_name)]
+        name: String,
+    },
+    /// Revoke a token: scripts using it are refused from now on.
+    Revoke {
+        /// Address name of the workspace.
+        #[arg(long, value_name = "SLUG", value_parser = parse_slug)]
+        workspace: String,
+        /// The token's id, as shown by `keel token list`.
+        #[arg(long)]
+        id: i64,
+    },
+    /// List a workspace's tokens (never their secret value).
+    List {
+        /// Address name of the workspace.
+        #[arg(long, value_name = "SLUG", value_parser = parse_slug)]
+        workspace: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Check only this workspace (its address name); all workspaces by default.
+    #[arg(long, value_name = "SLUG", value_parser = parse_slug)]
+    pub workspace: Option<String>,
+
+    /// text: one line per finding, for people. json: an array of findings, for scripts.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+fn parse_email(s: &str) -> Result<String, String> {
+    text::email(s)
+}
+
+fn parse_slug(s: &str) -> Result<String, String> {
+    text::slug(s)
+}
+
+fn parse_role(s: &str) -> Result<Role, String> {
+    Role::parse(s)
+}
+
+fn parse_name(s: &str) -> Result<String, String> {
+    text::required(s, "a name", 120)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,82 @@
+//! `keel serve`: bind, say where, serve until ctrl-c or SIGTERM.
+
+use crate::cli::ServeArgs;
+use crate::failure::usage;
+use anyhow::{Context, Result};
+use keel_store::Store;
+use keel_web::Config;
+use std::io::{ErrorKind, Write};
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use tokio::net::TcpListener;
+
+pub async fn run(store: &Store, args: ServeArgs) -> Result<ExitCode> {
+    let config = config(&args);
+    let listener = bind(&args.bind).await?;
+    let addr = announce(&listener)?;
+    serve(listener, addr, store, config).await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn config(args: &ServeArgs) -> Config {
+    let defaults = Config::default();
+    Config {
+        secure_cookies: args.secure_cookies,
+        max_body_bytes: args
+            .max_body_bytes
+            .map(|n| usize::try_from(n).unwrap_or(usize::MAX))
+            .unwrap_or(defaults.max_body_bytes),
+        ..defaults
+    }
+}
+
+/// Binds the listen address; port 0 lets the system choose.
+pub async fn bind(addr: &str) -> Result<TcpListener> {
+    TcpListener::bind(addr)
+        .await
+        .map_err(|e| usage(format!("cannot listen on {addr}: {}", why(&e))))
+}
+
+fn why(e: &std::io::Error) -> String {
+    match e.kind() {
+        ErrorKind::AddrInUse => "address already in use".into(),
+        ErrorKind::PermissionDenied => {
+            "permission denied (ports below 1024 need extra privileges)".into()
+        }
+        ErrorKind::AddrNotAvailable => "this machine has no such address".into(),
+        ErrorKind::InvalidInput => "not an address and port, like 127.0.0.1:8080".into(),
+        _ => e.to_string(),
+    }
+}
+
+/// Prints the address actually bound (port 0 becomes a real port) and flushes, so scripts
+/// and tests reading stdout learn it at once.
+pub fn announce(listener: &TcpListener) -> Result<SocketAddr> {
+    let addr = listener
+        .local_addr()
+        .context("cannot read the listening address")?;
+    let mut out = std::io::stdout().lock();
+    // A closed stdout (keel started by a supervisor without one) must not stop the server.
+    let _ = writeln!(out, "keel is listening on http://{addr}");
+    let _ = out.flush();
+    Ok(addr)
+}
+
+pub async fn serve(
+    listener: TcpListener,
+    addr: SocketAddr,
+    store: &Store,
+    config: Config,
+) -> Result<()> {
+    if config.secure_cookies {
+        tracing::info!(
+            "cookies are marked Secure: sign-in works only when keel is reached over https"
+        );
+    }
+    tracing::info!(%addr, backend = ?store.backend(), "serving");
+    keel_web::serve(listener, store.clone(), config)
+        .await
+        .with_context(|| format!("serving on {addr} failed"))?;
+    tracing::info!("stopped");
+    Ok(())
+}
