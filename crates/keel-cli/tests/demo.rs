@@ -1,0 +1,99 @@
+//! `keel demo`: idempotent, scalable, and its printed login works.
+
+mod common;
+
+use common::{get_with_session, sign_in, Server, TempDb};
+use keel_store::Store;
+
+/// (workspaces, users, people, functions) in the demo workspace.
+async fn counts(url: &str) -> (usize, usize, usize, usize) {
+    let store = Store::open(url).await.expect("open the test database");
+    let ws = store
+        .find_workspace_by_slug("northwind-demo")
+        .await
+        .unwrap()
+        .expect("the demo workspace");
+    let out = (
+        store.list_workspaces().await.unwrap().len(),
+        store.list_users().await.unwrap().len(),
+        store.list_people(ws.id).await.unwrap().len(),
+        store.list_functions(ws.id).await.unwrap().len(),
+    );
+    store.close().await;
+    out
+}
+
+#[tokio::test]
+async fn running_the_demo_twice_adds_nothing_the_second_time() {
+    let db = TempDb::new();
+    db.keel(&["demo", "--no-serve"]).ok();
+    assert_eq!(counts(&db.url).await, (1, 3, 7, 8));
+    let again = db.keel(&["demo", "--no-serve"]).ok();
+    assert!(again.stdout.contains("already exists"), "{again:#?}");
+    assert_eq!(counts(&db.url).await, (1, 3, 7, 8));
+}
+
+#[tokio::test]
+async fn the_demo_links_its_accounts_to_their_people() {
+    let db = TempDb::new();
+    db.keel(&["demo", "--no-serve"]).ok();
+    let store = Store::open(&db.url).await.unwrap();
+    let ws = store
+        .find_workspace_by_slug("northwind-demo")
+        .await
+        .unwrap()
+        .unwrap();
+    let agency = store
+        .find_user_by_email("agency@keel.local")
+        .await
+        .unwrap()
+        .unwrap();
+    let member = store.find_member(ws.id, agency.id).await.unwrap().unwrap();
+    assert_eq!(member.role, keel_domain::Role::Partner);
+    let person = store
+        .person_of_user(ws.id, agency.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(person.organization.as_deref(), Some("Brightline Media"));
+    let functions = store.list_functions(ws.id).await.unwrap();
+    assert!(functions
+        .iter()
+        .any(|f| f.execution_owner_id == Some(person.id)));
+    let people = store.list_people(ws.id).await.unwrap();
+    for f in &functions {
+        let owner = people.iter().find(|p| Some(p.id) == f.business_owner_id);
+        assert!(owner.is_some_and(|p| !p.is_external()), "{}", f.name);
+    }
+    store.close().await;
+}
+
+#[tokio::test]
+async fn scale_makes_the_demo_workspace_that_many_times_bigger() {
+    let db = TempDb::new();
+    db.keel(&["demo", "--no-serve", "--scale", "3"]).ok();
+    assert_eq!(counts(&db.url).await, (1, 3, 21, 24));
+    let check = db.keel(&["check", "--format", "json"]);
+    assert_eq!(check.code, 0, "{check:#?}");
+    assert!(check.stdout.contains("Martin Okafor 3"));
+}
+
+#[tokio::test]
+async fn the_demo_serves_and_the_login_it_prints_works() {
+    let db = TempDb::new();
+    let mut server = Server::start(&db.url, &["demo", "--bind", "127.0.0.1:0"]);
+    let banner = server.read_until("same password").join("\n");
+    assert!(banner.contains("demo@keel.local"), "{banner}");
+    assert!(banner.contains("keel-demo-2026"), "{banner}");
+    assert!(
+        banner.contains(&format!("{}/login", server.base)),
+        "{banner}"
+    );
+
+    let session = sign_in(&server.base, "demo@keel.local", "keel-demo-2026").await;
+    let (status, body) =
+        get_with_session(&format!("{}/w/northwind-demo", server.base), &session).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("Northwind Analytics (demo)"));
+    assert!(body.contains("Priya Raman"));
+}

@@ -1,0 +1,55 @@
+//! Several keel nodes on one PostgreSQL database: a session started on one node is honoured
+//! by the other. Skipped (loudly) without KEEL_TEST_POSTGRES_URL, unless KEEL_REQUIRE_ALL=1.
+
+mod common;
+
+use common::{get_with_session, keel, sign_in, Server};
+use keel_store::testdb::TestDb;
+
+#[tokio::test]
+async fn two_keel_nodes_on_one_postgresql_database_share_sign_ins() {
+    let Some(db) = TestDb::postgres().await else {
+        return;
+    };
+    keel(
+        &db.url,
+        &[
+            "user",
+            "create",
+            "--email",
+            "ana@acme.com",
+            "--name",
+            "Ana Lima",
+            "--password",
+            "correct horse battery",
+        ],
+    )
+    .ok();
+    keel(
+        &db.url,
+        &[
+            "workspace",
+            "create",
+            "--slug",
+            "acme",
+            "--name",
+            "Acme Corp",
+            "--owner",
+            "ana@acme.com",
+        ],
+    )
+    .ok();
+
+    let one = Server::start(&db.url, &["serve", "--bind", "127.0.0.1:0"]);
+    let two = Server::start(&db.url, &["serve", "--bind", "127.0.0.1:0"]);
+    assert_ne!(one.base, two.base);
+
+    let session = sign_in(&one.base, "ana@acme.com", "correct horse battery").await;
+    let (status, body) = get_with_session(&format!("{}/w/acme", two.base), &session).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("Ana Lima"), "{body}");
+
+    drop(one);
+    drop(two);
+    db.cleanup().await;
+}
