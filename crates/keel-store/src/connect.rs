@@ -2,6 +2,7 @@
 
 use crate::{Db, Result, Store, StoreError};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{ConnectOptions as _, Connection as _};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use std::str::FromStr;
 use std::time::Duration;
@@ -96,6 +97,12 @@ async fn connect_sqlite(url: &str) -> Result<Db> {
 async fn connect_postgres(url: &str) -> Result<Db> {
     let opts = PgConnectOptions::from_str(url)
         .map_err(|e| StoreError::Config(format!("cannot read the PostgreSQL URL: {e}")))?;
+    // One direct connection first: the pool's own error would only say it timed out.
+    let probe = opts
+        .connect()
+        .await
+        .map_err(|e| StoreError::Config(format!("cannot reach PostgreSQL: {e}")))?;
+    let _ = probe.close().await;
     let pool = PgPoolOptions::new()
         .max_connections(16)
         .acquire_timeout(Duration::from_secs(5))

@@ -171,8 +171,8 @@ pub async fn update_function(
 ) -> Result<Response, ApiError> {
     visible(&state, &ctx, id).await?;
     ctx.require_edit()?;
-    let expected = if_match(&headers)?;
     let d = draft(&state, &ctx, &body).await?;
+    let expected = if_match(&headers)?;
     let f = state
         .store
         .update_function(ctx.ws_id, id, expected, &d)

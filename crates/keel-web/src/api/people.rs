@@ -196,8 +196,8 @@ pub async fn update_person(
 ) -> Result<Response, ApiError> {
     visible(&state, &ctx, id).await?;
     ctx.require_edit()?;
-    let expected = if_match(&headers)?;
     let d = draft(&state, &ctx, &body).await?;
+    let expected = if_match(&headers)?;
     let p = state
         .store
         .update_person(ctx.ws_id, id, expected, &d)

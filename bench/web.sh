@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Whole-system web benchmark: the demo workspace scaled N times, on SQLite and PostgreSQL,
+# signed in, under `wrk -t1 -c64 -d10s --latency`. Each route is reported as a ratio to the
+# bare /healthz route of the same binary measured in the same run, with p50, p99, the server's
+# peak RSS, and the time from `keel serve` to the first answered request.
+#
+#   bash bench/web.sh            # scale 50, both backends
+#   SCALE=10 DURATION=5s BACKENDS=sqlite bash bench/web.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SCALE=${SCALE:-50}
+DURATION=${DURATION:-10s}
+BACKENDS=${BACKENDS:-"sqlite postgres"}
+PG_ADMIN=${KEEL_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+cargo build --release -q -p keel-cli
+KEEL=$PWD/target/release/keel
+OUT=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$OUT"' EXIT
+
+wrk_run() { # url [header] -> "rps p50 p99"
+  local url=$1 header=${2:-}
+  local args=(-t1 -c64 -d"$DURATION" --latency)
+  [ -n "$header" ] && args+=(-H "$header")
+  wrk "${args[@]}" "$url" > "$OUT/wrk.txt"
+  local rps p50 p99 non2xx
+  rps=$(awk '/Requests\/sec/ {print $2}' "$OUT/wrk.txt")
+  p50=$(awk '$1=="50%" {print $2}' "$OUT/wrk.txt")
+  p99=$(awk '$1=="99%" {print $2}' "$OUT/wrk.txt")
+  non2xx=$(awk '/Non-2xx/ {print $5}' "$OUT/wrk.txt")
+  if [ -n "$non2xx" ]; then echo "warning: $non2xx non-2xx answers from $url" >&2; fi
+  echo "$rps $p50 $p99"
+}
+
+printf '| backend | route | req/s | ratio to hello | p50 | p99 |\n|---|---|---|---|---|---|\n' > "$OUT/table.md"
+for backend in $BACKENDS; do
+  if [ "$backend" = sqlite ]; then
+    URL="sqlite://$OUT/bench.db"
+  else
+    DB=keel_bench_$$
+    psql -q "$PG_ADMIN" -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB"
+    URL="${PG_ADMIN%/*}/$DB"
+  fi
+  "$KEEL" --database-url "$URL" demo --no-serve --scale "$SCALE" > /dev/null
+  TOKEN=$("$KEEL" --database-url "$URL" token create --workspace northwind-demo --email demo@keel.local --role member --name bench | grep -o 'keel_[0-9a-f]*' | head -n1)
+  PORT=$((18000 + RANDOM % 1000))
+  start=$(date +%s%N)
+  KEEL_LOG=warn "$KEEL" --database-url "$URL" serve --bind "127.0.0.1:$PORT" > "$OUT/serve.log" 2>&1 &
+  PID=$!
+  until curl -sf "http://127.0.0.1:$PORT/healthz" > /dev/null; do sleep 0.005; done
+  ready_ms=$(( ($(date +%s%N) - start) / 1000000 ))
+  BASE="http://127.0.0.1:$PORT"
+  # Sign in like a browser: the form's CSRF token and its cookie, then the session cookie.
+  curl -s -c "$OUT/jar" "$BASE/login" > "$OUT/login.html"
+  CSRF=$(grep -o 'name="csrf" value="[0-9a-f]*"' "$OUT/login.html" | head -n1 | sed 's/.*value="//; s/"//')
+  curl -s -b "$OUT/jar" -c "$OUT/jar" -o /dev/null --data-urlencode "csrf=$CSRF" --data-urlencode "email=demo@keel.local" --data-urlencode "password=keel-demo-2026" "$BASE/login"
+  SESSION=$(awk '$6=="keel_session" {print $7}' "$OUT/jar")
+  [ -n "$SESSION" ] || { echo "sign-in failed" >&2; exit 1; }
+
+  read -r h_rps h_p50 h_p99 <<< "$(wrk_run "$BASE/healthz")"
+  read -r o_rps o_p50 o_p99 <<< "$(wrk_run "$BASE/w/northwind-demo/ownership" "Cookie: keel_session=$SESSION")"
+  read -r a_rps a_p50 a_p99 <<< "$(wrk_run "$BASE/api/v1/people" "Authorization: Bearer $TOKEN")"
+  rss_kb=$(awk '/VmHWM/ {print $2}' "/proc/$PID/status")
+  kill "$PID"; wait "$PID" 2>/dev/null || true
+  ratio() { awk -v a="$1" -v b="$h_rps" 'BEGIN { printf "%.1f%%", 100 * a / b }'; }
+  {
+    echo "| $backend | /healthz (hello) | $h_rps | 100% | $h_p50 | $h_p99 |"
+    echo "| $backend | ownership page | $o_rps | $(ratio "$o_rps") | $o_p50 | $o_p99 |"
+    echo "| $backend | GET /api/v1/people | $a_rps | $(ratio "$a_rps") | $a_p50 | $a_p99 |"
+  } >> "$OUT/table.md"
+  echo "$backend: peak RSS $((rss_kb / 1024)) MB, first answer ${ready_ms} ms after start" >> "$OUT/notes.txt"
+  if [ "$backend" = postgres ]; then psql -q "$PG_ADMIN" -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)"; fi
+done
+echo "scale $SCALE, wrk -t1 -c64 -d$DURATION --latency, $(nproc) cores"
+cat "$OUT/table.md"
+echo
+cat "$OUT/notes.txt"
