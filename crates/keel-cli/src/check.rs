@@ -4,7 +4,7 @@
 use crate::cli::{CheckArgs, Format};
 use crate::users::find_workspace;
 use anyhow::{Context, Result};
-use keel_domain::health::{self, Model};
+use keel_domain::health;
 use keel_domain::Finding;
 use keel_store::{Store, Workspace};
 use std::process::ExitCode;
@@ -34,11 +34,7 @@ pub async fn run(store: &Store, args: CheckArgs) -> Result<ExitCode> {
 }
 
 pub async fn findings(store: &Store, ws: &Workspace) -> Result<Vec<Finding>> {
-    let model = Model {
-        people: store.list_people(ws.id).await?,
-        functions: store.list_functions(ws.id).await?,
-    };
-    Ok(health::check(&model))
+    Ok(health::check(&store.model(ws.id).await?))
 }
 
 fn plural(n: usize, word: &str) -> String {

@@ -422,7 +422,11 @@ mod tests {
                 }
             })
             .collect();
-        Model { people, functions }
+        Model {
+            people,
+            functions,
+            ..Default::default()
+        }
     }
 
     #[test]

@@ -3,6 +3,8 @@
 //!
 //! Later capabilities add their rules to `RULES`; every rule is a pure function of `Model`.
 
+use crate::work::WorkItem;
+use crate::workflow::Workflow;
 use crate::{ownership, Function, Person, Sourcing};
 use serde::Serialize;
 
@@ -46,6 +48,12 @@ pub struct Finding {
 pub struct Model {
     pub people: Vec<Person>,
     pub functions: Vec<Function>,
+    pub workflows: Vec<Workflow>,
+    /// Work items; rules about work look at open ones and recent history.
+    pub work: Vec<WorkItem>,
+    /// The moment the rules judge at (unix seconds), so "overdue" and "blocked for long"
+    /// stay pure and testable.
+    pub now: i64,
 }
 
 impl Model {

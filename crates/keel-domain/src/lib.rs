@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod catalogue;
+pub mod date;
 pub mod field;
 pub mod function;
 pub mod health;
@@ -12,7 +13,10 @@ pub mod ownership;
 pub mod person;
 pub mod role;
 pub mod text;
+pub mod work;
+pub mod workflow;
 
+pub use date::Date;
 pub use field::{FieldError, Invalid};
 pub use function::{Function, FunctionDraft, FunctionInput, Sourcing};
 pub use health::{Finding, Severity, Subject};

@@ -13,6 +13,7 @@ mod connect;
 mod error;
 mod functions;
 mod invites;
+mod model;
 mod people;
 mod schema;
 mod sessions;

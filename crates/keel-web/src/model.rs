@@ -6,14 +6,12 @@ use keel_domain::health::{self, Finding, Model};
 use keel_store::{Store, StoreError};
 
 pub async fn load(store: &Store, ws: i64, reader: &Reader) -> Result<Model, StoreError> {
-    let functions = store.list_functions(ws).await?;
-    let people = store.list_people(ws).await?;
-    if reader.role.sees_everything() {
-        return Ok(Model { people, functions });
+    let mut m = store.model(ws).await?;
+    if !reader.role.sees_everything() {
+        m.functions = reader.functions(std::mem::take(&mut m.functions));
+        m.people = reader.people(std::mem::take(&mut m.people), &m.functions);
     }
-    let functions = reader.functions(functions);
-    let people = reader.people(people, &functions);
-    Ok(Model { people, functions })
+    Ok(m)
 }
 
 /// Health findings on the model the reader sees.

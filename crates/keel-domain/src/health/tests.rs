@@ -40,6 +40,7 @@ fn healthy() -> Model {
             function(11, Sourcing::External, Some(1), Some(2), 20.0),
             function(12, Sourcing::Hybrid, Some(1), Some(2), 0.0),
         ],
+        ..Default::default()
     }
 }
 
