@@ -11,6 +11,7 @@
 
 mod connect;
 mod error;
+mod feeds;
 mod functions;
 mod invites;
 mod model;
@@ -20,14 +21,19 @@ mod sessions;
 pub mod testdb;
 mod tokens;
 mod users;
+mod work;
+mod workflows;
 mod workspaces;
 
 pub use connect::{sqlite_path, Backend};
 pub use error::StoreError;
+pub use feeds::Feed;
 pub use invites::{Invite, InviteStatus};
 pub use sessions::SessionRecord;
 pub use tokens::{ApiToken, TokenAuth};
 pub use users::User;
+pub use work::{Move, WorkEvent, WorkFilter};
+pub use workflows::Revision;
 pub use workspaces::{Member, Workspace};
 
 use sqlx::{PgPool, SqlitePool};

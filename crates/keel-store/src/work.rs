@@ -1,0 +1,344 @@
+//! Work items, their checklists, approvals, history events and dependencies.
+
+use crate::{now, read, tx, write, Result, Store, StoreError};
+use keel_domain::work::{GateState, WorkDraft, WorkItem, WorkStatus};
+use keel_domain::Date;
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: i64,
+    workflow_id: i64,
+    title: String,
+    execution_owner_id: Option<i64>,
+    contributor_ids: String,
+    stage: i64,
+    status: String,
+    estimated_hours: f64,
+    start_date: Option<i64>,
+    planned_launch: Option<i64>,
+    actual_launch: Option<i64>,
+    first_review: Option<i64>,
+    blocked_reason: Option<String>,
+    blocked_since: Option<i64>,
+    blocked_seconds: i64,
+    revisions: i64,
+    created_at: i64,
+    launched_at: Option<i64>,
+    version: i64,
+}
+
+const COLUMNS: &str = "id, workflow_id, title, execution_owner_id, contributor_ids, stage, status, estimated_hours, start_date, \
+    planned_launch, actual_launch, first_review, blocked_reason, blocked_since, blocked_seconds, revisions, created_at, launched_at, version";
+
+fn item(r: Row) -> WorkItem {
+    WorkItem {
+        id: r.id,
+        workflow_id: r.workflow_id,
+        title: r.title,
+        execution_owner_id: r.execution_owner_id,
+        contributor_ids: ids(&r.contributor_ids),
+        stage: r.stage.max(0) as usize,
+        status: WorkStatus::parse(&r.status).unwrap_or(WorkStatus::Intake),
+        estimated_hours: r.estimated_hours,
+        start_date: r.start_date.map(Date),
+        planned_launch: r.planned_launch.map(Date),
+        actual_launch: r.actual_launch.map(Date),
+        first_review: r.first_review.map(Date),
+        blocked_reason: r.blocked_reason,
+        blocked_since: r.blocked_since,
+        blocked_seconds: r.blocked_seconds,
+        revisions: r.revisions,
+        created_at: r.created_at,
+        launched_at: r.launched_at,
+        version: r.version,
+    }
+}
+
+/// Contributors are kept as ",3,7," so "involves person 7" is one LIKE.
+fn ids(s: &str) -> Vec<i64> {
+    s.split(',').filter_map(|x| x.trim().parse().ok()).collect()
+}
+
+fn id_list(v: &[i64]) -> String {
+    if v.is_empty() {
+        String::new()
+    } else {
+        format!(
+            ",{},",
+            v.iter()
+                .map(|i| i.to_string())
+                .collect::<Vec<_>>()
+                .join(",")
+        )
+    }
+}
+
+/// Which work items to list. Empty fields do not filter.
+#[derive(Debug, Clone, Default)]
+pub struct WorkFilter {
+    pub workflow_id: Option<i64>,
+    pub owner_id: Option<i64>,
+    /// Owner or contributor.
+    pub involving: Option<i64>,
+    pub status: Option<WorkStatus>,
+    pub open_only: bool,
+    pub blocked_only: bool,
+    /// Open items whose planned launch is before this date.
+    pub overdue_before: Option<Date>,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+const FILTER: &str = "workspace_id = $1 AND ($2 IS NULL OR workflow_id = $2) AND ($3 IS NULL OR execution_owner_id = $3)
+    AND ($4 IS NULL OR execution_owner_id = $4 OR contributor_ids LIKE '%,' || $4 || ',%')
+    AND ($5 IS NULL OR status = $5)
+    AND ($6 = 0 OR status IN ('intake', 'in_progress', 'blocked', 'in_review'))
+    AND ($7 = 0 OR blocked_since IS NOT NULL)
+    AND ($8 IS NULL OR (planned_launch < $8 AND status IN ('intake', 'in_progress', 'blocked', 'in_review')))";
+
+/// A line of an item's history.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct WorkEvent {
+    pub at: i64,
+    pub kind: String,
+    pub from_stage: Option<i64>,
+    pub to_stage: Option<i64>,
+    pub note: Option<String>,
+    pub by: Option<String>,
+}
+
+/// A change of an item's state, as decided by the domain, with the line for its history.
+pub struct Move<'a> {
+    pub next: &'a WorkItem,
+    pub kind: &'a str,
+    pub note: Option<&'a str>,
+    pub by_user: Option<i64>,
+    /// Approvals of this stage and later ones are withdrawn (work sent back).
+    pub clear_approvals_from: Option<usize>,
+}
+
+impl Store {
+    pub async fn list_work(&self, ws: i64, f: &WorkFilter) -> Result<Vec<WorkItem>> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM work_items WHERE {FILTER} ORDER BY id DESC LIMIT $9 OFFSET $10"
+        );
+        let limit = if f.limit <= 0 { 1_000_000 } else { f.limit };
+        let rows = read!(self, p => sqlx::query_as::<_, Row>(&sql)
+            .bind(ws).bind(f.workflow_id).bind(f.owner_id).bind(f.involving).bind(f.status.map(|s| s.as_str()))
+            .bind(f.open_only as i64).bind(f.blocked_only as i64).bind(f.overdue_before.map(|d| d.0))
+            .bind(limit).bind(f.offset.max(0))
+            .fetch_all(p).await)?;
+        Ok(rows.into_iter().map(item).collect())
+    }
+
+    pub async fn count_work(&self, ws: i64, f: &WorkFilter) -> Result<i64> {
+        let sql = format!("SELECT COUNT(*) FROM work_items WHERE {FILTER}");
+        Ok(read!(self, p => sqlx::query_scalar::<_, i64>(&sql)
+            .bind(ws).bind(f.workflow_id).bind(f.owner_id).bind(f.involving).bind(f.status.map(|s| s.as_str()))
+            .bind(f.open_only as i64).bind(f.blocked_only as i64).bind(f.overdue_before.map(|d| d.0))
+            .fetch_one(p).await)?)
+    }
+
+    /// Items created since `since` (unix seconds), newest first.
+    pub async fn recent_work(&self, ws: i64, since: i64) -> Result<Vec<WorkItem>> {
+        let sql = format!("SELECT {COLUMNS} FROM work_items WHERE workspace_id = $1 AND created_at >= $2 ORDER BY id DESC");
+        let rows = read!(self, p => sqlx::query_as::<_, Row>(&sql).bind(ws).bind(since).fetch_all(p).await)?;
+        Ok(rows.into_iter().map(item).collect())
+    }
+
+    pub async fn find_work(&self, ws: i64, id: i64) -> Result<Option<WorkItem>> {
+        let sql = format!("SELECT {COLUMNS} FROM work_items WHERE workspace_id = $1 AND id = $2");
+        let row = read!(self, p => sqlx::query_as::<_, Row>(&sql).bind(ws).bind(id).fetch_optional(p).await)?;
+        Ok(row.map(item))
+    }
+
+    pub async fn create_work(
+        &self,
+        ws: i64,
+        workflow_id: i64,
+        d: &WorkDraft,
+        by_user: Option<i64>,
+    ) -> Result<WorkItem> {
+        let t = now();
+        let sql = format!(
+            "INSERT INTO work_items (workspace_id, workflow_id, title, execution_owner_id, contributor_ids, stage, status, estimated_hours,
+                start_date, planned_launch, first_review, blocked_seconds, revisions, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, 0, 'intake', $6, $7, $8, $9, 0, 0, $10, $10) RETURNING {COLUMNS}"
+        );
+        let row = tx!(self, tx => {
+            let row = sqlx::query_as::<_, Row>(&sql)
+                .bind(ws).bind(workflow_id).bind(&d.title).bind(d.execution_owner_id).bind(id_list(&d.contributor_ids))
+                .bind(d.estimated_hours).bind(d.start_date.map(|x| x.0)).bind(d.planned_launch.map(|x| x.0)).bind(d.first_review.map(|x| x.0)).bind(t)
+                .fetch_one(&mut *tx).await?;
+            sqlx::query("INSERT INTO work_events (workspace_id, item_id, at, kind, to_stage, by_user) VALUES ($1, $2, $3, 'created', 0, $4)")
+                .bind(ws).bind(row.id).bind(t).bind(by_user).execute(&mut *tx).await?;
+            row
+        });
+        Ok(item(row))
+    }
+
+    pub async fn update_work(
+        &self,
+        ws: i64,
+        id: i64,
+        expected: Option<i64>,
+        d: &WorkDraft,
+    ) -> Result<WorkItem> {
+        let sql = format!(
+            "UPDATE work_items SET title = $3, execution_owner_id = $4, contributor_ids = $5, estimated_hours = $6, start_date = $7,
+                planned_launch = $8, first_review = $9, updated_at = $10, version = version + 1
+             WHERE workspace_id = $1 AND id = $2 AND ($11 IS NULL OR version = $11) RETURNING {COLUMNS}"
+        );
+        let row = write!(self, p => sqlx::query_as::<_, Row>(&sql)
+            .bind(ws).bind(id).bind(&d.title).bind(d.execution_owner_id).bind(id_list(&d.contributor_ids)).bind(d.estimated_hours)
+            .bind(d.start_date.map(|x| x.0)).bind(d.planned_launch.map(|x| x.0)).bind(d.first_review.map(|x| x.0)).bind(now()).bind(expected)
+            .fetch_optional(p).await)?;
+        match row {
+            Some(r) => Ok(item(r)),
+            None => Err(self.missing_or_stale("work_items", ws, id).await),
+        }
+    }
+
+    pub async fn delete_work(&self, ws: i64, id: i64, expected: Option<i64>) -> Result<()> {
+        let n = write!(self, p => sqlx::query("DELETE FROM work_items WHERE workspace_id = $1 AND id = $2 AND ($3 IS NULL OR version = $3)")
+            .bind(ws).bind(id).bind(expected).execute(p).await.map(|r| r.rows_affected()))?;
+        if n == 0 {
+            return Err(self.missing_or_stale("work_items", ws, id).await);
+        }
+        Ok(())
+    }
+
+    /// Applies a state change if the item is still at `expected`: of two people moving the
+    /// same item at once, one succeeds and the other gets `Stale`.
+    pub async fn move_work(
+        &self,
+        ws: i64,
+        id: i64,
+        expected: i64,
+        m: Move<'_>,
+    ) -> Result<WorkItem> {
+        let t = now();
+        let n = m.next;
+        let sql = format!(
+            "UPDATE work_items SET stage = $3, status = $4, actual_launch = $5, blocked_reason = $6, blocked_since = $7, blocked_seconds = $8,
+                revisions = $9, launched_at = $10, updated_at = $11, version = version + 1
+             WHERE workspace_id = $1 AND id = $2 AND version = $12 RETURNING {COLUMNS}"
+        );
+        let row = tx!(self, tx => {
+            let row = sqlx::query_as::<_, Row>(&sql)
+                .bind(ws).bind(id).bind(n.stage as i64).bind(n.status.as_str()).bind(n.actual_launch.map(|d| d.0)).bind(&n.blocked_reason)
+                .bind(n.blocked_since).bind(n.blocked_seconds).bind(n.revisions).bind(n.launched_at).bind(t).bind(expected)
+                .fetch_optional(&mut *tx).await?;
+            if let Some(r) = &row {
+                sqlx::query("INSERT INTO work_events (workspace_id, item_id, at, kind, from_stage, to_stage, note, by_user) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+                    .bind(ws).bind(id).bind(t).bind(m.kind).bind(None::<i64>).bind(r.stage).bind(m.note).bind(m.by_user)
+                    .execute(&mut *tx).await?;
+                if let Some(from) = m.clear_approvals_from {
+                    sqlx::query("DELETE FROM work_approvals WHERE item_id = $1 AND stage >= $2").bind(id).bind(from as i64).execute(&mut *tx).await?;
+                }
+            }
+            row
+        });
+        match row {
+            Some(r) => Ok(item(r)),
+            None => Err(self.missing_or_stale("work_items", ws, id).await),
+        }
+    }
+
+    /// What has been ticked and approved at a stage of an item (of this workspace).
+    pub async fn gate_state(&self, ws: i64, item_id: i64, stage: usize) -> Result<GateState> {
+        let checked: Vec<i64> = read!(self, p => sqlx::query_scalar(
+            "SELECT c.item FROM work_checks c JOIN work_items w ON w.id = c.item_id WHERE w.workspace_id = $1 AND c.item_id = $2 AND c.stage = $3")
+            .bind(ws).bind(item_id).bind(stage as i64).fetch_all(p).await)?;
+        let approved: Option<i64> = read!(self, p => sqlx::query_scalar(
+            "SELECT a.stage FROM work_approvals a JOIN work_items w ON w.id = a.item_id WHERE w.workspace_id = $1 AND a.item_id = $2 AND a.stage = $3")
+            .bind(ws).bind(item_id).bind(stage as i64).fetch_optional(p).await)?;
+        Ok(GateState {
+            checked: checked.into_iter().map(|c| c as usize).collect(),
+            approved: approved.is_some(),
+        })
+    }
+
+    /// Ticks or unticks a checklist item of an item's stage.
+    pub async fn set_check(
+        &self,
+        ws: i64,
+        item_id: i64,
+        stage: usize,
+        index: usize,
+        done: bool,
+        by_user: Option<i64>,
+    ) -> Result<()> {
+        self.find_work(ws, item_id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        if done {
+            write!(self, p => sqlx::query(
+                "INSERT INTO work_checks (item_id, stage, item, checked_by, checked_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (item_id, stage, item) DO NOTHING")
+                .bind(item_id).bind(stage as i64).bind(index as i64).bind(by_user).bind(now()).execute(p).await.map(|_| ()))?;
+        } else {
+            write!(self, p => sqlx::query("DELETE FROM work_checks WHERE item_id = $1 AND stage = $2 AND item = $3")
+                .bind(item_id).bind(stage as i64).bind(index as i64).execute(p).await.map(|_| ()))?;
+        }
+        Ok(())
+    }
+
+    /// Records the decision owner's approval of a stage (with a reason when it overrides an
+    /// incomplete gate).
+    pub async fn approve_stage(
+        &self,
+        ws: i64,
+        item_id: i64,
+        stage: usize,
+        by_user: i64,
+        override_reason: Option<&str>,
+    ) -> Result<()> {
+        self.find_work(ws, item_id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let t = now();
+        tx!(self, tx => {
+            sqlx::query(
+                "INSERT INTO work_approvals (item_id, stage, approved_by, approved_at, override_reason) VALUES ($1, $2, $3, $4, $5)
+                 ON CONFLICT (item_id, stage) DO UPDATE SET approved_by = excluded.approved_by, approved_at = excluded.approved_at, override_reason = excluded.override_reason")
+                .bind(item_id).bind(stage as i64).bind(by_user).bind(t).bind(override_reason).execute(&mut *tx).await?;
+            let kind = if override_reason.is_some() { "override" } else { "approved" };
+            sqlx::query("INSERT INTO work_events (workspace_id, item_id, at, kind, to_stage, note, by_user) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+                .bind(ws).bind(item_id).bind(t).bind(kind).bind(stage as i64).bind(override_reason).bind(by_user).execute(&mut *tx).await?;
+        });
+        Ok(())
+    }
+
+    pub async fn list_events(&self, ws: i64, item_id: i64) -> Result<Vec<WorkEvent>> {
+        Ok(read!(self, p => sqlx::query_as::<_, WorkEvent>(
+            "SELECT e.at, e.kind, e.from_stage, e.to_stage, e.note, u.name AS by FROM work_events e LEFT JOIN users u ON u.id = e.by_user
+             WHERE e.workspace_id = $1 AND e.item_id = $2 ORDER BY e.at, e.id")
+            .bind(ws).bind(item_id).fetch_all(p).await)?)
+    }
+
+    /// Every (item, blocked_by) pair of the workspace.
+    pub async fn list_deps(&self, ws: i64) -> Result<Vec<(i64, i64)>> {
+        Ok(
+            read!(self, p => sqlx::query_as::<_, (i64, i64)>("SELECT item_id, blocked_by_id FROM work_deps WHERE workspace_id = $1")
+            .bind(ws).fetch_all(p).await)?,
+        )
+    }
+
+    pub async fn add_dep(&self, ws: i64, item_id: i64, blocked_by: i64) -> Result<()> {
+        for id in [item_id, blocked_by] {
+            self.find_work(ws, id).await?.ok_or(StoreError::NotFound)?;
+        }
+        write!(self, p => sqlx::query("INSERT INTO work_deps (workspace_id, item_id, blocked_by_id) VALUES ($1, $2, $3) ON CONFLICT (item_id, blocked_by_id) DO NOTHING")
+            .bind(ws).bind(item_id).bind(blocked_by).execute(p).await.map(|_| ()))?;
+        Ok(())
+    }
+
+    pub async fn remove_dep(&self, ws: i64, item_id: i64, blocked_by: i64) -> Result<()> {
+        let n = write!(self, p => sqlx::query("DELETE FROM work_deps WHERE workspace_id = $1 AND item_id = $2 AND blocked_by_id = $3")
+            .bind(ws).bind(item_id).bind(blocked_by).execute(p).await.map(|r| r.rows_affected()))?;
+        if n == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,160 @@
+//! Workflows (SOPs). The whole SOP is kept as one JSON document per version, so every
+//! change is kept and any two versions can be compared.
+
+use crate::{now, read, tx, Result, Store, StoreError};
+use keel_domain::workflow::{Workflow, WorkflowSpec};
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: i64,
+    spec: String,
+    created_at: i64,
+    version: i64,
+}
+
+fn workflow(r: Row) -> Result<Workflow> {
+    let spec: WorkflowSpec = serde_json::from_str(&r.spec)
+        .map_err(|e| StoreError::Config(format!("workflow {} cannot be read: {e}", r.id)))?;
+    Ok(Workflow {
+        id: r.id,
+        spec,
+        created_at: r.created_at,
+        version: r.version,
+    })
+}
+
+/// One saved version of an SOP.
+#[derive(Debug, Clone)]
+pub struct Revision {
+    pub version: i64,
+    pub spec: WorkflowSpec,
+    pub changed_by: Option<String>,
+    pub changed_at: i64,
+}
+
+fn json(spec: &WorkflowSpec) -> String {
+    serde_json::to_string(spec).expect("a workflow spec always serialises")
+}
+
+fn taken(e: sqlx::Error, name: &str) -> StoreError {
+    StoreError::unique(
+        e,
+        format!("A workflow named '{name}' already exists in this workspace."),
+    )
+}
+
+impl Store {
+    pub async fn list_workflows(&self, ws: i64) -> Result<Vec<Workflow>> {
+        let rows = read!(self, p => sqlx::query_as::<_, Row>(
+            "SELECT id, spec, created_at, version FROM workflows WHERE workspace_id = $1 ORDER BY name, id")
+            .bind(ws).fetch_all(p).await)?;
+        rows.into_iter().map(workflow).collect()
+    }
+
+    pub async fn find_workflow(&self, ws: i64, id: i64) -> Result<Option<Workflow>> {
+        let row = read!(self, p => sqlx::query_as::<_, Row>(
+            "SELECT id, spec, created_at, version FROM workflows WHERE workspace_id = $1 AND id = $2")
+            .bind(ws).bind(id).fetch_optional(p).await)?;
+        row.map(workflow).transpose()
+    }
+
+    pub async fn create_workflow(
+        &self,
+        ws: i64,
+        spec: &WorkflowSpec,
+        by_user: Option<i64>,
+    ) -> Result<Workflow> {
+        let t = now();
+        let doc = json(spec);
+        let id = tx!(self, tx => {
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO workflows (workspace_id, name, status, function_id, spec, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id")
+                .bind(ws).bind(&spec.name).bind(spec.status.as_str()).bind(spec.function_id).bind(&doc).bind(t)
+                .fetch_one(&mut *tx).await.map_err(|e| taken(e, &spec.name))?;
+            sqlx::query("INSERT INTO workflow_revisions (workspace_id, workflow_id, version, spec, changed_by, changed_at) VALUES ($1, $2, 1, $3, $4, $5)")
+                .bind(ws).bind(id).bind(&doc).bind(by_user).bind(t).execute(&mut *tx).await?;
+            id
+        });
+        Ok(Workflow {
+            id,
+            spec: spec.clone(),
+            created_at: t,
+            version: 1,
+        })
+    }
+
+    /// Saves a new version if the stored one is still `expected` (any when `None`).
+    pub async fn update_workflow(
+        &self,
+        ws: i64,
+        id: i64,
+        expected: Option<i64>,
+        spec: &WorkflowSpec,
+        by_user: Option<i64>,
+    ) -> Result<Workflow> {
+        let t = now();
+        let doc = json(spec);
+        let row: Option<(i64, i64)> = tx!(self, tx => {
+            let row: Option<(i64, i64)> = sqlx::query_as(
+                "UPDATE workflows SET name = $3, status = $4, function_id = $5, spec = $6, updated_at = $7, version = version + 1
+                 WHERE workspace_id = $1 AND id = $2 AND ($8 IS NULL OR version = $8) RETURNING version, created_at")
+                .bind(ws).bind(id).bind(&spec.name).bind(spec.status.as_str()).bind(spec.function_id).bind(&doc).bind(t).bind(expected)
+                .fetch_optional(&mut *tx).await.map_err(|e| taken(e, &spec.name))?;
+            if let Some((version, _)) = row {
+                sqlx::query("INSERT INTO workflow_revisions (workspace_id, workflow_id, version, spec, changed_by, changed_at) VALUES ($1, $2, $3, $4, $5, $6)")
+                    .bind(ws).bind(id).bind(version).bind(&doc).bind(by_user).bind(t).execute(&mut *tx).await?;
+            }
+            row
+        });
+        match row {
+            Some((version, created_at)) => Ok(Workflow {
+                id,
+                spec: spec.clone(),
+                created_at,
+                version,
+            }),
+            None => Err(self.missing_or_stale("workflows", ws, id).await),
+        }
+    }
+
+    /// Deletes a workflow and its work items.
+    pub async fn delete_workflow(&self, ws: i64, id: i64, expected: Option<i64>) -> Result<()> {
+        let n = crate::write!(self, p => sqlx::query(
+            "DELETE FROM workflows WHERE workspace_id = $1 AND id = $2 AND ($3 IS NULL OR version = $3)")
+            .bind(ws).bind(id).bind(expected).execute(p).await.map(|r| r.rows_affected()))?;
+        if n == 0 {
+            return Err(self.missing_or_stale("workflows", ws, id).await);
+        }
+        Ok(())
+    }
+
+    /// Every saved version of a workflow, newest first.
+    pub async fn list_revisions(&self, ws: i64, workflow_id: i64) -> Result<Vec<Revision>> {
+        #[derive(sqlx::FromRow)]
+        struct RevRow {
+            version: i64,
+            spec: String,
+            changed_by: Option<String>,
+            changed_at: i64,
+        }
+        let rows = read!(self, p => sqlx::query_as::<_, RevRow>(
+            "SELECT r.version, r.spec, u.name AS changed_by, r.changed_at FROM workflow_revisions r
+             LEFT JOIN users u ON u.id = r.changed_by
+             WHERE r.workspace_id = $1 AND r.workflow_id = $2 ORDER BY r.version DESC")
+            .bind(ws).bind(workflow_id).fetch_all(p).await)?;
+        rows.into_iter()
+            .map(|r| {
+                let spec = serde_json::from_str(&r.spec).map_err(|e| {
+                    StoreError::Config(format!("revision {} cannot be read: {e}", r.version))
+                })?;
+                Ok(Revision {
+                    version: r.version,
+                    spec,
+                    changed_by: r.changed_by,
+                    changed_at: r.changed_at,
+                })
+            })
+            .collect()
+    }
+}

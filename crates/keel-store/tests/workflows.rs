@@ -1,0 +1,396 @@
+//! The Store contract for workflows, work items and calendar feeds, on every backend.
+
+use keel_domain::work::{WorkDraft, WorkStatus};
+use keel_domain::workflow::{Assignment, Stage, WorkflowRole, WorkflowSpec, WorkflowStatus};
+use keel_domain::{Date, PersonDraft, PersonKind};
+use keel_store::{testdb::TestDb, Move, Store, StoreError, WorkFilter};
+
+macro_rules! contract {
+    ($name:ident, |$store:ident| $body:block) => {
+        #[tokio::test]
+        async fn $name() {
+            for db in TestDb::all().await {
+                let $store: Store = db.store().await;
+                $body
+                $store.close().await;
+                db.cleanup().await;
+            }
+        }
+    };
+}
+
+fn spec(name: &str, owner: i64) -> WorkflowSpec {
+    WorkflowSpec {
+        name: name.into(),
+        function_id: None,
+        purpose: "Launch well".into(),
+        trigger: String::new(),
+        inputs: vec![],
+        quality_standard: String::new(),
+        review_rhythm: String::new(),
+        review_decisions: String::new(),
+        escalation: String::new(),
+        status: WorkflowStatus::Active,
+        last_reviewed: None,
+        next_review_due: Some(Date::parse("2026-12-01").unwrap()),
+        risk_flags: vec![],
+        level_override: None,
+        override_reason: String::new(),
+        assignments: vec![Assignment {
+            person_id: owner,
+            role: WorkflowRole::DecisionOwner,
+        }],
+        stages: vec![
+            Stage {
+                name: "Brief".into(),
+                checklist: vec!["Audience".into()],
+                needs_approval: false,
+            },
+            Stage {
+                name: "Launch".into(),
+                checklist: vec![],
+                needs_approval: true,
+            },
+        ],
+        max_blocked_days: 5,
+    }
+}
+
+fn draft(title: &str, owner: Option<i64>) -> WorkDraft {
+    WorkDraft {
+        title: title.into(),
+        execution_owner_id: owner,
+        contributor_ids: vec![],
+        estimated_hours: 6.0,
+        start_date: None,
+        planned_launch: Some(Date::parse("2026-01-10").unwrap()),
+        first_review: None,
+    }
+}
+
+async fn setup(store: &Store) -> (i64, i64) {
+    let ws = store.create_workspace("acme", "Acme", None).await.unwrap();
+    let p = store
+        .create_person(
+            ws.id,
+            &PersonDraft {
+                name: "Maya".into(),
+                kind: PersonKind::Internal,
+                organization: None,
+                title: None,
+                email: None,
+                weekly_capacity: 40.0,
+                user_id: None,
+            },
+        )
+        .await
+        .unwrap();
+    (ws.id, p.id)
+}
+
+contract!(every_saved_version_of_an_sop_is_kept, |store| {
+    let (ws, p) = setup(&store).await;
+    let w = store
+        .create_workflow(ws, &spec("Campaign launch", p), None)
+        .await
+        .unwrap();
+    let mut changed = spec("Campaign launch", p);
+    changed.purpose = "Launch campaigns that are tracked".into();
+    let w2 = store
+        .update_workflow(ws, w.id, Some(1), &changed, None)
+        .await
+        .unwrap();
+    assert_eq!(w2.version, 2);
+    assert!(matches!(
+        store
+            .update_workflow(ws, w.id, Some(1), &changed, None)
+            .await,
+        Err(StoreError::Stale { current: 2 })
+    ));
+    let revs = store.list_revisions(ws, w.id).await.unwrap();
+    assert_eq!(revs.iter().map(|r| r.version).collect::<Vec<_>>(), [2, 1]);
+    assert_eq!(revs[1].spec.purpose, "Launch well");
+    assert_eq!(
+        store.find_workflow(ws, w.id).await.unwrap().unwrap().spec,
+        changed
+    );
+    assert!(matches!(
+        store
+            .create_workflow(ws, &spec("Campaign launch", p), None)
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+});
+
+contract!(work_moves_only_from_the_version_it_was_read_at, |store| {
+    let (ws, p) = setup(&store).await;
+    let w = store
+        .create_workflow(ws, &spec("Campaign launch", p), None)
+        .await
+        .unwrap();
+    let item = store
+        .create_work(ws, w.id, &draft("Spring webinar", Some(p)), None)
+        .await
+        .unwrap();
+    assert_eq!(
+        (item.stage, item.status, item.version),
+        (0, WorkStatus::Intake, 1)
+    );
+    let mut next = item.clone();
+    next.stage = 1;
+    next.status = WorkStatus::InProgress;
+    let moved = store
+        .move_work(
+            ws,
+            item.id,
+            1,
+            Move {
+                next: &next,
+                kind: "advanced",
+                note: None,
+                by_user: None,
+                clear_approvals_from: None,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!((moved.stage, moved.version), (1, 2));
+    // A second mover who read version 1 is told.
+    let e = store
+        .move_work(
+            ws,
+            item.id,
+            1,
+            Move {
+                next: &next,
+                kind: "advanced",
+                note: None,
+                by_user: None,
+                clear_approvals_from: None,
+            },
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(e, StoreError::Stale { current: 2 }));
+    let events = store.list_events(ws, item.id).await.unwrap();
+    assert_eq!(
+        events.iter().map(|e| e.kind.as_str()).collect::<Vec<_>>(),
+        ["created", "advanced"]
+    );
+});
+
+contract!(checklists_and_approvals_make_the_gate_state, |store| {
+    let (ws, p) = setup(&store).await;
+    let w = store
+        .create_workflow(ws, &spec("Campaign launch", p), None)
+        .await
+        .unwrap();
+    let item = store
+        .create_work(ws, w.id, &draft("Spring webinar", Some(p)), None)
+        .await
+        .unwrap();
+    store
+        .set_check(ws, item.id, 0, 0, true, None)
+        .await
+        .unwrap();
+    store
+        .set_check(ws, item.id, 0, 0, true, None)
+        .await
+        .unwrap();
+    let g = store.gate_state(ws, item.id, 0).await.unwrap();
+    assert_eq!((g.checked, g.approved), (vec![0], false));
+    let u = store
+        .create_user("maya@acme.test", "Maya", "h")
+        .await
+        .unwrap();
+    store
+        .approve_stage(ws, item.id, 1, u.id, None)
+        .await
+        .unwrap();
+    assert!(store.gate_state(ws, item.id, 1).await.unwrap().approved);
+    store
+        .set_check(ws, item.id, 0, 0, false, None)
+        .await
+        .unwrap();
+    assert!(store
+        .gate_state(ws, item.id, 0)
+        .await
+        .unwrap()
+        .checked
+        .is_empty());
+    // Another workspace cannot tick this item.
+    let other = store
+        .create_workspace("other", "Other", None)
+        .await
+        .unwrap();
+    assert!(matches!(
+        store.set_check(other.id, item.id, 0, 0, true, None).await,
+        Err(StoreError::NotFound)
+    ));
+});
+
+contract!(
+    work_lists_filter_by_owner_status_blocked_and_overdue,
+    |store| {
+        let (ws, p) = setup(&store).await;
+        let w = store
+            .create_workflow(ws, &spec("Campaign launch", p), None)
+            .await
+            .unwrap();
+        let a = store
+            .create_work(ws, w.id, &draft("Owned", Some(p)), None)
+            .await
+            .unwrap();
+        let mut d = draft("Unowned", None);
+        d.contributor_ids = vec![p];
+        d.planned_launch = None;
+        store.create_work(ws, w.id, &d, None).await.unwrap();
+        let all = WorkFilter::default();
+        assert_eq!(store.count_work(ws, &all).await.unwrap(), 2);
+        assert_eq!(
+            store
+                .list_work(
+                    ws,
+                    &WorkFilter {
+                        owner_id: Some(p),
+                        ..Default::default()
+                    }
+                )
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
+        assert_eq!(
+            store
+                .list_work(
+                    ws,
+                    &WorkFilter {
+                        involving: Some(p),
+                        ..Default::default()
+                    }
+                )
+                .await
+                .unwrap()
+                .len(),
+            2
+        );
+        let overdue = WorkFilter {
+            overdue_before: Some(Date::parse("2026-02-01").unwrap()),
+            ..Default::default()
+        };
+        assert_eq!(store.list_work(ws, &overdue).await.unwrap()[0].id, a.id);
+        let mut blocked = a.clone();
+        blocked.status = WorkStatus::Blocked;
+        blocked.blocked_since = Some(1);
+        blocked.blocked_reason = Some("Waiting for legal".into());
+        store
+            .move_work(
+                ws,
+                a.id,
+                1,
+                Move {
+                    next: &blocked,
+                    kind: "blocked",
+                    note: Some("Waiting for legal"),
+                    by_user: None,
+                    clear_approvals_from: None,
+                },
+            )
+            .await
+            .unwrap();
+        let b = store
+            .list_work(
+                ws,
+                &WorkFilter {
+                    blocked_only: true,
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            (b.len(), b[0].blocked_reason.as_deref()),
+            (1, Some("Waiting for legal"))
+        );
+        assert_eq!(
+            store
+                .list_work(
+                    ws,
+                    &WorkFilter {
+                        limit: 1,
+                        offset: 1,
+                        ..Default::default()
+                    }
+                )
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
+        assert_eq!(
+            store
+                .list_work(
+                    ws,
+                    &WorkFilter {
+                        status: Some(WorkStatus::Blocked),
+                        ..Default::default()
+                    }
+                )
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
+    }
+);
+
+contract!(dependencies_and_feeds_stay_in_their_workspace, |store| {
+    let (ws, p) = setup(&store).await;
+    let w = store
+        .create_workflow(ws, &spec("Campaign launch", p), None)
+        .await
+        .unwrap();
+    let a = store
+        .create_work(ws, w.id, &draft("A", Some(p)), None)
+        .await
+        .unwrap();
+    let b = store
+        .create_work(ws, w.id, &draft("B", Some(p)), None)
+        .await
+        .unwrap();
+    store.add_dep(ws, a.id, b.id).await.unwrap();
+    assert_eq!(store.list_deps(ws).await.unwrap(), vec![(a.id, b.id)]);
+    let other = store
+        .create_workspace("other", "Other", None)
+        .await
+        .unwrap();
+    assert!(matches!(
+        store.add_dep(other.id, a.id, b.id).await,
+        Err(StoreError::NotFound)
+    ));
+    store.remove_dep(ws, a.id, b.id).await.unwrap();
+    assert!(store.list_deps(ws).await.unwrap().is_empty());
+    let u = store
+        .create_user("maya@acme.test", "Maya", "h")
+        .await
+        .unwrap();
+    let f = store
+        .create_feed(ws, Some(p), "feedhash", u.id)
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .find_feed("feedhash")
+            .await
+            .unwrap()
+            .unwrap()
+            .person_id,
+        Some(p)
+    );
+    store.revoke_feed(ws, f.id).await.unwrap();
+    assert!(store.find_feed("feedhash").await.unwrap().is_none());
+    // The model for health checks holds the workflows and open work.
+    let m = store.model(ws).await.unwrap();
+    assert_eq!((m.workflows.len(), m.work.len()), (1, 2));
+});
