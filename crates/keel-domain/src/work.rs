@@ -6,8 +6,9 @@ use crate::{text, Date, Invalid, Person};
 use serde::{Deserialize, Serialize};
 
 mod gate;
+pub mod transition;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 pub use gate::{check_gate, Gate, GateState};
 

@@ -1,7 +1,7 @@
 use super::*;
 use crate::workflow::tests::{input, people};
 
-fn spec() -> WorkflowSpec {
+pub(crate) fn spec() -> WorkflowSpec {
     WorkflowSpec::parse(&input(), &people(), &[]).unwrap()
 }
 
