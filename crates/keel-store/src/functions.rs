@@ -44,6 +44,20 @@ impl Store {
         Ok(rows.into_iter().map(function).collect())
     }
 
+    /// One page of functions, in name order.
+    pub async fn list_functions_page(
+        &self,
+        ws: i64,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<Function>> {
+        let rows = read!(self, p => sqlx::query_as::<_, Row>(
+            "SELECT id, name, description, sourcing, business_owner_id, execution_owner_id, weekly_hours, version
+             FROM functions WHERE workspace_id = $1 ORDER BY name, id LIMIT $2 OFFSET $3")
+            .bind(ws).bind(limit).bind(offset).fetch_all(p).await)?;
+        Ok(rows.into_iter().map(function).collect())
+    }
+
     pub async fn find_function(&self, ws: i64, id: i64) -> Result<Option<Function>> {
         let row = read!(self, p => sqlx::query_as::<_, Row>(
             "SELECT id, name, description, sourcing, business_owner_id, execution_owner_id, weekly_hours, version

@@ -28,6 +28,7 @@ pub struct TokenAuth {
     pub workspace_id: i64,
     pub workspace_slug: String,
     pub workspace_name: String,
+    pub data_version: i64,
     pub role: Role,
 }
 
@@ -115,12 +116,13 @@ impl Store {
             workspace_id: i64,
             workspace_slug: String,
             workspace_name: String,
+            data_version: i64,
             token_role: String,
             member_role: String,
         }
         let row = read!(self, p => sqlx::query_as::<_, A>(
             "SELECT t.id AS token_id, t.user_id, u.email AS user_email, u.name AS user_name, t.workspace_id,
-                    w.slug AS workspace_slug, w.name AS workspace_name, t.role AS token_role, m.role AS member_role
+                    w.slug AS workspace_slug, w.name AS workspace_name, w.data_version, t.role AS token_role, m.role AS member_role
              FROM api_tokens t
              JOIN users u ON u.id = t.user_id
              JOIN workspaces w ON w.id = t.workspace_id
@@ -135,6 +137,7 @@ impl Store {
             workspace_id: a.workspace_id,
             workspace_slug: a.workspace_slug,
             workspace_name: a.workspace_name,
+            data_version: a.data_version,
             role: role(&a.token_role).min(role(&a.member_role)),
         }))
     }

@@ -10,6 +10,8 @@ pub struct Workspace {
     pub slug: String,
     pub name: String,
     pub created_at: i64,
+    /// Bumped by every change to the workspace's operating model (see migration 0003).
+    pub data_version: i64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -47,7 +49,7 @@ impl Store {
         let ws = tx!(self, tx => {
             let ws = sqlx::query_as::<_, Workspace>(
                 "INSERT INTO workspaces (slug, name, created_at) VALUES ($1, $2, $3)
-                 RETURNING id, slug, name, created_at")
+                 RETURNING id, slug, name, created_at, data_version")
                 .bind(slug).bind(name).bind(t)
                 .fetch_one(&mut *tx).await
                 .map_err(|e| StoreError::unique(e, format!("The address name '{slug}' is taken; choose another.")))?;
@@ -70,13 +72,13 @@ impl Store {
 
     pub async fn find_workspace_by_slug(&self, slug: &str) -> Result<Option<Workspace>> {
         Ok(read!(self, p => sqlx::query_as::<_, Workspace>(
-            "SELECT id, slug, name, created_at FROM workspaces WHERE slug = $1")
+            "SELECT id, slug, name, created_at, data_version FROM workspaces WHERE slug = $1")
             .bind(slug).fetch_optional(p).await)?)
     }
 
     pub async fn list_workspaces(&self) -> Result<Vec<Workspace>> {
         Ok(read!(self, p => sqlx::query_as::<_, Workspace>(
-            "SELECT id, slug, name, created_at FROM workspaces ORDER BY name")
+            "SELECT id, slug, name, created_at, data_version FROM workspaces ORDER BY name")
             .fetch_all(p).await)?)
     }
 
@@ -88,10 +90,11 @@ impl Store {
             slug: String,
             name: String,
             created_at: i64,
+            data_version: i64,
             role: String,
         }
         let rows = read!(self, p => sqlx::query_as::<_, Row>(
-            "SELECT w.id, w.slug, w.name, w.created_at, m.role FROM workspaces w
+            "SELECT w.id, w.slug, w.name, w.created_at, w.data_version, m.role FROM workspaces w
              JOIN memberships m ON m.workspace_id = w.id WHERE m.user_id = $1 ORDER BY w.name")
             .bind(user_id).fetch_all(p).await)?;
         Ok(rows
@@ -103,6 +106,7 @@ impl Store {
                         slug: r.slug,
                         name: r.name,
                         created_at: r.created_at,
+                        data_version: r.data_version,
                     },
                     role(&r.role),
                 )
@@ -123,10 +127,11 @@ impl Store {
             slug: String,
             name: String,
             created_at: i64,
+            data_version: i64,
             role: String,
         }
         let row = read!(self, p => sqlx::query_as::<_, Row>(
-            "SELECT w.id, w.slug, w.name, w.created_at, m.role FROM workspaces w
+            "SELECT w.id, w.slug, w.name, w.created_at, w.data_version, m.role FROM workspaces w
              JOIN memberships m ON m.workspace_id = w.id WHERE w.slug = $1 AND m.user_id = $2")
             .bind(slug).bind(user_id).fetch_optional(p).await)?;
         Ok(row.map(|r| {
@@ -136,6 +141,7 @@ impl Store {
                     slug: r.slug,
                     name: r.name,
                     created_at: r.created_at,
+                    data_version: r.data_version,
                 },
                 role(&r.role),
             )

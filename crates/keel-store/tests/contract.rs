@@ -303,3 +303,69 @@ contract!(tokens_resolve_until_revoked_with_the_lower_role, |store| {
     assert!(store.authenticate_token("thash").await.unwrap().is_none());
     assert_eq!(store.list_tokens(ws.id, Some(u.id)).await.unwrap().len(), 1);
 });
+
+contract!(
+    every_change_to_the_model_bumps_the_workspace_data_version,
+    |store| {
+        let u = store.create_user("o@acme.test", "O", "h").await.unwrap();
+        let ws = store
+            .create_workspace("acme", "Acme", Some(u.id))
+            .await
+            .unwrap();
+        let v0 = store
+            .workspace_for_member("acme", u.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .0
+            .data_version;
+        let p = store
+            .create_person(ws.id, &person("Ana", PersonKind::Internal))
+            .await
+            .unwrap();
+        let v1 = store
+            .workspace_for_member("acme", u.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .0
+            .data_version;
+        assert!(v1 > v0);
+        store.delete_person(ws.id, p.id, None).await.unwrap();
+        let v2 = store
+            .workspace_for_member("acme", u.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .0
+            .data_version;
+        assert!(v2 > v1);
+        // Another workspace's version does not move.
+        let other = store
+            .create_workspace("other", "Other", Some(u.id))
+            .await
+            .unwrap();
+        let before = store
+            .workspace_for_member("other", u.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .0
+            .data_version;
+        store
+            .create_person(ws.id, &person("Bo", PersonKind::Internal))
+            .await
+            .unwrap();
+        assert_eq!(
+            store
+                .workspace_for_member("other", u.id)
+                .await
+                .unwrap()
+                .unwrap()
+                .0
+                .data_version,
+            before
+        );
+        let _ = other;
+    }
+);

@@ -131,6 +131,7 @@ pub struct ApiCtx {
     pub ws_id: i64,
     pub ws_slug: String,
     pub ws_name: String,
+    pub data_version: i64,
     pub role: Role,
 }
 
@@ -158,6 +159,7 @@ impl FromRequestParts<AppState> for ApiCtx {
                 ws_id: a.workspace_id,
                 ws_slug: a.workspace_slug,
                 ws_name: a.workspace_name,
+                data_version: a.data_version,
                 role: a.role,
             });
         }
@@ -183,6 +185,7 @@ impl FromRequestParts<AppState> for ApiCtx {
             ws_id: ws.id,
             ws_slug: ws.slug,
             ws_name: ws.name,
+            data_version: ws.data_version,
             role,
         })
     }

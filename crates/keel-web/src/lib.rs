@@ -28,6 +28,7 @@ use tokio::net::TcpListener;
 pub struct AppState {
     pub store: Store,
     pub config: Arc<Config>,
+    pub models: Arc<model::ModelCache>,
 }
 
 /// The whole application as one router, ready to serve.
@@ -35,6 +36,7 @@ pub fn app(store: Store, config: Config) -> axum::Router {
     let state = AppState {
         store,
         config: Arc::new(config),
+        models: Default::default(),
     };
     routes::routes().into_router(state)
 }

@@ -1,17 +1,71 @@
-//! Loading one workspace's operating model as the domain's rules read it, limited to what
-//! the reader may see.
+//! One workspace's operating model, as the domain's rules read it, kept in memory per node
+//! and reloaded when the workspace's `data_version` moves (every write bumps it, on any node)
+//! or after a minute (so time-based rules stay current).
 
 use keel_domain::access::Reader;
 use keel_domain::health::{self, Finding, Model};
 use keel_store::{Store, StoreError};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
-pub async fn load(store: &Store, ws: i64, reader: &Reader) -> Result<Model, StoreError> {
-    let mut m = store.model(ws).await?;
-    if !reader.role.sees_everything() {
-        m.functions = reader.functions(std::mem::take(&mut m.functions));
-        m.people = reader.people(std::mem::take(&mut m.people), &m.functions);
+const MAX_AGE_SECS: i64 = 60;
+
+#[derive(Default)]
+pub struct ModelCache {
+    entries: Mutex<HashMap<i64, (i64, Arc<Model>)>>,
+}
+
+impl ModelCache {
+    async fn get(&self, store: &Store, ws: i64, version: i64) -> Result<Arc<Model>, StoreError> {
+        let now = crate::time_fmt::now();
+        if let Some((v, m)) = self.entries.lock().expect("model cache lock").get(&ws) {
+            if *v == version && m.now + MAX_AGE_SECS > now {
+                return Ok(m.clone());
+            }
+        }
+        // Read after the version: a write in between makes this entry look older than it is,
+        // which only costs a reload, never a stale answer.
+        let m = Arc::new(store.model(ws).await?);
+        self.entries
+            .lock()
+            .expect("model cache lock")
+            .insert(ws, (version, m.clone()));
+        Ok(m)
     }
-    Ok(m)
+}
+
+/// The model limited to what the reader may see.
+pub async fn load(
+    state: &crate::AppState,
+    ws: i64,
+    data_version: i64,
+    reader: &Reader,
+) -> Result<Arc<Model>, StoreError> {
+    let m = state.models.get(&state.store, ws, data_version).await?;
+    if reader.role.sees_everything() {
+        return Ok(m);
+    }
+    let functions = reader.functions(m.functions.clone());
+    let people = reader.people(m.people.clone(), &functions);
+    let work = m
+        .work
+        .iter()
+        .filter(|w| reader.person_id.is_some_and(|p| w.involves(p)))
+        .cloned()
+        .collect();
+    let workflows = m
+        .workflows
+        .iter()
+        .filter(|wf| reader.person_id.is_some_and(|p| wf.spec.has_role(p)))
+        .cloned()
+        .collect();
+    Ok(Arc::new(Model {
+        people,
+        functions,
+        workflows,
+        work,
+        now: m.now,
+    }))
 }
 
 /// Health findings on the model the reader sees.

@@ -266,3 +266,39 @@ async fn eight_concurrent_writers_lose_nothing_on_sqlite() {
         .unwrap();
     assert_eq!(app.store.list_people(ws.id).await.unwrap().len(), 1600);
 }
+
+#[tokio::test]
+async fn lists_come_a_page_at_a_time() {
+    let (app, api) = setup(TestDb::sqlite().await).await;
+    let ws = app
+        .store
+        .find_workspace_by_slug("acme")
+        .await
+        .unwrap()
+        .unwrap();
+    for i in 0..5 {
+        app.person(&ws, &format!("Person {i}"), PersonKind::Internal)
+            .await;
+    }
+    let (s, first) = api.get("/api/v1/people?limit=2").await;
+    assert_eq!(s, 200);
+    assert_eq!(first["people"].as_array().unwrap().len(), 2);
+    assert_eq!(first["next_offset"], 2);
+    let (_, last) = api.get("/api/v1/people?limit=2&offset=4").await;
+    assert_eq!(last["people"][0]["name"], "Person 4");
+    assert!(last["next_offset"].is_null());
+    let (s, e) = api.get("/api/v1/people?limit=0").await;
+    assert_eq!(
+        (s, e["error"]["code"].as_str()),
+        (400, Some("invalid_query"))
+    );
+    assert_eq!(api.get("/api/v1/functions?limit=abc").await.0, 400);
+    let (_, fs) = api.get("/api/v1/functions?limit=3").await;
+    assert_eq!(
+        (
+            fs["functions"].as_array().unwrap().len(),
+            fs["next_offset"].as_i64()
+        ),
+        (3, Some(3))
+    );
+}

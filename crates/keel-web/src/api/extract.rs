@@ -87,3 +87,64 @@ pub fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
             )
         })
 }
+
+/// `?limit=&offset=` of a list: at most 500 at a time, 100 when not said.
+#[derive(Debug, Clone, Copy, serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct Paging {
+    /// How many records to return (1 to 500, default 100).
+    #[param(minimum = 1, maximum = 500)]
+    pub limit: Option<i64>,
+    /// How many to skip (default 0).
+    #[param(minimum = 0)]
+    pub offset: Option<i64>,
+}
+
+impl Paging {
+    pub fn limit(&self) -> i64 {
+        self.limit.unwrap_or(100)
+    }
+    pub fn offset(&self) -> i64 {
+        self.offset.unwrap_or(0)
+    }
+
+    /// Fetch one more than asked: if it arrives, there is a next page.
+    pub fn fetch(&self) -> i64 {
+        self.limit() + 1
+    }
+
+    /// Cuts the extra record off and says where the next page starts.
+    pub fn finish<T>(&self, mut v: Vec<T>) -> (Vec<T>, Option<i64>) {
+        let more = v.len() as i64 > self.limit();
+        v.truncate(self.limit() as usize);
+        (v, more.then(|| self.offset() + self.limit()))
+    }
+}
+
+/// The query string of a list; a bad one gets the envelope.
+pub struct ApiPaging(pub Paging);
+
+impl<S: Send + Sync> FromRequestParts<S> for ApiPaging {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let q = axum::extract::Query::<Paging>::from_request_parts(parts, state)
+            .await
+            .map_err(|e| {
+                ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_query",
+                    format!("The query string is not understood: {}", e.body_text()),
+                )
+            })?;
+        let p = q.0;
+        if !(1..=500).contains(&p.limit()) || p.offset() < 0 {
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_query",
+                "limit is 1 to 500 and offset 0 or more.",
+            ));
+        }
+        Ok(ApiPaging(p))
+    }
+}

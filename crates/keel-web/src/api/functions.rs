@@ -1,6 +1,6 @@
 //! /api/v1/functions
 
-use super::{if_match, with_etag, ApiJson, ApiPath};
+use super::{if_match, with_etag, ApiJson, ApiPaging, ApiPath, Paging};
 use crate::ctx::ApiCtx;
 use crate::error::{ApiError, ErrorEnvelope};
 use crate::routes::Routes;
@@ -54,6 +54,8 @@ impl From<Function> for FunctionDto {
 #[derive(Serialize, ToSchema)]
 pub struct FunctionList {
     pub functions: Vec<FunctionDto>,
+    /// The offset of the next page, when there is one.
+    pub next_offset: Option<i64>,
 }
 
 /// What to store about a function. The business owner must be an internal person.
@@ -111,17 +113,31 @@ async fn visible(state: &AppState, ctx: &ApiCtx, id: i64) -> Result<Function, Ap
     Ok(f)
 }
 
-/// List the functions of the workspace.
-#[utoipa::path(get, path = "/api/v1/functions", operation_id = "list_functions", tag = "functions",
-    responses((status = 200, body = FunctionList), (status = 401, body = ErrorEnvelope)))]
+/// List the functions of the workspace, a page at a time.
+#[utoipa::path(get, path = "/api/v1/functions", operation_id = "list_functions", tag = "functions", params(Paging),
+    responses((status = 200, body = FunctionList), (status = 400, body = ErrorEnvelope), (status = 401, body = ErrorEnvelope)))]
 pub async fn list_functions(
     State(state): State<AppState>,
     ctx: ApiCtx,
+    ApiPaging(page): ApiPaging,
 ) -> Result<Json<FunctionList>, ApiError> {
     let reader = ctx.reader(&state.store).await?;
-    let fs = reader.functions(state.store.list_functions(ctx.ws_id).await?);
+    let fs = if reader.role.sees_everything() {
+        state
+            .store
+            .list_functions_page(ctx.ws_id, page.fetch(), page.offset())
+            .await?
+    } else {
+        let all = reader.functions(state.store.list_functions(ctx.ws_id).await?);
+        all.into_iter()
+            .skip(page.offset() as usize)
+            .take(page.fetch() as usize)
+            .collect()
+    };
+    let (fs, next_offset) = page.finish(fs);
     Ok(Json(FunctionList {
         functions: fs.into_iter().map(FunctionDto::from).collect(),
+        next_offset,
     }))
 }
 

@@ -13,7 +13,7 @@ mod people;
 mod tokens;
 mod workspace;
 
-pub use extract::{if_match, ApiJson, ApiPath};
+pub use extract::{if_match, ApiJson, ApiPaging, ApiPath, Paging};
 pub use openapi::document;
 
 use crate::routes::Routes;

@@ -53,7 +53,7 @@ pub async fn find_ownership(
     ctx: ApiCtx,
 ) -> Result<Json<Ownership>, ApiError> {
     let reader = ctx.reader(&state.store).await?;
-    let m = model::load(&state.store, ctx.ws_id, &reader).await?;
+    let m = model::load(&state, ctx.ws_id, ctx.data_version, &reader).await?;
     let people = m
         .people
         .iter()
@@ -83,10 +83,10 @@ pub async fn find_ownership(
         .collect();
     let functions = m
         .functions
-        .into_iter()
+        .iter()
         .map(|f| OwnershipFunction {
             function_id: f.id,
-            name: f.name,
+            name: f.name.clone(),
             business_owner_id: f.business_owner_id,
             execution_owner_id: f.execution_owner_id,
         })
@@ -136,7 +136,7 @@ pub async fn list_findings(
     ctx: ApiCtx,
 ) -> Result<Json<HealthReport>, ApiError> {
     let reader = ctx.reader(&state.store).await?;
-    let m = model::load(&state.store, ctx.ws_id, &reader).await?;
+    let m = model::load(&state, ctx.ws_id, ctx.data_version, &reader).await?;
     let findings = model::findings(&m);
     let (errors, warnings, _) = health::summary(&findings);
     Ok(Json(HealthReport {

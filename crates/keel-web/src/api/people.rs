@@ -1,6 +1,6 @@
 //! /api/v1/people
 
-use super::{if_match, with_etag, ApiJson, ApiPath};
+use super::{if_match, with_etag, ApiJson, ApiPaging, ApiPath, Paging};
 use crate::ctx::ApiCtx;
 use crate::error::{ApiError, ErrorEnvelope};
 use crate::routes::Routes;
@@ -61,6 +61,8 @@ impl From<Person> for PersonDto {
 #[derive(Serialize, ToSchema)]
 pub struct PeopleList {
     pub people: Vec<PersonDto>,
+    /// The offset of the next page, when there is one.
+    pub next_offset: Option<i64>,
 }
 
 /// What to store about a person. External people (agency, contractor, freelancer) need an
@@ -132,20 +134,34 @@ async fn visible(state: &AppState, ctx: &ApiCtx, id: i64) -> Result<Person, ApiE
     Ok(p)
 }
 
-/// List the people of the workspace.
-#[utoipa::path(get, path = "/api/v1/people", operation_id = "list_people", tag = "people",
-    responses((status = 200, body = PeopleList), (status = 401, body = ErrorEnvelope)))]
+/// List the people of the workspace, a page at a time.
+#[utoipa::path(get, path = "/api/v1/people", operation_id = "list_people", tag = "people", params(Paging),
+    responses((status = 200, body = PeopleList), (status = 400, body = ErrorEnvelope), (status = 401, body = ErrorEnvelope)))]
 pub async fn list_people(
     State(state): State<AppState>,
     ctx: ApiCtx,
+    ApiPaging(page): ApiPaging,
 ) -> Result<Json<PeopleList>, ApiError> {
     let reader = ctx.reader(&state.store).await?;
-    let mut people = state.store.list_people(ctx.ws_id).await?;
-    if !reader.role.sees_everything() {
-        people = reader.people(people, &state.store.list_functions(ctx.ws_id).await?);
-    }
+    let people = if reader.role.sees_everything() {
+        state
+            .store
+            .list_people_page(ctx.ws_id, page.fetch(), page.offset())
+            .await?
+    } else {
+        let all = reader.people(
+            state.store.list_people(ctx.ws_id).await?,
+            &state.store.list_functions(ctx.ws_id).await?,
+        );
+        all.into_iter()
+            .skip(page.offset() as usize)
+            .take(page.fetch() as usize)
+            .collect()
+    };
+    let (people, next_offset) = page.finish(people);
     Ok(Json(PeopleList {
         people: people.into_iter().map(PersonDto::from).collect(),
+        next_offset,
     }))
 }
 

@@ -46,7 +46,7 @@ async fn page(
     Query(q): Query<NoticeQuery>,
 ) -> Result<Response, PageError> {
     let reader = ctx.reader(&state.store).await?;
-    let m = model::load(&state.store, ctx.ws.id, &reader).await?;
+    let m = model::load(&state, ctx.ws.id, ctx.ws.data_version, &reader).await?;
     let loads = ownership::loads(&m.people, &m.functions);
     let team = TeamCard {
         people: m.people.len(),

@@ -35,14 +35,30 @@ pub struct PersonRow {
 struct Page {
     chrome: Chrome,
     people: Vec<Person>,
+    empty: bool,
     matrix: Vec<MatrixRow>,
     show_matrix: bool,
     rows: Vec<PersonRow>,
+    page: usize,
+    pages: usize,
 }
 
-async fn page(State(state): State<AppState>, ctx: WsCtx) -> Result<Response, PageError> {
+#[derive(serde::Deserialize, Default)]
+struct PageQuery {
+    #[serde(default)]
+    page: usize,
+}
+
+/// People per page of the load table: a big team pages instead of rendering everyone.
+const PAGE_SIZE: usize = 50;
+
+async fn page(
+    State(state): State<AppState>,
+    ctx: WsCtx,
+    axum::extract::Query(q): axum::extract::Query<PageQuery>,
+) -> Result<Response, PageError> {
     let reader = ctx.reader(&state.store).await?;
-    let m = model::load(&state.store, ctx.ws.id, &reader).await?;
+    let m = model::load(&state, ctx.ws.id, ctx.ws.data_version, &reader).await?;
     let show_matrix = m.people.len() <= MATRIX_MAX_PEOPLE;
     let matrix = if show_matrix {
         m.functions
@@ -59,9 +75,13 @@ async fn page(State(state): State<AppState>, ctx: WsCtx) -> Result<Response, Pag
     } else {
         vec![]
     };
+    let pages = m.people.len().div_ceil(PAGE_SIZE).max(1);
+    let current = q.page.min(pages - 1);
     let rows = m
         .people
         .iter()
+        .skip(current * PAGE_SIZE)
+        .take(PAGE_SIZE)
         .map(|p| PersonRow {
             person: p.clone(),
             load: ownership::load(p, &m.functions),
@@ -79,11 +99,20 @@ async fn page(State(state): State<AppState>, ctx: WsCtx) -> Result<Response, Pag
                 .collect(),
         })
         .collect();
+    let people = if show_matrix {
+        m.people.clone()
+    } else {
+        vec![]
+    };
+    let empty = m.people.is_empty();
     render(&Page {
         chrome: ctx.chrome("Ownership", "ownership"),
-        people: m.people,
+        people,
+        empty,
         matrix,
         show_matrix,
         rows,
+        page: current,
+        pages,
     })
 }
