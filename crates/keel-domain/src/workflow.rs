@@ -4,8 +4,11 @@
 use crate::{text, Date, Invalid, Person};
 use serde::{Deserialize, Serialize};
 
+pub mod history;
 mod level;
+pub mod markdown;
 mod parse;
+pub mod templates;
 #[cfg(test)]
 pub(crate) mod tests;
 
