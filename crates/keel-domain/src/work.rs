@@ -6,9 +6,10 @@ use crate::{text, Date, Invalid, Person};
 use serde::{Deserialize, Serialize};
 
 mod gate;
-pub mod transition;
+pub mod metrics;
 #[cfg(test)]
 pub(crate) mod tests;
+pub mod transition;
 
 pub use gate::{check_gate, Gate, GateState};
 
