@@ -9,6 +9,7 @@ pub mod date;
 pub mod field;
 pub mod function;
 pub mod health;
+pub mod ics;
 pub mod ownership;
 pub mod person;
 pub mod role;
