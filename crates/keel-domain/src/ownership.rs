@@ -1,5 +1,6 @@
 //! Who decides and who executes each function, and each person's load against capacity.
 
+use crate::work::WorkItem;
 use crate::{Function, Person};
 use serde::Serialize;
 
@@ -75,6 +76,19 @@ pub fn load(person: &Person, functions: &[Function]) -> Load {
     l
 }
 
+/// A person's load counting open work too: the estimated hours of the open work items they
+/// execute are added to the weekly hours of the functions they execute.
+pub fn load_with_work(person: &Person, functions: &[Function], work: &[WorkItem]) -> Load {
+    let mut l = load(person, functions);
+    let open: f64 = work
+        .iter()
+        .filter(|w| w.status.is_open() && w.execution_owner_id == Some(person.id))
+        .map(|w| w.estimated_hours)
+        .sum();
+    l.hours = ((l.hours + open) * 10.0).round() / 10.0;
+    l
+}
+
 pub fn loads(people: &[Person], functions: &[Function]) -> Vec<Load> {
     people.iter().map(|p| load(p, functions)).collect()
 }
@@ -125,5 +139,55 @@ mod tests {
         );
         assert_eq!(responsibility(&fs[1], 7), Some(Responsibility::Decides));
         assert_eq!(responsibility(&fs[1], 8), None);
+    }
+
+    #[test]
+    fn load_with_work_adds_the_open_items_the_person_executes() {
+        use crate::work::{WorkItem, WorkStatus};
+        let p = Person {
+            id: 7,
+            name: "Ana".into(),
+            kind: PersonKind::Internal,
+            organization: None,
+            title: None,
+            email: None,
+            weekly_capacity: 10.0,
+            user_id: None,
+            version: 1,
+        };
+        let item = |owner, status, hours| WorkItem {
+            id: 1,
+            workflow_id: 1,
+            title: "Webinar".into(),
+            execution_owner_id: owner,
+            contributor_ids: vec![7],
+            stage: 0,
+            status,
+            estimated_hours: hours,
+            start_date: None,
+            planned_launch: None,
+            actual_launch: None,
+            first_review: None,
+            blocked_reason: None,
+            blocked_since: None,
+            blocked_seconds: 0,
+            revisions: 0,
+            created_at: 0,
+            launched_at: None,
+            version: 1,
+        };
+        let fs = [f(1, None, Some(7), 6.0)];
+        let work = [
+            item(Some(7), WorkStatus::InProgress, 2.5),
+            item(Some(7), WorkStatus::Blocked, 1.0),
+            item(Some(7), WorkStatus::Done, 30.0),
+            item(Some(8), WorkStatus::InProgress, 30.0),
+        ];
+        let l = load_with_work(&p, &fs, &work);
+        assert_eq!((l.executes, l.hours), (1, 9.5));
+        assert!(!l.over_capacity());
+        assert_eq!(load_with_work(&p, &fs, &[]), load(&p, &fs));
+        let more = [item(Some(7), WorkStatus::Intake, 4.5)];
+        assert!(load_with_work(&p, &fs, &more).over_capacity());
     }
 }
