@@ -8,6 +8,12 @@ use crate::workflow::Workflow;
 use crate::{ownership, Function, Person, Sourcing};
 use serde::Serialize;
 
+mod work_rules;
+mod workflow_rules;
+
+/// An active workflow with no new work for this many days is reported as idle.
+pub const IDLE_AFTER_DAYS: i64 = 60;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
@@ -170,16 +176,28 @@ fn over_capacity(m: &Model, r: &Rule) -> Vec<Finding> {
     m.people
         .iter()
         .filter_map(|p| {
-            let l = ownership::load(p, &m.functions);
+            let l = ownership::load_with_work(p, &m.functions, &m.work);
             l.over_capacity().then(|| {
-                r.finding(
-                    person_subject(p),
+                let functions = ownership::load(p, &m.functions).hours;
+                let work = ((l.hours - functions) * 10.0).round() / 10.0;
+                let evidence = if work > 0.0 {
+                    format!(
+                        "{} carries {} h: {functions} h a week executing functions plus {work} h estimated for open work items, against a weekly capacity of {} h.",
+                        p.display(),
+                        l.hours,
+                        p.weekly_capacity
+                    )
+                } else {
                     format!(
                         "{} carries {} h a week of execution against a capacity of {} h.",
                         p.display(),
                         l.hours,
                         p.weekly_capacity
-                    ),
+                    )
+                };
+                r.finding(
+                    person_subject(p),
+                    evidence,
                     "Move execution of a function to someone with free capacity, or pause work.",
                 )
             })
@@ -219,6 +237,54 @@ pub const RULES: &[Rule] = &[
         title: "A person is loaded beyond their weekly capacity",
         check: over_capacity,
     },
+    Rule {
+        id: "workflow.decision-owner-count",
+        severity: Severity::Error,
+        title: "A workflow has no decision owner, or several",
+        check: workflow_rules::decision_owner_count,
+    },
+    Rule {
+        id: "workflow.external-decision-owner",
+        severity: Severity::Error,
+        title: "A workflow's decision owner is external",
+        check: workflow_rules::external_decision_owner,
+    },
+    Rule {
+        id: "workflow.too-many-approvers",
+        severity: Severity::Warning,
+        title: "A workflow has more approvers than its process level needs",
+        check: workflow_rules::too_many_approvers,
+    },
+    Rule {
+        id: "workflow.review-overdue",
+        severity: Severity::Warning,
+        title: "An SOP in use is past its review date",
+        check: workflow_rules::review_overdue,
+    },
+    Rule {
+        id: "workflow.incomplete-for-level",
+        severity: Severity::Warning,
+        title: "An SOP in use is incomplete for its process level",
+        check: workflow_rules::incomplete_for_level,
+    },
+    Rule {
+        id: "workflow.idle",
+        severity: Severity::Info,
+        title: "An active workflow has had no work lately",
+        check: workflow_rules::idle,
+    },
+    Rule {
+        id: "work.no-owner",
+        severity: Severity::Error,
+        title: "Open work has nobody running it",
+        check: work_rules::no_owner,
+    },
+    Rule {
+        id: "work.blocked-too-long",
+        severity: Severity::Warning,
+        title: "Work has been blocked longer than its workflow allows",
+        check: work_rules::blocked_too_long,
+    },
 ];
 
 /// Runs every rule; findings come most severe first, then in rule order.
@@ -240,3 +306,5 @@ pub fn has_errors(findings: &[Finding]) -> bool {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod workflow_tests;
