@@ -14,6 +14,7 @@ pub mod error;
 mod grants;
 mod layers;
 mod model;
+pub mod ops;
 pub mod pages;
 pub mod routes;
 mod time_fmt;

@@ -90,6 +90,14 @@ async fn a_member_of_one_workspace_never_reaches_another_workspaces_records() {
         .unwrap()
         .id;
     let _ = a;
+    let b_workflow = app.workflow(&b, "Bravo Secret Workflow", b_person).await;
+    let b_item = app
+        .work(&b, b_workflow, "Bravo Secret Item", Some(b_person))
+        .await;
+    let b_dep = app
+        .work(&b, b_workflow, "Bravo Secret Dependency", Some(b_person))
+        .await;
+    app.store.add_dep(b.id, b_item, b_dep).await.unwrap();
 
     let ids: HashMap<&str, i64> = [
         ("person", b_person),
@@ -97,6 +105,9 @@ async fn a_member_of_one_workspace_never_reaches_another_workspaces_records() {
         ("member", b_member),
         ("invite", b_invite),
         ("token", b_token),
+        ("workflow", b_workflow),
+        ("item", b_item),
+        ("dep", b_dep),
     ]
     .into();
     let api_id = |path: &str| -> i64 {
@@ -106,6 +117,8 @@ async fn a_member_of_one_workspace_never_reaches_another_workspaces_records() {
             ("/members/", "member"),
             ("/invites/", "invite"),
             ("/tokens/", "token"),
+            ("/workflows/", "workflow"),
+            ("/work/", "item"),
         ] {
             if path.contains(seg) {
                 return ids[key];

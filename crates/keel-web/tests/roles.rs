@@ -29,6 +29,9 @@ struct Fixture {
     unassigned: i64,
     member: i64,
     invite: i64,
+    workflow: i64,
+    item: i64,
+    dep: i64,
 }
 
 async fn fixture() -> Fixture {
@@ -77,6 +80,10 @@ async fn fixture() -> Fixture {
         .await
         .unwrap()
         .id;
+    let workflow = app.workflow(&ws, "Campaign launch", lead).await;
+    let item = app.work(&ws, workflow, "Spring webinar", Some(lead)).await;
+    let dep = app.work(&ws, workflow, "Landing page", Some(lead)).await;
+    app.store.add_dep(ws.id, item, dep).await.unwrap();
     Fixture {
         app,
         person: lead,
@@ -84,6 +91,9 @@ async fn fixture() -> Fixture {
         unassigned,
         member,
         invite,
+        workflow,
+        item,
+        dep,
     }
 }
 
@@ -104,6 +114,9 @@ fn fill(path: &str, f: &Fixture) -> String {
         .replace("{function}", &f.assigned.to_string())
         .replace("{member}", &f.member.to_string())
         .replace("{invite}", &f.invite.to_string())
+        .replace("{workflow}", &f.workflow.to_string())
+        .replace("{item}", &f.item.to_string())
+        .replace("{dep}", &f.dep.to_string())
         .replace("{id}", &api_id.to_string())
 }
 
@@ -156,8 +169,12 @@ async fn every_write_route_refuses(f: &Fixture, email: &str, role: Role) {
                 .await
         };
         // A partner may not even see members and invitations: those answer 404.
-        let hidden_from_partner =
-            role == Role::Partner && (url.contains("/members") || url.contains("/invites"));
+        // A partner does not even see members, invitations, or workflows and work it has no
+        // part in: those answer 404.
+        let hidden_from_partner = role == Role::Partner
+            && ["/members", "/invites", "/workflows", "/work"]
+                .iter()
+                .any(|p| url.contains(p));
         let ok = res.status() == 403 || (hidden_from_partner && res.status() == 404);
         assert!(ok, "{role} got {} on {} {url}", res.status(), r.method);
         checked += 1;

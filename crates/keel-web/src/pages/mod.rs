@@ -11,6 +11,8 @@ mod ownership;
 mod people;
 mod reference;
 mod tokens;
+mod work;
+pub mod workflows;
 mod workspaces;
 
 use crate::error::PageError;
@@ -30,6 +32,8 @@ pub fn routes(r: Routes) -> Routes {
     let r = health::routes(r);
     let r = members::routes(r);
     let r = tokens::routes(r);
+    let r = workflows::routes(r);
+    let r = work::routes(r);
     reference::routes(r)
 }
 

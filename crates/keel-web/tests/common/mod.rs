@@ -118,6 +118,44 @@ impl TestApp {
         self.store.create_function(ws.id, &d).await.unwrap().id
     }
 
+    /// A workflow from the campaign template with `person` in every role.
+    pub async fn workflow(&self, ws: &Workspace, name: &str, person: i64) -> i64 {
+        let t = keel_domain::workflow::templates::find("campaign-launch")
+            .expect("the campaign template");
+        let mut input = t.input(person, person, person, None);
+        input.name = name.into();
+        let people = self.store.list_people(ws.id).await.unwrap();
+        let spec = keel_domain::workflow::WorkflowSpec::parse(&input, &people, &[]).unwrap();
+        self.store
+            .create_workflow(ws.id, &spec, None)
+            .await
+            .unwrap()
+            .id
+    }
+
+    pub async fn work(
+        &self,
+        ws: &Workspace,
+        workflow: i64,
+        title: &str,
+        owner: Option<i64>,
+    ) -> i64 {
+        let d = keel_domain::work::WorkDraft {
+            title: title.into(),
+            execution_owner_id: owner,
+            contributor_ids: vec![],
+            estimated_hours: 4.0,
+            start_date: None,
+            planned_launch: None,
+            first_review: None,
+        };
+        self.store
+            .create_work(ws.id, workflow, &d, None)
+            .await
+            .unwrap()
+            .id
+    }
+
     /// Signs in through the real form and returns a browser-like client.
     pub async fn sign_in(&self, email: &str) -> Browser {
         let b = Browser::new(&self.base);

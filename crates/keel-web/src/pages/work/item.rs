@@ -1,0 +1,495 @@
+//! One work item: its stage and gate, checklist, approval, moves, dependencies and history.
+
+use super::{Errors, WorkForm};
+use crate::ctx::WsCtx;
+use crate::error::PageError;
+use crate::ops::{work as wops, OpError};
+use crate::pages::layout::{render, Chrome};
+use crate::pages::people::NoticeQuery;
+use crate::pages::workflows::caller;
+use crate::routes::Routes;
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use keel_domain::work::transition::Action;
+use keel_domain::work::{check_gate, Gate, GateState, WorkItem};
+use keel_domain::workflow::{name_of, Workflow};
+use keel_domain::{Invalid, Person};
+use keel_store::{WorkEvent, WorkFilter};
+use serde::Deserialize;
+
+pub fn routes(r: Routes) -> Routes {
+    r.get("/w/{ws}/work/{item}", show)
+        .post("/w/{ws}/work/{item}", update)
+        .post("/w/{ws}/work/{item}/delete", delete)
+        .post("/w/{ws}/work/{item}/check", check)
+        .post("/w/{ws}/work/{item}/approve", approve)
+        .post("/w/{ws}/work/{item}/move", move_item)
+        .post("/w/{ws}/work/{item}/deps", add_dep)
+        .post("/w/{ws}/work/{item}/deps/{dep}/delete", remove_dep)
+}
+
+pub struct Check {
+    pub index: usize,
+    pub text: String,
+    pub done: bool,
+}
+
+#[derive(Template)]
+#[template(path = "work/item.html")]
+struct Page {
+    chrome: Chrome,
+    item: WorkItem,
+    wf: Workflow,
+    owner: String,
+    contributors: Vec<String>,
+    checks: Vec<Check>,
+    gate: GateState,
+    why_closed: Vec<String>,
+    needs_approval: bool,
+    is_decider: bool,
+    can_work: bool,
+    people: Vec<Person>,
+    form: WorkForm,
+    errors: Errors,
+    /// A move refused by the workflow's rules, or a stale version.
+    problem: Option<String>,
+    waits_for: Vec<(i64, String)>,
+    candidates: Vec<(i64, String)>,
+    events: Vec<WorkEvent>,
+}
+
+impl Page {
+    fn current_stage(&self) -> String {
+        self.wf
+            .spec
+            .stages
+            .get(self.item.stage)
+            .map(|s| s.name.clone())
+            .unwrap_or_default()
+    }
+    fn event_stage(&self, e: &WorkEvent) -> String {
+        e.to_stage
+            .and_then(|i| self.wf.spec.stages.get(i as usize))
+            .map(|s| s.name.clone())
+            .unwrap_or_default()
+    }
+    fn when(&self, t: &i64) -> String {
+        crate::time_fmt::date(*t)
+    }
+    fn is(&self, a: &str, b: &i64) -> bool {
+        a == b.to_string()
+    }
+    fn contributes(&self, id: &i64) -> bool {
+        self.item.contributor_ids.contains(id)
+    }
+    fn is_last_stage(&self) -> bool {
+        self.item.stage + 1 >= self.wf.spec.stages.len()
+    }
+    fn blocked_days(&self) -> f64 {
+        self.item.blocked_days(crate::time_fmt::now())
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn page(
+    state: &AppState,
+    ctx: &WsCtx,
+    id: i64,
+    status: StatusCode,
+    problem: Option<String>,
+    form: Option<WorkForm>,
+    errors: Invalid,
+    notice: Option<&str>,
+) -> Result<Response, PageError> {
+    let reader = ctx.reader(&state.store).await?;
+    let c = caller(ctx);
+    let (item, wf) = wops::visible(&state.store, &c, &reader, id).await?;
+    let people = state.store.list_people(ctx.ws.id).await?;
+    let gate = state.store.gate_state(ctx.ws.id, id, item.stage).await?;
+    let stage = wf.spec.stages.get(item.stage);
+    let checks = stage
+        .map(|s| {
+            s.checklist
+                .iter()
+                .enumerate()
+                .map(|(i, t)| Check {
+                    index: i,
+                    text: t.clone(),
+                    done: gate.checked.contains(&i),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let why_closed = match check_gate(&wf.spec, item.stage, &gate) {
+        Gate::Closed(why) if item.status.is_open() => why,
+        _ => vec![],
+    };
+    let me = state
+        .store
+        .person_of_user(ctx.ws.id, ctx.session.user_id)
+        .await?;
+    let is_decider = me
+        .as_ref()
+        .is_some_and(|p| wf.spec.decision_owner() == Some(p.id));
+    let can_work = ctx.role.can_edit_model() || me.as_ref().is_some_and(|p| item.involves(p.id));
+    let deps = state.store.list_deps(ctx.ws.id).await?;
+    let open = state
+        .store
+        .list_work(
+            ctx.ws.id,
+            &WorkFilter {
+                open_only: true,
+                limit: 200,
+                ..Default::default()
+            },
+        )
+        .await?;
+    let mut waits_for = Vec::new();
+    for (_, on) in deps.iter().filter(|(a, _)| *a == id) {
+        if let Some(w) = state.store.find_work(ctx.ws.id, *on).await? {
+            waits_for.push((w.id, w.title));
+        }
+    }
+    let candidates = open
+        .into_iter()
+        .filter(|w| w.id != id && !waits_for.iter().any(|(d, _)| *d == w.id))
+        .map(|w| (w.id, w.title))
+        .collect();
+    let form = form.unwrap_or_else(|| WorkForm {
+        workflow_id: wf.id.to_string(),
+        title: item.title.clone(),
+        execution_owner_id: item
+            .execution_owner_id
+            .map(|i| i.to_string())
+            .unwrap_or_default(),
+        estimated_hours: item.estimated_hours.to_string(),
+        start_date: item.start_date.map(|d| d.to_string()).unwrap_or_default(),
+        planned_launch: item
+            .planned_launch
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
+        first_review: item.first_review.map(|d| d.to_string()).unwrap_or_default(),
+        version: item.version.to_string(),
+    });
+    let p = Page {
+        chrome: ctx.chrome(item.title.clone(), "work").with_notice(notice),
+        owner: name_of(&people, item.execution_owner_id),
+        contributors: item
+            .contributor_ids
+            .iter()
+            .map(|c| name_of(&people, Some(*c)))
+            .collect(),
+        needs_approval: stage.is_some_and(|s| s.needs_approval),
+        events: state.store.list_events(ctx.ws.id, id).await?,
+        checks,
+        gate,
+        why_closed,
+        is_decider,
+        can_work,
+        people,
+        form,
+        errors: crate::pages::forms::Errors(errors),
+        problem,
+        waits_for,
+        candidates,
+        item,
+        wf,
+    };
+    let mut r = render(&p)?;
+    *r.status_mut() = status;
+    Ok(r)
+}
+
+async fn show(
+    State(state): State<AppState>,
+    ctx: WsCtx,
+    Path((_, id)): Path<(String, i64)>,
+    Query(q): Query<NoticeQuery>,
+) -> Result<Response, PageError> {
+    page(
+        &state,
+        &ctx,
+        id,
+        StatusCode::OK,
+        None,
+        None,
+        Invalid::new(),
+        q.notice.as_deref(),
+    )
+    .await
+}
+
+fn back(ctx: &WsCtx, id: i64, notice: &str) -> Response {
+    Redirect::to(&ctx.link(&format!("/work/{id}?notice={notice}"))).into_response()
+}
+
+/// Turns an operation's refusal into the item page with the reason shown.
+async fn outcome(
+    state: &AppState,
+    ctx: &WsCtx,
+    id: i64,
+    r: Result<(), OpError>,
+    notice: &str,
+) -> Result<Response, PageError> {
+    match r {
+        Ok(()) => Ok(back(ctx, id, notice)),
+        Err(OpError::Refused(m)) => {
+            page(
+                state,
+                ctx,
+                id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(m),
+                None,
+                Invalid::new(),
+                None,
+            )
+            .await
+        }
+        Err(OpError::Invalid(inv)) => {
+            let m = inv
+                .errors
+                .iter()
+                .map(|e| e.message.clone())
+                .collect::<Vec<_>>()
+                .join(" ");
+            page(
+                state,
+                ctx,
+                id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(m),
+                None,
+                Invalid::new(),
+                None,
+            )
+            .await
+        }
+        Err(OpError::Stale { .. }) => {
+            let m = "Someone else moved or changed this item while you were looking at it. Here it is as it is now; check it, then try again.".to_string();
+            page(
+                state,
+                ctx,
+                id,
+                StatusCode::CONFLICT,
+                Some(m),
+                None,
+                Invalid::new(),
+                None,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn update(
+    State(state): State<AppState>,
+    ctx: WsCtx,
+    Path((_, id)): Path<(String, i64)>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let form: WorkForm = serde_urlencoded::from_str(
+        &serde_urlencoded::to_string(
+            pairs
+                .iter()
+                .filter(|(k, _)| k != "contributor")
+                .collect::<Vec<_>>(),
+        )
+        .unwrap_or_default(),
+    )
+    .unwrap_or_default();
+    let contributors = pairs
+        .iter()
+        .filter(|(k, _)| k == "contributor")
+        .map(|(_, v)| v.clone())
+        .collect();
+    let reader = ctx.reader(&state.store).await?;
+    match wops::update(
+        &state.store,
+        &caller(&ctx),
+        &reader,
+        id,
+        crate::pages::forms::version(&form.version),
+        &form.input(contributors),
+    )
+    .await
+    {
+        Ok(_) => Ok(back(&ctx, id, "work-saved")),
+        Err(OpError::Invalid(inv)) => {
+            page(
+                &state,
+                &ctx,
+                id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+                Some(form),
+                inv,
+                None,
+            )
+            .await
+        }
+        Err(e) => outcome(&state, &ctx, id, Err(e), "").await,
+    }
+}
+
+#[derive(Deserialize)]
+struct VersionForm {
+    #[serde(default)]
+    version: String,
+}
+
+async fn delete(
+    State(state): State<AppState>,
+    ctx: WsCtx,
+    Path((_, id)): Path<(String, i64)>,
+    Form(f): Form<VersionForm>,
+) -> Result<Response, PageError> {
+    let reader = ctx.reader(&state.store).await?;
+    wops::visible(&state.store, &caller(&ctx), &reader, id).await?;
+    ctx.require_edit()?;
+    match state
+        .store
+        .delete_work(ctx.ws.id, id, crate::pages::forms::version(&f.version))
+        .await
+    {
+        Ok(()) => Ok(Redirect::to(&ctx.link("/work?notice=work-deleted")).into_response()),
+        Err(e) => outcome(&state, &ctx, id, Err(e.into()), "").await,
+    }
+}
+
+#[derive(Deserialize)]
+struct CheckForm {
+    #[serde(default)]
+    index: usize,
+    #[serde(default)]
+    done: String,
+}
+
+async fn check(
+    State(state): State<AppState>,
+    ctx: WsCtx,
+    Path((_, id)): Path<(String, i64)>,
+    Form(f): Form<CheckForm>,
+) -> Result<Response, PageError> {
+    let reader = ctx.reader(&state.store).await?;
+    let r = wops::set_check(
+        &state.store,
+        &caller(&ctx),
+        &reader,
+        id,
+        f.index,
+        f.done == "1",
+    )
+    .await
+    .map(|_| ());
+    outcome(&state, &ctx, id, r, "work-moved").await
+}
+
+async fn approve(
+    State(state): State<AppState>,
+    ctx: WsCtx,
+    Path((_, id)): Path<(String, i64)>,
+) -> Result<Response, PageError> {
+    let reader = ctx.reader(&state.store).await?;
+    let r = wops::approve(&state.store, &caller(&ctx), &reader, id)
+        .await
+        .map(|_| ());
+    outcome(&state, &ctx, id, r, "work-moved").await
+}
+
+#[derive(Deserialize)]
+struct MoveForm {
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    version: String,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    to: String,
+}
+
+/// The action a form asks for.
+pub fn action(kind: &str, reason: &str, to: &str) -> Result<Action, String> {
+    let reason = reason.trim().to_string();
+    Ok(match kind {
+        "advance" => Action::Advance {
+            override_reason: None,
+        },
+        "override" => Action::Advance {
+            override_reason: Some(reason),
+        },
+        "send_back" => Action::SendBack {
+            to: to
+                .trim()
+                .parse()
+                .map_err(|_| "Choose the stage to send the work back to.".to_string())?,
+            reason,
+        },
+        "block" => Action::Block { reason },
+        "unblock" => Action::Unblock,
+        "done" => Action::Done,
+        "cancel" => Action::Cancel,
+        _ => return Err("Choose what to do with the item.".into()),
+    })
+}
+
+async fn move_item(
+    State(state): State<AppState>,
+    ctx: WsCtx,
+    Path((_, id)): Path<(String, i64)>,
+    Form(f): Form<MoveForm>,
+) -> Result<Response, PageError> {
+    let reader = ctx.reader(&state.store).await?;
+    let c = caller(&ctx);
+    wops::workable(&state.store, &c, &reader, id).await?;
+    let r = match action(&f.action, &f.reason, &f.to) {
+        Ok(a) => {
+            let expected = f.version.trim().parse().unwrap_or(-1);
+            wops::apply(&state.store, &c, &reader, id, expected, &a)
+                .await
+                .map(|_| ())
+        }
+        Err(m) => Err(OpError::Refused(m)),
+    };
+    outcome(&state, &ctx, id, r, "work-moved").await
+}
+
+#[derive(Deserialize)]
+struct DepForm {
+    #[serde(default)]
+    blocked_by: String,
+}
+
+async fn add_dep(
+    State(state): State<AppState>,
+    ctx: WsCtx,
+    Path((_, id)): Path<(String, i64)>,
+    Form(f): Form<DepForm>,
+) -> Result<Response, PageError> {
+    let reader = ctx.reader(&state.store).await?;
+    let c = caller(&ctx);
+    wops::workable(&state.store, &c, &reader, id).await?;
+    let r = match f.blocked_by.trim().parse::<i64>() {
+        Ok(on) => wops::add_dependency(&state.store, &c, &reader, id, on).await,
+        Err(_) => Err(OpError::Refused(
+            "Choose the item this one waits for.".into(),
+        )),
+    };
+    outcome(&state, &ctx, id, r, "work-saved").await
+}
+
+async fn remove_dep(
+    State(state): State<AppState>,
+    ctx: WsCtx,
+    Path((_, id, dep)): Path<(String, i64, i64)>,
+) -> Result<Response, PageError> {
+    let reader = ctx.reader(&state.store).await?;
+    let r = wops::remove_dependency(&state.store, &caller(&ctx), &reader, id, dep).await;
+    outcome(&state, &ctx, id, r, "work-saved").await
+}

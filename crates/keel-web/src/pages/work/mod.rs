@@ -1,0 +1,424 @@
+//! Work: the list with filters, "my work", the board by stage, and starting new work.
+
+mod item;
+
+use super::forms::Errors;
+use super::layout::{render, Chrome};
+use super::workflows::caller;
+use crate::ctx::WsCtx;
+use crate::error::PageError;
+use crate::ops::{work as wops, OpError};
+use crate::routes::Routes;
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use keel_domain::work::{WorkInput, WorkItem, WorkStatus};
+use keel_domain::workflow::{name_of, Workflow};
+use keel_domain::{Date, Invalid, Person};
+use keel_store::WorkFilter;
+use serde::Deserialize;
+
+pub fn routes(r: Routes) -> Routes {
+    let r = r
+        .get("/w/{ws}/work", list)
+        .get("/w/{ws}/work/mine", mine)
+        .get("/w/{ws}/work/board", board)
+        .get("/w/{ws}/work/new", new)
+        .post("/w/{ws}/work", create);
+    item::routes(r)
+}
+
+pub const PAGE_SIZE: i64 = 50;
+
+#[derive(Deserialize, Default, Clone)]
+pub struct ListQuery {
+    #[serde(default)]
+    pub workflow: String,
+    #[serde(default)]
+    pub owner: String,
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    pub blocked: String,
+    #[serde(default)]
+    pub overdue: String,
+    #[serde(default)]
+    pub page: i64,
+    pub notice: Option<String>,
+}
+
+impl ListQuery {
+    fn filter(&self, today: Date) -> WorkFilter {
+        WorkFilter {
+            workflow_id: self.workflow.parse().ok(),
+            owner_id: self.owner.parse().ok(),
+            status: WorkStatus::parse(&self.status).ok(),
+            blocked_only: !self.blocked.is_empty(),
+            overdue_before: (!self.overdue.is_empty()).then_some(today),
+            limit: PAGE_SIZE,
+            offset: self.page.max(0) * PAGE_SIZE,
+            ..Default::default()
+        }
+    }
+
+    /// The same filters for another page.
+    fn page_link(&self, page: i64) -> String {
+        let q = [
+            ("workflow", self.workflow.as_str()),
+            ("owner", &self.owner),
+            ("status", &self.status),
+            ("blocked", &self.blocked),
+            ("overdue", &self.overdue),
+        ];
+        let mut s = serde_urlencoded::to_string(
+            q.iter().filter(|(_, v)| !v.is_empty()).collect::<Vec<_>>(),
+        )
+        .unwrap_or_default();
+        if !s.is_empty() {
+            s.push('&');
+        }
+        format!("?{s}page={page}")
+    }
+}
+
+pub struct Row {
+    pub item: WorkItem,
+    pub workflow: String,
+    pub stage: String,
+    pub owner: String,
+    pub overdue: bool,
+}
+
+pub fn rows(
+    items: Vec<WorkItem>,
+    workflows: &[Workflow],
+    people: &[Person],
+    today: Date,
+) -> Vec<Row> {
+    items
+        .into_iter()
+        .map(|item| {
+            let wf = workflows.iter().find(|w| w.id == item.workflow_id);
+            Row {
+                workflow: wf.map(|w| w.spec.name.clone()).unwrap_or_default(),
+                stage: wf
+                    .and_then(|w| w.spec.stages.get(item.stage))
+                    .map(|s| s.name.clone())
+                    .unwrap_or_default(),
+                owner: name_of(people, item.execution_owner_id),
+                overdue: item.is_overdue(today),
+                item,
+            }
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "work/list.html")]
+struct ListPage {
+    chrome: Chrome,
+    title: String,
+    rows: Vec<Row>,
+    q: ListQuery,
+    workflows: Vec<Workflow>,
+    people: Vec<Person>,
+    statuses: &'static [WorkStatus],
+    total: i64,
+    page: i64,
+    pages: i64,
+    mine: bool,
+}
+
+impl ListPage {
+    fn is(&self, a: &str, b: &i64) -> bool {
+        a == b.to_string()
+    }
+    fn link(&self, page: i64) -> String {
+        self.q.page_link(page)
+    }
+}
+
+async fn render_list(
+    state: &AppState,
+    ctx: &WsCtx,
+    q: ListQuery,
+    mine: bool,
+) -> Result<Response, PageError> {
+    let reader = ctx.reader(&state.store).await?;
+    let today = Date::from_unix(crate::time_fmt::now());
+    let mut filter = q.filter(today);
+    if mine || !reader.role.sees_everything() {
+        let me = state
+            .store
+            .person_of_user(ctx.ws.id, ctx.session.user_id)
+            .await?;
+        // No linked person: nothing is "mine" (id 0 matches nobody).
+        filter.involving = Some(me.map(|p| p.id).unwrap_or(0));
+    }
+    let items = state.store.list_work(ctx.ws.id, &filter).await?;
+    let total = state.store.count_work(ctx.ws.id, &filter).await?;
+    let workflows = state.store.list_workflows(ctx.ws.id).await?;
+    let people = state.store.list_people(ctx.ws.id).await?;
+    let page = q.page.max(0);
+    let title = if mine { "My work" } else { "Work" };
+    let page = ListPage {
+        chrome: ctx.chrome(title, "work").with_notice(q.notice.as_deref()),
+        title: title.into(),
+        rows: rows(items, &workflows, &people, today),
+        q,
+        workflows,
+        people,
+        statuses: &WorkStatus::ALL,
+        total,
+        page,
+        pages: (total + PAGE_SIZE - 1) / PAGE_SIZE,
+        mine,
+    };
+    render(&page)
+}
+
+async fn list(
+    State(state): State<AppState>,
+    ctx: WsCtx,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, PageError> {
+    render_list(&state, &ctx, q, false).await
+}
+
+async fn mine(
+    State(state): State<AppState>,
+    ctx: WsCtx,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, PageError> {
+    render_list(&state, &ctx, q, true).await
+}
+
+#[derive(Deserialize, Default)]
+pub struct BoardQuery {
+    #[serde(default)]
+    workflow: String,
+    notice: Option<String>,
+}
+
+pub struct Column {
+    pub name: String,
+    pub rows: Vec<Row>,
+}
+
+#[derive(Template)]
+#[template(path = "work/board.html")]
+struct BoardPage {
+    chrome: Chrome,
+    workflows: Vec<Workflow>,
+    current: Option<Workflow>,
+    columns: Vec<Column>,
+    blocked: usize,
+}
+
+async fn board(
+    State(state): State<AppState>,
+    ctx: WsCtx,
+    Query(q): Query<BoardQuery>,
+) -> Result<Response, PageError> {
+    let reader = ctx.reader(&state.store).await?;
+    let workflows: Vec<Workflow> = state
+        .store
+        .list_workflows(ctx.ws.id)
+        .await?
+        .into_iter()
+        .filter(|w| {
+            reader.role.sees_everything() || reader.person_id.is_some_and(|p| w.spec.has_role(p))
+        })
+        .collect();
+    let current = q
+        .workflow
+        .parse::<i64>()
+        .ok()
+        .and_then(|id| workflows.iter().find(|w| w.id == id))
+        .or_else(|| workflows.first())
+        .cloned();
+    let mut columns = Vec::new();
+    let mut blocked = 0;
+    if let Some(wf) = &current {
+        let mut filter = WorkFilter {
+            workflow_id: Some(wf.id),
+            open_only: true,
+            ..Default::default()
+        };
+        if !reader.role.sees_everything() {
+            filter.involving = Some(reader.person_id.unwrap_or(0));
+        }
+        let items = state.store.list_work(ctx.ws.id, &filter).await?;
+        blocked = items
+            .iter()
+            .filter(|i| i.status == WorkStatus::Blocked)
+            .count();
+        let people = state.store.list_people(ctx.ws.id).await?;
+        let all = rows(
+            items,
+            std::slice::from_ref(wf),
+            &people,
+            Date::from_unix(crate::time_fmt::now()),
+        );
+        columns = wf
+            .spec
+            .stages
+            .iter()
+            .map(|s| Column {
+                name: s.name.clone(),
+                rows: vec![],
+            })
+            .collect();
+        for r in all {
+            if let Some(c) = columns.get_mut(r.item.stage) {
+                c.rows.push(r);
+            }
+        }
+    }
+    render(&BoardPage {
+        chrome: ctx.chrome("Board", "work").with_notice(q.notice.as_deref()),
+        workflows,
+        current,
+        columns,
+        blocked,
+    })
+}
+
+#[derive(Deserialize, Default, Clone)]
+pub struct WorkForm {
+    #[serde(default)]
+    pub workflow_id: String,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub execution_owner_id: String,
+    #[serde(default)]
+    pub estimated_hours: String,
+    #[serde(default)]
+    pub start_date: String,
+    #[serde(default)]
+    pub planned_launch: String,
+    #[serde(default)]
+    pub first_review: String,
+    #[serde(default)]
+    pub version: String,
+}
+
+impl WorkForm {
+    pub fn input(&self, contributors: Vec<String>) -> WorkInput {
+        WorkInput {
+            title: self.title.clone(),
+            execution_owner_id: self.execution_owner_id.clone(),
+            contributor_ids: contributors,
+            estimated_hours: self.estimated_hours.clone(),
+            start_date: self.start_date.clone(),
+            planned_launch: self.planned_launch.clone(),
+            first_review: self.first_review.clone(),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "work/new.html")]
+struct NewPage {
+    chrome: Chrome,
+    workflows: Vec<Workflow>,
+    people: Vec<Person>,
+    form: WorkForm,
+    errors: Errors,
+}
+
+impl NewPage {
+    fn is(&self, a: &str, b: &i64) -> bool {
+        a == b.to_string()
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct NewQuery {
+    #[serde(default)]
+    workflow: String,
+}
+
+async fn new_page(
+    state: &AppState,
+    ctx: &WsCtx,
+    form: WorkForm,
+    errors: Invalid,
+) -> Result<Response, PageError> {
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let page = NewPage {
+        chrome: ctx.chrome("Start work", "work"),
+        workflows: state.store.list_workflows(ctx.ws.id).await?,
+        people: state.store.list_people(ctx.ws.id).await?,
+        form,
+        errors: Errors(errors),
+    };
+    let mut r = render(&page)?;
+    *r.status_mut() = status;
+    Ok(r)
+}
+
+async fn new(
+    State(state): State<AppState>,
+    ctx: WsCtx,
+    Query(q): Query<NewQuery>,
+) -> Result<Response, PageError> {
+    ctx.require_edit()?;
+    new_page(
+        &state,
+        &ctx,
+        WorkForm {
+            workflow_id: q.workflow,
+            ..Default::default()
+        },
+        Invalid::new(),
+    )
+    .await
+}
+
+async fn create(
+    State(state): State<AppState>,
+    ctx: WsCtx,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    ctx.require_edit()?;
+    let form: WorkForm = serde_urlencoded::from_str(
+        &serde_urlencoded::to_string(
+            pairs
+                .iter()
+                .filter(|(k, _)| k != "contributor")
+                .collect::<Vec<_>>(),
+        )
+        .unwrap_or_default(),
+    )
+    .unwrap_or_default();
+    let contributors = pairs
+        .iter()
+        .filter(|(k, _)| k == "contributor")
+        .map(|(_, v)| v.clone())
+        .collect();
+    let workflow_id = form.workflow_id.parse::<i64>().unwrap_or(0);
+    match wops::create(
+        &state.store,
+        &caller(&ctx),
+        workflow_id,
+        &form.input(contributors),
+    )
+    .await
+    {
+        Ok(item) => Ok(
+            Redirect::to(&ctx.link(&format!("/work/{}?notice=work-saved", item.id)))
+                .into_response(),
+        ),
+        Err(OpError::Invalid(inv)) => new_page(&state, &ctx, form, inv).await,
+        Err(e) => Err(e.into()),
+    }
+}
