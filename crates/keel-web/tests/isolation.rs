@@ -29,6 +29,10 @@ const OUTSIDE_ANY_WORKSPACE: &[(&str, &str)] = &[
     ),
     ("/api", "the API reference page"),
     ("/api/v1/openapi.json", "the API description"),
+    (
+        "/calendar/{token}",
+        "a secret feed address is the only key; checked by calendar tests",
+    ),
 ];
 
 /// API collections act in the token's workspace; their answers must not mention B.
@@ -98,6 +102,12 @@ async fn a_member_of_one_workspace_never_reaches_another_workspaces_records() {
         .work(&b, b_workflow, "Bravo Secret Dependency", Some(b_person))
         .await;
     app.store.add_dep(b.id, b_item, b_dep).await.unwrap();
+    let b_feed = app
+        .store
+        .create_feed(b.id, None, &secret::digest("feed"), bob)
+        .await
+        .unwrap()
+        .id;
 
     let ids: HashMap<&str, i64> = [
         ("person", b_person),
@@ -108,6 +118,7 @@ async fn a_member_of_one_workspace_never_reaches_another_workspaces_records() {
         ("workflow", b_workflow),
         ("item", b_item),
         ("dep", b_dep),
+        ("feed", b_feed),
     ]
     .into();
     let api_id = |path: &str| -> i64 {

@@ -32,6 +32,7 @@ struct Fixture {
     workflow: i64,
     item: i64,
     dep: i64,
+    feed: i64,
 }
 
 async fn fixture() -> Fixture {
@@ -84,6 +85,12 @@ async fn fixture() -> Fixture {
     let item = app.work(&ws, workflow, "Spring webinar", Some(lead)).await;
     let dep = app.work(&ws, workflow, "Landing page", Some(lead)).await;
     app.store.add_dep(ws.id, item, dep).await.unwrap();
+    let feed = app
+        .store
+        .create_feed(ws.id, None, &secret::digest("feed"), owner)
+        .await
+        .unwrap()
+        .id;
     Fixture {
         app,
         person: lead,
@@ -94,6 +101,7 @@ async fn fixture() -> Fixture {
         workflow,
         item,
         dep,
+        feed,
     }
 }
 
@@ -117,6 +125,7 @@ fn fill(path: &str, f: &Fixture) -> String {
         .replace("{workflow}", &f.workflow.to_string())
         .replace("{item}", &f.item.to_string())
         .replace("{dep}", &f.dep.to_string())
+        .replace("{feed}", &f.feed.to_string())
         .replace("{id}", &api_id.to_string())
 }
 

@@ -29,9 +29,19 @@ pub struct OwnershipCard {
     pub with_execution_owner: usize,
 }
 
+/// A work item line on a card.
+pub struct WorkLine {
+    pub id: i64,
+    pub title: String,
+    pub note: String,
+}
+
 #[derive(Template)]
 #[template(path = "dashboard.html")]
 struct Page {
+    blocked: Vec<WorkLine>,
+    launches: Vec<WorkLine>,
+    overdue: Vec<WorkLine>,
     chrome: Chrome,
     team: TeamCard,
     owners: OwnershipCard,
@@ -71,8 +81,51 @@ async fn page(
     let findings = model::findings(&m);
     let (errors, warnings, _) = health::summary(&findings);
     let top = findings.into_iter().take(3).collect();
+    let today = keel_domain::Date::from_unix(m.now);
+    let week = keel_domain::work::digest::digest(&m.work, today);
+    let line = |i: &&keel_domain::work::WorkItem, note: String| WorkLine {
+        id: i.id,
+        title: i.title.clone(),
+        note,
+    };
+    let blocked = week
+        .blocked
+        .iter()
+        .take(5)
+        .map(|i| line(i, i.blocked_reason.clone().unwrap_or_default()))
+        .collect();
+    let launches = week
+        .launches
+        .iter()
+        .take(5)
+        .map(|i| {
+            line(
+                i,
+                i.actual_launch
+                    .or(i.planned_launch)
+                    .map(|d| d.to_string())
+                    .unwrap_or_default(),
+            )
+        })
+        .collect();
+    let overdue = week
+        .overdue
+        .iter()
+        .take(5)
+        .map(|i| {
+            line(
+                i,
+                i.planned_launch
+                    .map(|d| format!("planned {d}"))
+                    .unwrap_or_default(),
+            )
+        })
+        .collect();
     let title = ctx.ws.name.clone();
     render(&Page {
+        blocked,
+        launches,
+        overdue,
         chrome: ctx.chrome(title, "home").with_notice(q.notice.as_deref()),
         team,
         owners,

@@ -1,6 +1,7 @@
 //! Server-rendered HTML pages. Every form works without JavaScript; htmx only enhances.
 
 mod account;
+mod calendar;
 mod dashboard;
 pub mod forms;
 mod functions;
@@ -34,6 +35,7 @@ pub fn routes(r: Routes) -> Routes {
     let r = tokens::routes(r);
     let r = workflows::routes(r);
     let r = work::routes(r);
+    let r = calendar::routes(r);
     reference::routes(r)
 }
 

@@ -1,0 +1,220 @@
+//! Calendar feeds: secret, revocable addresses that calendar apps subscribe to, with launch
+//! dates and first review dates of a workspace's work, or of one person's.
+
+use super::layout::{render, Chrome};
+use super::people::NoticeQuery;
+use crate::auth::secret;
+use crate::ctx::WsCtx;
+use crate::error::PageError;
+use crate::routes::Routes;
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use keel_domain::ics::{calendar, Event};
+use keel_domain::work::WorkItem;
+use keel_domain::{Date, Person};
+use keel_store::{Feed, WorkFilter};
+use serde::Deserialize;
+
+pub fn routes(r: Routes) -> Routes {
+    r.get("/w/{ws}/calendar", page)
+        .post("/w/{ws}/calendar", create)
+        .post("/w/{ws}/calendar/{feed}/revoke", revoke)
+        .get("/calendar/{token}", feed)
+}
+
+#[derive(Template)]
+#[template(path = "calendar.html")]
+struct Page {
+    chrome: Chrome,
+    feeds: Vec<(Feed, String)>,
+    people: Vec<Person>,
+    me: Option<i64>,
+    new_link: Option<String>,
+}
+
+impl Page {
+    fn when(&self, t: &i64) -> String {
+        crate::time_fmt::date(*t)
+    }
+    fn is_me(&self, id: &i64) -> bool {
+        self.me == Some(*id)
+    }
+}
+
+async fn render_page(
+    state: &AppState,
+    ctx: &WsCtx,
+    notice: Option<&str>,
+    new_link: Option<String>,
+) -> Result<Response, PageError> {
+    let people = state.store.list_people(ctx.ws.id).await?;
+    let me = people
+        .iter()
+        .find(|p| p.user_id == Some(ctx.session.user_id))
+        .map(|p| p.id);
+    let feeds = state
+        .store
+        .list_feeds(ctx.ws.id)
+        .await?
+        .into_iter()
+        .filter(|f| ctx.role.can_edit_model() || (f.person_id.is_some() && f.person_id == me))
+        .map(|f| {
+            let label = match f.person_id {
+                Some(p) => keel_domain::workflow::name_of(&people, Some(p)),
+                None => "The whole workspace".into(),
+            };
+            (f, label)
+        })
+        .collect();
+    render(&Page {
+        chrome: ctx.chrome("Calendar", "work").with_notice(notice),
+        feeds,
+        people,
+        me,
+        new_link,
+    })
+}
+
+async fn page(
+    State(state): State<AppState>,
+    ctx: WsCtx,
+    Query(q): Query<NoticeQuery>,
+) -> Result<Response, PageError> {
+    render_page(&state, &ctx, q.notice.as_deref(), None).await
+}
+
+#[derive(Deserialize)]
+struct CreateForm {
+    #[serde(default)]
+    person_id: String,
+}
+
+async fn create(
+    State(state): State<AppState>,
+    ctx: WsCtx,
+    headers: HeaderMap,
+    Form(f): Form<CreateForm>,
+) -> Result<Response, PageError> {
+    let people = state.store.list_people(ctx.ws.id).await?;
+    let me = people
+        .iter()
+        .find(|p| p.user_id == Some(ctx.session.user_id))
+        .map(|p| p.id);
+    let person = match f.person_id.trim() {
+        "" => None,
+        raw => Some(
+            raw.parse::<i64>()
+                .ok()
+                .filter(|id| people.iter().any(|p| p.id == *id))
+                .ok_or(PageError::NotFound)?,
+        ),
+    };
+    // Anyone may follow their own work; feeds of the workspace or of others need an editor.
+    if !(ctx.role.can_edit_model() || (person.is_some() && person == me)) {
+        return Err(PageError::Forbidden(crate::ctx::READ_ONLY.into()));
+    }
+    let token = secret::generate();
+    state
+        .store
+        .create_feed(
+            ctx.ws.id,
+            person,
+            &secret::digest(&token),
+            ctx.session.user_id,
+        )
+        .await?;
+    let link = format!("{}/calendar/{token}.ics", super::origin(&state, &headers));
+    render_page(&state, &ctx, Some("feed-created"), Some(link)).await
+}
+
+async fn revoke(
+    State(state): State<AppState>,
+    ctx: WsCtx,
+    Path((_, id)): Path<(String, i64)>,
+) -> Result<Response, PageError> {
+    let feeds = state.store.list_feeds(ctx.ws.id).await?;
+    let f = feeds
+        .into_iter()
+        .find(|f| f.id == id)
+        .ok_or(PageError::NotFound)?;
+    let me = state
+        .store
+        .person_of_user(ctx.ws.id, ctx.session.user_id)
+        .await?
+        .map(|p| p.id);
+    if !(ctx.role.can_edit_model() || (f.person_id.is_some() && f.person_id == me)) {
+        return Err(PageError::Forbidden(crate::ctx::READ_ONLY.into()));
+    }
+    state.store.revoke_feed(ctx.ws.id, id).await?;
+    Ok(Redirect::to(&ctx.link("/calendar?notice=feed-revoked")).into_response())
+}
+
+/// The launch and first-review dates of these items, as calendar events.
+pub fn events(items: &[WorkItem], host: &str) -> Vec<Event> {
+    let mut out = Vec::new();
+    for i in items.iter().filter(|i| i.status.as_str() != "cancelled") {
+        if let Some(d) = i.actual_launch.or(i.planned_launch) {
+            out.push(Event {
+                uid: format!("launch-{}@{host}", i.id),
+                date: d,
+                summary: format!("Launch: {}", i.title),
+                description: format!("Status: {}", i.status.label()),
+            });
+        }
+        if let Some(d) = i.first_review {
+            out.push(Event {
+                uid: format!("review-{}@{host}", i.id),
+                date: d,
+                summary: format!("First review: {}", i.title),
+                description: "Review the results and decide what changes.".into(),
+            });
+        }
+    }
+    out
+}
+
+/// How far back a feed reaches; older dates are history, not plans.
+const FEED_DAYS_BACK: i64 = 90;
+
+async fn feed(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+) -> Result<Response, PageError> {
+    let token = token.strip_suffix(".ics").unwrap_or(&token);
+    let f = state
+        .store
+        .find_feed(&secret::digest(token))
+        .await?
+        .ok_or(PageError::NotFound)?;
+    let filter = WorkFilter {
+        involving: f.person_id,
+        ..Default::default()
+    };
+    let now = crate::time_fmt::now();
+    let since = Date::from_unix(now).add_days(-FEED_DAYS_BACK);
+    let items: Vec<WorkItem> = state
+        .store
+        .list_work(f.workspace_id, &filter)
+        .await?
+        .into_iter()
+        .filter(|i| {
+            i.planned_launch
+                .or(i.actual_launch)
+                .or(i.first_review)
+                .is_some_and(|d| d >= since)
+        })
+        .collect();
+    let body = calendar("keel", &events(&items, "keel"), now);
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
+            (header::CACHE_CONTROL, "private, max-age=300"),
+        ],
+        body,
+    )
+        .into_response())
+}
