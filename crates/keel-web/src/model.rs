@@ -13,15 +13,26 @@ const MAX_AGE_SECS: i64 = 60;
 #[derive(Default)]
 pub struct ModelCache {
     entries: Mutex<HashMap<i64, (i64, Arc<Model>)>>,
+    /// One load at a time: when many requests miss at once, the first loads and the others
+    /// wait and find its result, instead of all reading the same rows.
+    loading: tokio::sync::Mutex<()>,
 }
 
 impl ModelCache {
-    async fn get(&self, store: &Store, ws: i64, version: i64) -> Result<Arc<Model>, StoreError> {
+    fn cached(&self, ws: i64, version: i64) -> Option<Arc<Model>> {
         let now = crate::time_fmt::now();
-        if let Some((v, m)) = self.entries.lock().expect("model cache lock").get(&ws) {
-            if *v == version && m.now + MAX_AGE_SECS > now {
-                return Ok(m.clone());
-            }
+        let entries = self.entries.lock().expect("model cache lock");
+        let (v, m) = entries.get(&ws)?;
+        (*v == version && m.now + MAX_AGE_SECS > now).then(|| m.clone())
+    }
+
+    async fn get(&self, store: &Store, ws: i64, version: i64) -> Result<Arc<Model>, StoreError> {
+        if let Some(m) = self.cached(ws, version) {
+            return Ok(m);
+        }
+        let _one_at_a_time = self.loading.lock().await;
+        if let Some(m) = self.cached(ws, version) {
+            return Ok(m);
         }
         // Read after the version: a write in between makes this entry look older than it is,
         // which only costs a reload, never a stale answer.

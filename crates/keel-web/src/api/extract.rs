@@ -88,11 +88,11 @@ pub fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
         })
 }
 
-/// `?limit=&offset=` of a list: at most 500 at a time, 100 when not said.
+/// `?limit=&offset=` of a list: at most 500 at a time, 50 when not said.
 #[derive(Debug, Clone, Copy, serde::Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct Paging {
-    /// How many records to return (1 to 500, default 100).
+    /// How many records to return (1 to 500, default 50).
     #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
     /// How many to skip (default 0).
@@ -102,7 +102,7 @@ pub struct Paging {
 
 impl Paging {
     pub fn limit(&self) -> i64 {
-        self.limit.unwrap_or(100)
+        self.limit.unwrap_or(50)
     }
     pub fn offset(&self) -> i64 {
         self.offset.unwrap_or(0)

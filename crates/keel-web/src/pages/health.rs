@@ -34,6 +34,8 @@ impl Page {
             .unwrap_or_default();
         match f.subject.kind {
             "person" => format!("/w/{slug}/people/{}", f.subject.id),
+            "workflow" => format!("/w/{slug}/workflows/{}", f.subject.id),
+            "work" => format!("/w/{slug}/work/{}", f.subject.id),
             _ => format!("/w/{slug}/functions/{}", f.subject.id),
         }
     }
