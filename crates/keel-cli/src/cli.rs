@@ -102,6 +102,16 @@ pub struct DemoArgs {
     /// Create the demo data and exit without serving.
     #[arg(long)]
     pub no_serve: bool,
+
+    /// For benchmarks: this many extra workflows made from the templates. Only used when
+    /// the demo workspace is created.
+    #[arg(long, default_value_t = 0, value_name = "N", hide_short_help = true)]
+    pub workflows: u32,
+
+    /// For benchmarks: this many extra work items spread over those workflows, each moved
+    /// through its stages. Only used when the demo workspace is created.
+    #[arg(long, default_value_t = 0, value_name = "N", hide_short_help = true)]
+    pub work_items: u32,
 }
 
 #[derive(Debug, Subcommand)]

@@ -185,7 +185,7 @@ pub async fn run(store: &Store, args: DemoArgs) -> Result<ExitCode> {
             }
             ws
         }
-        None => create(store, args.scale)
+        None => create(store, &args)
             .await
             .context("cannot create the demo workspace")?,
     };
@@ -224,7 +224,8 @@ fn print_logins(addr: Option<SocketAddr>) {
     println!("Also: sales@keel.local (viewer) and agency@keel.local (partner), same password.");
 }
 
-async fn create(store: &Store, scale: u32) -> Result<Workspace> {
+async fn create(store: &Store, args: &DemoArgs) -> Result<Workspace> {
+    let scale = args.scale;
     let mut accounts = Vec::new();
     for &(email, key, role) in ACCOUNTS {
         let name = teammate(key).name;
@@ -265,6 +266,19 @@ async fn create(store: &Store, scale: u32) -> Result<Workspace> {
             .update_function(ws.id, f.id, None, &draft)
             .await
             .with_context(|| format!("cannot set the owners of {}", f.name))?;
+    }
+
+    crate::demo_work::seed(store, ws.id, &team, owner.id)
+        .await
+        .context("cannot create the demo's workflows and work")?;
+    if args.work_items > 0 || args.workflows > 0 {
+        println!(
+            "Creating {} workflows and {} work items for benchmarks…",
+            args.workflows.max(1),
+            args.work_items
+        );
+        crate::demo_work::bench_load(store, ws.id, &team, args.workflows.max(1), args.work_items)
+            .await?;
     }
 
     let mut n = 0;

@@ -1,0 +1,312 @@
+//! The demo's workflows and work: three SOPs from the built-in templates and a handful of
+//! work items in believable states (one blocked, one launched this week, one late, one sent
+//! back for a revision). With `--workflows`/`--work-items` it also makes a large synthetic
+//! load for benchmarks.
+
+use anyhow::{anyhow, Context, Result};
+use keel_domain::work::transition::{self, Action, Actor};
+use keel_domain::work::{GateState, WorkDraft, WorkItem};
+use keel_domain::workflow::{templates, Workflow, WorkflowSpec};
+use keel_domain::{Date, Person};
+use keel_store::{Move, Store};
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or_default()
+}
+
+fn person<'a>(team: &'a [(&'static str, Person)], key: &str) -> Result<&'a Person> {
+    team.iter()
+        .find(|(k, _)| *k == key)
+        .map(|(_, p)| p)
+        .ok_or_else(|| anyhow!("the demo team has no {key}"))
+}
+
+async fn workflow(
+    store: &Store,
+    ws: i64,
+    key: &str,
+    name: Option<&str>,
+    decider: i64,
+    executor: i64,
+    active: bool,
+) -> Result<Workflow> {
+    let t = templates::find(key).ok_or_else(|| anyhow!("no template {key}"))?;
+    let functions = store.list_functions(ws).await?;
+    let function = functions
+        .iter()
+        .find(|f| f.name == t.function_hint)
+        .map(|f| f.id);
+    let mut input = t.input(decider, executor, decider, function);
+    if active {
+        input.status = "active".into();
+        let today = Date::from_unix(now());
+        input.last_reviewed = today.add_days(-20).to_string();
+        input.next_review_due = today.add_days(70).to_string();
+    }
+    if let Some(n) = name {
+        input.name = n.into();
+    }
+    let people = store.list_people(ws).await?;
+    let ids: Vec<i64> = functions.iter().map(|f| f.id).collect();
+    let spec = WorkflowSpec::parse(&input, &people, &ids)
+        .map_err(|e| anyhow!("the {key} template does not parse: {e}"))?;
+    Ok(store
+        .create_workflow(ws, &spec, None)
+        .await
+        .with_context(|| format!("cannot create the workflow {}", spec.name))?)
+}
+
+/// Moves an item through `action`, ticking the current stage's checklist and approving first
+/// when the move passes a gate, as the team would.
+async fn step(
+    store: &Store,
+    ws: i64,
+    wf: &Workflow,
+    item: WorkItem,
+    action: Action,
+    at: i64,
+    by: Option<i64>,
+) -> Result<WorkItem> {
+    let mut gate = store.gate_state(ws, item.id, item.stage).await?;
+    if matches!(action, Action::Advance { .. }) {
+        let stage = &wf.spec.stages[item.stage];
+        for i in 0..stage.checklist.len() {
+            store
+                .set_check(ws, item.id, item.stage, i, true, by)
+                .await?;
+        }
+        gate = GateState {
+            checked: (0..stage.checklist.len()).collect(),
+            approved: true,
+        };
+        if stage.needs_approval {
+            if let Some(user) = by {
+                store
+                    .approve_stage(ws, item.id, item.stage, user, None)
+                    .await?;
+            }
+        }
+    }
+    let next = transition::apply(
+        &item,
+        &wf.spec,
+        &gate,
+        &action,
+        Actor {
+            is_decision_owner: true,
+        },
+        at,
+    )
+    .map_err(|e| anyhow!(e))?;
+    let clear = if let Action::SendBack { to, .. } = &action {
+        Some(*to)
+    } else {
+        None
+    };
+    let m = Move {
+        next: &next,
+        kind: action.kind(),
+        note: action.note(),
+        by_user: by,
+        clear_approvals_from: clear,
+    };
+    Ok(store.move_work(ws, item.id, item.version, m).await?)
+}
+
+fn advance() -> Action {
+    Action::Advance {
+        override_reason: None,
+    }
+}
+
+async fn start(
+    store: &Store,
+    ws: i64,
+    wf: &Workflow,
+    title: &str,
+    owner: i64,
+    launch_in_days: i64,
+) -> Result<WorkItem> {
+    let today = Date::from_unix(now());
+    let launch = today.add_days(launch_in_days);
+    let d = WorkDraft {
+        title: title.into(),
+        execution_owner_id: Some(owner),
+        contributor_ids: vec![],
+        estimated_hours: 6.0,
+        start_date: Some(today.add_days(launch_in_days.min(0) - 14)),
+        planned_launch: Some(launch),
+        first_review: Some(launch.add_days(14)),
+    };
+    Ok(store.create_work(ws, wf.id, &d, None).await?)
+}
+
+/// The demo's workflows and work, for a team created by `demo::create`.
+pub async fn seed(
+    store: &Store,
+    ws: i64,
+    team: &[(&'static str, Person)],
+    owner_user: i64,
+) -> Result<()> {
+    let lead = person(team, "lead")?.id;
+    let generalist = person(team, "generalist")?.id;
+    let agency = person(team, "agency")?.id;
+    let writer = person(team, "writer")?.id;
+    let campaign = workflow(store, ws, "campaign-launch", None, lead, generalist, true).await?;
+    let content = workflow(store, ws, "content-publication", None, lead, writer, true).await?;
+    let paid = workflow(store, ws, "paid-test", None, lead, agency, false).await?;
+    let t = now();
+    let by = Some(owner_user);
+
+    // Launched three days ago, after one revision of its brief.
+    let mut w = start(
+        store,
+        ws,
+        &campaign,
+        "Q4 webinar: forecasting without spreadsheets",
+        generalist,
+        -3,
+    )
+    .await?;
+    w = step(store, ws, &campaign, w, advance(), t - 9 * 86_400, by).await?;
+    w = step(
+        store,
+        ws,
+        &campaign,
+        w,
+        Action::SendBack {
+            to: 0,
+            reason: "The brief does not say which offer the webinar leads to.".into(),
+        },
+        t - 8 * 86_400,
+        by,
+    )
+    .await?;
+    for _ in 0..campaign.spec.stages.len() {
+        w = step(store, ws, &campaign, w, advance(), t - 3 * 86_400, by).await?;
+    }
+    // In progress, launching this week.
+    let mut w = start(
+        store,
+        ws,
+        &campaign,
+        "Retail analytics guide: paid social push",
+        agency,
+        2,
+    )
+    .await?;
+    w = step(store, ws, &campaign, w, advance(), t - 2 * 86_400, by).await?;
+    let _ = w;
+    // Blocked for a week on legal.
+    let w = start(
+        store,
+        ws,
+        &content,
+        "Customer story: Halvorsen Logistics",
+        writer,
+        10,
+    )
+    .await?;
+    let w = step(store, ws, &content, w, advance(), t - 10 * 86_400, by).await?;
+    step(
+        store,
+        ws,
+        &content,
+        w,
+        Action::Block {
+            reason: "Waiting for the customer's legal team to approve the quotes.".into(),
+        },
+        t - 7 * 86_400,
+        by,
+    )
+    .await?;
+    // Late: planned five days ago, still in the first stage.
+    start(
+        store,
+        ws,
+        &content,
+        "Comparison page: Northwind vs. spreadsheets",
+        writer,
+        -5,
+    )
+    .await?;
+    // Just in.
+    start(
+        store,
+        ws,
+        &paid,
+        "LinkedIn test: CFO audience, demo offer",
+        agency,
+        21,
+    )
+    .await?;
+    Ok(())
+}
+
+/// Synthetic load for benchmarks: `workflows` workflows and `items` work items spread over
+/// them, each moved through its stages with a full history.
+pub async fn bench_load(
+    store: &Store,
+    ws: i64,
+    team: &[(&'static str, Person)],
+    workflows: u32,
+    items: u32,
+) -> Result<()> {
+    let lead = person(team, "lead")?.id;
+    let generalist = person(team, "generalist")?.id;
+    let keys: Vec<&str> = templates::TEMPLATES.iter().map(|t| t.key).collect();
+    let mut made = Vec::new();
+    for n in 0..workflows {
+        let key = keys[n as usize % keys.len()];
+        made.push(
+            workflow(
+                store,
+                ws,
+                key,
+                Some(&format!("Bench workflow {n}")),
+                lead,
+                generalist,
+                true,
+            )
+            .await?,
+        );
+    }
+    let t = now();
+    for i in 0..items {
+        let wf = &made[i as usize % made.len().max(1)];
+        let mut w = start(
+            store,
+            ws,
+            wf,
+            &format!("Bench item {i}"),
+            generalist,
+            (i % 90) as i64 - 45,
+        )
+        .await?;
+        // Most items go some way; every fifth is launched, with each stage in its history.
+        let stages = if i % 5 == 0 {
+            wf.spec.stages.len()
+        } else {
+            (i as usize) % wf.spec.stages.len()
+        };
+        for s in 0..stages {
+            w = step(
+                store,
+                ws,
+                wf,
+                w,
+                advance(),
+                t - ((stages - s) as i64) * 86_400,
+                None,
+            )
+            .await?;
+        }
+        if i % 1000 == 999 {
+            println!("  {} work items…", i + 1);
+        }
+    }
+    Ok(())
+}
