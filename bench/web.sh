@@ -18,19 +18,7 @@ KEEL=$PWD/target/release/keel
 OUT=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$OUT"' EXIT
 
-wrk_run() { # url [header] -> "rps p50 p99"
-  local url=$1 header=${2:-}
-  local args=(-t1 -c64 -d"$DURATION" --latency)
-  [ -n "$header" ] && args+=(-H "$header")
-  wrk "${args[@]}" "$url" > "$OUT/wrk.txt"
-  local rps p50 p99 non2xx
-  rps=$(awk '/Requests\/sec/ {print $2}' "$OUT/wrk.txt")
-  p50=$(awk '$1=="50%" {print $2}' "$OUT/wrk.txt")
-  p99=$(awk '$1=="99%" {print $2}' "$OUT/wrk.txt")
-  non2xx=$(awk '/Non-2xx/ {print $5}' "$OUT/wrk.txt")
-  if [ -n "$non2xx" ]; then echo "warning: $non2xx non-2xx answers from $url" >&2; fi
-  echo "$rps $p50 $p99"
-}
+source "$(dirname "$0")/lib.sh"
 
 printf '| backend | route | req/s | ratio to hello | p50 | p99 |\n|---|---|---|---|---|---|\n' > "$OUT/table.md"
 for backend in $BACKENDS; do
@@ -44,17 +32,10 @@ for backend in $BACKENDS; do
   "$KEEL" --database-url "$URL" demo --no-serve --scale "$SCALE" > /dev/null
   TOKEN=$("$KEEL" --database-url "$URL" token create --workspace northwind-demo --email demo@keel.local --role member --name bench | grep -o 'keel_[0-9a-f]*' | head -n1)
   PORT=$((18000 + RANDOM % 1000))
-  start=$(date +%s%N)
-  KEEL_LOG=warn "$KEEL" --database-url "$URL" serve --bind "127.0.0.1:$PORT" > "$OUT/serve.log" 2>&1 &
-  PID=$!
-  until curl -sf "http://127.0.0.1:$PORT/healthz" > /dev/null; do sleep 0.005; done
-  ready_ms=$(( ($(date +%s%N) - start) / 1000000 ))
+  start_keel "$KEEL" "$URL" "$PORT"
+  ready_ms=$READY_MS
   BASE="http://127.0.0.1:$PORT"
-  # Sign in like a browser: the form's CSRF token and its cookie, then the session cookie.
-  curl -s -c "$OUT/jar" "$BASE/login" > "$OUT/login.html"
-  CSRF=$(grep -o 'name="csrf" value="[0-9a-f]*"' "$OUT/login.html" | head -n1 | sed 's/.*value="//; s/"//')
-  curl -s -b "$OUT/jar" -c "$OUT/jar" -o /dev/null --data-urlencode "csrf=$CSRF" --data-urlencode "email=demo@keel.local" --data-urlencode "password=keel-demo-2026" "$BASE/login"
-  SESSION=$(awk '$6=="keel_session" {print $7}' "$OUT/jar")
+  SESSION=$(sign_in "$BASE" demo@keel.local keel-demo-2026)
   [ -n "$SESSION" ] || { echo "sign-in failed" >&2; exit 1; }
 
   read -r h_rps h_p50 h_p99 <<< "$(wrk_run "$BASE/healthz")"

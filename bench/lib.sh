@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Shared by the bench scripts: wrk runs parsed into "req/s p50 p99", and signing in like a
+# browser to get a session cookie.
+
+wrk_run() { # url [header] -> "rps p50 p99"
+  local url=$1 header=${2:-}
+  local args=(-t1 -c64 -d"$DURATION" --latency)
+  [ -n "$header" ] && args+=(-H "$header")
+  wrk "${args[@]}" "$url" > "$OUT/wrk.txt"
+  local rps p50 p99 non2xx
+  rps=$(awk '/Requests\/sec/ {print $2}' "$OUT/wrk.txt")
+  p50=$(awk '$1=="50%" {print $2}' "$OUT/wrk.txt")
+  p99=$(awk '$1=="99%" {print $2}' "$OUT/wrk.txt")
+  non2xx=$(awk '/Non-2xx/ {print $5}' "$OUT/wrk.txt")
+  if [ -n "$non2xx" ]; then echo "warning: $non2xx non-2xx answers from $url" >&2; fi
+  echo "$rps $p50 $p99"
+}
+
+
+# sign_in BASE EMAIL PASSWORD -> prints the session cookie value
+sign_in() {
+  local base=$1 email=$2 password=$3
+  curl -s -c "$OUT/jar" "$base/login" > "$OUT/login.html"
+  local csrf
+  csrf=$(grep -o 'name="csrf" value="[0-9a-f]*"' "$OUT/login.html" | head -n1 | sed 's/.*value="//; s/"//')
+  curl -s -b "$OUT/jar" -c "$OUT/jar" -o /dev/null --data-urlencode "csrf=$csrf" --data-urlencode "email=$email" --data-urlencode "password=$password" "$base/login"
+  awk '$6=="keel_session" {print $7}' "$OUT/jar"
+}
+
+# start_keel KEEL URL PORT -> sets PID and READY_MS
+start_keel() {
+  local start
+  start=$(date +%s%N)
+  KEEL_LOG=warn "$1" --database-url "$2" serve --bind "127.0.0.1:$3" > "$OUT/serve.log" 2>&1 &
+  PID=$!
+  until curl -sf "http://127.0.0.1:$3/healthz" > /dev/null; do sleep 0.005; done
+  READY_MS=$(( ($(date +%s%N) - start) / 1000000 ))
+}
