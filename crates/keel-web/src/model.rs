@@ -4,6 +4,8 @@
 
 use keel_domain::access::Reader;
 use keel_domain::health::{self, Finding, Model};
+use keel_domain::work::metrics::{self, Figures};
+use keel_store::WorkFilter;
 use keel_store::{Store, StoreError};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -13,6 +15,8 @@ const MAX_AGE_SECS: i64 = 60;
 #[derive(Default)]
 pub struct ModelCache {
     entries: Mutex<HashMap<i64, (i64, Arc<Model>)>>,
+    /// Per (workspace, workflow): the figures of all its work, at a data version.
+    figures: Mutex<HashMap<(i64, i64), (i64, i64, Arc<Figures>)>>,
     /// One load at a time: when many requests miss at once, the first loads and the others
     /// wait and find its result, instead of all reading the same rows.
     loading: tokio::sync::Mutex<()>,
@@ -82,4 +86,42 @@ pub async fn load(
 /// Health findings on the model the reader sees.
 pub fn findings(model: &Model) -> Vec<Finding> {
     health::check(model)
+}
+
+/// A workflow's figures over all its work (not only the recent work the model holds), cached
+/// like the model.
+pub async fn workflow_figures(
+    state: &crate::AppState,
+    ws: i64,
+    data_version: i64,
+    workflow: i64,
+) -> Result<Arc<Figures>, StoreError> {
+    let now = crate::time_fmt::now();
+    let cache = &state.models.figures;
+    if let Some((v, at, f)) = cache
+        .lock()
+        .expect("figures cache lock")
+        .get(&(ws, workflow))
+    {
+        if *v == data_version && at + MAX_AGE_SECS > now {
+            return Ok(f.clone());
+        }
+    }
+    let items = state
+        .store
+        .list_work(
+            ws,
+            &WorkFilter {
+                workflow_id: Some(workflow),
+                ..Default::default()
+            },
+        )
+        .await?;
+    let refs: Vec<_> = items.iter().collect();
+    let f = Arc::new(metrics::figures(&refs, now));
+    cache
+        .lock()
+        .expect("figures cache lock")
+        .insert((ws, workflow), (data_version, now, f.clone()));
+    Ok(f)
 }

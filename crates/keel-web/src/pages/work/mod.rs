@@ -126,9 +126,8 @@ struct ListPage {
     workflows: Vec<Workflow>,
     people: Vec<Person>,
     statuses: &'static [WorkStatus],
-    total: i64,
     page: i64,
-    pages: i64,
+    more: bool,
     mine: bool,
 }
 
@@ -158,23 +157,45 @@ async fn render_list(
         // No linked person: nothing is "mine" (id 0 matches nobody).
         filter.involving = Some(me.map(|p| p.id).unwrap_or(0));
     }
-    let items = state.store.list_work(ctx.ws.id, &filter).await?;
-    let total = state.store.count_work(ctx.ws.id, &filter).await?;
-    let workflows = state.store.list_workflows(ctx.ws.id).await?;
-    let people = state.store.list_people(ctx.ws.id).await?;
+    // One more than a page: if it comes, there is a next page (no count over every item).
+    filter.limit = PAGE_SIZE + 1;
+    let mut items = state.store.list_work(ctx.ws.id, &filter).await?;
+    let more = items.len() as i64 > PAGE_SIZE;
+    items.truncate(PAGE_SIZE as usize);
+    let model = crate::model::load(
+        state,
+        ctx.ws.id,
+        ctx.ws.data_version,
+        &keel_domain::access::Reader {
+            role: keel_domain::Role::Owner,
+            person_id: None,
+        },
+    )
+    .await?;
     let page = q.page.max(0);
     let title = if mine { "My work" } else { "Work" };
     let page = ListPage {
         chrome: ctx.chrome(title, "work").with_notice(q.notice.as_deref()),
         title: title.into(),
-        rows: rows(items, &workflows, &people, today),
+        rows: rows(items, &model.workflows, &model.people, today),
+        workflows: model
+            .workflows
+            .iter()
+            .filter(|w| {
+                reader.role.sees_everything()
+                    || reader.person_id.is_some_and(|p| w.spec.has_role(p))
+            })
+            .cloned()
+            .collect(),
+        people: if reader.role.sees_everything() {
+            model.people.clone()
+        } else {
+            vec![]
+        },
         q,
-        workflows,
-        people,
         statuses: &WorkStatus::ALL,
-        total,
         page,
-        pages: (total + PAGE_SIZE - 1) / PAGE_SIZE,
+        more,
         mine,
     };
     render(&page)
@@ -224,11 +245,15 @@ async fn board(
     Query(q): Query<BoardQuery>,
 ) -> Result<Response, PageError> {
     let reader = ctx.reader(&state.store).await?;
-    let workflows: Vec<Workflow> = state
-        .store
-        .list_workflows(ctx.ws.id)
-        .await?
-        .into_iter()
+    let everything = keel_domain::access::Reader {
+        role: keel_domain::Role::Owner,
+        person_id: None,
+    };
+    let model = crate::model::load(&state, ctx.ws.id, ctx.ws.data_version, &everything).await?;
+    let workflows: Vec<Workflow> = model
+        .workflows
+        .iter()
+        .cloned()
         .filter(|w| {
             reader.role.sees_everything() || reader.person_id.is_some_and(|p| w.spec.has_role(p))
         })

@@ -17,12 +17,12 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use form::{StageRow, WorkflowForm};
-use keel_domain::work::metrics::{figures, Figures};
+use keel_domain::work::metrics::Figures;
 use keel_domain::workflow::{
     self, history, templates, ProcessLevel, RiskFlag, Workflow, WorkflowRole, WorkflowStatus,
 };
 use keel_domain::{Function, Invalid, Person};
-use keel_store::{Revision, WorkFilter};
+use keel_store::Revision;
 use serde::Deserialize;
 
 pub fn routes(r: Routes) -> Routes {
@@ -366,18 +366,9 @@ async fn show(
             )
         })
         .collect();
-    let items = state
-        .store
-        .list_work(
-            ctx.ws.id,
-            &WorkFilter {
-                workflow_id: Some(w.id),
-                ..Default::default()
-            },
-        )
-        .await?;
-    let refs: Vec<_> = items.iter().collect();
-    let figures = figures(&refs, crate::time_fmt::now());
+    let figures = (*crate::model::workflow_figures(&state, ctx.ws.id, ctx.ws.data_version, w.id)
+        .await?)
+        .clone();
     let missing = w
         .spec
         .missing_for_level()
