@@ -139,6 +139,22 @@ impl Store {
             .fetch_one(p).await)?)
     }
 
+    /// One workflow's items (only open ones when asked), newest first, by its own index.
+    pub async fn work_of_workflow(
+        &self,
+        ws: i64,
+        workflow_id: i64,
+        open_only: bool,
+    ) -> Result<Vec<WorkItem>> {
+        let sql = if open_only {
+            format!("SELECT {COLUMNS} FROM work_items WHERE workspace_id = $1 AND workflow_id = $2 AND status IN ('intake', 'in_progress', 'blocked', 'in_review') ORDER BY id DESC")
+        } else {
+            format!("SELECT {COLUMNS} FROM work_items WHERE workspace_id = $1 AND workflow_id = $2 ORDER BY id DESC")
+        };
+        let rows = read!(self, p => sqlx::query_as::<_, Row>(&sql).bind(ws).bind(workflow_id).fetch_all(p).await)?;
+        Ok(rows.into_iter().map(item).collect())
+    }
+
     /// Items created since `since` (unix seconds), newest first.
     pub async fn recent_work(&self, ws: i64, since: i64) -> Result<Vec<WorkItem>> {
         let sql = format!("SELECT {COLUMNS} FROM work_items WHERE workspace_id = $1 AND created_at >= $2 ORDER BY id DESC");

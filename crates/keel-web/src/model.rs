@@ -5,7 +5,6 @@
 use keel_domain::access::Reader;
 use keel_domain::health::{self, Finding, Model};
 use keel_domain::work::metrics::{self, Figures};
-use keel_store::WorkFilter;
 use keel_store::{Store, StoreError};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -107,16 +106,7 @@ pub async fn workflow_figures(
             return Ok(f.clone());
         }
     }
-    let items = state
-        .store
-        .list_work(
-            ws,
-            &WorkFilter {
-                workflow_id: Some(workflow),
-                ..Default::default()
-            },
-        )
-        .await?;
+    let items = state.store.work_of_workflow(ws, workflow, false).await?;
     let refs: Vec<_> = items.iter().collect();
     let f = Arc::new(metrics::figures(&refs, now));
     cache

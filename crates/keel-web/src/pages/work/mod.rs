@@ -268,15 +268,10 @@ async fn board(
     let mut columns = Vec::new();
     let mut blocked = 0;
     if let Some(wf) = &current {
-        let mut filter = WorkFilter {
-            workflow_id: Some(wf.id),
-            open_only: true,
-            ..Default::default()
-        };
+        let mut items = state.store.work_of_workflow(ctx.ws.id, wf.id, true).await?;
         if !reader.role.sees_everything() {
-            filter.involving = Some(reader.person_id.unwrap_or(0));
+            items.retain(|i| reader.person_id.is_some_and(|p| i.involves(p)));
         }
-        let items = state.store.list_work(ctx.ws.id, &filter).await?;
         blocked = items
             .iter()
             .filter(|i| i.status == WorkStatus::Blocked)
