@@ -45,6 +45,16 @@ fn body_for(path: &str) -> serde_json::Value {
         json!({"name": "Probe", "kind": "internal", "weekly_capacity": 1})
     } else if path.contains("/functions") {
         json!({"name": "Probe", "sourcing": "internal"})
+    } else if path.ends_with("/moves") {
+        json!({"action": "advance"})
+    } else if path.contains("/checks/") {
+        json!({"done": true})
+    } else if path.contains("/dependencies") {
+        json!({"blocked_by": 1})
+    } else if path.contains("/workflows") {
+        json!({"name": "Probe"})
+    } else if path.contains("/work/") {
+        json!({"title": "Probe"})
     } else if path.contains("/members") || path.contains("/invites") {
         json!({"role": "viewer"})
     } else {
@@ -161,7 +171,10 @@ async fn a_member_of_one_workspace_never_reaches_another_workspaces_records() {
             continue;
         }
         if path.starts_with("/api/v1/") {
-            let url = path.replace("{id}", &api_id(path).to_string());
+            let url = path
+                .replace("{id}", &api_id(path).to_string())
+                .replace("{dep}", &ids["dep"].to_string())
+                .replace("{index}", "0");
             let mut req = api.req(r.method.clone(), &url);
             if r.method == Method::PUT || r.method == Method::POST {
                 req = req.json(&body_for(path));

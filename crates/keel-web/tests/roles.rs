@@ -114,6 +114,10 @@ fn fill(path: &str, f: &Fixture) -> String {
         f.member
     } else if path.contains("/invites/") {
         f.invite
+    } else if path.contains("/workflows/") {
+        f.workflow
+    } else if path.contains("/work/") {
+        f.item
     } else {
         0
     };
@@ -127,6 +131,7 @@ fn fill(path: &str, f: &Fixture) -> String {
         .replace("{dep}", &f.dep.to_string())
         .replace("{feed}", &f.feed.to_string())
         .replace("{id}", &api_id.to_string())
+        .replace("{index}", "0")
 }
 
 fn body_for(path: &str) -> serde_json::Value {
@@ -134,6 +139,20 @@ fn body_for(path: &str) -> serde_json::Value {
         json!({"name": "Changed", "kind": "internal", "weekly_capacity": 1})
     } else if path.contains("/functions") {
         json!({"name": "Changed", "sourcing": "internal"})
+    } else if path.ends_with("/moves") {
+        json!({"action": "advance"})
+    } else if path.contains("/checks/") {
+        json!({"done": true})
+    } else if path.contains("/dependencies") {
+        json!({"blocked_by": 1})
+    } else if path.ends_with("/from-template") {
+        json!({"template": "campaign-launch", "decision_owner_id": 1, "execution_owner_id": 1})
+    } else if path.contains("/workflows") {
+        json!({"name": "Changed"})
+    } else if path == "/api/v1/work" {
+        json!({"workflow_id": 1, "title": "Changed"})
+    } else if path.contains("/work/") {
+        json!({"title": "Changed"})
     } else {
         json!({"role": "viewer"})
     }

@@ -11,6 +11,8 @@ mod model;
 mod openapi;
 mod people;
 mod tokens;
+mod work;
+mod workflows;
 mod workspace;
 
 pub use extract::{if_match, ApiJson, ApiPaging, ApiPath, Paging};
@@ -29,6 +31,8 @@ pub fn routes(r: Routes) -> Routes {
     let r = functions::routes(r);
     let r = model::routes(r);
     let r = members::routes(r);
+    let r = workflows::routes(r);
+    let r = work::routes(r);
     tokens::routes(r)
 }
 

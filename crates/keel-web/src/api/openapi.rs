@@ -1,7 +1,7 @@
 //! The OpenAPI 3.1 document, generated from the handlers' annotations. A snapshot test
 //! (tests/openapi.rs) locks it, so a change to the API is a visible change to a file.
 
-use super::{functions, members, model, people, tokens, workspace};
+use super::{functions, members, model, people, tokens, work, workflows, workspace};
 use crate::error::{ErrorBody, ErrorEnvelope, FieldMessage};
 use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -18,6 +18,12 @@ use utoipa::{Modify, OpenApi};
         members::list_members, members::update_member, members::delete_member,
         members::list_invites, members::create_invite, members::delete_invite,
         tokens::list_tokens, tokens::create_token, tokens::delete_token,
+        workflows::list_workflow_templates,
+        workflows::list_workflows, workflows::find_workflow, workflows::create_workflow, workflows::create_workflow_from_template,
+        workflows::update_workflow, workflows::delete_workflow, workflows::list_workflow_revisions, workflows::find_workflow_figures,
+        work::list_work, work::find_work, work::create_work, work::update_work, work::delete_work,
+        work::move_work, work::find_work_gate, work::set_work_check, work::approve_work_stage, work::list_work_events,
+        work::list_work_dependencies, work::create_work_dependency, work::delete_work_dependency,
     ),
     components(schemas(ErrorEnvelope, ErrorBody, FieldMessage)),
     modifiers(&BearerAuth),
@@ -30,6 +36,8 @@ use utoipa::{Modify, OpenApi};
         (name = "health", description = "Health checks on the operating model"),
         (name = "members", description = "Accounts, roles and invitations"),
         (name = "tokens", description = "Personal API tokens"),
+        (name = "workflows", description = "Workflows (SOPs): owners, stages and gates, templates, revisions and flow figures"),
+        (name = "work", description = "Work items moving through their workflow's gates, with checklists, approvals, history and dependencies"),
     )
 )]
 struct Doc;
