@@ -53,10 +53,10 @@ async fn workflow(
     let ids: Vec<i64> = functions.iter().map(|f| f.id).collect();
     let spec = WorkflowSpec::parse(&input, &people, &ids)
         .map_err(|e| anyhow!("the {key} template does not parse: {e}"))?;
-    Ok(store
+    store
         .create_workflow(ws, &spec, None)
         .await
-        .with_context(|| format!("cannot create the workflow {}", spec.name))?)
+        .with_context(|| format!("cannot create the workflow {}", spec.name))
 }
 
 /// Moves an item through `action`, ticking the current stage's checklist and approving first

@@ -11,11 +11,14 @@ use std::sync::{Arc, Mutex};
 
 const MAX_AGE_SECS: i64 = 60;
 
+/// (data version, computed at, figures)
+type CachedFigures = (i64, i64, Arc<Figures>);
+
 #[derive(Default)]
 pub struct ModelCache {
     entries: Mutex<HashMap<i64, (i64, Arc<Model>)>>,
     /// Per (workspace, workflow): the figures of all its work, at a data version.
-    figures: Mutex<HashMap<(i64, i64), (i64, i64, Arc<Figures>)>>,
+    figures: Mutex<HashMap<(i64, i64), CachedFigures>>,
     /// One load at a time: when many requests miss at once, the first loads and the others
     /// wait and find its result, instead of all reading the same rows.
     loading: tokio::sync::Mutex<()>,

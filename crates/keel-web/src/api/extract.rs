@@ -91,6 +91,7 @@ pub fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
 /// `?limit=&offset=` of a list: at most 500 at a time, 50 when not said.
 #[derive(Debug, Clone, Copy, serde::Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct Paging {
     /// How many records to return (1 to 500, default 50).
     #[param(minimum = 1, maximum = 500)]

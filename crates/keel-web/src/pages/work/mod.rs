@@ -253,10 +253,10 @@ async fn board(
     let workflows: Vec<Workflow> = model
         .workflows
         .iter()
-        .cloned()
         .filter(|w| {
             reader.role.sees_everything() || reader.person_id.is_some_and(|p| w.spec.has_role(p))
         })
+        .cloned()
         .collect();
     let current = q
         .workflow
