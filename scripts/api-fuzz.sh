@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 EXAMPLES=${EXAMPLES:-40}
 KEEL=${KEEL_BIN:-target/debug/keel}
-[ -x "$KEEL" ] || cargo build -q -p keel-cli
+[ -n "${KEEL_BIN:-}" ] || cargo build -q -p keel-cli
 WORK=$(mktemp -d)
 PID=
 cleanup() { [ -n "$PID" ] && kill "$PID" 2>/dev/null; rm -rf "$WORK"; }
