@@ -61,7 +61,8 @@ async fn page(
     let team = TeamCard {
         people: m.people.len(),
         external: m.people.iter().filter(|p| p.is_external()).count(),
-        capacity: (m.people.iter().map(|p| p.weekly_capacity).sum::<f64>() * 10.0).round() / 10.0,
+        capacity: (m.people.iter().map(|p| p.weekly_capacity).sum::<f64>() * 10.0).round() / 10.0
+            + 0.0,
         over_capacity: loads.iter().filter(|l| l.over_capacity()).count(),
     };
     let has = |id: Option<i64>| id.is_some_and(|id| m.people.iter().any(|p| p.id == id));
