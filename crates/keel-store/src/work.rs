@@ -139,7 +139,9 @@ impl Store {
             .fetch_one(p).await)?)
     }
 
-    /// One workflow's items (only open ones when asked), newest first, by its own index.
+    /// One workflow's items (only open ones when asked), newest first. Sorted here rather than
+    /// in SQL: an ORDER BY id would tempt the planner to walk the whole workspace in id order
+    /// instead of using the workflow's own index.
     pub async fn work_of_workflow(
         &self,
         ws: i64,
@@ -147,12 +149,14 @@ impl Store {
         open_only: bool,
     ) -> Result<Vec<WorkItem>> {
         let sql = if open_only {
-            format!("SELECT {COLUMNS} FROM work_items WHERE workspace_id = $1 AND workflow_id = $2 AND status IN ('intake', 'in_progress', 'blocked', 'in_review') ORDER BY id DESC")
+            format!("SELECT {COLUMNS} FROM work_items WHERE workspace_id = $1 AND workflow_id = $2 AND status IN ('intake', 'in_progress', 'blocked', 'in_review')")
         } else {
-            format!("SELECT {COLUMNS} FROM work_items WHERE workspace_id = $1 AND workflow_id = $2 ORDER BY id DESC")
+            format!("SELECT {COLUMNS} FROM work_items WHERE workspace_id = $1 AND workflow_id = $2")
         };
         let rows = read!(self, p => sqlx::query_as::<_, Row>(&sql).bind(ws).bind(workflow_id).fetch_all(p).await)?;
-        Ok(rows.into_iter().map(item).collect())
+        let mut items: Vec<WorkItem> = rows.into_iter().map(item).collect();
+        items.sort_by(|a, b| b.id.cmp(&a.id));
+        Ok(items)
     }
 
     /// Items created since `since` (unix seconds), newest first.
