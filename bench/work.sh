@@ -38,7 +38,7 @@ for backend in $BACKENDS; do
   SESSION=$(sign_in "$BASE" demo@keel.local keel-demo-2026)
   [ -n "$SESSION" ] || { echo "sign-in failed" >&2; exit 1; }
   COOKIE="Cookie: keel_session=$SESSION"
-  WF=$(curl -s -H "$COOKIE" "$BASE/w/northwind-demo/workflows" | grep -o 'workflows/[0-9]*">Bench workflow 0<' | grep -o '[0-9]*' | head -n1)
+  WF=$(curl -s -H "$COOKIE" "$BASE/w/northwind-demo/workflows" | grep -o 'workflows/[0-9]*">Bench workflow 1<' | grep -o '[0-9]*' | head -n1)
   [ -n "$WF" ] || { echo "no bench workflow found" >&2; exit 1; }
 
   read -r h_rps h_p50 h_p99 <<< "$(wrk_run "$BASE/healthz")"
