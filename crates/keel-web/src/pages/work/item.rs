@@ -293,21 +293,7 @@ async fn update(
     Path((_, id)): Path<(String, i64)>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    let form: WorkForm = serde_urlencoded::from_str(
-        &serde_urlencoded::to_string(
-            pairs
-                .iter()
-                .filter(|(k, _)| k != "contributor")
-                .collect::<Vec<_>>(),
-        )
-        .unwrap_or_default(),
-    )
-    .unwrap_or_default();
-    let contributors = pairs
-        .iter()
-        .filter(|(k, _)| k == "contributor")
-        .map(|(_, v)| v.clone())
-        .collect();
+    let (form, contributors) = WorkForm::from_pairs(&pairs);
     let reader = ctx.reader(&state.store).await?;
     match wops::update(
         &state.store,

@@ -328,6 +328,22 @@ pub struct WorkForm {
 }
 
 impl WorkForm {
+    /// The form's single fields and its repeated `contributor` checkboxes.
+    pub fn from_pairs(pairs: &[(String, String)]) -> (WorkForm, Vec<String>) {
+        let single: Vec<&(String, String)> =
+            pairs.iter().filter(|(k, _)| k != "contributor").collect();
+        let form = serde_urlencoded::to_string(single)
+            .ok()
+            .and_then(|q| serde_urlencoded::from_str(&q).ok())
+            .unwrap_or_default();
+        let contributors = pairs
+            .iter()
+            .filter(|(k, _)| k == "contributor")
+            .map(|(_, v)| v.clone())
+            .collect();
+        (form, contributors)
+    }
+
     pub fn input(&self, contributors: Vec<String>) -> WorkInput {
         WorkInput {
             title: self.title.clone(),
@@ -410,21 +426,7 @@ async fn create(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     ctx.require_edit()?;
-    let form: WorkForm = serde_urlencoded::from_str(
-        &serde_urlencoded::to_string(
-            pairs
-                .iter()
-                .filter(|(k, _)| k != "contributor")
-                .collect::<Vec<_>>(),
-        )
-        .unwrap_or_default(),
-    )
-    .unwrap_or_default();
-    let contributors = pairs
-        .iter()
-        .filter(|(k, _)| k == "contributor")
-        .map(|(_, v)| v.clone())
-        .collect();
+    let (form, contributors) = WorkForm::from_pairs(&pairs);
     let workflow_id = form.workflow_id.parse::<i64>().unwrap_or(0);
     match wops::create(
         &state.store,
