@@ -245,6 +245,28 @@ impl Tab {
         }
     }
 
+    /// Like `new`, but keeps the screenshots in a folder of their own,
+    /// `<target dir>/screenshots/<folder>/`, so that one browser test never clears or
+    /// overwrites another's. Only numbered screenshots in that folder are cleared.
+    #[allow(dead_code)]
+    pub fn in_folder(client: Client, base: &str, folder: &str) -> Tab {
+        let shots = screenshot_dir().join(folder);
+        std::fs::create_dir_all(&shots).expect("create the screenshot dir");
+        for e in std::fs::read_dir(&shots).into_iter().flatten().flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let numbered = name.len() > 3 && name.as_bytes()[..2].iter().all(u8::is_ascii_digit);
+            if numbered && name.as_bytes()[2] == b'-' && name.ends_with(".png") {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+        Tab {
+            client,
+            base: base.into(),
+            shots,
+            taken: 0,
+        }
+    }
+
     /// Opens a page of the app and waits until `ready` (an XPath) shows on it.
     pub async fn visit(&mut self, path: &str, ready: &str, shot: &str) {
         self.client
