@@ -155,7 +155,7 @@ impl Store {
         };
         let rows = read!(self, p => sqlx::query_as::<_, Row>(&sql).bind(ws).bind(workflow_id).fetch_all(p).await)?;
         let mut items: Vec<WorkItem> = rows.into_iter().map(item).collect();
-        items.sort_by(|a, b| b.id.cmp(&a.id));
+        items.sort_by_key(|w| std::cmp::Reverse(w.id));
         Ok(items)
     }
 

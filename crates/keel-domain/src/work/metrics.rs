@@ -26,9 +26,10 @@ pub struct Figures {
     pub open_hours: f64,
 }
 
+/// Rounded, and never -0 (the sum of nothing is -0.0 in Rust, which would print as "-0").
 fn round(x: f64, decimals: i32) -> f64 {
     let f = 10f64.powi(decimals);
-    (x * f).round() / f
+    (x * f).round() / f + 0.0
 }
 
 /// Days from creation to launch, one decimal; `None` for work not launched.
@@ -253,6 +254,12 @@ mod tests {
         assert_eq!(f.on_time_rate, Some(0.67));
         assert_eq!(f.launched, 4);
         assert_eq!(figures(&refs(&items[3..]), T0).on_time_rate, None);
+    }
+
+    #[test]
+    fn nothing_open_is_zero_hours_not_minus_zero() {
+        let f = figures(&[], 0);
+        assert_eq!(format!("{} {}", f.open_hours, f.blocked_days), "0 0");
     }
 
     #[test]

@@ -144,7 +144,7 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "workflow-deleted" => "Workflow deleted.",
         "work-saved" => "Work item saved.",
         "work-deleted" => "Work item deleted.",
-        "work-moved" => "Done.",
+        "work-moved" => "Saved. The history at the bottom of the page shows what changed.",
         "feed-created" => "Calendar address created. Copy it into your calendar app now: it is shown only once.",
         "feed-revoked" => "Calendar address revoked; calendars using it stop updating.",
         "token-revoked" => "Token revoked; scripts using it are now refused.",

@@ -71,6 +71,21 @@ impl Page {
             .map(|s| s.name.clone())
             .unwrap_or_default()
     }
+    /// The history's words for what happened.
+    fn event_label(&self, e: &WorkEvent) -> &'static str {
+        match e.kind.as_str() {
+            "created" => "Started",
+            "advanced" => "Passed the gate",
+            "overridden" | "override" => "Gate overridden by the decision owner",
+            "approved" => "Approved by the decision owner",
+            "sent_back" => "Sent back for a revision",
+            "blocked" => "Blocked",
+            "unblocked" => "Unblocked",
+            "done" => "Marked done",
+            "cancelled" => "Cancelled",
+            _ => "Changed",
+        }
+    }
     fn event_stage(&self, e: &WorkEvent) -> String {
         e.to_stage
             .and_then(|i| self.wf.spec.stages.get(i as usize))
