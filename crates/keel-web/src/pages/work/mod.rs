@@ -84,6 +84,25 @@ impl ListQuery {
     }
 }
 
+/// A workflow in a picker: only what the select shows, not the whole SOP.
+pub struct Pick {
+    pub id: i64,
+    pub name: String,
+}
+
+pub fn picks(workflows: &[Workflow], reader: &keel_domain::access::Reader) -> Vec<Pick> {
+    workflows
+        .iter()
+        .filter(|w| {
+            reader.role.sees_everything() || reader.person_id.is_some_and(|p| w.spec.has_role(p))
+        })
+        .map(|w| Pick {
+            id: w.id,
+            name: w.spec.name.clone(),
+        })
+        .collect()
+}
+
 pub struct Row {
     pub item: WorkItem,
     pub workflow: String,
@@ -123,7 +142,7 @@ struct ListPage {
     title: String,
     rows: Vec<Row>,
     q: ListQuery,
-    workflows: Vec<Workflow>,
+    workflows: Vec<Pick>,
     people: Vec<Person>,
     statuses: &'static [WorkStatus],
     page: i64,
@@ -178,15 +197,7 @@ async fn render_list(
         chrome: ctx.chrome(title, "work").with_notice(q.notice.as_deref()),
         title: title.into(),
         rows: rows(items, &model.workflows, &model.people, today),
-        workflows: model
-            .workflows
-            .iter()
-            .filter(|w| {
-                reader.role.sees_everything()
-                    || reader.person_id.is_some_and(|p| w.spec.has_role(p))
-            })
-            .cloned()
-            .collect(),
+        workflows: picks(&model.workflows, &reader),
         people: if reader.role.sees_everything() {
             model.people.clone()
         } else {
@@ -233,7 +244,7 @@ pub struct Column {
 #[template(path = "work/board.html")]
 struct BoardPage {
     chrome: Chrome,
-    workflows: Vec<Workflow>,
+    workflows: Vec<Pick>,
     current: Option<Workflow>,
     columns: Vec<Column>,
     blocked: usize,
@@ -250,20 +261,15 @@ async fn board(
         person_id: None,
     };
     let model = crate::model::load(&state, ctx.ws.id, ctx.ws.data_version, &everything).await?;
-    let workflows: Vec<Workflow> = model
-        .workflows
-        .iter()
-        .filter(|w| {
-            reader.role.sees_everything() || reader.person_id.is_some_and(|p| w.spec.has_role(p))
-        })
-        .cloned()
-        .collect();
-    let current = q
+    let workflows = picks(&model.workflows, &reader);
+    let chosen = q
         .workflow
         .parse::<i64>()
         .ok()
-        .and_then(|id| workflows.iter().find(|w| w.id == id))
-        .or_else(|| workflows.first())
+        .filter(|id| workflows.iter().any(|w| w.id == *id));
+    let current = chosen
+        .or_else(|| workflows.first().map(|w| w.id))
+        .and_then(|id| model.workflows.iter().find(|w| w.id == id))
         .cloned();
     let mut columns = Vec::new();
     let mut blocked = 0;
