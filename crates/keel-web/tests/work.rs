@@ -238,7 +238,10 @@ async fn work_passes_gates_only_when_ready_and_keeps_its_history() {
     let item = app.store.find_work(ws.id, id).await.unwrap().unwrap();
     assert_eq!((item.status.as_str(), item.revisions), ("launched", 1));
     let (_, html) = b.text(&item_url).await;
-    assert!(html.contains("sent_back") && html.contains("The brief does not name the offer"));
+    assert!(
+        html.contains("Sent back for a revision")
+            && html.contains("The brief does not name the offer")
+    );
     // The workflow's figures count it.
     let (_, sop) = b.text(&format!("/w/acme/workflows/{wf}")).await;
     assert!(sop.contains("of 1 launched"), "{sop}");
