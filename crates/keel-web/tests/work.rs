@@ -376,3 +376,59 @@ async fn a_launch_before_the_start_is_refused_in_the_form() {
     let html = r.text().await.unwrap();
     assert!(html.contains("is before the start") && html.contains("value=\"Q3 event\""));
 }
+
+#[tokio::test]
+async fn the_board_moves_a_ready_card_and_sends_a_shut_gate_to_its_reason() {
+    let (app, b, me) = setup().await;
+    let ws = app
+        .store
+        .find_workspace_by_slug("acme")
+        .await
+        .unwrap()
+        .unwrap();
+    let wf = app.workflow(&ws, "Campaign launch", me).await;
+    let id = app.work(&ws, wf, "Spring webinar", Some(me)).await;
+    let (_, board) = b.text(&format!("/w/acme/work/board?workflow={wf}")).await;
+    assert!(board.contains("Next stage"));
+    // Its checklist is open: the button lands on the item with the reason.
+    let r = b
+        .post_form(
+            &format!("/w/acme/work/{id}/move"),
+            &[("action", "advance"), ("version", "1"), ("back", "board")],
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("checklist items are still open"));
+    // Ready: the card moves and the board comes back.
+    let spec = app
+        .store
+        .find_workflow(ws.id, wf)
+        .await
+        .unwrap()
+        .unwrap()
+        .spec;
+    for i in 0..spec.stages[0].checklist.len() {
+        let idx = i.to_string();
+        b.post_form(
+            &format!("/w/acme/work/{id}/check"),
+            &[("index", &idx), ("done", "1")],
+        )
+        .await;
+    }
+    let r = b
+        .post_form(
+            &format!("/w/acme/work/{id}/move"),
+            &[("action", "advance"), ("version", "1"), ("back", "board")],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    assert!(location(&r).starts_with(&format!("/w/acme/work/board?workflow={wf}")));
+    assert_eq!(
+        app.store.find_work(ws.id, id).await.unwrap().unwrap().stage,
+        1
+    );
+}

@@ -413,6 +413,9 @@ struct MoveForm {
     reason: String,
     #[serde(default)]
     to: String,
+    /// "board": after a successful move, return to the board this was sent from.
+    #[serde(default)]
+    back: String,
 }
 
 /// The action a form asks for.
@@ -458,6 +461,19 @@ async fn move_item(
         }
         Err(m) => Err(OpError::Refused(m)),
     };
+    if r.is_ok() && f.back == "board" {
+        // The board moves with buttons; a refusal still lands on the item page with the reason.
+        let wf = state
+            .store
+            .find_work(ctx.ws.id, id)
+            .await?
+            .map(|w| w.workflow_id)
+            .unwrap_or_default();
+        return Ok(Redirect::to(
+            &ctx.link(&format!("/work/board?workflow={wf}&notice=work-moved")),
+        )
+        .into_response());
+    }
     outcome(&state, &ctx, id, r, "work-moved").await
 }
 

@@ -237,6 +237,8 @@ pub struct BoardQuery {
 
 pub struct Column {
     pub name: String,
+    /// The last stage: passing its gate launches the work.
+    pub last: bool,
     pub rows: Vec<Row>,
 }
 
@@ -244,6 +246,8 @@ pub struct Column {
 #[template(path = "work/board.html")]
 struct BoardPage {
     chrome: Chrome,
+    /// Editors move cards; a partner opens its item to move it.
+    can_move: bool,
     workflows: Vec<Pick>,
     current: Option<Workflow>,
     columns: Vec<Column>,
@@ -293,8 +297,10 @@ async fn board(
             .spec
             .stages
             .iter()
-            .map(|s| Column {
+            .enumerate()
+            .map(|(i, s)| Column {
                 name: s.name.clone(),
+                last: i + 1 == wf.spec.stages.len(),
                 rows: vec![],
             })
             .collect();
@@ -306,6 +312,7 @@ async fn board(
     }
     render(&BoardPage {
         chrome: ctx.chrome("Board", "work").with_notice(q.notice.as_deref()),
+        can_move: ctx.role.can_edit_model(),
         workflows,
         current,
         columns,
