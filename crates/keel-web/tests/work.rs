@@ -245,6 +245,10 @@ async fn work_passes_gates_only_when_ready_and_keeps_its_history() {
     // The workflow's figures count it.
     let (_, sop) = b.text(&format!("/w/acme/workflows/{wf}")).await;
     assert!(sop.contains("of 1 launched"), "{sop}");
+    // And so do the figures of the person who executed it.
+    let owner = item.execution_owner_id.unwrap();
+    let (_, person) = b.text(&format!("/w/acme/people/{owner}")).await;
+    assert!(person.contains("1 item, 1 launched"), "{person}");
 }
 
 #[tokio::test]

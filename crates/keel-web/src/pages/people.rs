@@ -124,6 +124,7 @@ struct FormPage {
     accounts: Vec<Choice>,
     duties: Vec<(Function, Responsibility)>,
     load: Option<Load>,
+    figures: Option<keel_domain::work::metrics::Figures>,
     /// Set when someone else saved the person while this form was open.
     conflict: Option<Person>,
     action: String,
@@ -145,16 +146,28 @@ async fn form_page(
             .map(|m| (m.user_id, format!("{} ({})", m.name, m.email))),
         &form.user_id,
     ));
-    let (duties, load) = match &person {
+    let (duties, load, figures) = match &person {
         Some(p) => {
             let fs = state.store.list_functions(ctx.ws.id).await?;
             let duties = fs
                 .iter()
                 .filter_map(|f| ownership::responsibility(f, p.id).map(|r| (f.clone(), r)))
                 .collect();
-            (duties, Some(ownership::load(p, &fs)))
+            // The person's work: what they execute, across workflows.
+            let filter = keel_store::WorkFilter {
+                owner_id: Some(p.id),
+                ..Default::default()
+            };
+            let work = state.store.list_work(ctx.ws.id, &filter).await?;
+            let refs: Vec<_> = work.iter().collect();
+            let figures = keel_domain::work::metrics::figures(&refs, crate::time_fmt::now());
+            (
+                duties,
+                Some(ownership::load_with_work(p, &fs, &work)),
+                Some(figures),
+            )
         }
-        None => (vec![], None),
+        None => (vec![], None, None),
     };
     let title = person
         .as_ref()
@@ -183,6 +196,7 @@ async fn form_page(
         errors: Errors(errors),
         duties,
         load,
+        figures,
         conflict,
         action,
     };
