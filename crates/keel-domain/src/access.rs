@@ -1,6 +1,8 @@
 //! Who may see what. Everyone but a partner sees the whole workspace; a partner (an agency
 //! or contractor) sees only the functions its person executes, and the people on them.
 
+use crate::work::WorkItem;
+use crate::workflow::WorkflowSpec;
 use crate::{Function, Person, Role};
 
 /// The reader of some data: their role and, for a partner, the person record they act as.
@@ -11,6 +13,29 @@ pub struct Reader {
 }
 
 impl Reader {
+    /// A member reads as their role; only a partner reads through its linked person (no
+    /// linked person: a partner sees nothing of others').
+    pub fn new(role: Role, linked_person: Option<i64>) -> Reader {
+        Reader {
+            role,
+            person_id: if role.sees_everything() {
+                None
+            } else {
+                linked_person
+            },
+        }
+    }
+
+    /// A partner sees the workflows its person has a role in.
+    pub fn can_see_workflow(&self, w: &WorkflowSpec) -> bool {
+        self.role.sees_everything() || self.person_id.is_some_and(|p| w.has_role(p))
+    }
+
+    /// A partner sees the work its person executes or contributes to.
+    pub fn can_see_work(&self, w: &WorkItem) -> bool {
+        self.role.sees_everything() || self.person_id.is_some_and(|p| w.involves(p))
+    }
+
     pub fn can_see_function(&self, f: &Function) -> bool {
         self.role.sees_everything()
             || (self.person_id.is_some() && f.execution_owner_id == self.person_id)

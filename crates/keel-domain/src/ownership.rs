@@ -56,24 +56,28 @@ impl Load {
 }
 
 pub fn load(person: &Person, functions: &[Function]) -> Load {
-    let mut l = Load {
+    let decides = functions
+        .iter()
+        .filter(|f| f.business_owner_id == Some(person.id))
+        .count();
+    let executes: Vec<&Function> = functions
+        .iter()
+        .filter(|f| f.execution_owner_id == Some(person.id))
+        .collect();
+    load_of(person, decides, &executes)
+}
+
+/// The load of a person who decides `decides` functions and executes `executes`: executing
+/// takes the function's weekly hours, deciding takes none.
+pub fn load_of(person: &Person, decides: usize, executes: &[&Function]) -> Load {
+    let hours: f64 = executes.iter().map(|f| f.weekly_hours).sum();
+    Load {
         person_id: person.id,
         capacity: person.weekly_capacity,
-        hours: 0.0,
-        decides: 0,
-        executes: 0,
-    };
-    for f in functions {
-        if f.business_owner_id == Some(person.id) {
-            l.decides += 1;
-        }
-        if f.execution_owner_id == Some(person.id) {
-            l.executes += 1;
-            l.hours += f.weekly_hours;
-        }
+        hours: (hours * 10.0).round() / 10.0,
+        decides,
+        executes: executes.len(),
     }
-    l.hours = (l.hours * 10.0).round() / 10.0;
-    l
 }
 
 /// A person's load counting open work too: the estimated hours of the open work items they

@@ -75,7 +75,10 @@ async fn connect_sqlite(url: &str) -> Result<Db> {
         let path = sqlite_path(url).unwrap_or(url);
         StoreError::Config(format!("cannot open the SQLite database file {path}: {e}"))
     };
+    // No ping before each checkout: on a local file it only adds a round trip to the
+    // connection's worker thread per query.
     let writer = SqlitePoolOptions::new()
+        .test_before_acquire(false)
         .max_connections(1)
         .acquire_timeout(Duration::from_secs(30))
         .connect_with(opts.clone())
@@ -86,6 +89,7 @@ async fn connect_sqlite(url: &str) -> Result<Db> {
         writer.clone()
     } else {
         SqlitePoolOptions::new()
+            .test_before_acquire(false)
             .max_connections(4)
             .connect_with(opts)
             .await
@@ -103,7 +107,12 @@ async fn connect_postgres(url: &str) -> Result<Db> {
         .await
         .map_err(|e| StoreError::Config(format!("cannot reach PostgreSQL: {e}")))?;
     let _ = probe.close().await;
+    // No ping before each checkout (it doubled the round trips of every request); a
+    // connection PostgreSQL has dropped fails one query and is then discarded by the pool,
+    // and none is kept longer than `max_lifetime` anyway.
     let pool = PgPoolOptions::new()
+        .test_before_acquire(false)
+        .max_lifetime(Duration::from_secs(15 * 60))
         .max_connections(16)
         .acquire_timeout(Duration::from_secs(5))
         .connect_with(opts)

@@ -34,7 +34,7 @@ pub use tokens::{ApiToken, TokenAuth};
 pub use users::User;
 pub use work::{Move, WorkEvent, WorkFilter};
 pub use workflows::Revision;
-pub use workspaces::{Member, Workspace};
+pub use workspaces::{Member, Membership, Workspace};
 
 use sqlx::{PgPool, SqlitePool};
 

@@ -39,15 +39,6 @@ impl Store {
         Ok(rows.into_iter().map(person).collect())
     }
 
-    /// One page of people, in name order.
-    pub async fn list_people_page(&self, ws: i64, limit: i64, offset: i64) -> Result<Vec<Person>> {
-        let rows = read!(self, p => sqlx::query_as::<_, Row>(
-            "SELECT id, name, kind, organization, title, email, weekly_capacity, user_id, version
-             FROM people WHERE workspace_id = $1 ORDER BY name, id LIMIT $2 OFFSET $3")
-            .bind(ws).bind(limit).bind(offset).fetch_all(p).await)?;
-        Ok(rows.into_iter().map(person).collect())
-    }
-
     pub async fn find_person(&self, ws: i64, id: i64) -> Result<Option<Person>> {
         let row = read!(self, p => sqlx::query_as::<_, Row>(
             "SELECT id, name, kind, organization, title, email, weekly_capacity, user_id, version

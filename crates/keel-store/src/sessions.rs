@@ -2,6 +2,7 @@
 //! node on the same PostgreSQL accepts the same sessions and enforces the same limits.
 //! Session ids arrive already hashed: the database never sees a usable cookie value.
 
+use crate::workspaces::{Membership, MembershipRow, MEMBERSHIP_COLUMNS};
 use crate::{now, read, tx, write, Result, Store};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -28,12 +29,31 @@ impl Store {
         Ok(())
     }
 
-    /// The session and its user in one query.
-    pub async fn find_session(&self, id_hash: &str) -> Result<Option<SessionRecord>> {
-        Ok(read!(self, p => sqlx::query_as::<_, SessionRecord>(
-            "SELECT s.user_id, u.email, u.name, s.csrf_token, s.created_at, s.last_seen_at
-             FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1")
-            .bind(id_hash).fetch_optional(p).await)?)
+    /// The session, its user and, when a workspace is named, the user's membership of it, in
+    /// one query: this runs on every signed-in request.
+    pub async fn find_session(
+        &self,
+        id_hash: &str,
+        workspace_slug: Option<&str>,
+    ) -> Result<Option<(SessionRecord, Option<Membership>)>> {
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            #[sqlx(flatten)]
+            session: SessionRecord,
+            #[sqlx(flatten)]
+            membership: MembershipRow,
+        }
+        let sql = format!(
+            "SELECT s.user_id, u.email, u.name, s.csrf_token, s.created_at, s.last_seen_at, {MEMBERSHIP_COLUMNS}
+             FROM sessions s JOIN users u ON u.id = s.user_id
+             LEFT JOIN memberships m ON m.user_id = s.user_id
+                AND m.workspace_id = (SELECT id FROM workspaces WHERE slug = $2)
+             LEFT JOIN workspaces w ON w.id = m.workspace_id
+             WHERE s.id_hash = $1"
+        );
+        let row = read!(self, p => sqlx::query_as::<_, Row>(&sql)
+            .bind(id_hash).bind(workspace_slug).fetch_optional(p).await)?;
+        Ok(row.map(|r| (r.session, r.membership.membership())))
     }
 
     pub async fn touch_session(&self, id_hash: &str) -> Result<()> {

@@ -30,6 +30,8 @@ pub struct TokenAuth {
     pub workspace_name: String,
     pub data_version: i64,
     pub role: Role,
+    /// The person linked to the token's user in its workspace.
+    pub person_id: Option<i64>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -119,10 +121,12 @@ impl Store {
             data_version: i64,
             token_role: String,
             member_role: String,
+            person_id: Option<i64>,
         }
         let row = read!(self, p => sqlx::query_as::<_, A>(
             "SELECT t.id AS token_id, t.user_id, u.email AS user_email, u.name AS user_name, t.workspace_id,
-                    w.slug AS workspace_slug, w.name AS workspace_name, w.data_version, t.role AS token_role, m.role AS member_role
+                    w.slug AS workspace_slug, w.name AS workspace_name, w.data_version, t.role AS token_role, m.role AS member_role,
+                    (SELECT p.id FROM people p WHERE p.workspace_id = t.workspace_id AND p.user_id = t.user_id ORDER BY p.id LIMIT 1) AS person_id
              FROM api_tokens t
              JOIN users u ON u.id = t.user_id
              JOIN workspaces w ON w.id = t.workspace_id
@@ -139,6 +143,7 @@ impl Store {
             workspace_name: a.workspace_name,
             data_version: a.data_version,
             role: role(&a.token_role).min(role(&a.member_role)),
+            person_id: a.person_id,
         }))
     }
 }

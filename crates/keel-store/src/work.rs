@@ -74,7 +74,7 @@ fn id_list(v: &[i64]) -> String {
 }
 
 /// Which work items to list. Empty fields do not filter.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct WorkFilter {
     pub workflow_id: Option<i64>,
     pub owner_id: Option<i64>,

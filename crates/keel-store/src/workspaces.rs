@@ -14,6 +14,50 @@ pub struct Workspace {
     pub data_version: i64,
 }
 
+/// A user's place in one workspace: the workspace, their role there, and the person record
+/// linked to their account (a partner sees only that person's work).
+#[derive(Debug, Clone)]
+pub struct Membership {
+    pub workspace: Workspace,
+    pub role: Role,
+    pub person_id: Option<i64>,
+}
+
+/// The columns of a `Membership`, from `memberships m` joined to `workspaces w`; every
+/// column may be NULL so that a LEFT JOIN can ask "and is this user a member of it?".
+pub(crate) const MEMBERSHIP_COLUMNS: &str =
+    "w.id AS ws_id, w.slug AS ws_slug, w.name AS ws_name, w.created_at AS ws_created_at,
+     w.data_version AS ws_data_version, m.role AS ws_role,
+     (SELECT p.id FROM people p WHERE p.workspace_id = m.workspace_id AND p.user_id = m.user_id
+      ORDER BY p.id LIMIT 1) AS ws_person_id";
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct MembershipRow {
+    ws_id: Option<i64>,
+    ws_slug: Option<String>,
+    ws_name: Option<String>,
+    ws_created_at: Option<i64>,
+    ws_data_version: Option<i64>,
+    ws_role: Option<String>,
+    ws_person_id: Option<i64>,
+}
+
+impl MembershipRow {
+    pub(crate) fn membership(self) -> Option<Membership> {
+        Some(Membership {
+            workspace: Workspace {
+                id: self.ws_id?,
+                slug: self.ws_slug?,
+                name: self.ws_name?,
+                created_at: self.ws_created_at?,
+                data_version: self.ws_data_version?,
+            },
+            role: role(&self.ws_role?),
+            person_id: self.ws_person_id,
+        })
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Member {
     pub user_id: i64,
@@ -114,38 +158,20 @@ impl Store {
             .collect())
     }
 
-    /// The workspace with this slug and the user's role in it, in one query: this runs on
-    /// every page request.
+    /// The workspace with this slug, the user's role in it and their person there, in one
+    /// query.
     pub async fn workspace_for_member(
         &self,
         slug: &str,
         user_id: i64,
-    ) -> Result<Option<(Workspace, Role)>> {
-        #[derive(sqlx::FromRow)]
-        struct Row {
-            id: i64,
-            slug: String,
-            name: String,
-            created_at: i64,
-            data_version: i64,
-            role: String,
-        }
-        let row = read!(self, p => sqlx::query_as::<_, Row>(
-            "SELECT w.id, w.slug, w.name, w.created_at, w.data_version, m.role FROM workspaces w
-             JOIN memberships m ON m.workspace_id = w.id WHERE w.slug = $1 AND m.user_id = $2")
+    ) -> Result<Option<Membership>> {
+        let sql = format!(
+            "SELECT {MEMBERSHIP_COLUMNS} FROM memberships m JOIN workspaces w ON w.id = m.workspace_id
+             WHERE w.slug = $1 AND m.user_id = $2"
+        );
+        let row = read!(self, p => sqlx::query_as::<_, MembershipRow>(&sql)
             .bind(slug).bind(user_id).fetch_optional(p).await)?;
-        Ok(row.map(|r| {
-            (
-                Workspace {
-                    id: r.id,
-                    slug: r.slug,
-                    name: r.name,
-                    created_at: r.created_at,
-                    data_version: r.data_version,
-                },
-                role(&r.role),
-            )
-        }))
+        Ok(row.and_then(MembershipRow::membership))
     }
 
     pub async fn list_members(&self, ws: i64) -> Result<Vec<Member>> {

@@ -56,12 +56,15 @@ contract!(
         let fs = store.list_functions(ws.id).await.unwrap();
         assert_eq!(fs.len(), 8);
         assert!(fs.iter().any(|f| f.name == "Marketing operations"));
-        let (found, role) = store
+        let m = store
             .workspace_for_member("acme", u.id)
             .await
             .unwrap()
             .unwrap();
-        assert_eq!((found.id, role), (ws.id, Role::Owner));
+        assert_eq!(
+            (m.workspace.id, m.role, m.person_id),
+            (ws.id, Role::Owner, None)
+        );
         assert!(store
             .workspace_for_member("acme", u.id + 1)
             .await
@@ -200,14 +203,91 @@ contract!(
             .await
             .unwrap();
         store.create_session("hash1", u.id, "csrf").await.unwrap();
-        let s = store.find_session("hash1").await.unwrap().unwrap();
+        let (s, here) = store.find_session("hash1", None).await.unwrap().unwrap();
         assert_eq!(
             (s.user_id, s.email.as_str(), s.csrf_token.as_str()),
             (u.id, "ana@acme.test", "csrf")
         );
-        assert!(store.find_session("other").await.unwrap().is_none());
+        assert!(here.is_none());
+        assert!(store.find_session("other", None).await.unwrap().is_none());
         store.set_password(u.id, "h2").await.unwrap();
-        assert!(store.find_session("hash1").await.unwrap().is_none());
+        assert!(store.find_session("hash1", None).await.unwrap().is_none());
+    }
+);
+
+contract!(
+    a_session_carries_the_membership_of_the_workspace_it_names,
+    |store| {
+        let u = store
+            .create_user("ana@acme.test", "Ana", "h")
+            .await
+            .unwrap();
+        let other = store.create_user("bo@acme.test", "Bo", "h").await.unwrap();
+        let ws = store
+            .create_workspace("acme", "Acme", Some(u.id))
+            .await
+            .unwrap();
+        store
+            .create_workspace("globex", "Globex", Some(other.id))
+            .await
+            .unwrap();
+        store
+            .add_member(ws.id, other.id, Role::Partner)
+            .await
+            .unwrap();
+        let linked = store
+            .create_person(
+                ws.id,
+                &PersonDraft {
+                    user_id: Some(other.id),
+                    ..person("Bo", PersonKind::Agency)
+                },
+            )
+            .await
+            .unwrap();
+        store.create_session("s-ana", u.id, "c").await.unwrap();
+        store.create_session("s-bo", other.id, "c").await.unwrap();
+
+        let (_, here) = store
+            .find_session("s-ana", Some("acme"))
+            .await
+            .unwrap()
+            .unwrap();
+        let here = here.expect("a member of acme");
+        assert_eq!(
+            (here.workspace.id, here.role, here.person_id),
+            (ws.id, Role::Owner, None)
+        );
+        let (_, here) = store
+            .find_session("s-bo", Some("acme"))
+            .await
+            .unwrap()
+            .unwrap();
+        let here = here.expect("a partner of acme");
+        assert_eq!(
+            (here.role, here.person_id),
+            (Role::Partner, Some(linked.id))
+        );
+        // Not a member of globex, and no workspace is called nowhere: the session stands, the
+        // membership does not.
+        let (s, here) = store
+            .find_session("s-ana", Some("globex"))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!((s.user_id, here.is_none()), (u.id, true));
+        let (_, here) = store
+            .find_session("s-ana", Some("nowhere"))
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(here.is_none());
+        let m = store
+            .workspace_for_member("acme", other.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(m.person_id, Some(linked.id));
     }
 );
 
@@ -317,7 +397,7 @@ contract!(
             .await
             .unwrap()
             .unwrap()
-            .0
+            .workspace
             .data_version;
         let p = store
             .create_person(ws.id, &person("Ana", PersonKind::Internal))
@@ -328,7 +408,7 @@ contract!(
             .await
             .unwrap()
             .unwrap()
-            .0
+            .workspace
             .data_version;
         assert!(v1 > v0);
         store.delete_person(ws.id, p.id, None).await.unwrap();
@@ -337,7 +417,7 @@ contract!(
             .await
             .unwrap()
             .unwrap()
-            .0
+            .workspace
             .data_version;
         assert!(v2 > v1);
         // Another workspace's version does not move.
@@ -350,7 +430,7 @@ contract!(
             .await
             .unwrap()
             .unwrap()
-            .0
+            .workspace
             .data_version;
         store
             .create_person(ws.id, &person("Bo", PersonKind::Internal))
@@ -362,7 +442,7 @@ contract!(
                 .await
                 .unwrap()
                 .unwrap()
-                .0
+                .workspace
                 .data_version,
             before
         );

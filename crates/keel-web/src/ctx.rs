@@ -12,7 +12,7 @@ use crate::AppState;
 use axum::extract::{FromRequestParts, RawPathParams};
 use axum::http::{header, request::Parts};
 use keel_domain::{access::Reader, Role};
-use keel_store::{Store, Workspace};
+use keel_store::Workspace;
 
 /// A signed-in user, for pages outside any workspace.
 pub struct SignedIn(pub Session);
@@ -52,6 +52,8 @@ pub struct WsCtx {
     pub session: Session,
     pub ws: Workspace,
     pub role: Role,
+    /// The person record linked to the caller's account in this workspace.
+    pub person_id: Option<i64>,
 }
 
 impl FromRequestParts<AppState> for WsCtx {
@@ -67,12 +69,22 @@ impl FromRequestParts<AppState> for WsCtx {
             .find(|(k, _)| *k == "ws")
             .map(|(_, v)| v.to_string())
             .ok_or(PageError::NotFound)?;
-        let (ws, role) = state
-            .store
-            .workspace_for_member(&slug, session.user_id)
-            .await?
-            .ok_or(PageError::NotFound)?;
-        Ok(WsCtx { session, ws, role })
+        // The session layer read the membership with the session; asking again only if
+        // the path's workspace is spelled differently from the one it read.
+        let here = match session.here.clone() {
+            Some(m) if m.workspace.slug == slug => m,
+            _ => state
+                .store
+                .workspace_for_member(&slug, session.user_id)
+                .await?
+                .ok_or(PageError::NotFound)?,
+        };
+        Ok(WsCtx {
+            session,
+            ws: here.workspace,
+            role: here.role,
+            person_id: here.person_id,
+        })
     }
 }
 
@@ -100,28 +112,13 @@ impl WsCtx {
         }
     }
 
-    pub async fn reader(&self, store: &Store) -> Result<Reader, PageError> {
-        Ok(reader(store, self.ws.id, self.session.user_id, self.role).await?)
+    pub fn reader(&self) -> Reader {
+        Reader::new(self.role, self.person_id)
     }
 
     pub fn link(&self, rest: &str) -> String {
         format!("/w/{}{rest}", self.ws.slug)
     }
-}
-
-/// Only a partner needs its person looked up; everyone else sees everything.
-pub async fn reader(
-    store: &Store,
-    ws: i64,
-    user_id: i64,
-    role: Role,
-) -> Result<Reader, keel_store::StoreError> {
-    let person_id = if role.sees_everything() {
-        None
-    } else {
-        store.person_of_user(ws, user_id).await?.map(|p| p.id)
-    };
-    Ok(Reader { role, person_id })
 }
 
 /// An API request: by API token (bound to one workspace) or by the browser's session with
@@ -133,6 +130,8 @@ pub struct ApiCtx {
     pub ws_name: String,
     pub data_version: i64,
     pub role: Role,
+    /// The person record linked to the caller's account in this workspace.
+    pub person_id: Option<i64>,
 }
 
 pub const WORKSPACE_HEADER: &str = "x-keel-workspace";
@@ -161,6 +160,7 @@ impl FromRequestParts<AppState> for ApiCtx {
                 ws_name: a.workspace_name,
                 data_version: a.data_version,
                 role: a.role,
+                person_id: a.person_id,
             });
         }
         let session = session_of(parts).ok_or_else(ApiError::unauthorized)?;
@@ -175,18 +175,22 @@ impl FromRequestParts<AppState> for ApiCtx {
                     "Name the workspace in the X-Keel-Workspace header.",
                 )
             })?;
-        let (ws, role) = state
-            .store
-            .workspace_for_member(slug, session.user_id)
-            .await?
-            .ok_or_else(ApiError::not_found)?;
+        let here = match session.here {
+            Some(m) if m.workspace.slug == slug => m,
+            _ => state
+                .store
+                .workspace_for_member(slug, session.user_id)
+                .await?
+                .ok_or_else(ApiError::not_found)?,
+        };
         Ok(ApiCtx {
             user_id: session.user_id,
-            ws_id: ws.id,
-            ws_slug: ws.slug,
-            ws_name: ws.name,
-            data_version: ws.data_version,
-            role,
+            ws_id: here.workspace.id,
+            ws_slug: here.workspace.slug,
+            ws_name: here.workspace.name,
+            data_version: here.workspace.data_version,
+            role: here.role,
+            person_id: here.person_id,
         })
     }
 }
@@ -208,7 +212,7 @@ impl ApiCtx {
         }
     }
 
-    pub async fn reader(&self, store: &Store) -> Result<Reader, ApiError> {
-        Ok(reader(store, self.ws_id, self.user_id, self.role).await?)
+    pub fn reader(&self) -> Reader {
+        Reader::new(self.role, self.person_id)
     }
 }

@@ -53,10 +53,27 @@ pub async fn request_id(req: Request, next: Next) -> Response {
     res
 }
 
+/// The workspace a request names: `/w/{ws}/…` for pages, the workspace header for the API.
+fn named_workspace(req: &Request) -> Option<String> {
+    let path = req.uri().path();
+    if let Some(rest) = path.strip_prefix("/w/") {
+        return rest.split('/').next().map(str::to_string);
+    }
+    if path.starts_with("/api/") {
+        return req
+            .headers()
+            .get(crate::ctx::WORKSPACE_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+    }
+    None
+}
+
 /// Loads the session once (handlers read it from the request's extensions) and refuses
 /// unsafe requests whose CSRF token is missing or wrong.
 pub async fn session(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
-    let sess = match session::load(&state, req.headers()).await {
+    let slug = named_workspace(&req);
+    let sess = match session::load(&state, req.headers(), slug.as_deref()).await {
         Ok(s) => s,
         Err(e) => return Internal(format!("loading session: {e}")).into_response(),
     };

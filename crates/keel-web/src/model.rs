@@ -5,7 +5,8 @@
 use keel_domain::access::Reader;
 use keel_domain::health::{self, Finding, Model};
 use keel_domain::work::metrics::{self, Figures};
-use keel_store::{Store, StoreError};
+use keel_domain::work::WorkItem;
+use keel_store::{Store, StoreError, WorkFilter};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -14,41 +15,103 @@ const MAX_AGE_SECS: i64 = 60;
 /// (data version, computed at, figures)
 type CachedFigures = (i64, i64, Arc<Figures>);
 
+/// A loaded model and what the board needs to find one workflow's open work without
+/// walking every item.
+pub struct Loaded {
+    pub model: Arc<Model>,
+    open_by_workflow: HashMap<i64, Vec<usize>>,
+}
+
+impl Loaded {
+    fn new(model: Model) -> Loaded {
+        let mut open_by_workflow: HashMap<i64, Vec<usize>> = HashMap::new();
+        for (i, w) in model.work.iter().enumerate() {
+            if w.status.is_open() {
+                open_by_workflow.entry(w.workflow_id).or_default().push(i);
+            }
+        }
+        Loaded {
+            model: Arc::new(model),
+            open_by_workflow,
+        }
+    }
+
+    /// The open work of one workflow, in the model's order.
+    pub fn open_work_of(&self, workflow: i64) -> impl Iterator<Item = &WorkItem> {
+        self.open_by_workflow
+            .get(&workflow)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.model.work[i])
+    }
+}
+
 #[derive(Default)]
 pub struct ModelCache {
-    entries: Mutex<HashMap<i64, (i64, Arc<Model>)>>,
+    entries: Mutex<HashMap<i64, (i64, Arc<Loaded>)>>,
     /// Per (workspace, workflow): the figures of all its work, at a data version.
     figures: Mutex<HashMap<(i64, i64), CachedFigures>>,
+    /// Pages of the work list, per (workspace, filter), at a data version.
+    work_pages: Mutex<HashMap<(i64, WorkFilter), (i64, Arc<Vec<WorkItem>>)>>,
     /// One load at a time: when many requests miss at once, the first loads and the others
     /// wait and find its result, instead of all reading the same rows.
     loading: tokio::sync::Mutex<()>,
 }
 
 impl ModelCache {
-    fn cached(&self, ws: i64, version: i64) -> Option<Arc<Model>> {
+    /// The entry at this data version, and whether it is young enough to answer alone.
+    fn cached(&self, ws: i64, version: i64) -> Option<(Arc<Loaded>, bool)> {
         let now = crate::time_fmt::now();
         let entries = self.entries.lock().expect("model cache lock");
         let (v, m) = entries.get(&ws)?;
-        (*v == version && m.now + MAX_AGE_SECS > now).then(|| m.clone())
+        (*v == version).then(|| (m.clone(), m.model.now + MAX_AGE_SECS > now))
     }
 
-    async fn get(&self, store: &Store, ws: i64, version: i64) -> Result<Arc<Model>, StoreError> {
-        if let Some(m) = self.cached(ws, version) {
-            return Ok(m);
-        }
-        let _one_at_a_time = self.loading.lock().await;
-        if let Some(m) = self.cached(ws, version) {
-            return Ok(m);
-        }
+    async fn get(&self, store: &Store, ws: i64, version: i64) -> Result<Arc<Loaded>, StoreError> {
+        let _one_at_a_time = match self.cached(ws, version) {
+            Some((m, true)) => return Ok(m),
+            // Only the clock moved: while one request reloads, the others answer from the
+            // entry they have (its data is current; its "now" is a minute old).
+            Some((m, false)) => match self.loading.try_lock() {
+                Ok(guard) => guard,
+                Err(_) => return Ok(m),
+            },
+            None => {
+                let guard = self.loading.lock().await;
+                if let Some((m, true)) = self.cached(ws, version) {
+                    return Ok(m);
+                }
+                guard
+            }
+        };
         // Read after the version: a write in between makes this entry look older than it is,
         // which only costs a reload, never a stale answer.
-        let m = Arc::new(store.model(ws).await?);
+        let m = Arc::new(Loaded::new(store.model(ws).await?));
         self.entries
             .lock()
             .expect("model cache lock")
             .insert(ws, (version, m.clone()));
         Ok(m)
     }
+}
+
+/// The whole model, for lookups the caller's own checks already guard (the name of a stage
+/// or a person on something the reader may see).
+pub async fn whole(
+    state: &crate::AppState,
+    ws: i64,
+    data_version: i64,
+) -> Result<Arc<Model>, StoreError> {
+    Ok(loaded(state, ws, data_version).await?.model.clone())
+}
+
+/// The whole model with its index of open work by workflow.
+pub async fn loaded(
+    state: &crate::AppState,
+    ws: i64,
+    data_version: i64,
+) -> Result<Arc<Loaded>, StoreError> {
+    state.models.get(&state.store, ws, data_version).await
 }
 
 /// The model limited to what the reader may see.
@@ -58,7 +121,7 @@ pub async fn load(
     data_version: i64,
     reader: &Reader,
 ) -> Result<Arc<Model>, StoreError> {
-    let m = state.models.get(&state.store, ws, data_version).await?;
+    let m = whole(state, ws, data_version).await?;
     if reader.role.sees_everything() {
         return Ok(m);
     }
@@ -67,13 +130,13 @@ pub async fn load(
     let work = m
         .work
         .iter()
-        .filter(|w| reader.person_id.is_some_and(|p| w.involves(p)))
+        .filter(|w| reader.can_see_work(w))
         .cloned()
         .collect();
     let workflows = m
         .workflows
         .iter()
-        .filter(|wf| reader.person_id.is_some_and(|p| wf.spec.has_role(p)))
+        .filter(|wf| reader.can_see_workflow(&wf.spec))
         .cloned()
         .collect();
     Ok(Arc::new(Model {
@@ -117,4 +180,31 @@ pub async fn workflow_figures(
         .expect("figures cache lock")
         .insert((ws, workflow), (data_version, now, f.clone()));
     Ok(f)
+}
+
+/// Cached pages of the work list kept at most; beyond that the cache starts again empty.
+const MAX_WORK_PAGES: usize = 512;
+
+/// A page of the work list, read once per data version: every write bumps the version, so a
+/// cached page is never older than the data the request was authorised against.
+pub async fn work_page(
+    state: &crate::AppState,
+    ws: i64,
+    data_version: i64,
+    filter: &WorkFilter,
+) -> Result<Arc<Vec<WorkItem>>, StoreError> {
+    let cache = &state.models.work_pages;
+    let key = (ws, filter.clone());
+    if let Some((v, items)) = cache.lock().expect("work page cache lock").get(&key) {
+        if *v == data_version {
+            return Ok(items.clone());
+        }
+    }
+    let items = Arc::new(state.store.list_work(ws, filter).await?);
+    let mut pages = cache.lock().expect("work page cache lock");
+    if pages.len() >= MAX_WORK_PAGES {
+        pages.clear();
+    }
+    pages.insert(key, (data_version, items.clone()));
+    Ok(items)
 }

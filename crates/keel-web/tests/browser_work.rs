@@ -452,6 +452,17 @@ async fn a_decision_owner_takes_a_campaign_from_the_template_through_every_gate_
     tab.shot("board").await;
     let board = tab.text().await;
     assert!(!board.contains(ITEM), "launched work leaves the board");
+    // The card's button posts the board's one form to its own item: with the checklist still
+    // open, the move is refused and the item page says why.
+    tab.click_button("Next stage →").await;
+    tab.wait_for(&format!("//h1[normalize-space()={}]", lit(SECOND)))
+        .await;
+    let refused = tab.text().await;
+    assert!(
+        refused.contains("checklist items are still open"),
+        "{refused}"
+    );
+    tab.shot("board-move-refused").await;
 
     // The same pages on a phone-sized window, for the eye.
     tab.resize(390, 844).await;

@@ -394,6 +394,11 @@ async fn the_board_moves_a_ready_card_and_sends_a_shut_gate_to_its_reason() {
     let id = app.work(&ws, wf, "Spring webinar", Some(me)).await;
     let (_, board) = b.text(&format!("/w/acme/work/board?workflow={wf}")).await;
     assert!(board.contains("Next stage"));
+    // One form for the board; each card's button names its item and the version it shows.
+    assert_eq!(board.matches("name=\"csrf\"").count(), 2, "{board}");
+    assert!(board.contains(&format!(
+        "formaction=\"/w/acme/work/{id}/move\" name=\"version\" value=\"1\""
+    )));
     // Its checklist is open: the button lands on the item with the reason.
     let r = b
         .post_form(

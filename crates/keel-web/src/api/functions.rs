@@ -107,7 +107,7 @@ async fn visible(state: &AppState, ctx: &ApiCtx, id: i64) -> Result<Function, Ap
         .find_function(ctx.ws_id, id)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    if !ctx.reader(&state.store).await?.can_see_function(&f) {
+    if !ctx.reader().can_see_function(&f) {
         return Err(ApiError::not_found());
     }
     Ok(f)
@@ -121,7 +121,7 @@ pub async fn list_functions(
     ctx: ApiCtx,
     ApiPaging(page): ApiPaging,
 ) -> Result<Json<FunctionList>, ApiError> {
-    let reader = ctx.reader(&state.store).await?;
+    let reader = ctx.reader();
     let fs = if reader.role.sees_everything() {
         state
             .store

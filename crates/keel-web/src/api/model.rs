@@ -52,7 +52,7 @@ pub async fn find_ownership(
     State(state): State<AppState>,
     ctx: ApiCtx,
 ) -> Result<Json<Ownership>, ApiError> {
-    let reader = ctx.reader(&state.store).await?;
+    let reader = ctx.reader();
     let m = model::load(&state, ctx.ws_id, ctx.data_version, &reader).await?;
     let people = m
         .people
@@ -135,7 +135,7 @@ pub async fn list_findings(
     State(state): State<AppState>,
     ctx: ApiCtx,
 ) -> Result<Json<HealthReport>, ApiError> {
-    let reader = ctx.reader(&state.store).await?;
+    let reader = ctx.reader();
     let m = model::load(&state, ctx.ws_id, ctx.data_version, &reader).await?;
     let findings = model::findings(&m);
     let (errors, warnings, _) = health::summary(&findings);

@@ -125,7 +125,7 @@ async fn visible(state: &AppState, ctx: &ApiCtx, id: i64) -> Result<Person, ApiE
         .find_person(ctx.ws_id, id)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    let reader = ctx.reader(&state.store).await?;
+    let reader = ctx.reader();
     if !reader.role.sees_everything()
         && !reader.can_see_person(&p, &state.store.list_functions(ctx.ws_id).await?)
     {
@@ -142,22 +142,16 @@ pub async fn list_people(
     ctx: ApiCtx,
     ApiPaging(page): ApiPaging,
 ) -> Result<Json<PeopleList>, ApiError> {
-    let reader = ctx.reader(&state.store).await?;
-    let people = if reader.role.sees_everything() {
-        state
-            .store
-            .list_people_page(ctx.ws_id, page.fetch(), page.offset())
-            .await?
-    } else {
-        let all = reader.people(
-            state.store.list_people(ctx.ws_id).await?,
-            &state.store.list_functions(ctx.ws_id).await?,
-        );
-        all.into_iter()
-            .skip(page.offset() as usize)
-            .take(page.fetch() as usize)
-            .collect()
-    };
+    // The cached model already holds the people the reader may see, in name order, at the
+    // data version the token lookup read: no query beyond the token's.
+    let model = crate::model::load(&state, ctx.ws_id, ctx.data_version, &ctx.reader()).await?;
+    let people = model
+        .people
+        .iter()
+        .skip(page.offset() as usize)
+        .take(page.fetch() as usize)
+        .cloned()
+        .collect();
     let (people, next_offset) = page.finish(people);
     Ok(Json(PeopleList {
         people: people.into_iter().map(PersonDto::from).collect(),

@@ -5,7 +5,7 @@
 use super::{password, secret};
 use crate::{time_fmt::now, AppState, Config};
 use axum::http::{header, HeaderMap};
-use keel_store::{Store, StoreError, User};
+use keel_store::{Membership, Store, StoreError, User};
 
 pub const SESSION_COOKIE: &str = "keel_session";
 /// Double-submit token for the forms used before sign-in (sign-in, accepting an invite).
@@ -19,6 +19,9 @@ pub struct Session {
     pub email: String,
     pub name: String,
     pub csrf: String,
+    /// The user's membership of the workspace the request names (its `/w/{ws}/` path or,
+    /// for the API, its workspace header), read with the session in one query.
+    pub here: Option<Membership>,
 }
 
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
@@ -45,13 +48,18 @@ pub fn clear_cookie(config: &Config, name: &str) -> String {
     set_cookie(config, name, "", 0)
 }
 
-/// Loads the session named by the request's cookie, ending it if it has expired.
-pub async fn load(state: &AppState, headers: &HeaderMap) -> Result<Option<Session>, StoreError> {
+/// Loads the session named by the request's cookie, ending it if it has expired, with the
+/// membership of the workspace named by `workspace_slug`.
+pub async fn load(
+    state: &AppState,
+    headers: &HeaderMap,
+    workspace_slug: Option<&str>,
+) -> Result<Option<Session>, StoreError> {
     let Some(id) = cookie(headers, SESSION_COOKIE) else {
         return Ok(None);
     };
     let id_hash = secret::digest(&id);
-    let Some(rec) = state.store.find_session(&id_hash).await? else {
+    let Some((rec, here)) = state.store.find_session(&id_hash, workspace_slug).await? else {
         return Ok(None);
     };
     let t = now();
@@ -71,6 +79,7 @@ pub async fn load(state: &AppState, headers: &HeaderMap) -> Result<Option<Sessio
         email: rec.email,
         name: rec.name,
         csrf: rec.csrf_token,
+        here,
     }))
 }
 

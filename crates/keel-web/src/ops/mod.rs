@@ -72,6 +72,8 @@ pub struct Caller {
     pub ws: i64,
     pub user_id: i64,
     pub role: keel_domain::Role,
+    /// The person record linked to the caller's account in this workspace.
+    pub person_id: Option<i64>,
 }
 
 impl Caller {

@@ -17,7 +17,7 @@ pub async fn visible(
         .find_workflow(c.ws, id)
         .await?
         .ok_or(OpError::NotFound)?;
-    if !reader.role.sees_everything() && !reader.person_id.is_some_and(|p| w.spec.has_role(p)) {
+    if !reader.can_see_workflow(&w.spec) {
         return Err(OpError::NotFound);
     }
     Ok(w)

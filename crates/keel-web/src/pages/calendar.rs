@@ -141,11 +141,7 @@ async fn revoke(
         .into_iter()
         .find(|f| f.id == id)
         .ok_or(PageError::NotFound)?;
-    let me = state
-        .store
-        .person_of_user(ctx.ws.id, ctx.session.user_id)
-        .await?
-        .map(|p| p.id);
+    let me = ctx.person_id;
     if !(ctx.role.can_edit_model() || (f.person_id.is_some() && f.person_id == me)) {
         return Err(PageError::Forbidden(crate::ctx::READ_ONLY.into()));
     }

@@ -55,7 +55,7 @@ async fn page(
     ctx: WsCtx,
     Query(q): Query<NoticeQuery>,
 ) -> Result<Response, PageError> {
-    let reader = ctx.reader(&state.store).await?;
+    let reader = ctx.reader();
     let m = model::load(&state, ctx.ws.id, ctx.ws.data_version, &reader).await?;
     let loads = ownership::loads(&m.people, &m.functions);
     let team = TeamCard {

@@ -47,7 +47,7 @@ async fn list(
     ctx: WsCtx,
     Query(q): Query<NoticeQuery>,
 ) -> Result<Response, PageError> {
-    let reader = ctx.reader(&state.store).await?;
+    let reader = ctx.reader();
     let functions = reader.functions(state.store.list_functions(ctx.ws.id).await?);
     let people = state.store.list_people(ctx.ws.id).await?;
     let rows = functions
@@ -237,7 +237,7 @@ async fn find(state: &AppState, ctx: &WsCtx, id: i64) -> Result<Function, PageEr
         .find_function(ctx.ws.id, id)
         .await?
         .ok_or(PageError::NotFound)?;
-    if !ctx.reader(&state.store).await?.can_see_function(&f) {
+    if !ctx.reader().can_see_function(&f) {
         return Err(PageError::NotFound);
     }
     Ok(f)

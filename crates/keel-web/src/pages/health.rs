@@ -42,7 +42,7 @@ impl Page {
 }
 
 async fn page(State(state): State<AppState>, ctx: WsCtx) -> Result<Response, PageError> {
-    let reader = ctx.reader(&state.store).await?;
+    let reader = ctx.reader();
     let m = model::load(&state, ctx.ws.id, ctx.ws.data_version, &reader).await?;
     let findings = model::findings(&m);
     let (errors, warnings, _) = health::summary(&findings);

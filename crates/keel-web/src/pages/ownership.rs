@@ -23,22 +23,22 @@ pub struct MatrixRow {
     pub cells: Vec<Option<Responsibility>>,
 }
 
-pub struct PersonRow {
-    pub person: Person,
+pub struct PersonRow<'a> {
+    pub person: &'a Person,
     pub load: Load,
-    pub decides: Vec<Function>,
-    pub executes: Vec<Function>,
+    pub decides: Vec<&'a Function>,
+    pub executes: Vec<&'a Function>,
 }
 
 #[derive(Template)]
 #[template(path = "ownership.html")]
-struct Page {
+struct Page<'a> {
     chrome: Chrome,
     people: Vec<Person>,
     empty: bool,
     matrix: Vec<MatrixRow>,
     show_matrix: bool,
-    rows: Vec<PersonRow>,
+    rows: Vec<PersonRow<'a>>,
     page: usize,
     pages: usize,
 }
@@ -57,7 +57,7 @@ async fn page(
     ctx: WsCtx,
     axum::extract::Query(q): axum::extract::Query<PageQuery>,
 ) -> Result<Response, PageError> {
-    let reader = ctx.reader(&state.store).await?;
+    let reader = ctx.reader();
     let m = model::load(&state, ctx.ws.id, ctx.ws.data_version, &reader).await?;
     let show_matrix = m.people.len() <= MATRIX_MAX_PEOPLE;
     let matrix = if show_matrix {
@@ -77,28 +77,35 @@ async fn page(
     };
     let pages = m.people.len().div_ceil(PAGE_SIZE).max(1);
     let current = q.page.min(pages - 1);
-    let rows = m
+    let mut rows: Vec<PersonRow> = m
         .people
         .iter()
         .skip(current * PAGE_SIZE)
         .take(PAGE_SIZE)
         .map(|p| PersonRow {
-            person: p.clone(),
-            load: ownership::load(p, &m.functions),
-            decides: m
-                .functions
-                .iter()
-                .filter(|f| f.business_owner_id == Some(p.id))
-                .cloned()
-                .collect(),
-            executes: m
-                .functions
-                .iter()
-                .filter(|f| f.execution_owner_id == Some(p.id))
-                .cloned()
-                .collect(),
+            person: p,
+            load: ownership::load_of(p, 0, &[]),
+            decides: vec![],
+            executes: vec![],
         })
         .collect();
+    // One pass over the functions for the whole page, not two per person.
+    let row_of: std::collections::HashMap<i64, usize> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.person.id, i))
+        .collect();
+    for f in &m.functions {
+        if let Some(&i) = f.business_owner_id.and_then(|id| row_of.get(&id)) {
+            rows[i].decides.push(f);
+        }
+        if let Some(&i) = f.execution_owner_id.and_then(|id| row_of.get(&id)) {
+            rows[i].executes.push(f);
+        }
+    }
+    for r in &mut rows {
+        r.load = ownership::load_of(r.person, r.decides.len(), &r.executes);
+    }
     let people = if show_matrix {
         m.people.clone()
     } else {

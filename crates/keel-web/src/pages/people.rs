@@ -47,7 +47,7 @@ async fn list(
     ctx: WsCtx,
     Query(q): Query<NoticeQuery>,
 ) -> Result<Response, PageError> {
-    let reader = ctx.reader(&state.store).await?;
+    let reader = ctx.reader();
     let functions = reader.functions(state.store.list_functions(ctx.ws.id).await?);
     let people = reader.people(state.store.list_people(ctx.ws.id).await?, &functions);
     let rows = people
@@ -246,7 +246,7 @@ async fn find(state: &AppState, ctx: &WsCtx, id: i64) -> Result<Person, PageErro
         .find_person(ctx.ws.id, id)
         .await?
         .ok_or(PageError::NotFound)?;
-    let reader = ctx.reader(&state.store).await?;
+    let reader = ctx.reader();
     if !reader.role.sees_everything() {
         let fs = state.store.list_functions(ctx.ws.id).await?;
         if !reader.can_see_person(&p, &fs) {

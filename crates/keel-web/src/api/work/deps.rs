@@ -44,7 +44,7 @@ pub async fn list_work_dependencies(
     ctx: ApiCtx,
     ApiPath(id): ApiPath,
 ) -> Result<Json<WorkDependencyList>, ApiError> {
-    let reader = ctx.reader(&state.store).await?;
+    let reader = ctx.reader();
     wops::visible(&state.store, &caller(&ctx), &reader, id).await?;
     let mut out = Vec::new();
     for (_, on) in state
@@ -77,7 +77,7 @@ pub async fn create_work_dependency(
     ApiPath(id): ApiPath,
     ApiJson(body): ApiJson<DependencyBody>,
 ) -> Result<Response, ApiError> {
-    let reader = ctx.reader(&state.store).await?;
+    let reader = ctx.reader();
     wops::add_dependency(&state.store, &caller(&ctx), &reader, id, body.blocked_by).await?;
     let on = state
         .store
@@ -104,7 +104,7 @@ pub async fn delete_work_dependency(
     ctx: ApiCtx,
     ApiPath2(id, dep): ApiPath2,
 ) -> Result<Response, ApiError> {
-    let reader = ctx.reader(&state.store).await?;
+    let reader = ctx.reader();
     wops::remove_dependency(&state.store, &caller(&ctx), &reader, id, dep).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

@@ -42,7 +42,7 @@ pub async fn list_work_events(
     ctx: ApiCtx,
     ApiPath(id): ApiPath,
 ) -> Result<Json<WorkEventList>, ApiError> {
-    let reader = ctx.reader(&state.store).await?;
+    let reader = ctx.reader();
     let (_, wf) = wops::visible(&state.store, &caller(&ctx), &reader, id).await?;
     let events = state.store.list_events(ctx.ws_id, id).await?;
     Ok(Json(WorkEventList {

@@ -24,9 +24,8 @@ use axum::Json;
 use deps::{create_work_dependency, delete_work_dependency, list_work_dependencies};
 use dto::{ApiWorkQuery, NewWorkBody, WorkBody, WorkDto, WorkList, WorkQuery};
 use events::list_work_events;
-use keel_domain::access::Reader;
 use keel_domain::work::{WorkDraft, WorkInput};
-use keel_domain::{Date, Invalid, Role};
+use keel_domain::{Date, Invalid};
 use keel_store::WorkFilter;
 use moves::{approve_work_stage, find_work_gate, move_work, set_work_check};
 
@@ -73,7 +72,7 @@ pub async fn list_work(
     ctx: ApiCtx,
     ApiWorkQuery(q, status): ApiWorkQuery,
 ) -> Result<Json<WorkList>, ApiError> {
-    let reader = ctx.reader(&state.store).await?;
+    let reader = ctx.reader();
     let page = Paging {
         limit: q.limit,
         offset: q.offset,
@@ -95,19 +94,11 @@ pub async fn list_work(
         // No linked person: nothing is theirs (id 0 matches nobody).
         filter.involving = Some(reader.person_id.unwrap_or(0));
     }
-    let items = state.store.list_work(ctx.ws_id, &filter).await?;
+    let items =
+        (*crate::model::work_page(&state, ctx.ws_id, ctx.data_version, &filter).await?).clone();
     // Stage names come from every workflow: a partner may contribute to an item of a workflow
     // it has no role in, and still sees the item's stage.
-    let model = crate::model::load(
-        &state,
-        ctx.ws_id,
-        ctx.data_version,
-        &Reader {
-            role: Role::Owner,
-            person_id: None,
-        },
-    )
-    .await?;
+    let model = crate::model::whole(&state, ctx.ws_id, ctx.data_version).await?;
     let workflows = &model.workflows;
     let (items, next_offset) = page.finish(items);
     Ok(Json(WorkList {
@@ -131,7 +122,7 @@ pub async fn find_work(
     ctx: ApiCtx,
     ApiPath(id): ApiPath,
 ) -> Result<Response, ApiError> {
-    let reader = ctx.reader(&state.store).await?;
+    let reader = ctx.reader();
     let (item, wf) = wops::visible(&state.store, &caller(&ctx), &reader, id).await?;
     Ok(with_etag(
         StatusCode::OK,
@@ -177,7 +168,7 @@ pub async fn update_work(
     headers: HeaderMap,
     ApiJson(body): ApiJson<WorkBody>,
 ) -> Result<Response, ApiError> {
-    let reader = ctx.reader(&state.store).await?;
+    let reader = ctx.reader();
     let c = caller(&ctx);
     let (_, wf) = wops::workable(&state.store, &c, &reader, id).await?;
     let input = body.input();
@@ -201,7 +192,7 @@ pub async fn delete_work(
     ApiPath(id): ApiPath,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let reader = ctx.reader(&state.store).await?;
+    let reader = ctx.reader();
     wops::visible(&state.store, &caller(&ctx), &reader, id).await?;
     ctx.require_edit()?;
     state

@@ -167,7 +167,7 @@ pub async fn move_work(
     headers: HeaderMap,
     ApiJson(body): ApiJson<MoveBody>,
 ) -> Result<Response, ApiError> {
-    let reader = ctx.reader(&state.store).await?;
+    let reader = ctx.reader();
     let c = caller(&ctx);
     let (_, wf) = wops::workable(&state.store, &c, &reader, id).await?;
     let action = body.action()?;
@@ -195,7 +195,7 @@ pub async fn find_work_gate(
     ctx: ApiCtx,
     ApiPath(id): ApiPath,
 ) -> Result<Json<WorkGate>, ApiError> {
-    let reader = ctx.reader(&state.store).await?;
+    let reader = ctx.reader();
     let (item, wf) = wops::visible(&state.store, &caller(&ctx), &reader, id).await?;
     Ok(Json(gate(&state, &ctx, &item, &wf).await?))
 }
@@ -212,7 +212,7 @@ pub async fn set_work_check(
     ApiPath2(id, index): ApiPath2,
     ApiJson(body): ApiJson<CheckBody>,
 ) -> Result<Json<WorkGate>, ApiError> {
-    let reader = ctx.reader(&state.store).await?;
+    let reader = ctx.reader();
     let c = caller(&ctx);
     let (_, wf) = wops::visible(&state.store, &c, &reader, id).await?;
     let index = usize::try_from(index).map_err(|_| ApiError::not_found())?;
@@ -230,7 +230,7 @@ pub async fn approve_work_stage(
     ctx: ApiCtx,
     ApiPath(id): ApiPath,
 ) -> Result<Json<WorkGate>, ApiError> {
-    let reader = ctx.reader(&state.store).await?;
+    let reader = ctx.reader();
     let c = caller(&ctx);
     let (_, wf) = wops::visible(&state.store, &c, &reader, id).await?;
     let item = wops::approve(&state.store, &c, &reader, id).await?;

@@ -45,6 +45,7 @@ pub(super) fn caller(ctx: &ApiCtx) -> Caller {
         ws: ctx.ws_id,
         user_id: ctx.user_id,
         role: ctx.role,
+        person_id: ctx.person_id,
     }
 }
 
@@ -78,7 +79,7 @@ pub(super) fn validated<T>(r: Result<T, OpError>, mut wire: Invalid) -> Result<T
 }
 
 async fn visible(state: &AppState, ctx: &ApiCtx, id: i64) -> Result<Workflow, ApiError> {
-    let reader = ctx.reader(&state.store).await?;
+    let reader = ctx.reader();
     Ok(wops::visible(&state.store, &caller(ctx), &reader, id).await?)
 }
 
@@ -93,7 +94,7 @@ pub async fn list_workflows(
     ctx: ApiCtx,
     ApiPaging(page): ApiPaging,
 ) -> Result<Json<WorkflowList>, ApiError> {
-    let reader = ctx.reader(&state.store).await?;
+    let reader = ctx.reader();
     // The cached model holds the workflows this reader may see.
     let model = crate::model::load(&state, ctx.ws_id, ctx.data_version, &reader).await?;
     let all: Vec<Workflow> = model

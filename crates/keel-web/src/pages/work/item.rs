@@ -120,7 +120,7 @@ async fn page(
     errors: Invalid,
     notice: Option<&str>,
 ) -> Result<Response, PageError> {
-    let reader = ctx.reader(&state.store).await?;
+    let reader = ctx.reader();
     let c = caller(ctx);
     let (item, wf) = wops::visible(&state.store, &c, &reader, id).await?;
     let people = state.store.list_people(ctx.ws.id).await?;
@@ -143,14 +143,9 @@ async fn page(
         Gate::Closed(why) if item.status.is_open() => why,
         _ => vec![],
     };
-    let me = state
-        .store
-        .person_of_user(ctx.ws.id, ctx.session.user_id)
-        .await?;
-    let is_decider = me
-        .as_ref()
-        .is_some_and(|p| wf.spec.decision_owner() == Some(p.id));
-    let can_work = ctx.role.can_edit_model() || me.as_ref().is_some_and(|p| item.involves(p.id));
+    let me = ctx.person_id;
+    let is_decider = me.is_some() && wf.spec.decision_owner() == me;
+    let can_work = ctx.role.can_edit_model() || me.is_some_and(|p| item.involves(p));
     let deps = state.store.list_deps(ctx.ws.id).await?;
     let open = state
         .store
@@ -309,7 +304,7 @@ async fn update(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     let (form, contributors) = WorkForm::from_pairs(&pairs);
-    let reader = ctx.reader(&state.store).await?;
+    let reader = ctx.reader();
     match wops::update(
         &state.store,
         &caller(&ctx),
@@ -350,7 +345,7 @@ async fn delete(
     Path((_, id)): Path<(String, i64)>,
     Form(f): Form<VersionForm>,
 ) -> Result<Response, PageError> {
-    let reader = ctx.reader(&state.store).await?;
+    let reader = ctx.reader();
     wops::visible(&state.store, &caller(&ctx), &reader, id).await?;
     ctx.require_edit()?;
     match state
@@ -377,7 +372,7 @@ async fn check(
     Path((_, id)): Path<(String, i64)>,
     Form(f): Form<CheckForm>,
 ) -> Result<Response, PageError> {
-    let reader = ctx.reader(&state.store).await?;
+    let reader = ctx.reader();
     let r = wops::set_check(
         &state.store,
         &caller(&ctx),
@@ -396,7 +391,7 @@ async fn approve(
     ctx: WsCtx,
     Path((_, id)): Path<(String, i64)>,
 ) -> Result<Response, PageError> {
-    let reader = ctx.reader(&state.store).await?;
+    let reader = ctx.reader();
     let r = wops::approve(&state.store, &caller(&ctx), &reader, id)
         .await
         .map(|_| ());
@@ -449,7 +444,7 @@ async fn move_item(
     Path((_, id)): Path<(String, i64)>,
     Form(f): Form<MoveForm>,
 ) -> Result<Response, PageError> {
-    let reader = ctx.reader(&state.store).await?;
+    let reader = ctx.reader();
     let c = caller(&ctx);
     wops::workable(&state.store, &c, &reader, id).await?;
     let r = match action(&f.action, &f.reason, &f.to) {
@@ -489,7 +484,7 @@ async fn add_dep(
     Path((_, id)): Path<(String, i64)>,
     Form(f): Form<DepForm>,
 ) -> Result<Response, PageError> {
-    let reader = ctx.reader(&state.store).await?;
+    let reader = ctx.reader();
     let c = caller(&ctx);
     wops::workable(&state.store, &c, &reader, id).await?;
     let r = match f.blocked_by.trim().parse::<i64>() {
@@ -506,7 +501,7 @@ async fn remove_dep(
     ctx: WsCtx,
     Path((_, id, dep)): Path<(String, i64, i64)>,
 ) -> Result<Response, PageError> {
-    let reader = ctx.reader(&state.store).await?;
+    let reader = ctx.reader();
     let r = wops::remove_dependency(&state.store, &caller(&ctx), &reader, id, dep).await;
     outcome(&state, &ctx, id, r, "work-saved").await
 }

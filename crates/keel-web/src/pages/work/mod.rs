@@ -93,9 +93,7 @@ pub struct Pick {
 pub fn picks(workflows: &[Workflow], reader: &keel_domain::access::Reader) -> Vec<Pick> {
     workflows
         .iter()
-        .filter(|w| {
-            reader.role.sees_everything() || reader.person_id.is_some_and(|p| w.spec.has_role(p))
-        })
+        .filter(|w| reader.can_see_workflow(&w.spec))
         .map(|w| Pick {
             id: w.id,
             name: w.spec.name.clone(),
@@ -103,29 +101,31 @@ pub fn picks(workflows: &[Workflow], reader: &keel_domain::access::Reader) -> Ve
         .collect()
 }
 
-pub struct Row {
-    pub item: WorkItem,
-    pub workflow: String,
-    pub stage: String,
+/// A work item as a line of the list or a card of the board, borrowing from the cached
+/// model (a board of a few hundred cards should not copy them).
+pub struct Row<'a> {
+    pub item: &'a WorkItem,
+    pub workflow: &'a str,
+    pub stage: &'a str,
     pub owner: String,
     pub overdue: bool,
 }
 
-pub fn rows(
-    items: Vec<WorkItem>,
-    workflows: &[Workflow],
+pub fn rows<'a>(
+    items: impl IntoIterator<Item = &'a WorkItem>,
+    workflows: &'a [Workflow],
     people: &[Person],
     today: Date,
-) -> Vec<Row> {
+) -> Vec<Row<'a>> {
     items
         .into_iter()
         .map(|item| {
             let wf = workflows.iter().find(|w| w.id == item.workflow_id);
             Row {
-                workflow: wf.map(|w| w.spec.name.clone()).unwrap_or_default(),
+                workflow: wf.map(|w| w.spec.name.as_str()).unwrap_or_default(),
                 stage: wf
                     .and_then(|w| w.spec.stages.get(item.stage))
-                    .map(|s| s.name.clone())
+                    .map(|s| s.name.as_str())
                     .unwrap_or_default(),
                 owner: name_of(people, item.execution_owner_id),
                 overdue: item.is_overdue(today),
@@ -137,10 +137,10 @@ pub fn rows(
 
 #[derive(Template)]
 #[template(path = "work/list.html")]
-struct ListPage {
+struct ListPage<'a> {
     chrome: Chrome,
     title: String,
-    rows: Vec<Row>,
+    rows: Vec<Row<'a>>,
     q: ListQuery,
     workflows: Vec<Pick>,
     people: Vec<Person>,
@@ -150,7 +150,7 @@ struct ListPage {
     mine: bool,
 }
 
-impl ListPage {
+impl ListPage<'_> {
     fn is(&self, a: &str, b: &i64) -> bool {
         a == b.to_string()
     }
@@ -165,32 +165,20 @@ async fn render_list(
     q: ListQuery,
     mine: bool,
 ) -> Result<Response, PageError> {
-    let reader = ctx.reader(&state.store).await?;
+    let reader = ctx.reader();
     let today = Date::from_unix(crate::time_fmt::now());
     let mut filter = q.filter(today);
     if mine || !reader.role.sees_everything() {
-        let me = state
-            .store
-            .person_of_user(ctx.ws.id, ctx.session.user_id)
-            .await?;
         // No linked person: nothing is "mine" (id 0 matches nobody).
-        filter.involving = Some(me.map(|p| p.id).unwrap_or(0));
+        filter.involving = Some(ctx.person_id.unwrap_or(0));
     }
     // One more than a page: if it comes, there is a next page (no count over every item).
     filter.limit = PAGE_SIZE + 1;
-    let mut items = state.store.list_work(ctx.ws.id, &filter).await?;
-    let more = items.len() as i64 > PAGE_SIZE;
-    items.truncate(PAGE_SIZE as usize);
-    let model = crate::model::load(
-        state,
-        ctx.ws.id,
-        ctx.ws.data_version,
-        &keel_domain::access::Reader {
-            role: keel_domain::Role::Owner,
-            person_id: None,
-        },
-    )
-    .await?;
+    let page_items =
+        crate::model::work_page(state, ctx.ws.id, ctx.ws.data_version, &filter).await?;
+    let more = page_items.len() as i64 > PAGE_SIZE;
+    let items = page_items.iter().take(PAGE_SIZE as usize);
+    let model = crate::model::whole(state, ctx.ws.id, ctx.ws.data_version).await?;
     let page = q.page.max(0);
     let title = if mine { "My work" } else { "Work" };
     let page = ListPage {
@@ -235,22 +223,22 @@ pub struct BoardQuery {
     notice: Option<String>,
 }
 
-pub struct Column {
-    pub name: String,
+pub struct Column<'a> {
+    pub name: &'a str,
     /// The last stage: passing its gate launches the work.
     pub last: bool,
-    pub rows: Vec<Row>,
+    pub rows: Vec<Row<'a>>,
 }
 
 #[derive(Template)]
 #[template(path = "work/board.html")]
-struct BoardPage {
+struct BoardPage<'a> {
     chrome: Chrome,
     /// Editors move cards; a partner opens its item to move it.
     can_move: bool,
     workflows: Vec<Pick>,
-    current: Option<Workflow>,
-    columns: Vec<Column>,
+    current: Option<&'a Workflow>,
+    columns: Vec<Column<'a>>,
     blocked: usize,
 }
 
@@ -259,12 +247,9 @@ async fn board(
     ctx: WsCtx,
     Query(q): Query<BoardQuery>,
 ) -> Result<Response, PageError> {
-    let reader = ctx.reader(&state.store).await?;
-    let everything = keel_domain::access::Reader {
-        role: keel_domain::Role::Owner,
-        person_id: None,
-    };
-    let model = crate::model::load(&state, ctx.ws.id, ctx.ws.data_version, &everything).await?;
+    let reader = ctx.reader();
+    let loaded = crate::model::loaded(&state, ctx.ws.id, ctx.ws.data_version).await?;
+    let model = &loaded.model;
     let workflows = picks(&model.workflows, &reader);
     let chosen = q
         .workflow
@@ -273,24 +258,25 @@ async fn board(
         .filter(|id| workflows.iter().any(|w| w.id == *id));
     let current = chosen
         .or_else(|| workflows.first().map(|w| w.id))
-        .and_then(|id| model.workflows.iter().find(|w| w.id == id))
-        .cloned();
+        .and_then(|id| model.workflows.iter().find(|w| w.id == id));
     let mut columns = Vec::new();
     let mut blocked = 0;
-    if let Some(wf) = &current {
-        let mut items = state.store.work_of_workflow(ctx.ws.id, wf.id, true).await?;
-        if !reader.role.sees_everything() {
-            items.retain(|i| reader.person_id.is_some_and(|p| i.involves(p)));
-        }
+    if let Some(wf) = current {
+        // The cached model holds every open item at this data version: the board reads
+        // no rows of its own.
+        let mut items: Vec<&WorkItem> = loaded
+            .open_work_of(wf.id)
+            .filter(|i| reader.can_see_work(i))
+            .collect();
+        items.sort_by_key(|i| std::cmp::Reverse(i.id));
         blocked = items
             .iter()
             .filter(|i| i.status == WorkStatus::Blocked)
             .count();
-        let people = state.store.list_people(ctx.ws.id).await?;
         let all = rows(
             items,
             std::slice::from_ref(wf),
-            &people,
+            &model.people,
             Date::from_unix(crate::time_fmt::now()),
         );
         columns = wf
@@ -299,7 +285,7 @@ async fn board(
             .iter()
             .enumerate()
             .map(|(i, s)| Column {
-                name: s.name.clone(),
+                name: s.name.as_str(),
                 last: i + 1 == wf.spec.stages.len(),
                 rows: vec![],
             })

@@ -43,6 +43,7 @@ pub fn caller(ctx: &WsCtx) -> Caller {
         ws: ctx.ws.id,
         user_id: ctx.session.user_id,
         role: ctx.role,
+        person_id: ctx.person_id,
     }
 }
 
@@ -66,7 +67,7 @@ async fn list(
     ctx: WsCtx,
     Query(q): Query<NoticeQuery>,
 ) -> Result<Response, PageError> {
-    let reader = ctx.reader(&state.store).await?;
+    let reader = ctx.reader();
     let people = state.store.list_people(ctx.ws.id).await?;
     let functions = state.store.list_functions(ctx.ws.id).await?;
     let rows = state
@@ -74,9 +75,7 @@ async fn list(
         .list_workflows(ctx.ws.id)
         .await?
         .into_iter()
-        .filter(|w| {
-            reader.role.sees_everything() || reader.person_id.is_some_and(|p| w.spec.has_role(p))
-        })
+        .filter(|w| reader.can_see_workflow(&w.spec))
         .map(|w| Row {
             function: function_name(&functions, w.spec.function_id).unwrap_or_default(),
             decision_owner: workflow::name_of(&people, w.spec.decision_owner()),
@@ -313,7 +312,7 @@ async fn create(
 }
 
 async fn find(state: &AppState, ctx: &WsCtx, id: i64) -> Result<Workflow, PageError> {
-    let reader = ctx.reader(&state.store).await?;
+    let reader = ctx.reader();
     Ok(wops::visible(&state.store, &caller(ctx), &reader, id).await?)
 }
 
@@ -341,9 +340,15 @@ async fn show(
     Path((_, id)): Path<(String, i64)>,
     Query(q): Query<NoticeQuery>,
 ) -> Result<Response, PageError> {
-    let w = find(&state, &ctx, id).await?;
-    let people = state.store.list_people(ctx.ws.id).await?;
-    let functions = state.store.list_functions(ctx.ws.id).await?;
+    // Read from the cached model: the SOP page makes no query of its own.
+    let model = crate::model::whole(&state, ctx.ws.id, ctx.ws.data_version).await?;
+    let w = model
+        .workflows
+        .iter()
+        .find(|w| w.id == id && ctx.reader().can_see_workflow(&w.spec))
+        .cloned()
+        .ok_or(PageError::NotFound)?;
+    let (people, functions) = (&model.people, &model.functions);
     let owners = w
         .spec
         .assignments
