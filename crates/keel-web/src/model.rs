@@ -15,6 +15,9 @@ const MAX_AGE_SECS: i64 = 60;
 /// (data version, computed at, figures)
 type CachedFigures = (i64, i64, Arc<Figures>);
 
+/// (workspace, filter) -> (data version, the page's items)
+type WorkPages = HashMap<(i64, WorkFilter), (i64, Arc<Vec<WorkItem>>)>;
+
 /// A loaded model and what the board needs to find one workflow's open work without
 /// walking every item.
 pub struct Loaded {
@@ -52,7 +55,7 @@ pub struct ModelCache {
     /// Per (workspace, workflow): the figures of all its work, at a data version.
     figures: Mutex<HashMap<(i64, i64), CachedFigures>>,
     /// Pages of the work list, per (workspace, filter), at a data version.
-    work_pages: Mutex<HashMap<(i64, WorkFilter), (i64, Arc<Vec<WorkItem>>)>>,
+    work_pages: Mutex<WorkPages>,
     /// One load at a time: when many requests miss at once, the first loads and the others
     /// wait and find its result, instead of all reading the same rows.
     loading: tokio::sync::Mutex<()>,

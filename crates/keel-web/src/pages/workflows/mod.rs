@@ -355,7 +355,7 @@ async fn show(
         .iter()
         .map(|a| Owner {
             role: a.role,
-            name: workflow::name_of(&people, Some(a.person_id)),
+            name: workflow::name_of(people, Some(a.person_id)),
         })
         .collect();
     let inputs = w
@@ -366,7 +366,7 @@ async fn show(
             (
                 i.name.clone(),
                 i.owner_id
-                    .map(|o| workflow::name_of(&people, Some(o)))
+                    .map(|o| workflow::name_of(people, Some(o)))
                     .unwrap_or_default(),
             )
         })
@@ -385,7 +385,7 @@ async fn show(
         chrome: ctx
             .chrome(w.spec.name.clone(), "workflows")
             .with_notice(q.notice.as_deref()),
-        function: function_name(&functions, w.spec.function_id),
+        function: function_name(functions, w.spec.function_id),
         owners,
         inputs,
         level_reason,
