@@ -2,7 +2,7 @@
 //! node on the same PostgreSQL accepts the same sessions and enforces the same limits.
 //! Session ids arrive already hashed: the database never sees a usable cookie value.
 
-use crate::workspaces::{Membership, MembershipRow, MEMBERSHIP_COLUMNS};
+use crate::workspaces::{Membership, MembershipRow, LINKED_PERSON, MEMBERSHIP_COLUMNS};
 use crate::{now, read, tx, write, Result, Store};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -44,7 +44,7 @@ impl Store {
             membership: MembershipRow,
         }
         let sql = format!(
-            "SELECT s.user_id, u.email, u.name, s.csrf_token, s.created_at, s.last_seen_at, {MEMBERSHIP_COLUMNS}
+            "SELECT s.user_id, u.email, u.name, s.csrf_token, s.created_at, s.last_seen_at, {MEMBERSHIP_COLUMNS}, {LINKED_PERSON} AS ws_person_id
              FROM sessions s JOIN users u ON u.id = s.user_id
              LEFT JOIN memberships m ON m.user_id = s.user_id
                 AND m.workspace_id = (SELECT id FROM workspaces WHERE slug = $2)

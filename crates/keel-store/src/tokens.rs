@@ -1,6 +1,7 @@
 //! Personal API tokens: bound to one workspace and one role, stored as a hash, revocable.
 
-use crate::{now, read, workspaces::role, write, Result, Store, StoreError};
+use crate::workspaces::{role, LINKED_PERSON};
+use crate::{now, read, write, Result, Store, StoreError};
 use keel_domain::Role;
 use serde::Serialize;
 
@@ -123,15 +124,17 @@ impl Store {
             member_role: String,
             person_id: Option<i64>,
         }
-        let row = read!(self, p => sqlx::query_as::<_, A>(
+        let sql = format!(
             "SELECT t.id AS token_id, t.user_id, u.email AS user_email, u.name AS user_name, t.workspace_id,
                     w.slug AS workspace_slug, w.name AS workspace_name, w.data_version, t.role AS token_role, m.role AS member_role,
-                    (SELECT p.id FROM people p WHERE p.workspace_id = t.workspace_id AND p.user_id = t.user_id ORDER BY p.id LIMIT 1) AS person_id
+                    {LINKED_PERSON} AS person_id
              FROM api_tokens t
              JOIN users u ON u.id = t.user_id
              JOIN workspaces w ON w.id = t.workspace_id
              JOIN memberships m ON m.workspace_id = t.workspace_id AND m.user_id = t.user_id
-             WHERE t.token_hash = $1 AND t.revoked_at IS NULL")
+             WHERE t.token_hash = $1 AND t.revoked_at IS NULL"
+        );
+        let row = read!(self, p => sqlx::query_as::<_, A>(&sql)
             .bind(token_hash).fetch_optional(p).await)?;
         Ok(row.map(|a| TokenAuth {
             token_id: a.token_id,

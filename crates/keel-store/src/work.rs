@@ -139,20 +139,13 @@ impl Store {
             .fetch_one(p).await)?)
     }
 
-    /// One workflow's items (only open ones when asked), newest first. Sorted here rather than
-    /// in SQL: an ORDER BY id would tempt the planner to walk the whole workspace in id order
-    /// instead of using the workflow's own index.
-    pub async fn work_of_workflow(
-        &self,
-        ws: i64,
-        workflow_id: i64,
-        open_only: bool,
-    ) -> Result<Vec<WorkItem>> {
-        let sql = if open_only {
-            format!("SELECT {COLUMNS} FROM work_items WHERE workspace_id = $1 AND workflow_id = $2 AND status IN ('intake', 'in_progress', 'blocked', 'in_review')")
-        } else {
-            format!("SELECT {COLUMNS} FROM work_items WHERE workspace_id = $1 AND workflow_id = $2")
-        };
+    /// One workflow's items, newest first. Sorted here rather than in SQL: an ORDER BY id
+    /// would tempt the planner to walk the whole workspace in id order instead of using the
+    /// workflow's own index.
+    pub async fn work_of_workflow(&self, ws: i64, workflow_id: i64) -> Result<Vec<WorkItem>> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM work_items WHERE workspace_id = $1 AND workflow_id = $2"
+        );
         let rows = read!(self, p => sqlx::query_as::<_, Row>(&sql).bind(ws).bind(workflow_id).fetch_all(p).await)?;
         let mut items: Vec<WorkItem> = rows.into_iter().map(item).collect();
         items.sort_by_key(|w| std::cmp::Reverse(w.id));

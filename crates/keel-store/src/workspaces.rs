@@ -23,13 +23,15 @@ pub struct Membership {
     pub person_id: Option<i64>,
 }
 
+/// The person linked to member `m`'s account in `m`'s workspace (the first, if several).
+pub(crate) const LINKED_PERSON: &str = "(SELECT p.id FROM people p WHERE p.workspace_id = m.workspace_id AND p.user_id = m.user_id ORDER BY p.id LIMIT 1)";
+
 /// The columns of a `Membership`, from `memberships m` joined to `workspaces w`; every
 /// column may be NULL so that a LEFT JOIN can ask "and is this user a member of it?".
+/// Follow it with `LINKED_PERSON AS ws_person_id`.
 pub(crate) const MEMBERSHIP_COLUMNS: &str =
     "w.id AS ws_id, w.slug AS ws_slug, w.name AS ws_name, w.created_at AS ws_created_at,
-     w.data_version AS ws_data_version, m.role AS ws_role,
-     (SELECT p.id FROM people p WHERE p.workspace_id = m.workspace_id AND p.user_id = m.user_id
-      ORDER BY p.id LIMIT 1) AS ws_person_id";
+     w.data_version AS ws_data_version, m.role AS ws_role";
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct MembershipRow {
@@ -166,7 +168,7 @@ impl Store {
         user_id: i64,
     ) -> Result<Option<Membership>> {
         let sql = format!(
-            "SELECT {MEMBERSHIP_COLUMNS} FROM memberships m JOIN workspaces w ON w.id = m.workspace_id
+            "SELECT {MEMBERSHIP_COLUMNS}, {LINKED_PERSON} AS ws_person_id FROM memberships m JOIN workspaces w ON w.id = m.workspace_id
              WHERE w.slug = $1 AND m.user_id = $2"
         );
         let row = read!(self, p => sqlx::query_as::<_, MembershipRow>(&sql)

@@ -175,7 +175,7 @@ pub async fn workflow_figures(
             return Ok(f.clone());
         }
     }
-    let items = state.store.work_of_workflow(ws, workflow, false).await?;
+    let items = state.store.work_of_workflow(ws, workflow).await?;
     let refs: Vec<_> = items.iter().collect();
     let f = Arc::new(metrics::figures(&refs, now));
     cache
