@@ -211,8 +211,8 @@ impl IntoResponse for PageError {
             ),
             PageError::Forbidden(why) => error_page(StatusCode::FORBIDDEN, "Not allowed", &why, None),
             PageError::SignIn(next) => {
-                let next = if next.starts_with('/') && !next.starts_with("//") { next } else { "/".into() };
-                let q = serde_urlencoded::to_string([("next", next.as_str())]).unwrap_or_default();
+                let next = crate::auth::redirect::local_path(&next);
+                let q = serde_urlencoded::to_string([("next", next)]).unwrap_or_default();
                 Redirect::to(&format!("/login?{q}")).into_response()
             }
             PageError::Csrf => error_page(

@@ -2,5 +2,6 @@
 
 pub mod csrf;
 pub mod password;
+pub mod redirect;
 pub mod secret;
 pub mod session;

@@ -1,7 +1,7 @@
 //! Signing in and out, and joining a workspace through an invitation link.
 
 use super::layout::{render, Chrome};
-use crate::auth::{password, secret, session};
+use crate::auth::{password, redirect, secret, session};
 use crate::ctx::{MaybeSignedIn, SignedIn};
 use crate::error::PageError;
 use crate::routes::Routes;
@@ -57,13 +57,9 @@ struct NextQuery {
     notice: Option<String>,
 }
 
-/// Only local paths may be redirect targets.
+/// Only a path on this site may be a redirect target (see [`redirect::local_path`]).
 fn safe_next(next: &str) -> String {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
-        next.to_string()
-    } else {
-        "/".into()
-    }
+    redirect::local_path(next).to_string()
 }
 
 /// Renders a public form with a fresh double-submit CSRF cookie.
