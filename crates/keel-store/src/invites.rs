@@ -26,6 +26,14 @@ pub enum InviteStatus {
 }
 
 impl Invite {
+    /// An invitation bound to an email admits only the account with that email; an unbound
+    /// one admits anyone holding the link. Emails are stored lowercased.
+    pub fn admits(&self, email: &str) -> bool {
+        self.email
+            .as_deref()
+            .is_none_or(|want| want == email.trim().to_lowercase())
+    }
+
     pub fn status(&self, now: i64) -> InviteStatus {
         if self.used_at.is_some() {
             InviteStatus::Used
@@ -116,16 +124,18 @@ impl Store {
     }
 
     /// Uses the invite for `user_id` and makes them a member, atomically: of two people
-    /// opening the same link at once, one gets in and the other is told it was used.
+    /// opening the same link at once, one gets in and the other is told it was used. An
+    /// invite bound to an email is used only by the account with that email, whoever calls.
     pub async fn accept_invite(&self, invite_id: i64, user_id: i64) -> Result<()> {
         let t = now();
         tx!(self, tx => {
             let claimed: Option<(i64, String)> = sqlx::query_as(
                 "UPDATE invites SET used_at = $1, used_by = $2 WHERE id = $3 AND used_at IS NULL AND expires_at > $1
+                   AND (email IS NULL OR email = (SELECT email FROM users WHERE id = $2))
                  RETURNING workspace_id, role")
                 .bind(t).bind(user_id).bind(invite_id).fetch_optional(&mut *tx).await?;
             let Some((ws, role)) = claimed else {
-                return Err(StoreError::Conflict("This invitation was already used or has expired. Ask for a new link.".into()));
+                return Err(StoreError::Conflict("This invitation was already used, has expired or is for another email. Ask for a new link.".into()));
             };
             // Joining never lowers a role the user already holds.
             sqlx::query(

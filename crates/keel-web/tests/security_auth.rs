@@ -69,3 +69,88 @@ fn form_urlencoded_decode(s: &str) -> String {
         serde_urlencoded::from_str(&format!("v={}", s.replace('+', "%2B"))).unwrap();
     pairs[0].1.clone()
 }
+
+/// Makes an invitation through the members page and returns its code.
+async fn invite_code(owner: &Browser, email: &str) -> String {
+    let r = owner
+        .post_form("/w/acme/invites", &[("role", "member"), ("email", email)])
+        .await;
+    let html = r.text().await.unwrap();
+    let start = html.find("/invite/").expect("an invitation link");
+    html[start + 8..]
+        .chars()
+        .take_while(|c| c.is_ascii_hexdigit())
+        .collect()
+}
+
+#[tokio::test]
+async fn an_invitation_for_one_email_admits_no_other_account() {
+    let app = app_with_user().await;
+    let ws = app
+        .store
+        .find_workspace_by_slug("acme")
+        .await
+        .unwrap()
+        .unwrap();
+    let bob = app.user("bob@other.test", "Bob Other").await;
+    let owner = app.sign_in("ana@acme.test").await;
+    let code = invite_code(&owner, "nia@acme.test").await;
+    assert_eq!(code.len(), 64);
+
+    // Signed in as someone else: the page says so and offers no way to join.
+    let b = app.sign_in("bob@other.test").await;
+    let (s, html) = b.text(&format!("/invite/{code}")).await;
+    assert_eq!(s, 200);
+    assert!(html.contains("This invitation is for <strong>nia@acme.test</strong>"));
+    assert!(!html.contains("Join as"), "{html}");
+    // Posting anyway is refused, and the invitation stays usable.
+    let csrf = b.csrf("/workspaces").await;
+    let r = b
+        .post_form_raw(&format!("/invite/{code}"), &[("csrf", &csrf)])
+        .await;
+    assert_eq!(r.status(), 403);
+    assert!(r.text().await.unwrap().contains("signed in as bob@other.test"));
+    assert!(app.store.find_member(ws.id, bob).await.unwrap().is_none());
+
+    // Every other path holds the binding too: the store refuses the wrong account.
+    let inv = app
+        .store
+        .find_invite_by_code(&keel_web::auth::secret::digest(&code))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(app.store.accept_invite(inv.id, bob).await.is_err());
+    assert!(app.store.find_member(ws.id, bob).await.unwrap().is_none());
+
+    // Signed out, an account for another email cannot be made with it either.
+    let stranger = Browser::new(&app.base);
+    let csrf = stranger.csrf(&format!("/invite/{code}")).await;
+    let r = stranger
+        .post_form_raw(
+            &format!("/invite/{code}"),
+            &[
+                ("csrf", &csrf),
+                ("name", "Eve"),
+                ("email", "eve@evil.test"),
+                ("password", "a good long password"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    assert!(app
+        .store
+        .find_user_by_email("eve@evil.test")
+        .await
+        .unwrap()
+        .is_none());
+
+    // The invitee, signed in with the invited email (any case), joins.
+    let nia = app.user("nia@acme.test", "Nia Obi").await;
+    let n = app.sign_in("NIA@acme.test").await;
+    let csrf = n.csrf("/workspaces").await;
+    let r = n
+        .post_form_raw(&format!("/invite/{code}"), &[("csrf", &csrf)])
+        .await;
+    assert_eq!(r.status(), 303);
+    assert!(app.store.find_member(ws.id, nia).await.unwrap().is_some());
+}

@@ -189,6 +189,8 @@ struct InvitePage {
     invite: Invite,
     code: String,
     signed_in_as: Option<String>,
+    /// Signed in with another email than the one the invitation is for.
+    wrong_account: bool,
     name: String,
     email: String,
     errors: super::forms::Errors,
@@ -227,6 +229,7 @@ async fn invite_page(
         render(&InvitePage {
             chrome,
             signed_in_as: s.as_ref().map(|s| s.email.clone()),
+            wrong_account: s.as_ref().is_some_and(|s| !invite.admits(&s.email)),
             invite,
             code: code.clone(),
             name: String::new(),
@@ -261,6 +264,9 @@ async fn accept_invite(
         Err(p) => return Err(PageError::Forbidden(p.into())),
     };
     if let Some(s) = &s {
+        if !invite.admits(&s.email) {
+            return Err(PageError::Forbidden(wrong_account(&invite, &s.email).into()));
+        }
         join(&state, &invite, s.user_id).await?;
         return Ok(
             Redirect::to(&format!("/w/{}?notice=joined", invite.workspace_slug)).into_response(),
@@ -272,7 +278,7 @@ async fn accept_invite(
     let email = inv.take("email", text::email(&f.email));
     let pw = inv.take("password", text::password(&f.password));
     if let (Some(want), Some(got)) = (&invite.email, &email) {
-        if want != got {
+        if !invite.admits(got) {
             inv.push("email", format!("This invitation is for {want}."));
         }
     }
@@ -300,6 +306,7 @@ async fn accept_invite(
                 invite,
                 code: code.clone(),
                 signed_in_as: None,
+                wrong_account: false,
                 name: f.name.clone(),
                 email: f.email.clone(),
                 errors: super::forms::Errors(inv),
@@ -325,6 +332,13 @@ async fn accept_invite(
             .map_err(|_| PageError::Internal("cookie".into()))?,
     );
     Ok(res)
+}
+
+fn wrong_account(invite: &Invite, signed_in_as: &str) -> String {
+    format!(
+        "This invitation is for {}, and you are signed in as {signed_in_as}. Sign out, then open the link again.",
+        invite.email.as_deref().unwrap_or_default()
+    )
 }
 
 async fn join(state: &AppState, invite: &Invite, user_id: i64) -> Result<(), PageError> {
