@@ -3,7 +3,7 @@
 //! Session ids arrive already hashed: the database never sees a usable cookie value.
 
 use crate::workspaces::{Membership, MembershipRow, LINKED_PERSON, MEMBERSHIP_COLUMNS};
-use crate::{now, read, tx, write, Result, Store};
+use crate::{now, read, write, Result, Store};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct SessionRecord {
@@ -80,7 +80,16 @@ impl Store {
         )
     }
 
-    /// Failed sign-ins counted under `key` within the current window of `window` seconds.
+    /// Removes sign-in counters whose window started before `window_before`: they count
+    /// nothing any more (the next attempt would restart them).
+    pub async fn purge_login_attempts(&self, window_before: i64) -> Result<u64> {
+        Ok(
+            write!(self, p => sqlx::query("DELETE FROM login_attempts WHERE window_start <= $1")
+            .bind(window_before).execute(p).await.map(|r| r.rows_affected()))?,
+        )
+    }
+
+    /// Sign-in attempts counted under `key` within the current window of `window` seconds.
     pub async fn login_failures(&self, key: &str, window: i64) -> Result<i64> {
         let row: Option<(i64, i64)> = read!(self, p => sqlx::query_as(
             "SELECT window_start, failures FROM login_attempts WHERE key = $1")
@@ -91,17 +100,32 @@ impl Store {
         })
     }
 
-    /// Counts one failed sign-in under `key`; a window older than `window` seconds restarts.
-    pub async fn record_login_failure(&self, key: &str, window: i64) -> Result<()> {
+    /// Counts one sign-in attempt under both `account` and `address` and returns their counts
+    /// including this one, in one statement: counting and reading cannot interleave with a
+    /// concurrent attempt, so N attempts at once are counted 1..=N. A window older than
+    /// `window` seconds restarts at 1.
+    pub async fn count_login_attempt(
+        &self,
+        account: &str,
+        address: &str,
+        window: i64,
+    ) -> Result<(i64, i64)> {
         let t = now();
-        tx!(self, tx => {
-            sqlx::query(
-                "INSERT INTO login_attempts (key, window_start, failures) VALUES ($1, $2, 1)
-                 ON CONFLICT (key) DO UPDATE SET
-                   failures = CASE WHEN login_attempts.window_start <= $3 THEN 1 ELSE login_attempts.failures + 1 END,
-                   window_start = CASE WHEN login_attempts.window_start <= $3 THEN $2 ELSE login_attempts.window_start END")
-                .bind(key).bind(t).bind(t - window).execute(&mut *tx).await?;
-        });
+        let rows: Vec<(String, i64)> = write!(self, p => sqlx::query_as(
+            "INSERT INTO login_attempts (key, window_start, failures) VALUES ($1, $3, 1), ($2, $3, 1)
+             ON CONFLICT (key) DO UPDATE SET
+               failures = CASE WHEN login_attempts.window_start <= $4 THEN 1 ELSE login_attempts.failures + 1 END,
+               window_start = CASE WHEN login_attempts.window_start <= $4 THEN $3 ELSE login_attempts.window_start END
+             RETURNING key, failures")
+            .bind(account).bind(address).bind(t).bind(t - window).fetch_all(p).await)?;
+        let count = |k: &str| rows.iter().find(|(key, _)| key == k).map_or(0, |r| r.1);
+        Ok((count(account), count(address)))
+    }
+
+    /// Takes back one attempt counted under `key` (a sign-in that succeeded).
+    pub async fn forgive_login_attempt(&self, key: &str) -> Result<()> {
+        write!(self, p => sqlx::query("UPDATE login_attempts SET failures = failures - 1 WHERE key = $1 AND failures > 0")
+            .bind(key).execute(p).await.map(|r| r.rows_affected()))?;
         Ok(())
     }
 

@@ -293,7 +293,10 @@ contract!(
 
 contract!(login_failures_count_within_a_window_and_clear, |store| {
     for _ in 0..3 {
-        store.record_login_failure("acct:ana", 900).await.unwrap();
+        store
+            .count_login_attempt("acct:ana", "addr:x", 900)
+            .await
+            .unwrap();
     }
     assert_eq!(store.login_failures("acct:ana", 900).await.unwrap(), 3);
     assert_eq!(store.login_failures("acct:bob", 900).await.unwrap(), 0);

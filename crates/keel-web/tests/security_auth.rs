@@ -109,7 +109,11 @@ async fn an_invitation_for_one_email_admits_no_other_account() {
         .post_form_raw(&format!("/invite/{code}"), &[("csrf", &csrf)])
         .await;
     assert_eq!(r.status(), 403);
-    assert!(r.text().await.unwrap().contains("signed in as bob@other.test"));
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("signed in as bob@other.test"));
     assert!(app.store.find_member(ws.id, bob).await.unwrap().is_none());
 
     // Every other path holds the binding too: the store refuses the wrong account.

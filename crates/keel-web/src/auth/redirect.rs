@@ -24,7 +24,12 @@ mod tests {
 
     #[test]
     fn paths_on_this_site_survive() {
-        for p in ["/", "/w/acme", "/w/acme/people?x=1&y=%2F", "/login?next=%2Fw"] {
+        for p in [
+            "/",
+            "/w/acme",
+            "/w/acme/people?x=1&y=%2F",
+            "/login?next=%2Fw",
+        ] {
             assert_eq!(local_path(p), p);
         }
     }

@@ -122,6 +122,13 @@ impl From<StoreError> for SignInError {
 
 /// Checks a password with per-account and per-address limits. Unknown accounts take as
 /// long and count the same as wrong passwords.
+///
+/// The attempt is counted before the password is verified, in one statement that returns the
+/// new counts, so a burst of concurrent attempts cannot all pass a check made before any of
+/// them is counted: beyond the limit, argon2 does not even run. A success resets the
+/// account's count and takes its own attempt back from the address's (so an office behind
+/// one address is not locked out by its own sign-ins, and a valid account cannot clear the
+/// count of guesses at others).
 pub async fn check_password(
     state: &AppState,
     email: &str,
@@ -131,9 +138,10 @@ pub async fn check_password(
     let c = &state.config;
     let (acct, addr) = (format!("acct:{email}"), format!("addr:{address}"));
     let store = &state.store;
-    if store.login_failures(&acct, c.login_window_secs).await? >= c.login_max_per_account
-        || store.login_failures(&addr, c.login_window_secs).await? >= c.login_max_per_address
-    {
+    let (by_account, by_address) = store
+        .count_login_attempt(&acct, &addr, c.login_window_secs)
+        .await?;
+    if by_account > c.login_max_per_account || by_address > c.login_max_per_address {
         return Err(SignInError::TooManyAttempts);
     }
     let user = store.find_user_by_email(email).await?;
@@ -148,16 +156,9 @@ pub async fn check_password(
     match user {
         Some(u) if ok => {
             store.clear_login_failures(&acct).await?;
+            store.forgive_login_attempt(&addr).await?;
             Ok(u)
         }
-        _ => {
-            store
-                .record_login_failure(&acct, c.login_window_secs)
-                .await?;
-            store
-                .record_login_failure(&addr, c.login_window_secs)
-                .await?;
-            Err(SignInError::Mismatch)
-        }
+        _ => Err(SignInError::Mismatch),
     }
 }

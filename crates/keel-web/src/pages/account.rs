@@ -265,7 +265,9 @@ async fn accept_invite(
     };
     if let Some(s) = &s {
         if !invite.admits(&s.email) {
-            return Err(PageError::Forbidden(wrong_account(&invite, &s.email).into()));
+            return Err(PageError::Forbidden(
+                wrong_account(&invite, &s.email).into(),
+            ));
         }
         join(&state, &invite, s.user_id).await?;
         return Ok(

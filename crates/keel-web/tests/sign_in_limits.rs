@@ -1,0 +1,152 @@
+//! Sign-in limits under a concurrent burst, on SQLite and PostgreSQL, against the real app.
+
+mod common;
+
+use common::{Browser, TestApp, PASSWORD};
+use keel_store::testdb::TestDb;
+use keel_web::Config;
+
+/// The app on every configured backend, each with the account ana@acme.test.
+async fn apps(config: Config) -> Vec<TestApp> {
+    let mut v = Vec::new();
+    for db in TestDb::all().await {
+        let app = TestApp::start(db, config.clone()).await;
+        let u = app.user("ana@acme.test", "Ana Ruiz").await;
+        app.workspace("acme", u).await;
+        v.push(app);
+    }
+    v
+}
+
+/// A browser tab showing the sign-in form, with the form's token.
+async fn sign_in_form(app: &TestApp) -> (Browser, String) {
+    let b = Browser::new(&app.base);
+    let csrf = b.csrf("/login").await;
+    (b, csrf)
+}
+
+/// Sends the prepared forms all at once; answers in the same order.
+async fn burst(forms: Vec<(Browser, String)>, logins: Vec<(String, String)>) -> Vec<u16> {
+    let tasks: Vec<_> = forms
+        .into_iter()
+        .zip(logins)
+        .map(|((b, csrf), (email, pw))| {
+            tokio::spawn(async move {
+                b.post_form_raw(
+                    "/login",
+                    &[
+                        ("csrf", csrf.as_str()),
+                        ("email", &email),
+                        ("password", &pw),
+                    ],
+                )
+                .await
+                .status()
+                .as_u16()
+            })
+        })
+        .collect();
+    let mut out = Vec::new();
+    for t in tasks {
+        out.push(t.await.unwrap());
+    }
+    out
+}
+
+fn count(answers: &[u16], status: u16) -> usize {
+    answers.iter().filter(|s| **s == status).count()
+}
+
+#[tokio::test]
+async fn a_concurrent_burst_of_guesses_stops_at_the_account_limit() {
+    for app in apps(Config::default()).await {
+        let backend = app.store.backend();
+        let mut forms = Vec::new();
+        for _ in 0..100 {
+            forms.push(sign_in_form(&app).await);
+        }
+        let right = forms.pop().unwrap();
+        let wrong = vec![("ana@acme.test".to_string(), "guess guess guess".to_string()); 99];
+        let guesses = tokio::spawn(burst(forms, wrong));
+        // The right password comes last, once every guess is counted (counting comes before
+        // the password check, so this is quick).
+        for _ in 0..1000 {
+            if app
+                .store
+                .login_failures("acct:ana@acme.test", 900)
+                .await
+                .unwrap()
+                >= 99
+            {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        let last = burst(vec![right], vec![("ana@acme.test".into(), PASSWORD.into())]).await;
+        let answers = guesses.await.unwrap();
+        assert_eq!(count(&answers, 401), 5, "{backend:?}: {answers:?}");
+        assert_eq!(count(&answers, 429), 94, "{backend:?}: {answers:?}");
+        assert_eq!(last, [429], "{backend:?}: the right password got through");
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn a_concurrent_burst_over_many_accounts_stops_at_the_address_limit() {
+    for app in apps(Config::default()).await {
+        let backend = app.store.backend();
+        let mut forms = Vec::new();
+        for _ in 0..40 {
+            forms.push(sign_in_form(&app).await);
+        }
+        let logins = (0..40)
+            .map(|i| (format!("spray{i}@acme.test"), "guess guess guess".into()))
+            .collect();
+        let answers = burst(forms, logins).await;
+        assert_eq!(count(&answers, 401), 20, "{backend:?}: {answers:?}");
+        assert_eq!(count(&answers, 429), 20, "{backend:?}: {answers:?}");
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn signing_in_resets_the_account_and_gives_back_its_own_attempt() {
+    let config = Config {
+        login_max_per_address: 3,
+        ..Default::default()
+    };
+    for app in apps(config.clone()).await {
+        // Sign-ins that succeed do not use up the address's allowance.
+        for _ in 0..5 {
+            app.sign_in("ana@acme.test").await;
+        }
+        let (b, csrf) = sign_in_form(&app).await;
+        let r = b
+            .post_form_raw(
+                "/login",
+                &[
+                    ("csrf", csrf.as_str()),
+                    ("email", "ana@acme.test"),
+                    ("password", "guess guess guess"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), 401);
+        assert_eq!(
+            app.store
+                .login_failures("addr:127.0.0.1", 900)
+                .await
+                .unwrap(),
+            1
+        );
+        app.sign_in("ana@acme.test").await;
+        assert_eq!(
+            app.store
+                .login_failures("acct:ana@acme.test", 900)
+                .await
+                .unwrap(),
+            0
+        );
+        app.stop().await;
+    }
+}
