@@ -10,6 +10,7 @@ pub mod field;
 pub mod function;
 pub mod health;
 pub mod ics;
+pub mod lead;
 pub mod ownership;
 pub mod person;
 pub mod role;
