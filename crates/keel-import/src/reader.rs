@@ -1,0 +1,393 @@
+//! Opening a file (its shape, decided once) and streaming its rows.
+
+use crate::dates::{self, DateOrder, Evidence};
+use crate::numbers::{self, Decimal};
+use crate::profile::{built_in, Columns, Profile};
+use crate::row::to_lead;
+use crate::{decode, sniff, ImportError, Options, RowError};
+use csv::ByteRecord;
+use keel_domain::lead::LeadDraft;
+use std::collections::VecDeque;
+use std::fs::File;
+use std::io::{BufReader, Read};
+use std::path::Path;
+
+/// Rows read ahead to find the header.
+const HEAD_ROWS: usize = 30;
+/// Data rows read ahead to learn how the file writes dates and amounts.
+const SAMPLE_ROWS: usize = 2000;
+
+/// What `open` found out about a file.
+#[derive(Debug, Clone)]
+pub struct Shape {
+    pub encoding: decode::TextEncoding,
+    pub delimiter: u8,
+    /// 1-based line of the header row.
+    pub header_line: u64,
+    pub headers: Vec<String>,
+    pub profile: Profile,
+    pub columns: Columns,
+    pub dates: Option<DateOrder>,
+    pub decimal: Option<Decimal>,
+}
+
+impl Shape {
+    pub fn delimiter_label(&self) -> &'static str {
+        match self.delimiter {
+            b',' => "comma",
+            b';' => "semicolon",
+            b'\t' => "tab",
+            b'|' => "pipe",
+            _ => "other",
+        }
+    }
+}
+
+/// Streams leads (or row errors) from an opened file.
+pub struct LeadReader {
+    pub shape: Shape,
+    csv: csv::Reader<Box<dyn Read>>,
+    ahead: VecDeque<ByteRecord>,
+    /// One-cell rows seen after data: a report footer if nothing follows them.
+    footer: Vec<ByteRecord>,
+    out: VecDeque<Result<(u64, LeadDraft), RowError>>,
+    /// Lines dropped as a report footer at the end.
+    pub footer_lines: u64,
+    /// Data rows read so far (good and bad).
+    pub rows_read: u64,
+    done: bool,
+}
+
+fn io(e: impl std::fmt::Display) -> ImportError {
+    ImportError::Io(e.to_string())
+}
+
+fn stream(
+    path: &Path,
+    enc: decode::TextEncoding,
+    delimiter: u8,
+) -> Result<csv::Reader<Box<dyn Read>>, ImportError> {
+    let f = BufReader::with_capacity(256 * 1024, File::open(path).map_err(io)?);
+    let r = decode::reader(f, enc).map_err(io)?;
+    Ok(csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .buffer_capacity(256 * 1024)
+        .from_reader(r))
+}
+
+fn cells(r: &ByteRecord) -> Vec<String> {
+    r.iter()
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect()
+}
+
+fn line(r: &ByteRecord) -> u64 {
+    r.position().map(|p| p.line()).unwrap_or(0)
+}
+
+/// Opens `path` and decides how to read it.
+pub fn open(path: &Path, opts: &Options) -> Result<LeadReader, ImportError> {
+    let mut head = Vec::with_capacity(64 * 1024);
+    File::open(path)
+        .map_err(io)?
+        .take(64 * 1024)
+        .read_to_end(&mut head)
+        .map_err(io)?;
+    if head.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(ImportError::Empty);
+    }
+    let encoding = decode::detect(&head);
+    let mut sample = String::new();
+    decode::reader(std::io::Cursor::new(head), encoding)
+        .map_err(io)?
+        .read_to_string(&mut sample)
+        .unwrap_or(0);
+    if sample.is_empty() {
+        // Invalid UTF-8 in the first 64 KiB: sniff what is valid.
+        let mut h = Vec::new();
+        File::open(path)
+            .map_err(io)?
+            .take(64 * 1024)
+            .read_to_end(&mut h)
+            .map_err(io)?;
+        sample = String::from_utf8_lossy(&h).into_owned();
+    }
+    let delimiter = sniff::delimiter(&sample);
+    let mut csv = stream(path, encoding, delimiter)?;
+
+    let mut head_rows: Vec<ByteRecord> = Vec::new();
+    let mut rec = ByteRecord::new();
+    while head_rows.len() < HEAD_ROWS && csv.read_byte_record(&mut rec).map_err(io)? {
+        head_rows.push(rec.clone());
+    }
+    let texts: Vec<Vec<String>> = head_rows.iter().map(cells).collect();
+    let profiles = built_in();
+    let chosen: Option<Profile> = match (&opts.profile, opts.mapping.is_empty()) {
+        (Some(name), _) => Some(
+            profiles
+                .iter()
+                .find(|p| p.name == name.to_lowercase())
+                .cloned()
+                .ok_or_else(|| ImportError::UnknownProfile(name.clone()))?,
+        ),
+        (None, false) => Some(
+            Profile::generic(&opts.mapping, opts.system.as_deref().unwrap_or("csv"))
+                .map_err(ImportError::Mapping)?,
+        ),
+        (None, true) => None,
+    };
+    let known = |r: &[String]| match &chosen {
+        Some(p) if p.name == "generic" => p.resolve(r).is_ok(),
+        Some(p) => p.recognises(r),
+        None => profiles.iter().any(|p| p.recognises(r)),
+    };
+    let h = sniff::header_row(&texts, known).ok_or(ImportError::NoHeader)?;
+    let headers = texts[h].clone();
+    let profile = match chosen {
+        Some(p) => p,
+        None => profiles
+            .into_iter()
+            .find(|p| p.recognises(&headers))
+            .ok_or_else(|| {
+                ImportError::UnknownColumns(
+                    headers
+                        .iter()
+                        .map(|s| s.trim().to_string())
+                        .filter(|s| !s.is_empty())
+                        .collect(),
+                )
+            })?,
+    };
+    let mut profile = profile;
+    if let Some(s) = &opts.system {
+        profile.system = keel_domain::lead::system_name(s).map_err(ImportError::Mapping)?;
+    }
+    let columns = profile.resolve(&headers).map_err(ImportError::Mapping)?;
+    let header_line = line(&head_rows[h]);
+    let mut ahead: VecDeque<ByteRecord> = head_rows.into_iter().skip(h + 1).collect();
+    while ahead.len() < SAMPLE_ROWS && csv.read_byte_record(&mut rec).map_err(io)? {
+        ahead.push_back(rec.clone());
+    }
+    if ahead.iter().all(|r| sniff::filled(&cells(r)) == 0) {
+        return Err(ImportError::NoRows);
+    }
+    let mut shape = Shape {
+        encoding,
+        delimiter,
+        header_line,
+        headers,
+        profile,
+        columns,
+        dates: opts.dates,
+        decimal: opts.decimal,
+    };
+    learn(&mut shape, ahead.iter())?;
+    if needs_scan(&shape, ahead.iter()) {
+        // The sample could not decide: read the whole file's date and amount columns once.
+        let mut all = stream(path, encoding, delimiter)?;
+        let mut r = ByteRecord::new();
+        let mut rows = std::iter::from_fn(move || match all.read_byte_record(&mut r) {
+            Ok(true) => Some(r.clone()),
+            _ => None,
+        })
+        .filter(|r| line(r) > header_line);
+        learn_stream(&mut shape, &mut rows);
+    }
+    ask(&shape, ahead.iter())?;
+    Ok(LeadReader {
+        shape,
+        csv,
+        ahead,
+        footer: Vec::new(),
+        out: VecDeque::new(),
+        footer_lines: 0,
+        rows_read: 0,
+        done: false,
+    })
+}
+
+fn value(r: &ByteRecord, col: Option<usize>) -> Option<&str> {
+    col.and_then(|c| r.get(c))
+        .and_then(|v| std::str::from_utf8(v).ok())
+}
+
+const AMOUNTS: [&str; 2] = ["pipeline_amount", "won_amount"];
+
+/// Takes what the rows say about date order and decimal mark, unless the user said it.
+fn learn<'a>(
+    shape: &mut Shape,
+    rows: impl Iterator<Item = &'a ByteRecord>,
+) -> Result<(), ImportError> {
+    let date_col = shape.columns.get("created");
+    let amount_cols: Vec<Option<usize>> = AMOUNTS.iter().map(|f| shape.columns.get(f)).collect();
+    for r in rows {
+        if shape.dates.is_none() {
+            if let Some(Evidence::Order(o)) = value(r, date_col).map(dates::evidence) {
+                shape.dates = Some(o);
+            }
+        }
+        if shape.decimal.is_none() {
+            shape.decimal = amount_cols
+                .iter()
+                .find_map(|c| value(r, *c).and_then(numbers::evidence));
+        }
+        if shape.dates.is_some() && shape.decimal.is_some() {
+            break;
+        }
+    }
+    Ok(())
+}
+
+fn learn_stream(shape: &mut Shape, rows: &mut dyn Iterator<Item = ByteRecord>) {
+    let date_col = shape.columns.get("created");
+    let amount_cols: Vec<Option<usize>> = AMOUNTS.iter().map(|f| shape.columns.get(f)).collect();
+    for r in rows {
+        if shape.dates.is_none() {
+            if let Some(Evidence::Order(o)) = value(&r, date_col).map(dates::evidence) {
+                shape.dates = Some(o);
+            }
+        }
+        if shape.decimal.is_none() {
+            shape.decimal = amount_cols
+                .iter()
+                .find_map(|c| value(&r, *c).and_then(numbers::evidence));
+        }
+        if shape.dates.is_some() && shape.decimal.is_some() {
+            break;
+        }
+    }
+}
+
+/// The first ambiguous date (line, value) and amount (line, column, value).
+type Unclear = (Option<(u64, String)>, Option<(u64, usize, String)>);
+
+/// The first ambiguous date and amount the shape cannot read yet.
+fn ambiguous<'a>(shape: &Shape, rows: impl Iterator<Item = &'a ByteRecord>) -> Unclear {
+    let date_col = shape.columns.get("created");
+    let amount_cols: Vec<usize> = AMOUNTS
+        .iter()
+        .filter_map(|f| shape.columns.get(f))
+        .collect();
+    let (mut d, mut a) = (None, None);
+    for r in rows {
+        if d.is_none() && shape.dates.is_none() {
+            if let Some(v) =
+                value(r, date_col).filter(|v| dates::evidence(v) == Evidence::Ambiguous)
+            {
+                d = Some((line(r), v.to_string()));
+            }
+        }
+        if a.is_none() && shape.decimal.is_none() {
+            a = amount_cols.iter().find_map(|c| {
+                value(r, Some(*c))
+                    .filter(|v| numbers::is_ambiguous(v))
+                    .map(|v| (line(r), *c, v.to_string()))
+            });
+        }
+    }
+    (d, a)
+}
+
+fn needs_scan<'a>(shape: &Shape, rows: impl Iterator<Item = &'a ByteRecord>) -> bool {
+    let (d, a) = ambiguous(shape, rows);
+    d.is_some() || a.is_some()
+}
+
+fn ask<'a>(shape: &Shape, rows: impl Iterator<Item = &'a ByteRecord>) -> Result<(), ImportError> {
+    match ambiguous(shape, rows) {
+        (Some((line, value)), _) => Err(ImportError::AskDates {
+            line,
+            column: shape
+                .columns
+                .get("created")
+                .map(|c| shape.headers[c].trim().to_string())
+                .unwrap_or_default(),
+            value,
+        }),
+        (None, Some((line, c, value))) => Err(ImportError::AskDecimal {
+            line,
+            column: shape.headers[c].trim().to_string(),
+            value,
+        }),
+        _ => Ok(()),
+    }
+}
+
+impl LeadReader {
+    fn next_record(&mut self) -> Option<Result<ByteRecord, RowError>> {
+        if let Some(r) = self.ahead.pop_front() {
+            return Some(Ok(r));
+        }
+        let mut r = ByteRecord::new();
+        match self.csv.read_byte_record(&mut r) {
+            Ok(true) => Some(Ok(r)),
+            Ok(false) => None,
+            Err(e) => Some(Err(RowError {
+                line: e.position().map(|p| p.line()).unwrap_or(0),
+                column: None,
+                value: None,
+                reason: format!("the file cannot be read past here: {e}"),
+            })),
+        }
+    }
+}
+
+impl Iterator for LeadReader {
+    type Item = Result<(u64, LeadDraft), RowError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if let Some(o) = self.out.pop_front() {
+                return Some(o);
+            }
+            if self.done {
+                return None;
+            }
+            let r = match self.next_record() {
+                None => {
+                    self.done = true;
+                    self.footer_lines = self.footer.len() as u64;
+                    continue;
+                }
+                Some(Err(e)) => {
+                    self.done = true;
+                    return Some(Err(e));
+                }
+                Some(Ok(r)) => r,
+            };
+            let filled = r
+                .iter()
+                .filter(|c| !c.iter().all(u8::is_ascii_whitespace))
+                .count();
+            if filled == 0 {
+                continue;
+            }
+            let width = self.shape.headers.len();
+            if filled == 1 && width >= 3 && r.len() < width {
+                self.footer.push(r);
+                continue;
+            }
+            // One-cell rows followed by data were not a footer: they are broken rows.
+            for f in std::mem::take(&mut self.footer) {
+                self.rows_read += 1;
+                self.out.push_back(Err(ragged(&f, width)));
+            }
+            self.rows_read += 1;
+            self.out.push_back(to_lead(&self.shape, &r));
+        }
+    }
+}
+
+pub(crate) fn ragged(r: &ByteRecord, width: usize) -> RowError {
+    RowError {
+        line: line(r),
+        column: None,
+        value: None,
+        reason: format!(
+            "the row has {} values but the header has {width} columns",
+            r.len()
+        ),
+    }
+}
