@@ -67,6 +67,64 @@ pub enum Command {
     /// Prints one line per finding: severity, rule id, subject, evidence, then the suggested
     /// action. Exits with 1 when any finding is an error (for CI or cron), 0 otherwise.
     Check(CheckArgs),
+
+    /// Import data exported from other tools.
+    #[command(subcommand)]
+    Import(ImportCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Import leads from a CRM export (CSV): HubSpot contacts and Salesforce lead reports are
+    /// recognised by their columns; map any other file with --map. Rows are staged, then
+    /// published at once; nothing changes unless the whole file is good (or --skip-bad-rows).
+    /// Importing the same file again adds nothing.
+    Leads(ImportLeadsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportLeadsArgs {
+    /// The exported file.
+    #[arg(value_name = "FILE")]
+    pub file: std::path::PathBuf,
+
+    /// The workspace to import into (may be left out when there is only one).
+    #[arg(long, value_name = "SLUG", value_parser = parse_slug)]
+    pub workspace: Option<String>,
+
+    /// Read the file with this profile instead of recognising it: hubspot, salesforce or keel.
+    #[arg(long, value_name = "P")]
+    pub profile: Option<String>,
+
+    /// Map a column to a lead field, as FIELD=COLUMN (repeat it; external_id and created are
+    /// required). Fields: external_id, created, source, source_detail, campaign, offer,
+    /// channel, lifecycle_stage, lead_status, owner, qualification, disqualification_reason,
+    /// objection, pipeline_amount, won_amount.
+    #[arg(long = "map", value_name = "FIELD=COLUMN", value_parser = parse_mapping)]
+    pub mapping: Vec<(String, String)>,
+
+    /// The system the file's record ids belong to, for a mapped file (default: csv).
+    #[arg(long, value_name = "NAME")]
+    pub system: Option<String>,
+
+    /// How the file writes dates like 03/04/2026: us (month first) or day-first. Asked only
+    /// when the file itself cannot tell.
+    #[arg(long, value_name = "ORDER", value_parser = parse_dates)]
+    pub dates: Option<keel_import::DateOrder>,
+
+    /// The file's decimal mark for amounts like 1,500: point or comma. Asked only when the
+    /// file itself cannot tell.
+    #[arg(long, value_name = "MARK", value_parser = parse_decimal)]
+    pub decimal: Option<keel_import::Decimal>,
+
+    /// Import the good rows and list every row that was skipped, instead of importing nothing
+    /// when a row is bad.
+    #[arg(long)]
+    pub skip_bad_rows: bool,
+
+    /// Also write every row error to this CSV file (line, column, value, reason).
+    #[arg(long, value_name = "FILE")]
+    pub errors: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -220,6 +278,26 @@ pub struct CheckArgs {
     /// text: one line per finding, for people. json: an array of findings, for scripts.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+}
+
+fn parse_mapping(s: &str) -> Result<(String, String), String> {
+    let (f, c) = s.split_once('=').ok_or_else(|| {
+        format!("write a mapping as FIELD=COLUMN, like created=\"Created on\" (got '{s}')")
+    })?;
+    if f.trim().is_empty() || c.trim().is_empty() {
+        return Err(format!(
+            "both the field and the column are needed (got '{s}')"
+        ));
+    }
+    Ok((f.trim().to_string(), c.trim().to_string()))
+}
+
+fn parse_dates(s: &str) -> Result<keel_import::DateOrder, String> {
+    keel_import::DateOrder::parse(s)
+}
+
+fn parse_decimal(s: &str) -> Result<keel_import::Decimal, String> {
+    keel_import::Decimal::parse(s)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

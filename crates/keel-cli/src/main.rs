@@ -1,4 +1,4 @@
-//! The `keel` binary: serve, demo, migrate, workspace, user, token and check.
+//! The `keel` binary: serve, demo, migrate, workspace, user, token, check and import.
 //!
 //! Every failure ends in one line "keel: <cause>" on stderr (see `failure`); commands return
 //! errors with context instead of printing them.
@@ -8,6 +8,7 @@ mod cli;
 mod demo;
 mod demo_work;
 mod failure;
+mod import;
 mod serve;
 mod tokens;
 mod users;
@@ -59,6 +60,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::User(c) => users::run(&store, c).await,
         Command::Token(c) => tokens::run(&store, c).await,
         Command::Check(args) => check::run(&store, args).await,
+        Command::Import(cli::ImportCommand::Leads(args)) => import::leads(&store, args).await,
     };
     store.close().await;
     out

@@ -88,7 +88,10 @@ pub fn detect(head: &[u8]) -> TextEncoding {
 
 /// A reader of UTF-8 bytes over a file in `enc`. UTF-8 passes through untouched (invalid
 /// bytes are reported per field later, with line and column); other encodings are decoded.
-pub fn reader<R: Read + 'static>(mut inner: R, enc: TextEncoding) -> io::Result<Box<dyn Read>> {
+pub fn reader<R: Read + Send + 'static>(
+    mut inner: R,
+    enc: TextEncoding,
+) -> io::Result<Box<dyn Read + Send>> {
     let mut head = [0u8; 3];
     let mut n = 0;
     while n < 3 {

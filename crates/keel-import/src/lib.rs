@@ -9,6 +9,7 @@
 
 pub mod dates;
 pub mod decode;
+pub mod export;
 pub mod numbers;
 pub mod profile;
 mod reader;

@@ -11,6 +11,8 @@ use std::collections::VecDeque;
 use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 /// Rows read ahead to find the header.
 const HEAD_ROWS: usize = 30;
@@ -46,7 +48,7 @@ impl Shape {
 /// Streams leads (or row errors) from an opened file.
 pub struct LeadReader {
     pub shape: Shape,
-    csv: csv::Reader<Box<dyn Read>>,
+    csv: csv::Reader<Box<dyn Read + Send>>,
     ahead: VecDeque<ByteRecord>,
     /// One-cell rows seen after data: a report footer if nothing follows them.
     footer: Vec<ByteRecord>,
@@ -56,6 +58,23 @@ pub struct LeadReader {
     /// Data rows read so far (good and bad).
     pub rows_read: u64,
     done: bool,
+    progress: Arc<AtomicU64>,
+    /// Size of the file in bytes.
+    pub file_len: u64,
+}
+
+/// Counts the bytes read from the file, for a progress bar.
+struct Counted<R> {
+    inner: R,
+    read: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
 }
 
 fn io(e: impl std::fmt::Display) -> ImportError {
@@ -66,8 +85,13 @@ fn stream(
     path: &Path,
     enc: decode::TextEncoding,
     delimiter: u8,
-) -> Result<csv::Reader<Box<dyn Read>>, ImportError> {
-    let f = BufReader::with_capacity(256 * 1024, File::open(path).map_err(io)?);
+    progress: Arc<AtomicU64>,
+) -> Result<csv::Reader<Box<dyn Read + Send>>, ImportError> {
+    let counted = Counted {
+        inner: File::open(path).map_err(io)?,
+        read: progress,
+    };
+    let f = BufReader::with_capacity(256 * 1024, counted);
     let r = decode::reader(f, enc).map_err(io)?;
     Ok(csv::ReaderBuilder::new()
         .has_headers(false)
@@ -115,7 +139,9 @@ pub fn open(path: &Path, opts: &Options) -> Result<LeadReader, ImportError> {
         sample = String::from_utf8_lossy(&h).into_owned();
     }
     let delimiter = sniff::delimiter(&sample);
-    let mut csv = stream(path, encoding, delimiter)?;
+    let progress = Arc::new(AtomicU64::new(0));
+    let file_len = std::fs::metadata(path).map_err(io)?.len();
+    let mut csv = stream(path, encoding, delimiter, progress.clone())?;
 
     let mut head_rows: Vec<ByteRecord> = Vec::new();
     let mut rec = ByteRecord::new();
@@ -186,7 +212,7 @@ pub fn open(path: &Path, opts: &Options) -> Result<LeadReader, ImportError> {
     learn(&mut shape, ahead.iter())?;
     if needs_scan(&shape, ahead.iter()) {
         // The sample could not decide: read the whole file's date and amount columns once.
-        let mut all = stream(path, encoding, delimiter)?;
+        let mut all = stream(path, encoding, delimiter, Arc::new(AtomicU64::new(0)))?;
         let mut r = ByteRecord::new();
         let mut rows = std::iter::from_fn(move || match all.read_byte_record(&mut r) {
             Ok(true) => Some(r.clone()),
@@ -205,6 +231,8 @@ pub fn open(path: &Path, opts: &Options) -> Result<LeadReader, ImportError> {
         footer_lines: 0,
         rows_read: 0,
         done: false,
+        progress,
+        file_len,
     })
 }
 
@@ -316,6 +344,11 @@ fn ask<'a>(shape: &Shape, rows: impl Iterator<Item = &'a ByteRecord>) -> Result<
 }
 
 impl LeadReader {
+    /// A handle on the bytes of the file read so far (a progress bar polls it).
+    pub fn progress(&self) -> Arc<AtomicU64> {
+        self.progress.clone()
+    }
+
     fn next_record(&mut self) -> Option<Result<ByteRecord, RowError>> {
         if let Some(r) = self.ahead.pop_front() {
             return Some(Ok(r));
