@@ -143,6 +143,40 @@ pub struct ServeArgs {
     /// Default: 1048576 (1 MiB).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub max_body_bytes: Option<u64>,
+
+    /// The address people use to reach keel, like https://keel.example.com. Invitation and
+    /// calendar links start with it, and browser forms must come from it (or from the host
+    /// they were sent to). Default: the --bind address.
+    #[arg(long, env = "KEEL_PUBLIC_URL", value_name = "URL", value_parser = parse_public_url)]
+    pub public_url: Option<keel_web::config::PublicUrl>,
+
+    /// Reverse proxies in front of keel: IP addresses or CIDR ranges, separated by commas.
+    /// Only when a request comes from one of these is its client address read from the
+    /// forwarding header (for the per-address sign-in limit). Default: none; the connecting
+    /// address is the client.
+    #[arg(long, env = "KEEL_TRUSTED_PROXIES", value_name = "ADDRS",
+          value_delimiter = ',', value_parser = parse_proxy)]
+    pub trusted_proxies: Vec<keel_web::config::IpNet>,
+
+    /// The header the trusted proxies write the client's address into. Only this one is read.
+    #[arg(long, env = "KEEL_CLIENT_IP_HEADER", value_enum, default_value = "x-forwarded-for")]
+    pub client_ip_header: ClientIpHeaderArg,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ClientIpHeaderArg {
+    /// X-Forwarded-For (nginx, Caddy, Traefik, HAProxy, cloud load balancers).
+    XForwardedFor,
+    /// Forwarded (RFC 7239).
+    Forwarded,
+}
+
+fn parse_public_url(s: &str) -> Result<keel_web::config::PublicUrl, String> {
+    keel_web::config::PublicUrl::parse(s)
+}
+
+fn parse_proxy(s: &str) -> Result<keel_web::config::IpNet, String> {
+    keel_web::config::parse_proxy(s)
 }
 
 #[derive(Debug, Args)]

@@ -1,9 +1,10 @@
 //! `keel serve`: bind, say where, serve until ctrl-c or SIGTERM.
 
-use crate::cli::ServeArgs;
+use crate::cli::{ClientIpHeaderArg, ServeArgs};
 use crate::failure::usage;
 use anyhow::{Context, Result};
 use keel_store::Store;
+use keel_web::config::ClientIpHeader;
 use keel_web::Config;
 use std::io::{ErrorKind, Write};
 use std::net::SocketAddr;
@@ -26,6 +27,12 @@ fn config(args: &ServeArgs) -> Config {
             .max_body_bytes
             .map(|n| usize::try_from(n).unwrap_or(usize::MAX))
             .unwrap_or(defaults.max_body_bytes),
+        public_url: args.public_url.clone(),
+        trusted_proxies: args.trusted_proxies.clone(),
+        client_ip_header: match args.client_ip_header {
+            ClientIpHeaderArg::XForwardedFor => ClientIpHeader::XForwardedFor,
+            ClientIpHeaderArg::Forwarded => ClientIpHeader::Forwarded,
+        },
         ..defaults
     }
 }

@@ -1,5 +1,8 @@
 //! Settings of a running keel, with safe defaults.
 
+pub use ipnet::IpNet;
+use std::net::{IpAddr, SocketAddr};
+
 #[derive(Debug, Clone)]
 pub struct Config {
     /// Mark cookies `Secure` (set when keel is served over https, directly or via a proxy).
@@ -10,12 +13,22 @@ pub struct Config {
     pub session_idle_secs: i64,
     /// A session ends this long after sign-in, however active.
     pub session_absolute_secs: i64,
-    /// Failed sign-ins allowed per account, and per address, within `login_window_secs`.
+    /// Sign-in attempts allowed per account, and per address, within `login_window_secs`
+    /// (an attempt that signs in is not held against either).
     pub login_max_per_account: i64,
     pub login_max_per_address: i64,
     pub login_window_secs: i64,
     /// How long an invitation link stays valid.
     pub invite_ttl_secs: i64,
+    /// Reverse proxies (addresses or CIDR ranges) whose client-address header is believed;
+    /// from anyone else the header is ignored. Empty: the TCP peer is the client.
+    pub trusted_proxies: Vec<IpNet>,
+    /// The header those proxies write the client's address into.
+    pub client_ip_header: ClientIpHeader,
+    /// The address people reach keel at; links in invitations and calendar feeds start with
+    /// it, and a browser form must come from it (or from the host it was sent to). `None`
+    /// until keel binds: then the bound address.
+    pub public_url: Option<PublicUrl>,
 }
 
 impl Default for Config {
@@ -29,6 +42,131 @@ impl Default for Config {
             login_max_per_address: 20,
             login_window_secs: 15 * 60,
             invite_ttl_secs: 7 * 24 * 3600,
+            trusted_proxies: Vec::new(),
+            client_ip_header: ClientIpHeader::XForwardedFor,
+            public_url: None,
         }
+    }
+}
+
+impl Config {
+    /// The public address's origin (`https://keel.example.com`), for links.
+    pub fn public_origin(&self) -> &str {
+        self.public_url
+            .as_ref()
+            .map_or("http://localhost", |u| u.origin())
+    }
+}
+
+/// Which forwarding header a trusted proxy sets. Only one is read: a proxy passes on the
+/// header it does not set untouched, so reading both would let a client write its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClientIpHeader {
+    /// `X-Forwarded-For: client, proxy1, …` (nginx, Caddy, Traefik, HAProxy, cloud balancers).
+    XForwardedFor,
+    /// `Forwarded: for=client, for=proxy1` (RFC 7239).
+    Forwarded,
+}
+
+/// An absolute http(s) address with no path, query or credentials, kept as its origin.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicUrl(String);
+
+impl PublicUrl {
+    pub fn parse(value: &str) -> Result<PublicUrl, String> {
+        let bad = |why: &str| {
+            Err(format!(
+                "{why}: give the address people use to reach keel, like https://keel.example.com"
+            ))
+        };
+        let Ok(u) = url::Url::parse(value.trim()) else {
+            return bad("not an address");
+        };
+        if !matches!(u.scheme(), "http" | "https") {
+            return bad("only http and https addresses");
+        }
+        if u.host().is_none() {
+            return bad("no host");
+        }
+        if !u.username().is_empty() || u.password().is_some() {
+            return bad("no user name or password in the address");
+        }
+        if u.path() != "/" || u.query().is_some() || u.fragment().is_some() {
+            return bad("keel is served at the root of its address, with no path or query");
+        }
+        Ok(PublicUrl(u.origin().ascii_serialization()))
+    }
+
+    /// The address keel was bound to (an unspecified address reads as localhost).
+    pub fn of_bound(addr: SocketAddr, https: bool) -> PublicUrl {
+        let ip = match addr.ip() {
+            IpAddr::V4(v4) if v4.is_unspecified() => "127.0.0.1".to_string(),
+            IpAddr::V6(v6) if v6.is_unspecified() => "[::1]".to_string(),
+            IpAddr::V4(v4) => v4.to_string(),
+            IpAddr::V6(v6) => format!("[{v6}]"),
+        };
+        let scheme = if https { "https" } else { "http" };
+        PublicUrl(format!("{scheme}://{ip}:{}", addr.port()))
+    }
+
+    /// `scheme://host[:port]`, without a trailing slash.
+    pub fn origin(&self) -> &str {
+        &self.0
+    }
+
+    /// `host[:port]` as a browser sends it in `Host` (default ports omitted).
+    pub fn authority(&self) -> &str {
+        self.0.split_once("://").map_or("", |(_, a)| a)
+    }
+}
+
+/// A list of proxy addresses or CIDR ranges, separated by commas or spaces.
+pub fn parse_proxies(value: &str) -> Result<Vec<IpNet>, String> {
+    value
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|s| !s.is_empty())
+        .map(parse_proxy)
+        .collect()
+}
+
+pub fn parse_proxy(s: &str) -> Result<IpNet, String> {
+    let s = s.trim();
+    s.parse::<IpNet>()
+        .or_else(|_| s.parse::<IpAddr>().map(IpNet::from))
+        .map_err(|_| format!("{s:?} is not an IP address or a CIDR range like 10.0.0.0/8"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn public_urls_are_origins() {
+        let u = PublicUrl::parse("https://Keel.Example.com/").unwrap();
+        assert_eq!(u.origin(), "https://keel.example.com");
+        assert_eq!(u.authority(), "keel.example.com");
+        let u = PublicUrl::parse("http://10.0.0.5:8080").unwrap();
+        assert_eq!(u.origin(), "http://10.0.0.5:8080");
+        assert_eq!(u.authority(), "10.0.0.5:8080");
+        for bad in [
+            "keel.example.com",
+            "ftp://x.example",
+            "https://evil.example/phish?x=",
+            "https://u:p@x.example",
+            "https://x.example/#a",
+        ] {
+            assert!(PublicUrl::parse(bad).is_err(), "{bad}");
+        }
+        let b = PublicUrl::of_bound("0.0.0.0:8080".parse().unwrap(), false);
+        assert_eq!(b.origin(), "http://127.0.0.1:8080");
+    }
+
+    #[test]
+    fn proxies_are_addresses_or_ranges() {
+        let p = parse_proxies("10.0.0.1, 192.168.0.0/16 ::1").unwrap();
+        assert_eq!(p.len(), 3);
+        assert!(p[1].contains(&"192.168.4.2".parse::<IpAddr>().unwrap()));
+        assert!(parse_proxies("10.0.0.300").is_err());
+        assert!(parse_proxies("").unwrap().is_empty());
     }
 }

@@ -42,8 +42,18 @@ pub fn app(store: Store, config: Config) -> axum::Router {
     routes::routes().into_router(state)
 }
 
-/// Serves until ctrl-c or SIGTERM. Takes a bound listener so tests can bind port 0.
-pub async fn serve(listener: TcpListener, store: Store, config: Config) -> std::io::Result<()> {
+/// Serves until ctrl-c or SIGTERM. Takes a bound listener so tests can bind port 0. Without
+/// a configured public address, links use the bound one.
+pub async fn serve(listener: TcpListener, store: Store, mut config: Config) -> std::io::Result<()> {
+    if config.public_url.is_none() {
+        let bound = listener.local_addr()?;
+        config.public_url = Some(config::PublicUrl::of_bound(bound, config.secure_cookies));
+    }
+    tracing::info!(
+        public_url = config.public_origin(),
+        trusted_proxies = ?config.trusted_proxies,
+        "links and the origin check use the public address"
+    );
     let app = app(store, config).into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown())

@@ -150,3 +150,88 @@ async fn signing_in_resets_the_account_and_gives_back_its_own_attempt() {
         app.stop().await;
     }
 }
+
+/// One wrong sign-in sent with a forwarding header, as a proxy (or a client faking one)
+/// would; answers the status.
+async fn wrong_from(app: &TestApp, header: &str, value: &str) -> u16 {
+    let (b, csrf) = sign_in_form(app).await;
+    b.client
+        .post(app.url("/login"))
+        .header(header, value)
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("email", "ana@acme.test"),
+            ("password", "guess guess guess"),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+fn limits(trusted: &str) -> Config {
+    Config {
+        login_max_per_address: 3,
+        login_max_per_account: 1000,
+        trusted_proxies: keel_web::config::parse_proxies(trusted).unwrap(),
+        ..Default::default()
+    }
+}
+
+#[tokio::test]
+async fn without_trusted_proxies_a_forwarding_header_changes_nothing() {
+    // No proxy configured, and a proxy configured that is not the peer: either way a client
+    // cannot escape the per-address limit by naming a new address each time.
+    for trusted in ["", "10.0.0.0/8"] {
+        let app = TestApp::start(TestDb::sqlite().await, limits(trusted)).await;
+        app.user("ana@acme.test", "Ana").await;
+        for i in 0..3 {
+            let s = wrong_from(&app, "x-forwarded-for", &format!("198.51.100.{i}")).await;
+            assert_eq!(s, 401, "trusted {trusted:?}");
+        }
+        assert_eq!(wrong_from(&app, "x-forwarded-for", "198.51.100.9").await, 429);
+        assert_eq!(wrong_from(&app, "forwarded", "for=198.51.100.8").await, 429);
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_client_has_its_own_limit() {
+    // The test talks from 127.0.0.1, which plays the proxy.
+    let app = TestApp::start(TestDb::sqlite().await, limits("127.0.0.1, 10.0.0.0/8")).await;
+    app.user("ana@acme.test", "Ana").await;
+    for _ in 0..3 {
+        // The client's own "6.6.6.6" is ignored: the proxy appended what it saw.
+        let s = wrong_from(&app, "x-forwarded-for", "6.6.6.6, 198.51.100.1, 10.0.0.7").await;
+        assert_eq!(s, 401);
+    }
+    assert_eq!(wrong_from(&app, "x-forwarded-for", "198.51.100.1").await, 429);
+    // Everyone else behind the proxy still signs in.
+    assert_eq!(wrong_from(&app, "x-forwarded-for", "198.51.100.2").await, 401);
+    let (b, csrf) = sign_in_form(&app).await;
+    let r = b
+        .client
+        .post(app.url("/login"))
+        .header("x-forwarded-for", "198.51.100.3")
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("email", "ana@acme.test"),
+            ("password", PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let n = |k: &'static str| {
+        let store = app.store.clone();
+        async move { store.login_failures(k, 900).await.unwrap() }
+    };
+    assert_eq!(n("addr:198.51.100.1").await, 4);
+    assert_eq!(n("addr:6.6.6.6").await, 0);
+    assert_eq!(n("addr:127.0.0.1").await, 0);
+    // The proxy's own header is the only one read.
+    assert_eq!(wrong_from(&app, "forwarded", "for=198.51.100.1").await, 401);
+    assert_eq!(n("addr:127.0.0.1").await, 1);
+    app.stop().await;
+}

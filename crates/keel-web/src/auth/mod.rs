@@ -1,5 +1,6 @@
 //! Passwords, secrets, sessions, CSRF and sign-in limits.
 
+pub mod client;
 pub mod csrf;
 pub mod password;
 pub mod redirect;

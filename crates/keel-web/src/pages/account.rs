@@ -1,7 +1,7 @@
 //! Signing in and out, and joining a workspace through an invitation link.
 
 use super::layout::{render, Chrome};
-use crate::auth::{password, redirect, secret, session};
+use crate::auth::{client, password, redirect, secret, session};
 use crate::ctx::{MaybeSignedIn, SignedIn};
 use crate::error::PageError;
 use crate::routes::Routes;
@@ -116,7 +116,9 @@ async fn login(
     Form(f): Form<LoginForm>,
 ) -> Result<Response, PageError> {
     let email = f.email.trim().to_lowercase();
-    match session::check_password(&state, &email, &f.password, &addr.ip().to_string()).await {
+    let c = &state.config;
+    let from = client::address(addr.ip(), &headers, &c.trusted_proxies, c.client_ip_header);
+    match session::check_password(&state, &email, &f.password, &from.to_string()).await {
         Ok(user) => {
             // A new id at every sign-in: a session id planted before sign-in is worthless.
             if let Some(old) = session::cookie(&headers, session::SESSION_COOKIE) {
