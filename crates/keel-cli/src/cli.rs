@@ -159,7 +159,12 @@ pub struct ServeArgs {
     pub trusted_proxies: Vec<keel_web::config::IpNet>,
 
     /// The header the trusted proxies write the client's address into. Only this one is read.
-    #[arg(long, env = "KEEL_CLIENT_IP_HEADER", value_enum, default_value = "x-forwarded-for")]
+    #[arg(
+        long,
+        env = "KEEL_CLIENT_IP_HEADER",
+        value_enum,
+        default_value = "x-forwarded-for"
+    )]
     pub client_ip_header: ClientIpHeaderArg,
 }
 

@@ -158,3 +158,109 @@ async fn an_invitation_for_one_email_admits_no_other_account() {
     assert_eq!(r.status(), 303);
     assert!(app.store.find_member(ws.id, nia).await.unwrap().is_some());
 }
+
+const HOSTILE_HOST: &str = "evil.example/phish?x=";
+
+/// The first link in `html` to `path` (like "/invite/"), up to the closing quote or `<`.
+fn link_to(html: &str, path: &str) -> String {
+    let at = html.find(path).unwrap_or_else(|| panic!("no {path} link"));
+    let start = html[..at]
+        .rfind(|c| c == '"' || c == '>')
+        .map_or(0, |i| i + 1);
+    let end = at + html[at..].find(['"', '<']).unwrap();
+    html[start..end].to_string()
+}
+
+/// The invitation and calendar links made on the page and by the API, with a hostile Host.
+async fn links_with_hostile_host(app: &TestApp) -> Vec<String> {
+    let ws = app
+        .store
+        .find_workspace_by_slug("acme")
+        .await
+        .unwrap()
+        .unwrap();
+    let owner_id = app
+        .store
+        .find_user_by_email("ana@acme.test")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let b = app.sign_in("ana@acme.test").await;
+    let mut links = Vec::new();
+    for (page, path, fields) in [
+        (
+            "/w/acme/invites",
+            "/invite/",
+            vec![("role", "member"), ("email", "")],
+        ),
+        ("/w/acme/calendar", "/calendar/", vec![("person_id", "")]),
+    ] {
+        let csrf = b.csrf("/workspaces").await;
+        let mut form = vec![("csrf", csrf.as_str())];
+        form.extend(fields);
+        let r = b
+            .client
+            .post(app.url(page))
+            .header("host", HOSTILE_HOST)
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "{page}");
+        links.push(link_to(&r.text().await.unwrap(), path));
+    }
+    let token = app.token(&ws, owner_id, keel_domain::Role::Owner).await;
+    let r = reqwest::Client::new()
+        .post(app.url("/api/v1/invites"))
+        .bearer_auth(token)
+        .header("x-keel-workspace", "acme")
+        .header("host", HOSTILE_HOST)
+        .json(&serde_json::json!({"role": "member"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let body: serde_json::Value = r.json().await.unwrap();
+    links.push(body["link"].as_str().unwrap().to_string());
+    links
+}
+
+#[tokio::test]
+async fn links_use_the_public_address_never_the_host_header() {
+    // Default: the address keel is bound to.
+    let app = app_with_user().await;
+    let links = links_with_hostile_host(&app).await;
+    assert_eq!(links.len(), 3);
+    for l in &links {
+        assert!(l.starts_with(&format!("{}/", app.base)), "{l}");
+        assert!(!l.contains("evil"), "{l}");
+    }
+    app.stop().await;
+
+    // Configured.
+    let config = keel_web::Config {
+        public_url: Some(keel_web::config::PublicUrl::parse("https://keel.example.com").unwrap()),
+        ..Default::default()
+    };
+    let app = TestApp::start(keel_store::testdb::TestDb::sqlite().await, config).await;
+    let u = app.user("ana@acme.test", "Ana Ruiz").await;
+    app.workspace("acme", u).await;
+    let links = links_with_hostile_host(&app).await;
+    assert!(
+        links[0].starts_with("https://keel.example.com/invite/"),
+        "{}",
+        links[0]
+    );
+    assert!(
+        links[1].starts_with("https://keel.example.com/calendar/"),
+        "{}",
+        links[1]
+    );
+    assert!(
+        links[2].starts_with("https://keel.example.com/invite/"),
+        "{}",
+        links[2]
+    );
+    app.stop().await;
+}

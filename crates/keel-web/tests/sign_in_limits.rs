@@ -190,7 +190,10 @@ async fn without_trusted_proxies_a_forwarding_header_changes_nothing() {
             let s = wrong_from(&app, "x-forwarded-for", &format!("198.51.100.{i}")).await;
             assert_eq!(s, 401, "trusted {trusted:?}");
         }
-        assert_eq!(wrong_from(&app, "x-forwarded-for", "198.51.100.9").await, 429);
+        assert_eq!(
+            wrong_from(&app, "x-forwarded-for", "198.51.100.9").await,
+            429
+        );
         assert_eq!(wrong_from(&app, "forwarded", "for=198.51.100.8").await, 429);
         app.stop().await;
     }
@@ -206,9 +209,15 @@ async fn behind_a_trusted_proxy_each_client_has_its_own_limit() {
         let s = wrong_from(&app, "x-forwarded-for", "6.6.6.6, 198.51.100.1, 10.0.0.7").await;
         assert_eq!(s, 401);
     }
-    assert_eq!(wrong_from(&app, "x-forwarded-for", "198.51.100.1").await, 429);
+    assert_eq!(
+        wrong_from(&app, "x-forwarded-for", "198.51.100.1").await,
+        429
+    );
     // Everyone else behind the proxy still signs in.
-    assert_eq!(wrong_from(&app, "x-forwarded-for", "198.51.100.2").await, 401);
+    assert_eq!(
+        wrong_from(&app, "x-forwarded-for", "198.51.100.2").await,
+        401
+    );
     let (b, csrf) = sign_in_form(&app).await;
     let r = b
         .client

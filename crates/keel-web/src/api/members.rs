@@ -8,7 +8,7 @@ use crate::routes::Routes;
 use crate::time_fmt::{now, rfc3339};
 use crate::AppState;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use keel_domain::Role;
@@ -197,7 +197,6 @@ pub async fn list_invites(
 pub async fn create_invite(
     State(state): State<AppState>,
     ctx: ApiCtx,
-    headers: HeaderMap,
     ApiJson(body): ApiJson<InviteBody>,
 ) -> Result<Response, ApiError> {
     ctx.require_manage()?;
@@ -219,7 +218,7 @@ pub async fn create_invite(
             expires,
         )
         .await?;
-    let link = format!("{}/invite/{code}", crate::pages::origin(&state, &headers));
+    let link = format!("{}/invite/{code}", state.config.public_origin());
     Ok((StatusCode::CREATED, Json(invite_dto(inv, Some(link)))).into_response())
 }
 

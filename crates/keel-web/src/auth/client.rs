@@ -39,9 +39,7 @@ pub fn address(
 /// IPv4-mapped IPv6 addresses (`::ffff:10.0.0.1`) read as IPv4.
 fn canonical(ip: IpAddr) -> IpAddr {
     match ip {
-        IpAddr::V6(v6) => v6
-            .to_ipv4_mapped()
-            .map_or(IpAddr::V6(v6), IpAddr::V4),
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(IpAddr::V6(v6), IpAddr::V4),
         v4 => v4,
     }
 }
@@ -92,10 +90,22 @@ mod tests {
     use super::*;
     use crate::config::parse_proxies;
 
-    fn at(peer: &str, name: &'static str, value: &str, trusted: &str, which: ClientIpHeader) -> String {
+    fn at(
+        peer: &str,
+        name: &'static str,
+        value: &str,
+        trusted: &str,
+        which: ClientIpHeader,
+    ) -> String {
         let mut h = HeaderMap::new();
         h.append(name, value.parse().unwrap());
-        address(peer.parse().unwrap(), &h, &parse_proxies(trusted).unwrap(), which).to_string()
+        address(
+            peer.parse().unwrap(),
+            &h,
+            &parse_proxies(trusted).unwrap(),
+            which,
+        )
+        .to_string()
     }
 
     const XFF: ClientIpHeader = ClientIpHeader::XForwardedFor;
@@ -103,36 +113,78 @@ mod tests {
 
     #[test]
     fn without_trusted_proxies_the_peer_is_the_client() {
-        assert_eq!(at("203.0.113.9", "x-forwarded-for", "1.2.3.4", "", XFF), "203.0.113.9");
+        assert_eq!(
+            at("203.0.113.9", "x-forwarded-for", "1.2.3.4", "", XFF),
+            "203.0.113.9"
+        );
     }
 
     #[test]
     fn an_untrusted_peer_cannot_name_another_address() {
-        assert_eq!(at("203.0.113.9", "x-forwarded-for", "1.2.3.4", "10.0.0.0/8", XFF), "203.0.113.9");
-        assert_eq!(at("203.0.113.9", "forwarded", "for=1.2.3.4", "10.0.0.0/8", FWD), "203.0.113.9");
+        assert_eq!(
+            at(
+                "203.0.113.9",
+                "x-forwarded-for",
+                "1.2.3.4",
+                "10.0.0.0/8",
+                XFF
+            ),
+            "203.0.113.9"
+        );
+        assert_eq!(
+            at("203.0.113.9", "forwarded", "for=1.2.3.4", "10.0.0.0/8", FWD),
+            "203.0.113.9"
+        );
     }
 
     #[test]
     fn behind_trusted_proxies_the_right_most_untrusted_address_is_the_client() {
         // The client wrote 6.6.6.6 itself; the proxy appended the address it saw.
         let v = "6.6.6.6, 198.51.100.7";
-        assert_eq!(at("10.0.0.2", "x-forwarded-for", v, "10.0.0.0/8", XFF), "198.51.100.7");
+        assert_eq!(
+            at("10.0.0.2", "x-forwarded-for", v, "10.0.0.0/8", XFF),
+            "198.51.100.7"
+        );
         // Two proxies: the inner one's address is skipped.
         let v = "6.6.6.6, 198.51.100.7, 10.0.0.3";
-        assert_eq!(at("10.0.0.2", "x-forwarded-for", v, "10.0.0.0/8", XFF), "198.51.100.7");
+        assert_eq!(
+            at("10.0.0.2", "x-forwarded-for", v, "10.0.0.0/8", XFF),
+            "198.51.100.7"
+        );
         let v = r#"for=6.6.6.6, for="[2001:db8::17]:4711";proto=https"#;
-        assert_eq!(at("::ffff:10.0.0.2", "forwarded", v, "10.0.0.2", FWD), "2001:db8::17");
+        assert_eq!(
+            at("::ffff:10.0.0.2", "forwarded", v, "10.0.0.2", FWD),
+            "2001:db8::17"
+        );
     }
 
     #[test]
     fn only_the_configured_header_is_read() {
-        assert_eq!(at("10.0.0.2", "forwarded", "for=6.6.6.6", "10.0.0.0/8", XFF), "10.0.0.2");
-        assert_eq!(at("10.0.0.2", "x-forwarded-for", "6.6.6.6", "10.0.0.0/8", FWD), "10.0.0.2");
+        assert_eq!(
+            at("10.0.0.2", "forwarded", "for=6.6.6.6", "10.0.0.0/8", XFF),
+            "10.0.0.2"
+        );
+        assert_eq!(
+            at("10.0.0.2", "x-forwarded-for", "6.6.6.6", "10.0.0.0/8", FWD),
+            "10.0.0.2"
+        );
     }
 
     #[test]
     fn an_unreadable_hop_stops_at_the_last_trusted_proxy() {
-        assert_eq!(at("10.0.0.2", "forwarded", "for=unknown", "10.0.0.0/8", FWD), "10.0.0.2");
-        assert_eq!(at("10.0.0.2", "x-forwarded-for", "1.2.3.4, junk", "10.0.0.0/8", XFF), "10.0.0.2");
+        assert_eq!(
+            at("10.0.0.2", "forwarded", "for=unknown", "10.0.0.0/8", FWD),
+            "10.0.0.2"
+        );
+        assert_eq!(
+            at(
+                "10.0.0.2",
+                "x-forwarded-for",
+                "1.2.3.4, junk",
+                "10.0.0.0/8",
+                XFF
+            ),
+            "10.0.0.2"
+        );
     }
 }

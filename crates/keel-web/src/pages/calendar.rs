@@ -10,7 +10,7 @@ use crate::routes::Routes;
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderMap};
+use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use keel_domain::ics::{calendar, Event};
@@ -96,7 +96,6 @@ struct CreateForm {
 async fn create(
     State(state): State<AppState>,
     ctx: WsCtx,
-    headers: HeaderMap,
     Form(f): Form<CreateForm>,
 ) -> Result<Response, PageError> {
     let people = state.store.list_people(ctx.ws.id).await?;
@@ -127,7 +126,7 @@ async fn create(
             ctx.session.user_id,
         )
         .await?;
-    let link = format!("{}/calendar/{token}.ics", super::origin(&state, &headers));
+    let link = format!("{}/calendar/{token}.ics", state.config.public_origin());
     render_page(&state, &ctx, Some("feed-created"), Some(link)).await
 }
 

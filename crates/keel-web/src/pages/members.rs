@@ -11,7 +11,7 @@ use crate::time_fmt::{date, now};
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use keel_domain::{Invalid, Role};
@@ -51,20 +51,6 @@ impl Page {
     fn when(&self, t: &i64) -> String {
         date(*t)
     }
-}
-
-/// The address people use to reach keel, from the request, for links shown on screen.
-pub fn origin(state: &AppState, headers: &HeaderMap) -> String {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("localhost");
-    let scheme = if state.config.secure_cookies {
-        "https"
-    } else {
-        "http"
-    };
-    format!("{scheme}://{host}")
 }
 
 async fn render_page(
@@ -208,7 +194,6 @@ struct InviteForm {
 async fn invite(
     State(state): State<AppState>,
     ctx: WsCtx,
-    headers: HeaderMap,
     Form(f): Form<InviteForm>,
 ) -> Result<Response, PageError> {
     ctx.require_manage()?;
@@ -227,7 +212,7 @@ async fn invite(
                     expires,
                 )
                 .await?;
-            let link = format!("{}/invite/{code}", origin(&state, &headers));
+            let link = format!("{}/invite/{code}", state.config.public_origin());
             render_page(
                 &state,
                 &ctx,

@@ -21,8 +21,6 @@ use crate::routes::Routes;
 use axum::http::Uri;
 use axum::response::{IntoResponse, Response};
 
-pub use members::origin;
-
 pub fn routes(r: Routes) -> Routes {
     let r = account::routes(r);
     let r = workspaces::routes(r);
