@@ -69,8 +69,10 @@ fn named_workspace(req: &Request) -> Option<String> {
     None
 }
 
+const CROSS_SITE: &str = "This form was sent from another site, so keel refused it. Open keel at its own address and try again.";
+
 /// Loads the session once (handlers read it from the request's extensions) and refuses
-/// unsafe requests whose CSRF token is missing or wrong.
+/// unsafe requests sent from another site or whose CSRF token is missing or wrong.
 pub async fn session(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let slug = named_workspace(&req);
     let sess = match session::load(&state, req.headers(), slug.as_deref()).await {
@@ -79,8 +81,25 @@ pub async fn session(State(state): State<AppState>, mut req: Request, next: Next
     };
     if csrf::is_unsafe(req.method()) {
         let path = req.uri().path().to_string();
-        if path.starts_with("/api/") {
-            let bearer = req.headers().contains_key(header::AUTHORIZATION);
+        let bearer = req.headers().contains_key(header::AUTHORIZATION);
+        let is_api = path.starts_with("/api/");
+        // A call with a bearer token is a program's, not a browser's (no page can make a
+        // browser attach one); every other unsafe request must come from this site.
+        if !(is_api && bearer)
+            && !csrf::from_this_site(req.headers(), state.config.public_url.as_ref())
+        {
+            return if is_api {
+                error::ApiError::new(
+                    StatusCode::FORBIDDEN,
+                    "cross_site",
+                    "This request came from another site. Call the API with a bearer token, or from keel's own pages.",
+                )
+                .into_response()
+            } else {
+                error::PageError::Forbidden(CROSS_SITE.into()).into_response()
+            };
+        }
+        if is_api {
             if let (false, Some(s)) = (bearer, &sess) {
                 let given = req
                     .headers()
