@@ -85,9 +85,8 @@ pub async fn session(State(state): State<AppState>, mut req: Request, next: Next
         let is_api = path.starts_with("/api/");
         // A call with a bearer token is a program's, not a browser's (no page can make a
         // browser attach one); every other unsafe request must come from this site.
-        if !(is_api && bearer)
-            && !csrf::from_this_site(req.headers(), state.config.public_url.as_ref())
-        {
+        let by_program = is_api && bearer;
+        if !by_program && !csrf::from_this_site(req.headers(), state.config.public_url.as_ref()) {
             return if is_api {
                 error::ApiError::new(
                     StatusCode::FORBIDDEN,

@@ -164,9 +164,7 @@ const HOSTILE_HOST: &str = "evil.example/phish?x=";
 /// The first link in `html` to `path` (like "/invite/"), up to the closing quote or `<`.
 fn link_to(html: &str, path: &str) -> String {
     let at = html.find(path).unwrap_or_else(|| panic!("no {path} link"));
-    let start = html[..at]
-        .rfind(|c| c == '"' || c == '>')
-        .map_or(0, |i| i + 1);
+    let start = html[..at].rfind(['"', '>']).map_or(0, |i| i + 1);
     let end = at + html[at..].find(['"', '<']).unwrap();
     html[start..end].to_string()
 }
