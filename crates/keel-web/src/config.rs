@@ -29,6 +29,8 @@ pub struct Config {
     /// it, and a browser form must come from it (or from the host it was sent to). `None`
     /// until keel binds: then the bound address.
     pub public_url: Option<PublicUrl>,
+    /// How often each node deletes expired sessions and sign-in counters.
+    pub purge_every: std::time::Duration,
 }
 
 impl Default for Config {
@@ -45,6 +47,7 @@ impl Default for Config {
             trusted_proxies: Vec::new(),
             client_ip_header: ClientIpHeader::XForwardedFor,
             public_url: None,
+            purge_every: std::time::Duration::from_secs(10 * 60),
         }
     }
 }

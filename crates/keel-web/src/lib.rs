@@ -54,10 +54,29 @@ pub async fn serve(listener: TcpListener, store: Store, mut config: Config) -> s
         trusted_proxies = ?config.trusted_proxies,
         "links and the origin check use the public address"
     );
+    let purge = tokio::spawn(purge_periodically(store.clone(), config.clone()));
     let app = app(store, config).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app)
+    let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown())
-        .await
+        .await;
+    purge.abort();
+    served
+}
+
+/// Keeps the sessions and sign-in counter tables from growing for ever. Every node runs it;
+/// the deletes are idempotent, so nodes need not agree on who does.
+async fn purge_periodically(store: Store, config: Config) {
+    let mut every = tokio::time::interval(config.purge_every);
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        every.tick().await;
+        match auth::session::purge_expired(&store, &config).await {
+            Ok((sessions, counters)) => {
+                tracing::debug!(sessions, counters, "purged expired sessions and counters")
+            }
+            Err(e) => tracing::warn!("purging expired sessions failed (will retry): {e}"),
+        }
+    }
 }
 
 async fn shutdown() {

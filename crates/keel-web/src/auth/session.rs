@@ -83,6 +83,18 @@ pub async fn load(
     }))
 }
 
+/// Deletes sessions past their idle or absolute limit and sign-in counters whose window has
+/// passed: neither can count or sign anyone in any more. Safe on several nodes at once (plain
+/// deletes of what is already dead).
+pub async fn purge_expired(store: &Store, c: &Config) -> Result<(u64, u64), StoreError> {
+    let t = now();
+    let sessions = store
+        .purge_sessions(t - c.session_idle_secs, t - c.session_absolute_secs)
+        .await?;
+    let counters = store.purge_login_attempts(t - c.login_window_secs).await?;
+    Ok((sessions, counters))
+}
+
 /// Starts a new session (a new id, never a reused one) and returns its cookie value.
 pub async fn start(store: &Store, user_id: i64) -> Result<String, StoreError> {
     let id = secret::generate();
