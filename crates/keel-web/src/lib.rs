@@ -47,6 +47,12 @@ pub fn app(store: Store, config: Config) -> axum::Router {
 pub async fn serve(listener: TcpListener, store: Store, mut config: Config) -> std::io::Result<()> {
     if config.public_url.is_none() {
         let bound = listener.local_addr()?;
+        if bound.ip().is_unspecified() {
+            tracing::warn!(
+                "no --public-url: invitation and calendar links will point at 127.0.0.1; \
+                 set it to the address people use to reach keel"
+            );
+        }
         config.public_url = Some(config::PublicUrl::of_bound(bound, config.secure_cookies));
     }
     tracing::info!(
