@@ -263,7 +263,7 @@ async fn create(store: &Store, args: &DemoArgs) -> Result<Workspace> {
             .ok_or_else(|| anyhow!("the default function {} is missing", o.function))?;
         let draft = ownership_draft(o, f.name.clone(), f.description.clone(), &team)?;
         store
-            .update_function(ws.id, f.id, None, &draft)
+            .update_function(ws.id, f.id, f.version, &draft)
             .await
             .with_context(|| format!("cannot set the owners of {}", f.name))?;
     }

@@ -5,10 +5,10 @@
 
 use anyhow::{anyhow, Context, Result};
 use keel_domain::work::transition::{self, Action, Actor};
-use keel_domain::work::{GateState, WorkDraft, WorkItem};
+use keel_domain::work::{WorkDraft, WorkItem};
 use keel_domain::workflow::{templates, Workflow, WorkflowSpec};
 use keel_domain::{Date, Person};
-use keel_store::{Move, Store};
+use keel_store::Store;
 
 fn now() -> i64 {
     std::time::SystemTime::now()
@@ -70,56 +70,32 @@ async fn step(
     at: i64,
     by: Option<i64>,
 ) -> Result<WorkItem> {
-    let mut gate = store.gate_state(ws, item.id, item.stage).await?;
-    if matches!(action, Action::Advance { .. }) {
+    let decider = Actor {
+        is_decision_owner: true,
+    };
+    let mut item = item;
+    if action == Action::Advance {
         let stage = &wf.spec.stages[item.stage];
         for i in 0..stage.checklist.len() {
             store
                 .set_check(ws, item.id, item.stage, i, true, by)
                 .await?;
         }
-        gate = GateState {
-            checked: (0..stage.checklist.len()).collect(),
-            approved: true,
-        };
-        if stage.needs_approval {
-            if let Some(user) = by {
-                store
-                    .approve_stage(ws, item.id, item.stage, user, None)
-                    .await?;
-            }
+        let gate = store.gate_state(ws, item.id, item.stage).await?;
+        if stage.needs_approval && !gate.approved && by.is_some() {
+            let o = transition::apply(&item, &wf.spec, &gate, &Action::Approve, decider, at)
+                .map_err(|e| anyhow!(e.to_string()))?;
+            item = store.record_move(ws, item.id, item.version, &o, by).await?;
         }
     }
-    let next = transition::apply(
-        &item,
-        &wf.spec,
-        &gate,
-        &action,
-        Actor {
-            is_decision_owner: true,
-        },
-        at,
-    )
-    .map_err(|e| anyhow!(e))?;
-    let clear = if let Action::SendBack { to, .. } = &action {
-        Some(*to)
-    } else {
-        None
-    };
-    let m = Move {
-        next: &next,
-        kind: action.kind(),
-        note: action.note(),
-        by_user: by,
-        clear_approvals_from: clear,
-    };
-    Ok(store.move_work(ws, item.id, item.version, m).await?)
+    let gate = store.gate_state(ws, item.id, item.stage).await?;
+    let o = transition::apply(&item, &wf.spec, &gate, &action, decider, at)
+        .map_err(|e| anyhow!(e.to_string()))?;
+    Ok(store.record_move(ws, item.id, item.version, &o, by).await?)
 }
 
 fn advance() -> Action {
-    Action::Advance {
-        override_reason: None,
-    }
+    Action::Advance
 }
 
 async fn start(

@@ -1,9 +1,16 @@
 //! Who may see what. Everyone but a partner sees the whole workspace; a partner (an agency
-//! or contractor) sees only the functions its person executes, and the people on them.
+//! or contractor) sees only what is assigned to its person: the functions it executes, the
+//! work it executes or contributes to, the workflows it has a role or work in, and the people
+//! on those.
+//!
+//! Architecture Invariant: lists, pickers, linked names and ids in request bodies all go
+//! through `Reader::view`, so a hidden record is the same as a missing one everywhere.
 
+use crate::health::Model;
 use crate::work::WorkItem;
 use crate::workflow::WorkflowSpec;
-use crate::{Function, Person, Role};
+use crate::{Function, Role};
+use std::collections::HashSet;
 
 /// The reader of some data: their role and, for a partner, the person record they act as.
 #[derive(Debug, Clone, Copy)]
@@ -26,8 +33,9 @@ impl Reader {
         }
     }
 
-    /// A partner sees the workflows its person has a role in.
-    pub fn can_see_workflow(&self, w: &WorkflowSpec) -> bool {
+    /// A partner sees the workflows its person has a role in (and, through `view`, those it
+    /// has work in).
+    fn has_role_in(&self, w: &WorkflowSpec) -> bool {
         self.role.sees_everything() || self.person_id.is_some_and(|p| w.has_role(p))
     }
 
@@ -41,15 +49,49 @@ impl Reader {
             || (self.person_id.is_some() && f.execution_owner_id == self.person_id)
     }
 
-    /// A partner sees itself and the people who decide or execute its functions.
-    pub fn can_see_person(&self, p: &Person, functions: &[Function]) -> bool {
-        if self.role.sees_everything() || Some(p.id) == self.person_id {
-            return true;
+    /// The part of the model this reader sees: the one filter behind every list, picker,
+    /// linked name and id a request names.
+    pub fn view(&self, m: &Model) -> Model {
+        if self.role.sees_everything() {
+            return m.clone();
         }
-        functions
+        let work: Vec<WorkItem> = m
+            .work
             .iter()
-            .filter(|f| self.can_see_function(f))
-            .any(|f| f.business_owner_id == Some(p.id) || f.execution_owner_id == Some(p.id))
+            .filter(|w| self.can_see_work(w))
+            .cloned()
+            .collect();
+        let workflows: Vec<_> = m
+            .workflows
+            .iter()
+            .filter(|wf| self.has_role_in(&wf.spec) || work.iter().any(|w| w.workflow_id == wf.id))
+            .cloned()
+            .collect();
+        let functions = self.functions(m.functions.clone());
+        let mut people: HashSet<i64> = self.person_id.into_iter().collect();
+        for f in &functions {
+            people.extend(f.business_owner_id);
+            people.extend(f.execution_owner_id);
+        }
+        for wf in &workflows {
+            people.extend(wf.spec.assignments.iter().map(|a| a.person_id));
+        }
+        for w in &work {
+            people.extend(w.execution_owner_id);
+            people.extend(w.contributor_ids.iter().copied());
+        }
+        Model {
+            people: m
+                .people
+                .iter()
+                .filter(|p| people.contains(&p.id))
+                .cloned()
+                .collect(),
+            functions,
+            workflows,
+            work,
+            now: m.now,
+        }
     }
 
     pub fn functions(&self, fs: Vec<Function>) -> Vec<Function> {
@@ -57,19 +99,12 @@ impl Reader {
             .filter(|f| self.can_see_function(f))
             .collect()
     }
-
-    pub fn people(&self, people: Vec<Person>, functions: &[Function]) -> Vec<Person> {
-        people
-            .into_iter()
-            .filter(|p| self.can_see_person(p, functions))
-            .collect()
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{PersonKind, Sourcing};
+    use crate::{Person, PersonKind, Sourcing};
 
     fn p(id: i64) -> Person {
         Person {
@@ -98,38 +133,74 @@ mod tests {
         }
     }
 
+    fn item(id: i64, workflow_id: i64, owner: i64, contributors: Vec<i64>) -> WorkItem {
+        WorkItem {
+            id,
+            workflow_id,
+            title: format!("W{id}"),
+            execution_owner_id: Some(owner),
+            contributor_ids: contributors,
+            stage: 0,
+            status: crate::work::WorkStatus::Intake,
+            estimated_hours: 1.0,
+            start_date: None,
+            planned_launch: None,
+            actual_launch: None,
+            first_review: None,
+            blocked_reason: None,
+            blocked_since: None,
+            blocked_seconds: 0,
+            revisions: 0,
+            created_at: 0,
+            launched_at: None,
+            version: 1,
+        }
+    }
+
+    fn model() -> Model {
+        let spec = crate::work::tests::spec(); // roles: 1 decides, 2 executes, 3 reviews
+        let wf = |id| crate::workflow::Workflow {
+            id,
+            spec: spec.clone(),
+            created_at: 0,
+            version: 1,
+        };
+        Model {
+            people: [1, 2, 3, 10, 11, 12, 20, 30].into_iter().map(p).collect(),
+            functions: vec![f(1, 10, 20), f(2, 11, 12)],
+            workflows: vec![wf(1), wf(2)],
+            work: vec![item(100, 1, 20, vec![30]), item(101, 2, 2, vec![])],
+            now: 0,
+        }
+    }
+
+    fn ids<T>(xs: &[T], id: impl Fn(&T) -> i64) -> Vec<i64> {
+        xs.iter().map(id).collect()
+    }
+
     #[test]
-    fn a_partner_sees_only_its_functions_and_the_people_on_them() {
-        let fs = vec![f(1, 10, 20), f(2, 11, 12)];
-        let people = vec![p(10), p(11), p(12), p(20)];
-        let partner = Reader {
-            role: Role::Partner,
-            person_id: Some(20),
-        };
-        assert_eq!(
-            partner
-                .functions(fs.clone())
-                .iter()
-                .map(|f| f.id)
-                .collect::<Vec<_>>(),
-            [1]
-        );
-        let seen: Vec<i64> = partner
-            .people(people.clone(), &fs)
-            .iter()
-            .map(|p| p.id)
-            .collect();
-        assert_eq!(seen, [10, 20]);
-        let unlinked = Reader {
-            role: Role::Partner,
-            person_id: None,
-        };
-        assert!(unlinked.functions(fs.clone()).is_empty());
-        assert!(unlinked.people(people.clone(), &fs).is_empty());
-        let viewer = Reader {
-            role: Role::Viewer,
-            person_id: None,
-        };
-        assert_eq!(viewer.people(people, &fs).len(), 4);
+    fn a_partner_sees_its_functions_work_and_workflows_and_the_people_on_them() {
+        let partner = Reader::new(Role::Partner, Some(20));
+        let v = partner.view(&model());
+        assert_eq!(ids(&v.functions, |f| f.id), [1]);
+        assert_eq!(ids(&v.work, |w| w.id), [100]);
+        // It has no role in workflow 1 but works in it, so it reads that SOP; not workflow 2.
+        assert_eq!(ids(&v.workflows, |w| w.id), [1]);
+        // Itself, its function's business owner, workflow 1's role holders, its contributor.
+        assert_eq!(ids(&v.people, |p| p.id), [1, 2, 3, 10, 20, 30]);
+    }
+
+    #[test]
+    fn a_partner_with_no_linked_person_sees_nothing_and_everyone_else_sees_all() {
+        let unlinked = Reader::new(Role::Partner, None);
+        let v = unlinked.view(&model());
+        assert!(v.people.is_empty() && v.functions.is_empty());
+        assert!(v.workflows.is_empty() && v.work.is_empty());
+        for role in [Role::Viewer, Role::Member, Role::Admin, Role::Owner] {
+            let v = Reader::new(role, Some(20)).view(&model());
+            assert_eq!(v.people.len(), 8);
+            assert_eq!(v.work.len(), 2);
+            assert_eq!(v.workflows.len(), 2);
+        }
     }
 }

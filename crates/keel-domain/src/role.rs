@@ -72,9 +72,37 @@ impl Role {
         self != Role::Partner
     }
 
-    /// A role may hand out (to an invite or token) only roles up to its own.
+    /// Everything `other` may see and do, `self` may see and do too. Roles are not a line:
+    /// a viewer reads the whole workspace but changes nothing, a partner reads only its own
+    /// work but works on it, so neither covers the other. Member and above cover both.
+    pub fn covers(self, other: Role) -> bool {
+        match self {
+            Role::Viewer | Role::Partner => other == self,
+            _ => other <= self,
+        }
+    }
+
+    /// Invites and role changes: only managers grant, and only what their own role covers.
     pub fn may_grant(self, other: Role) -> bool {
-        self.can_manage() && other <= self
+        self.can_manage() && self.covers(other)
+    }
+
+    /// A token may carry any role its creator's role covers, but never owner.
+    pub fn may_mint_token(self, other: Role) -> bool {
+        other != Role::Owner && self.covers(other)
+    }
+
+    /// What a credential may do when it carries `self` for a member who now holds `member`
+    /// (a token outlives role changes): the narrower of the two, or nothing when neither
+    /// covers the other.
+    pub fn narrowed_by(self, member: Role) -> Option<Role> {
+        if member.covers(self) {
+            Some(self)
+        } else if self.covers(member) {
+            Some(member)
+        } else {
+            None
+        }
     }
 }
 
@@ -100,6 +128,39 @@ mod tests {
         assert!(Role::Admin.may_grant(Role::Member));
         assert!(!Role::Admin.may_grant(Role::Owner));
         assert!(!Role::Member.may_grant(Role::Viewer));
+    }
+
+    /// What each role sees and does, as sets: (sees everything, works on assigned work,
+    /// edits the model, manages, owns). Coverage must be exactly set inclusion.
+    fn abilities(r: Role) -> [bool; 5] {
+        [
+            r.sees_everything(),
+            r != Role::Viewer,
+            r.can_edit_model(),
+            r.can_manage(),
+            r == Role::Owner,
+        ]
+    }
+
+    #[test]
+    fn a_role_covers_another_exactly_when_it_can_see_and_do_all_of_it() {
+        for a in Role::ALL {
+            for b in Role::ALL {
+                let subset = abilities(b)
+                    .iter()
+                    .zip(abilities(a))
+                    .all(|(need, has)| !need || has);
+                assert_eq!(a.covers(b), subset, "{a} covers {b}?");
+            }
+        }
+        assert!(!Role::Partner.covers(Role::Viewer));
+        assert!(!Role::Viewer.covers(Role::Partner));
+        assert!(Role::Partner.may_mint_token(Role::Partner));
+        assert!(!Role::Partner.may_mint_token(Role::Viewer));
+        assert!(!Role::Owner.may_mint_token(Role::Owner));
+        assert_eq!(Role::Viewer.narrowed_by(Role::Partner), None);
+        assert_eq!(Role::Admin.narrowed_by(Role::Member), Some(Role::Member));
+        assert_eq!(Role::Viewer.narrowed_by(Role::Admin), Some(Role::Viewer));
     }
 
     #[test]

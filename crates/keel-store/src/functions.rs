@@ -83,13 +83,13 @@ impl Store {
         &self,
         ws: i64,
         id: i64,
-        expected: Option<i64>,
+        expected: i64,
         d: &FunctionDraft,
     ) -> Result<Function> {
         let row = write!(self, p => sqlx::query_as::<_, Row>(
             "UPDATE functions SET name = $3, description = $4, sourcing = $5, business_owner_id = $6,
                     execution_owner_id = $7, weekly_hours = $8, updated_at = $9, version = version + 1
-             WHERE workspace_id = $1 AND id = $2 AND ($10 IS NULL OR version = $10)
+             WHERE workspace_id = $1 AND id = $2 AND version = $10
              RETURNING id, name, description, sourcing, business_owner_id, execution_owner_id, weekly_hours, version")
             .bind(ws).bind(id).bind(&d.name).bind(&d.description).bind(d.sourcing.as_str())
             .bind(d.business_owner_id).bind(d.execution_owner_id).bind(d.weekly_hours).bind(now()).bind(expected)
@@ -101,9 +101,9 @@ impl Store {
         }
     }
 
-    pub async fn delete_function(&self, ws: i64, id: i64, expected: Option<i64>) -> Result<()> {
+    pub async fn delete_function(&self, ws: i64, id: i64, expected: i64) -> Result<()> {
         let n = write!(self, p => sqlx::query(
-            "DELETE FROM functions WHERE workspace_id = $1 AND id = $2 AND ($3 IS NULL OR version = $3)")
+            "DELETE FROM functions WHERE workspace_id = $1 AND id = $2 AND version = $3")
             .bind(ws).bind(id).bind(expected).execute(p).await.map(|r| r.rows_affected()))?;
         if n == 0 {
             return Err(self.missing_or_stale("functions", ws, id).await);

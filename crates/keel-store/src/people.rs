@@ -73,13 +73,13 @@ impl Store {
         &self,
         ws: i64,
         id: i64,
-        expected: Option<i64>,
+        expected: i64,
         d: &PersonDraft,
     ) -> Result<Person> {
         let row = write!(self, p => sqlx::query_as::<_, Row>(
             "UPDATE people SET name = $3, kind = $4, organization = $5, title = $6, email = $7, weekly_capacity = $8,
                     user_id = $9, updated_at = $10, version = version + 1
-             WHERE workspace_id = $1 AND id = $2 AND ($11 IS NULL OR version = $11)
+             WHERE workspace_id = $1 AND id = $2 AND version = $11
              RETURNING id, name, kind, organization, title, email, weekly_capacity, user_id, version")
             .bind(ws).bind(id).bind(&d.name).bind(d.kind.as_str()).bind(&d.organization).bind(&d.title)
             .bind(&d.email).bind(d.weekly_capacity).bind(d.user_id).bind(now()).bind(expected)
@@ -90,9 +90,9 @@ impl Store {
         }
     }
 
-    pub async fn delete_person(&self, ws: i64, id: i64, expected: Option<i64>) -> Result<()> {
+    pub async fn delete_person(&self, ws: i64, id: i64, expected: i64) -> Result<()> {
         let n = write!(self, p => sqlx::query(
-            "DELETE FROM people WHERE workspace_id = $1 AND id = $2 AND ($3 IS NULL OR version = $3)")
+            "DELETE FROM people WHERE workspace_id = $1 AND id = $2 AND version = $3")
             .bind(ws).bind(id).bind(expected).execute(p).await.map(|r| r.rows_affected()))?;
         if n == 0 {
             return Err(self.missing_or_stale("people", ws, id).await);

@@ -136,17 +136,22 @@ impl Store {
         );
         let row = read!(self, p => sqlx::query_as::<_, A>(&sql)
             .bind(token_hash).fetch_optional(p).await)?;
-        Ok(row.map(|a| TokenAuth {
-            token_id: a.token_id,
-            user_id: a.user_id,
-            user_email: a.user_email,
-            user_name: a.user_name,
-            workspace_id: a.workspace_id,
-            workspace_slug: a.workspace_slug,
-            workspace_name: a.workspace_name,
-            data_version: a.data_version,
-            role: role(&a.token_role).min(role(&a.member_role)),
-            person_id: a.person_id,
+        // A token outlives role changes: it acts with the narrower of its role and the
+        // member's, and not at all when neither covers the other.
+        Ok(row.and_then(|a| {
+            let role = role(&a.token_role).narrowed_by(role(&a.member_role))?;
+            Some(TokenAuth {
+                token_id: a.token_id,
+                user_id: a.user_id,
+                user_email: a.user_email,
+                user_name: a.user_name,
+                workspace_id: a.workspace_id,
+                workspace_slug: a.workspace_slug,
+                workspace_name: a.workspace_name,
+                data_version: a.data_version,
+                role,
+                person_id: a.person_id,
+            })
         }))
     }
 }

@@ -1,6 +1,7 @@
 //! Work items, their checklists, approvals, history events and dependencies.
 
 use crate::{now, read, tx, write, Result, Store, StoreError};
+use keel_domain::work::transition::Outcome;
 use keel_domain::work::{GateState, WorkDraft, WorkItem, WorkStatus};
 use keel_domain::Date;
 
@@ -107,16 +108,6 @@ pub struct WorkEvent {
     pub by: Option<String>,
 }
 
-/// A change of an item's state, as decided by the domain, with the line for its history.
-pub struct Move<'a> {
-    pub next: &'a WorkItem,
-    pub kind: &'a str,
-    pub note: Option<&'a str>,
-    pub by_user: Option<i64>,
-    /// Approvals of this stage and later ones are withdrawn (work sent back).
-    pub clear_approvals_from: Option<usize>,
-}
-
 impl Store {
     pub async fn list_work(&self, ws: i64, f: &WorkFilter) -> Result<Vec<WorkItem>> {
         let sql = format!(
@@ -194,13 +185,13 @@ impl Store {
         &self,
         ws: i64,
         id: i64,
-        expected: Option<i64>,
+        expected: i64,
         d: &WorkDraft,
     ) -> Result<WorkItem> {
         let sql = format!(
             "UPDATE work_items SET title = $3, execution_owner_id = $4, contributor_ids = $5, estimated_hours = $6, start_date = $7,
                 planned_launch = $8, first_review = $9, updated_at = $10, version = version + 1
-             WHERE workspace_id = $1 AND id = $2 AND ($11 IS NULL OR version = $11) RETURNING {COLUMNS}"
+             WHERE workspace_id = $1 AND id = $2 AND version = $11 RETURNING {COLUMNS}"
         );
         let row = write!(self, p => sqlx::query_as::<_, Row>(&sql)
             .bind(ws).bind(id).bind(&d.title).bind(d.execution_owner_id).bind(id_list(&d.contributor_ids)).bind(d.estimated_hours)
@@ -212,8 +203,8 @@ impl Store {
         }
     }
 
-    pub async fn delete_work(&self, ws: i64, id: i64, expected: Option<i64>) -> Result<()> {
-        let n = write!(self, p => sqlx::query("DELETE FROM work_items WHERE workspace_id = $1 AND id = $2 AND ($3 IS NULL OR version = $3)")
+    pub async fn delete_work(&self, ws: i64, id: i64, expected: i64) -> Result<()> {
+        let n = write!(self, p => sqlx::query("DELETE FROM work_items WHERE workspace_id = $1 AND id = $2 AND version = $3")
             .bind(ws).bind(id).bind(expected).execute(p).await.map(|r| r.rows_affected()))?;
         if n == 0 {
             return Err(self.missing_or_stale("work_items", ws, id).await);
@@ -221,17 +212,20 @@ impl Store {
         Ok(())
     }
 
-    /// Applies a state change if the item is still at `expected`: of two people moving the
-    /// same item at once, one succeeds and the other gets `Stale`.
-    pub async fn move_work(
+    /// Records a move the domain decided (`transition::apply`) if the item is still at
+    /// `expected`: the item's next state, its history line, the approval it leaves and the
+    /// approvals it withdraws, in one transaction. Of two people moving the same item at once,
+    /// one succeeds and the other gets `Stale`, and nothing of the stale move is kept.
+    pub async fn record_move(
         &self,
         ws: i64,
         id: i64,
         expected: i64,
-        m: Move<'_>,
+        o: &Outcome,
+        by_user: Option<i64>,
     ) -> Result<WorkItem> {
         let t = now();
-        let n = m.next;
+        let n = &o.next;
         let sql = format!(
             "UPDATE work_items SET stage = $3, status = $4, actual_launch = $5, blocked_reason = $6, blocked_since = $7, blocked_seconds = $8,
                 revisions = $9, launched_at = $10, updated_at = $11, version = version + 1
@@ -242,12 +236,19 @@ impl Store {
                 .bind(ws).bind(id).bind(n.stage as i64).bind(n.status.as_str()).bind(n.actual_launch.map(|d| d.0)).bind(&n.blocked_reason)
                 .bind(n.blocked_since).bind(n.blocked_seconds).bind(n.revisions).bind(n.launched_at).bind(t).bind(expected)
                 .fetch_optional(&mut *tx).await?;
-            if let Some(r) = &row {
-                sqlx::query("INSERT INTO work_events (workspace_id, item_id, at, kind, from_stage, to_stage, note, by_user) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
-                    .bind(ws).bind(id).bind(t).bind(m.kind).bind(None::<i64>).bind(r.stage).bind(m.note).bind(m.by_user)
+            if row.is_some() {
+                sqlx::query("INSERT INTO work_events (workspace_id, item_id, at, kind, to_stage, note, by_user) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+                    .bind(ws).bind(id).bind(t).bind(o.event.as_str()).bind(o.stage as i64).bind(&o.note).bind(by_user)
                     .execute(&mut *tx).await?;
-                if let Some(from) = m.clear_approvals_from {
-                    sqlx::query("DELETE FROM work_approvals WHERE item_id = $1 AND stage >= $2").bind(id).bind(from as i64).execute(&mut *tx).await?;
+                if let Some(a) = &o.approval {
+                    sqlx::query(
+                        "INSERT INTO work_approvals (workspace_id, item_id, stage, approved_by, approved_at, override_reason) VALUES ($1, $2, $3, $4, $5, $6)
+                         ON CONFLICT (item_id, stage) DO UPDATE SET approved_by = excluded.approved_by, approved_at = excluded.approved_at, override_reason = excluded.override_reason")
+                        .bind(ws).bind(id).bind(a.stage as i64).bind(by_user).bind(t).bind(&a.override_reason).execute(&mut *tx).await?;
+                }
+                if let Some(from) = o.clear_approvals_from {
+                    sqlx::query("DELETE FROM work_approvals WHERE workspace_id = $1 AND item_id = $2 AND stage >= $3")
+                        .bind(ws).bind(id).bind(from as i64).execute(&mut *tx).await?;
                 }
             }
             row
@@ -261,10 +262,10 @@ impl Store {
     /// What has been ticked and approved at a stage of an item (of this workspace).
     pub async fn gate_state(&self, ws: i64, item_id: i64, stage: usize) -> Result<GateState> {
         let checked: Vec<i64> = read!(self, p => sqlx::query_scalar(
-            "SELECT c.item FROM work_checks c JOIN work_items w ON w.id = c.item_id WHERE w.workspace_id = $1 AND c.item_id = $2 AND c.stage = $3")
+            "SELECT item FROM work_checks WHERE workspace_id = $1 AND item_id = $2 AND stage = $3")
             .bind(ws).bind(item_id).bind(stage as i64).fetch_all(p).await)?;
         let approved: Option<i64> = read!(self, p => sqlx::query_scalar(
-            "SELECT a.stage FROM work_approvals a JOIN work_items w ON w.id = a.item_id WHERE w.workspace_id = $1 AND a.item_id = $2 AND a.stage = $3")
+            "SELECT stage FROM work_approvals WHERE workspace_id = $1 AND item_id = $2 AND stage = $3")
             .bind(ws).bind(item_id).bind(stage as i64).fetch_optional(p).await)?;
         Ok(GateState {
             checked: checked.into_iter().map(|c| c as usize).collect(),
@@ -285,40 +286,15 @@ impl Store {
         self.find_work(ws, item_id)
             .await?
             .ok_or(StoreError::NotFound)?;
+        // The composite key (workspace_id, item_id) refuses an item of another workspace.
         if done {
             write!(self, p => sqlx::query(
-                "INSERT INTO work_checks (item_id, stage, item, checked_by, checked_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (item_id, stage, item) DO NOTHING")
-                .bind(item_id).bind(stage as i64).bind(index as i64).bind(by_user).bind(now()).execute(p).await.map(|_| ()))?;
+                "INSERT INTO work_checks (workspace_id, item_id, stage, item, checked_by, checked_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (item_id, stage, item) DO NOTHING")
+                .bind(ws).bind(item_id).bind(stage as i64).bind(index as i64).bind(by_user).bind(now()).execute(p).await.map(|_| ()))?;
         } else {
-            write!(self, p => sqlx::query("DELETE FROM work_checks WHERE item_id = $1 AND stage = $2 AND item = $3")
-                .bind(item_id).bind(stage as i64).bind(index as i64).execute(p).await.map(|_| ()))?;
+            write!(self, p => sqlx::query("DELETE FROM work_checks WHERE workspace_id = $1 AND item_id = $2 AND stage = $3 AND item = $4")
+                .bind(ws).bind(item_id).bind(stage as i64).bind(index as i64).execute(p).await.map(|_| ()))?;
         }
-        Ok(())
-    }
-
-    /// Records the decision owner's approval of a stage (with a reason when it overrides an
-    /// incomplete gate).
-    pub async fn approve_stage(
-        &self,
-        ws: i64,
-        item_id: i64,
-        stage: usize,
-        by_user: i64,
-        override_reason: Option<&str>,
-    ) -> Result<()> {
-        self.find_work(ws, item_id)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        let t = now();
-        tx!(self, tx => {
-            sqlx::query(
-                "INSERT INTO work_approvals (item_id, stage, approved_by, approved_at, override_reason) VALUES ($1, $2, $3, $4, $5)
-                 ON CONFLICT (item_id, stage) DO UPDATE SET approved_by = excluded.approved_by, approved_at = excluded.approved_at, override_reason = excluded.override_reason")
-                .bind(item_id).bind(stage as i64).bind(by_user).bind(t).bind(override_reason).execute(&mut *tx).await?;
-            let kind = if override_reason.is_some() { "override" } else { "approved" };
-            sqlx::query("INSERT INTO work_events (workspace_id, item_id, at, kind, to_stage, note, by_user) VALUES ($1, $2, $3, $4, $5, $6, $7)")
-                .bind(ws).bind(item_id).bind(t).bind(kind).bind(stage as i64).bind(override_reason).bind(by_user).execute(&mut *tx).await?;
-        });
         Ok(())
     }
 

@@ -89,7 +89,7 @@ impl Store {
         &self,
         ws: i64,
         id: i64,
-        expected: Option<i64>,
+        expected: i64,
         spec: &WorkflowSpec,
         by_user: Option<i64>,
     ) -> Result<Workflow> {
@@ -98,7 +98,7 @@ impl Store {
         let row: Option<(i64, i64)> = tx!(self, tx => {
             let row: Option<(i64, i64)> = sqlx::query_as(
                 "UPDATE workflows SET name = $3, status = $4, function_id = $5, spec = $6, updated_at = $7, version = version + 1
-                 WHERE workspace_id = $1 AND id = $2 AND ($8 IS NULL OR version = $8) RETURNING version, created_at")
+                 WHERE workspace_id = $1 AND id = $2 AND version = $8 RETURNING version, created_at")
                 .bind(ws).bind(id).bind(&spec.name).bind(spec.status.as_str()).bind(spec.function_id).bind(&doc).bind(t).bind(expected)
                 .fetch_optional(&mut *tx).await.map_err(|e| taken(e, &spec.name))?;
             if let Some((version, _)) = row {
@@ -119,9 +119,9 @@ impl Store {
     }
 
     /// Deletes a workflow and its work items.
-    pub async fn delete_workflow(&self, ws: i64, id: i64, expected: Option<i64>) -> Result<()> {
+    pub async fn delete_workflow(&self, ws: i64, id: i64, expected: i64) -> Result<()> {
         let n = crate::write!(self, p => sqlx::query(
-            "DELETE FROM workflows WHERE workspace_id = $1 AND id = $2 AND ($3 IS NULL OR version = $3)")
+            "DELETE FROM workflows WHERE workspace_id = $1 AND id = $2 AND version = $3")
             .bind(ws).bind(id).bind(expected).execute(p).await.map(|r| r.rows_affected()))?;
         if n == 0 {
             return Err(self.missing_or_stale("workflows", ws, id).await);

@@ -105,18 +105,18 @@ contract!(
             .unwrap();
         assert!(store.find_person(a.id, pb.id).await.unwrap().is_none());
         let e = store
-            .update_person(a.id, pb.id, None, &person("X", PersonKind::Internal))
+            .update_person(a.id, pb.id, 1, &person("X", PersonKind::Internal))
             .await
             .unwrap_err();
         assert!(matches!(e, StoreError::NotFound));
         assert!(matches!(
-            store.delete_person(a.id, pb.id, None).await,
+            store.delete_person(a.id, pb.id, 1).await,
             Err(StoreError::NotFound)
         ));
         let fb = store.list_functions(b.id).await.unwrap()[0].clone();
         assert!(store.find_function(a.id, fb.id).await.unwrap().is_none());
         assert!(matches!(
-            store.delete_function(a.id, fb.id, None).await,
+            store.delete_function(a.id, fb.id, 1).await,
             Err(StoreError::NotFound)
         ));
         assert!(store.list_people(a.id).await.unwrap().is_empty());
@@ -133,12 +133,12 @@ contract!(
             .unwrap();
         assert_eq!(p.version, 1);
         let p2 = store
-            .update_person(ws.id, p.id, Some(1), &person("Ana B", PersonKind::Internal))
+            .update_person(ws.id, p.id, 1, &person("Ana B", PersonKind::Internal))
             .await
             .unwrap();
         assert_eq!(p2.version, 2);
         let e = store
-            .update_person(ws.id, p.id, Some(1), &person("Ana C", PersonKind::Internal))
+            .update_person(ws.id, p.id, 1, &person("Ana C", PersonKind::Internal))
             .await
             .unwrap_err();
         assert!(matches!(e, StoreError::Stale { current: 2 }), "{e}");
@@ -147,10 +147,10 @@ contract!(
             "Ana B"
         );
         assert!(matches!(
-            store.delete_person(ws.id, p.id, Some(1)).await,
+            store.delete_person(ws.id, p.id, 1).await,
             Err(StoreError::Stale { current: 2 })
         ));
-        store.delete_person(ws.id, p.id, Some(2)).await.unwrap();
+        store.delete_person(ws.id, p.id, 2).await.unwrap();
         assert!(store.find_person(ws.id, p.id).await.unwrap().is_none());
     }
 );
@@ -176,16 +176,11 @@ contract!(
             matches!(e, StoreError::Conflict(ref m) if m.contains("Events")),
             "{e}"
         );
-        store.delete_person(ws.id, p.id, None).await.unwrap();
+        store.delete_person(ws.id, p.id, 1).await.unwrap();
         let f = store.find_function(ws.id, f.id).await.unwrap().unwrap();
         assert_eq!(f.business_owner_id, None);
         let f2 = store
-            .update_function(
-                ws.id,
-                f.id,
-                Some(f.version),
-                &function("Field events", None),
-            )
+            .update_function(ws.id, f.id, f.version, &function("Field events", None))
             .await
             .unwrap();
         assert_eq!(
@@ -414,7 +409,7 @@ contract!(
             .workspace
             .data_version;
         assert!(v1 > v0);
-        store.delete_person(ws.id, p.id, None).await.unwrap();
+        store.delete_person(ws.id, p.id, 1).await.unwrap();
         let v2 = store
             .workspace_for_member("acme", u.id)
             .await

@@ -1,9 +1,10 @@
 //! The Store contract for workflows, work items and calendar feeds, on every backend.
 
+use keel_domain::work::transition::{Approval, EventKind, Outcome};
 use keel_domain::work::{WorkDraft, WorkStatus};
 use keel_domain::workflow::{Assignment, Stage, WorkflowRole, WorkflowSpec, WorkflowStatus};
 use keel_domain::{Date, PersonDraft, PersonKind};
-use keel_store::{testdb::TestDb, Move, Store, StoreError, WorkFilter};
+use keel_store::{testdb::TestDb, Store, StoreError, WorkFilter};
 
 macro_rules! contract {
     ($name:ident, |$store:ident| $body:block) => {
@@ -97,14 +98,12 @@ contract!(every_saved_version_of_an_sop_is_kept, |store| {
     let mut changed = spec("Campaign launch", p);
     changed.purpose = "Launch campaigns that are tracked".into();
     let w2 = store
-        .update_workflow(ws, w.id, Some(1), &changed, None)
+        .update_workflow(ws, w.id, 1, &changed, None)
         .await
         .unwrap();
     assert_eq!(w2.version, 2);
     assert!(matches!(
-        store
-            .update_workflow(ws, w.id, Some(1), &changed, None)
-            .await,
+        store.update_workflow(ws, w.id, 1, &changed, None).await,
         Err(StoreError::Stale { current: 2 })
     ));
     let revs = store.list_revisions(ws, w.id).await.unwrap();
@@ -140,34 +139,24 @@ contract!(work_moves_only_from_the_version_it_was_read_at, |store| {
     next.stage = 1;
     next.status = WorkStatus::InProgress;
     let moved = store
-        .move_work(
+        .record_move(
             ws,
             item.id,
             1,
-            Move {
-                next: &next,
-                kind: "advanced",
-                note: None,
-                by_user: None,
-                clear_approvals_from: None,
-            },
+            &outcome(&next, EventKind::Advanced, None),
+            None,
         )
         .await
         .unwrap();
     assert_eq!((moved.stage, moved.version), (1, 2));
     // A second mover who read version 1 is told.
     let e = store
-        .move_work(
+        .record_move(
             ws,
             item.id,
             1,
-            Move {
-                next: &next,
-                kind: "advanced",
-                note: None,
-                by_user: None,
-                clear_approvals_from: None,
-            },
+            &outcome(&next, EventKind::Advanced, None),
+            None,
         )
         .await
         .unwrap_err();
@@ -203,11 +192,17 @@ contract!(checklists_and_approvals_make_the_gate_state, |store| {
         .create_user("maya@acme.test", "Maya", "h")
         .await
         .unwrap();
+    let mut approve = outcome(&item, EventKind::Approved, None);
+    approve.approval = Some(Approval {
+        stage: 0,
+        override_reason: None,
+    });
     store
-        .approve_stage(ws, item.id, 1, u.id, None)
+        .record_move(ws, item.id, 1, &approve, Some(u.id))
         .await
         .unwrap();
-    assert!(store.gate_state(ws, item.id, 1).await.unwrap().approved);
+    assert!(store.gate_state(ws, item.id, 0).await.unwrap().approved);
+    assert!(!store.gate_state(ws, item.id, 1).await.unwrap().approved);
     store
         .set_check(ws, item.id, 0, 0, false, None)
         .await
@@ -285,17 +280,12 @@ contract!(
         blocked.blocked_since = Some(1);
         blocked.blocked_reason = Some("Waiting for legal".into());
         store
-            .move_work(
+            .record_move(
                 ws,
                 a.id,
                 1,
-                Move {
-                    next: &blocked,
-                    kind: "blocked",
-                    note: Some("Waiting for legal"),
-                    by_user: None,
-                    clear_approvals_from: None,
-                },
+                &outcome(&blocked, EventKind::Blocked, Some("Waiting for legal")),
+                None,
             )
             .await
             .unwrap();
@@ -393,4 +383,55 @@ contract!(dependencies_and_feeds_stay_in_their_workspace, |store| {
     // The model for health checks holds the workflows and open work.
     let m = store.model(ws).await.unwrap();
     assert_eq!((m.workflows.len(), m.work.len()), (1, 2));
+});
+
+fn outcome(next: &keel_domain::work::WorkItem, event: EventKind, note: Option<&str>) -> Outcome {
+    Outcome {
+        next: next.clone(),
+        event,
+        note: note.map(str::to_string),
+        stage: next.stage,
+        approval: None,
+        clear_approvals_from: None,
+    }
+}
+
+contract!(a_stale_move_leaves_nothing_behind, |store| {
+    let (ws, p) = setup(&store).await;
+    let w = store
+        .create_workflow(ws, &spec("Campaign launch", p), None)
+        .await
+        .unwrap();
+    let item = store
+        .create_work(ws, w.id, &draft("Spring webinar", Some(p)), None)
+        .await
+        .unwrap();
+    let mut next = item.clone();
+    next.stage = 1;
+    let mut o = outcome(&next, EventKind::Overridden, Some("Event date is fixed"));
+    o.stage = 0;
+    o.approval = Some(Approval {
+        stage: 0,
+        override_reason: Some("Event date is fixed".into()),
+    });
+    // Someone else moved the item first: the override's approval and history line are not kept.
+    let e = store
+        .record_move(ws, item.id, 7, &o, None)
+        .await
+        .unwrap_err();
+    assert!(matches!(e, StoreError::Stale { current: 1 }));
+    assert!(!store.gate_state(ws, item.id, 0).await.unwrap().approved);
+    let events = store.list_events(ws, item.id).await.unwrap();
+    assert_eq!(events.len(), 1, "only 'created': {events:?}");
+    // The same outcome at the right version records one line and the approval.
+    store.record_move(ws, item.id, 1, &o, None).await.unwrap();
+    assert!(store.gate_state(ws, item.id, 0).await.unwrap().approved);
+    let kinds: Vec<_> = store
+        .list_events(ws, item.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.kind)
+        .collect();
+    assert_eq!(kinds, ["created", "overridden"]);
 });

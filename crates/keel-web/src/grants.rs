@@ -27,16 +27,16 @@ pub fn parse_invite(
     inv.into_result(|| (role.unwrap_or(Role::Viewer), email.flatten()))
 }
 
-/// A token's role may not exceed its creator's (and is capped at admin).
+/// A token may see and do no more than its creator (and is capped at admin).
 pub fn parse_token(creator: Role, name: &str, role: &str) -> Result<(String, Role), Invalid> {
     let mut inv = Invalid::new();
     let name = inv.take("name", text::required(name, "a name for the token", 80));
     let role = inv.take("role", Role::parse(role));
     if let Some(r) = role {
-        if r > creator || r == Role::Owner {
+        if !creator.may_mint_token(r) {
             inv.push(
                 "role",
-                "A token can have your role or a lower one, and at most admin.",
+                "A token can only do what your own role does (and at most admin): choose your role or one it includes.",
             );
         }
     }
@@ -57,5 +57,8 @@ mod tests {
         assert!(parse_token(Role::Member, "script", "admin").is_err());
         assert!(parse_token(Role::Owner, "script", "owner").is_err());
         assert!(parse_token(Role::Viewer, " ", "viewer").is_err());
+        assert!(parse_token(Role::Partner, "x", "viewer").is_err());
+        assert!(parse_token(Role::Viewer, "x", "partner").is_err());
+        assert!(parse_token(Role::Partner, "x", "partner").is_ok());
     }
 }

@@ -128,27 +128,7 @@ pub async fn load(
     if reader.role.sees_everything() {
         return Ok(m);
     }
-    let functions = reader.functions(m.functions.clone());
-    let people = reader.people(m.people.clone(), &functions);
-    let work = m
-        .work
-        .iter()
-        .filter(|w| reader.can_see_work(w))
-        .cloned()
-        .collect();
-    let workflows = m
-        .workflows
-        .iter()
-        .filter(|wf| reader.can_see_workflow(&wf.spec))
-        .cloned()
-        .collect();
-    Ok(Arc::new(Model {
-        people,
-        functions,
-        workflows,
-        work,
-        now: m.now,
-    }))
+    Ok(Arc::new(reader.view(&m)))
 }
 
 /// Health findings on the model the reader sees.

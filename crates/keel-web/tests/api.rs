@@ -35,12 +35,35 @@ async fn people_can_be_created_read_updated_and_deleted() {
             .await
             .unwrap();
         assert_eq!(r.headers()["etag"], "\"1\"");
-        let (s, p) = api.send(Method::PUT, &format!("/api/v1/people/{id}"), Some(json!({"name": "Lena Ortiz", "kind": "freelancer", "organization": "Self-employed"}))).await;
+        // A change without the version it was made from is refused, and changes nothing.
+        let body =
+            json!({"name": "Lena Ortiz", "kind": "freelancer", "organization": "Self-employed"});
+        let (s, e) = api
+            .send(
+                Method::PUT,
+                &format!("/api/v1/people/{id}"),
+                Some(body.clone()),
+            )
+            .await;
+        assert_eq!(
+            (s, e["error"]["code"].as_str()),
+            (428, Some("precondition_required"))
+        );
+        let (s, e) = api
+            .send(Method::DELETE, &format!("/api/v1/people/{id}"), None)
+            .await;
+        assert_eq!(
+            (s, e["error"]["code"].as_str()),
+            (428, Some("precondition_required"))
+        );
+        let (s, p) = api
+            .send_at(Method::PUT, &format!("/api/v1/people/{id}"), 1, Some(body))
+            .await;
         assert_eq!((s, p["version"].as_i64()), (200, Some(2)));
         let (_, list) = api.get("/api/v1/people").await;
         assert_eq!(list["people"].as_array().unwrap().len(), 1);
         let (s, _) = api
-            .send(Method::DELETE, &format!("/api/v1/people/{id}"), None)
+            .send_at(Method::DELETE, &format!("/api/v1/people/{id}"), 2, None)
             .await;
         assert_eq!(s, 204);
         assert_eq!(api.get(&format!("/api/v1/people/{id}")).await.0, 404);
@@ -210,7 +233,7 @@ async fn health_and_ownership_answer_from_the_same_rules_as_the_pages() {
         .unwrap();
     let p = app.person(&ws, "Ana", PersonKind::Internal).await;
     let f = app.store.list_functions(ws.id).await.unwrap()[0].clone();
-    let (s, _) = api.send(Method::PUT, &format!("/api/v1/functions/{}", f.id), Some(json!({"name": f.name, "sourcing": "internal", "business_owner_id": p, "execution_owner_id": p, "weekly_hours": 30}))).await;
+    let (s, _) = api.send_at(Method::PUT, &format!("/api/v1/functions/{}", f.id), f.version, Some(json!({"name": f.name, "sourcing": "internal", "business_owner_id": p, "execution_owner_id": p, "weekly_hours": 30}))).await;
     assert_eq!(s, 200);
     let (_, o) = api.get("/api/v1/ownership").await;
     let ana = &o["people"][0];

@@ -78,15 +78,19 @@ async fn work_passes_its_gates_only_when_ready_and_only_the_decider_approves() {
         .as_str()
         .unwrap()
         .contains("needs the decision owner's approval"));
-    let (s, e) = t
-        .member
-        .send(Method::POST, &format!("/api/v1/work/{id}/approvals"), None)
-        .await;
+    let approvals = format!("/api/v1/work/{id}/approvals");
+    let v = t.api.get(&format!("/api/v1/work/{id}")).await.1["version"]
+        .as_i64()
+        .unwrap();
+    let (s, e) = t.member.send_at(Method::POST, &approvals, v, None).await;
     assert_eq!((s, e["error"]["code"].as_str()), (403, Some("forbidden")));
-    let (s, g) = t
-        .api
-        .send(Method::POST, &format!("/api/v1/work/{id}/approvals"), None)
-        .await;
+    // Approving is a move: without the version it was made from it is refused.
+    let (s, e) = t.api.send(Method::POST, &approvals, None).await;
+    assert_eq!(
+        (s, e["error"]["code"].as_str()),
+        (428, Some("precondition_required"))
+    );
+    let (s, g) = t.api.send_at(Method::POST, &approvals, v, None).await;
     assert_eq!(s, 200, "{g}");
     assert_eq!(
         (g["approved"].as_bool(), g["open"].as_bool()),
@@ -358,9 +362,10 @@ async fn a_date_is_yyyy_mm_dd_or_null_and_every_mistake_is_named_at_once() {
     assert_eq!(fields(&e), ["title", "planned_launch", "start_date"]);
     let (s, i) = t
         .api
-        .send(
+        .send_at(
             Method::PUT,
             &format!("/api/v1/work/{id}"),
+            1,
             Some(json!({"title": "Spring webinar", "planned_launch": "2026-03-20", "first_review": null})),
         )
         .await;

@@ -71,9 +71,10 @@ async fn saving_over_someone_elses_change_shows_both_and_overwrites_nothing() {
     // …meanwhile a script changes the person…
     let api = common::Api::new(&app, &app.token(&ws, u, Role::Owner).await);
     let (s, _) = api
-        .send(
+        .send_at(
             Method::PUT,
             &format!("/api/v1/people/{p}"),
+            1,
             Some(json!({"name": "Samantha Lee", "kind": "internal", "weekly_capacity": 30})),
         )
         .await;

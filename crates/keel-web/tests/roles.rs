@@ -59,7 +59,7 @@ async fn fixture() -> Fixture {
         user_id: Some(partner_user),
     };
     app.store
-        .update_person(ws.id, agency, None, &draft)
+        .update_person(ws.id, agency, d.version, &draft)
         .await
         .unwrap();
     let assigned = app
@@ -177,7 +177,8 @@ async fn every_write_route_refuses(f: &Fixture, email: &str, role: Role) {
         }
         let url = fill(r.path, f);
         let res = if r.path.starts_with("/api/") {
-            let mut req = api.req(r.method.clone(), &url);
+            // A well-formed client names the version it changes; the role must still refuse.
+            let mut req = api.req(r.method.clone(), &url).header("if-match", "\"1\"");
             if r.method != Method::DELETE {
                 req = req.json(&body_for(r.path));
             }

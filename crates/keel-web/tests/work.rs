@@ -194,9 +194,12 @@ async fn work_passes_gates_only_when_ready_and_keeps_its_history() {
                 "stage {stage}"
             );
             assert_eq!(
-                b.post_form(&format!("{item_url}/approve"), &[])
-                    .await
-                    .status(),
+                b.post_form(
+                    &format!("{item_url}/move"),
+                    &[("action", "approve"), ("version", &version(&app).await)]
+                )
+                .await
+                .status(),
                 303
             );
         }

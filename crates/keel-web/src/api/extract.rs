@@ -66,19 +66,21 @@ impl<S: Send + Sync> FromRequestParts<S> for ApiPath {
     }
 }
 
-/// The version named by `If-Match` (`"3"`, `W/"3"` or `*`); a malformed one cannot match.
-pub fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
+/// The version named by `If-Match` (`"3"` or `W/"3"`). Every change to an editable record
+/// names the version it was made from: without one it is refused (428), a malformed one
+/// cannot match (412).
+pub fn if_match(headers: &HeaderMap) -> Result<i64, ApiError> {
     let Some(v) = headers.get(header::IF_MATCH) else {
-        return Ok(None);
+        return Err(ApiError::new(
+            StatusCode::PRECONDITION_REQUIRED,
+            "precondition_required",
+            "Send the record's ETag as If-Match (like \"3\"), so a change never overwrites one you have not seen.",
+        ));
     };
     let s = v.to_str().unwrap_or_default().trim();
-    if s == "*" {
-        return Ok(None);
-    }
     s.trim_start_matches("W/")
         .trim_matches('"')
         .parse::<i64>()
-        .map(Some)
         .map_err(|_| {
             ApiError::new(
                 StatusCode::PRECONDITION_FAILED,

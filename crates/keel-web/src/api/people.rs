@@ -126,10 +126,11 @@ async fn visible(state: &AppState, ctx: &ApiCtx, id: i64) -> Result<Person, ApiE
         .await?
         .ok_or_else(ApiError::not_found)?;
     let reader = ctx.reader();
-    if !reader.role.sees_everything()
-        && !reader.can_see_person(&p, &state.store.list_functions(ctx.ws_id).await?)
-    {
-        return Err(ApiError::not_found());
+    if !reader.role.sees_everything() {
+        let seen = crate::model::load(state, ctx.ws_id, ctx.data_version, &reader).await?;
+        if !seen.people.iter().any(|s| s.id == p.id) {
+            return Err(ApiError::not_found());
+        }
     }
     Ok(p)
 }

@@ -70,6 +70,8 @@ impl From<OpError> for crate::error::PageError {
 #[derive(Debug, Clone, Copy)]
 pub struct Caller {
     pub ws: i64,
+    /// The workspace's data version the request was checked against (the model cache key).
+    pub data_version: i64,
     pub user_id: i64,
     pub role: keel_domain::Role,
     /// The person record linked to the caller's account in this workspace.

@@ -1,25 +1,39 @@
-//! Starting work, editing it, ticking checklists, approvals, moves and dependencies.
+//! Starting work, editing it, ticking checklists, moves and dependencies.
 
 use super::{Caller, OpError};
+use crate::AppState;
 use keel_domain::access::Reader;
-use keel_domain::work::transition::{self, Action, Actor};
+use keel_domain::health::Model;
+use keel_domain::work::transition::{self, Action, Actor, Refusal};
 use keel_domain::work::{creates_cycle, WorkDraft, WorkInput, WorkItem};
 use keel_domain::workflow::Workflow;
-use keel_store::{Move, Store};
+use keel_domain::Invalid;
+use std::sync::Arc;
+
+/// What the caller sees of the workspace: pickers and ids in bodies go through it, so a
+/// hidden record is refused exactly like one that does not exist.
+pub async fn view(st: &AppState, c: &Caller, reader: &Reader) -> Result<Arc<Model>, OpError> {
+    Ok(crate::model::load(st, c.ws, c.data_version, reader).await?)
+}
 
 /// An item the caller may see (a partner: items its person executes or contributes to),
 /// with its workflow.
 pub async fn visible(
-    store: &Store,
+    st: &AppState,
     c: &Caller,
     reader: &Reader,
     id: i64,
 ) -> Result<(WorkItem, Workflow), OpError> {
-    let item = store.find_work(c.ws, id).await?.ok_or(OpError::NotFound)?;
+    let item = st
+        .store
+        .find_work(c.ws, id)
+        .await?
+        .ok_or(OpError::NotFound)?;
     if !reader.can_see_work(&item) {
         return Err(OpError::NotFound);
     }
-    let wf = store
+    let wf = st
+        .store
         .find_workflow(c.ws, item.workflow_id)
         .await?
         .ok_or(OpError::NotFound)?;
@@ -28,12 +42,12 @@ pub async fn visible(
 
 /// An item the caller may both see and change.
 pub async fn workable(
-    store: &Store,
+    st: &AppState,
     c: &Caller,
     reader: &Reader,
     id: i64,
 ) -> Result<(WorkItem, Workflow), OpError> {
-    let (item, wf) = visible(store, c, reader, id).await?;
+    let (item, wf) = visible(st, c, reader, id).await?;
     may_work_on(c, reader, &item)?;
     Ok((item, wf))
 }
@@ -51,52 +65,49 @@ fn may_work_on(c: &Caller, reader: &Reader, item: &WorkItem) -> Result<(), OpErr
 }
 
 pub async fn create(
-    store: &Store,
+    st: &AppState,
     c: &Caller,
+    reader: &Reader,
     workflow_id: i64,
     input: &WorkInput,
 ) -> Result<WorkItem, OpError> {
     c.require_edit()?;
-    let wf = store
-        .find_workflow(c.ws, workflow_id)
-        .await?
-        .ok_or_else(|| {
-            let mut i = keel_domain::Invalid::new();
-            i.push("workflow_id", "Choose one of this workspace's workflows.");
-            OpError::Invalid(i)
-        })?;
-    let people = store.list_people(c.ws).await?;
-    let draft = WorkDraft::parse(input, &people)?.with_workflow_defaults(&wf.spec);
-    Ok(store
+    let seen = view(st, c, reader).await?;
+    let wf = seen
+        .workflows
+        .iter()
+        .find(|w| w.id == workflow_id)
+        .ok_or_else(|| Invalid::one("workflow_id", "Choose one of this workspace's workflows."))?;
+    let draft = WorkDraft::parse(input, &seen.people)?.with_workflow_defaults(&wf.spec);
+    Ok(st
+        .store
         .create_work(c.ws, wf.id, &draft, Some(c.user_id))
         .await?)
 }
 
 pub async fn update(
-    store: &Store,
+    st: &AppState,
     c: &Caller,
     reader: &Reader,
     id: i64,
-    expected: Option<i64>,
+    expected: i64,
     input: &WorkInput,
 ) -> Result<WorkItem, OpError> {
-    let (item, _) = visible(store, c, reader, id).await?;
-    may_work_on(c, reader, &item)?;
-    let people = store.list_people(c.ws).await?;
-    let draft = WorkDraft::parse(input, &people)?;
-    Ok(store.update_work(c.ws, id, expected, &draft).await?)
+    workable(st, c, reader, id).await?;
+    let seen = view(st, c, reader).await?;
+    let draft = WorkDraft::parse(input, &seen.people)?;
+    Ok(st.store.update_work(c.ws, id, expected, &draft).await?)
 }
 
 pub async fn set_check(
-    store: &Store,
+    st: &AppState,
     c: &Caller,
     reader: &Reader,
     id: i64,
     index: usize,
     done: bool,
 ) -> Result<WorkItem, OpError> {
-    let (item, wf) = visible(store, c, reader, id).await?;
-    may_work_on(c, reader, &item)?;
+    let (item, wf) = workable(st, c, reader, id).await?;
     let stage = wf
         .spec
         .stages
@@ -109,7 +120,7 @@ pub async fn set_check(
             stage.checklist.len()
         )));
     }
-    store
+    st.store
         .set_check(c.ws, id, item.stage, index, done, Some(c.user_id))
         .await?;
     Ok(item)
@@ -120,112 +131,109 @@ fn is_decision_owner(c: &Caller, wf: &Workflow) -> bool {
     c.person_id.is_some() && wf.spec.decision_owner() == c.person_id
 }
 
-pub async fn approve(
-    store: &Store,
-    c: &Caller,
-    reader: &Reader,
-    id: i64,
-) -> Result<WorkItem, OpError> {
-    let (item, wf) = visible(store, c, reader, id).await?;
-    if !is_decision_owner(c, &wf) {
-        return Err(OpError::Forbidden(
-            "Only the workflow's decision owner approves its gates.".into(),
-        ));
-    }
-    if !item.status.is_open() {
-        return Err(OpError::Refused("Only open work needs approval.".into()));
-    }
-    store
-        .approve_stage(c.ws, id, item.stage, c.user_id, None)
-        .await?;
-    Ok(item)
-}
-
-/// Moves an item if it is still at `expected`: of two people moving it at once, the second
-/// is told it changed.
+/// Moves an item if it is still at `expected`: the domain decides the whole outcome (next
+/// state, history line, approval) and the store writes it in one transaction with the
+/// version check, so of two people moving it at once the second is told it changed and
+/// nothing of its move is kept.
 pub async fn apply(
-    store: &Store,
+    st: &AppState,
     c: &Caller,
     reader: &Reader,
     id: i64,
     expected: i64,
     action: &Action,
 ) -> Result<WorkItem, OpError> {
-    let (item, wf) = visible(store, c, reader, id).await?;
-    may_work_on(c, reader, &item)?;
+    let (item, wf) = visible(st, c, reader, id).await?;
+    // Approving is the decision owner's right, whatever else their role lets them change.
+    if *action != Action::Approve {
+        may_work_on(c, reader, &item)?;
+    }
     if item.version != expected {
         return Err(OpError::Stale {
             current: item.version,
         });
     }
-    let gate = store.gate_state(c.ws, id, item.stage).await?;
+    let gate = st.store.gate_state(c.ws, id, item.stage).await?;
     let actor = Actor {
         is_decision_owner: is_decision_owner(c, &wf),
     };
     let now = crate::time_fmt::now();
-    let next =
-        transition::apply(&item, &wf.spec, &gate, action, actor, now).map_err(OpError::Refused)?;
-    if let (
-        Action::Advance {
-            override_reason: Some(r),
-        },
-        true,
-    ) = (
-        action,
-        matches!(
-            keel_domain::work::check_gate(&wf.spec, item.stage, &gate),
-            keel_domain::work::Gate::Closed(_)
-        ),
-    ) {
-        store
-            .approve_stage(c.ws, id, item.stage, c.user_id, Some(r))
-            .await?;
-    }
-    let clear = match action {
-        Action::SendBack { to, .. } => Some(*to),
-        _ => None,
-    };
-    let m = Move {
-        next: &next,
-        kind: action.kind(),
-        note: action.note(),
-        by_user: Some(c.user_id),
-        clear_approvals_from: clear,
-    };
-    Ok(store.move_work(c.ws, id, expected, m).await?)
+    let outcome =
+        transition::apply(&item, &wf.spec, &gate, action, actor, now).map_err(|r| match r {
+            Refusal::NotDecisionOwner(m) => OpError::Forbidden(m.into()),
+            Refusal::Rule(m) => OpError::Refused(m),
+        })?;
+    Ok(st
+        .store
+        .record_move(c.ws, id, expected, &outcome, Some(c.user_id))
+        .await?)
 }
 
+/// The items `id` waits for that the caller may see, with their titles.
+pub async fn dependencies(
+    st: &AppState,
+    c: &Caller,
+    reader: &Reader,
+    id: i64,
+) -> Result<Vec<WorkItem>, OpError> {
+    visible(st, c, reader, id).await?;
+    let mut out = Vec::new();
+    for (_, on) in st
+        .store
+        .list_deps(c.ws)
+        .await?
+        .into_iter()
+        .filter(|(a, _)| *a == id)
+    {
+        if let Some(w) = st.store.find_work(c.ws, on).await? {
+            if reader.can_see_work(&w) {
+                out.push(w);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Makes `id` wait for `on`. An item the caller may not see is refused exactly like one that
+/// does not exist.
 pub async fn add_dependency(
-    store: &Store,
+    st: &AppState,
     c: &Caller,
     reader: &Reader,
     id: i64,
     on: i64,
-) -> Result<(), OpError> {
-    let (item, _) = visible(store, c, reader, id).await?;
-    may_work_on(c, reader, &item)?;
-    let deps = store.list_deps(c.ws).await?;
-    if store.find_work(c.ws, on).await?.is_none() {
-        let mut i = keel_domain::Invalid::new();
-        i.push("blocked_by", "Choose a work item of this workspace.");
-        return Err(OpError::Invalid(i));
-    }
+) -> Result<WorkItem, OpError> {
+    workable(st, c, reader, id).await?;
+    let target = st
+        .store
+        .find_work(c.ws, on)
+        .await?
+        .filter(|w| reader.can_see_work(w))
+        .ok_or_else(|| Invalid::one("blocked_by", "Choose a work item of this workspace."))?;
+    let deps = st.store.list_deps(c.ws).await?;
     if creates_cycle(&deps, id, on) {
-        let mut i = keel_domain::Invalid::new();
-        i.push("blocked_by", "That would make the items wait for each other in a loop. Remove one of the dependencies first.");
-        return Err(OpError::Invalid(i));
+        return Err(Invalid::one("blocked_by", "That would make the items wait for each other in a loop. Remove one of the dependencies first.").into());
     }
-    Ok(store.add_dep(c.ws, id, on).await?)
+    st.store.add_dep(c.ws, id, on).await?;
+    Ok(target)
 }
 
 pub async fn remove_dependency(
-    store: &Store,
+    st: &AppState,
     c: &Caller,
     reader: &Reader,
     id: i64,
     on: i64,
 ) -> Result<(), OpError> {
-    let (item, _) = visible(store, c, reader, id).await?;
-    may_work_on(c, reader, &item)?;
-    Ok(store.remove_dep(c.ws, id, on).await?)
+    workable(st, c, reader, id).await?;
+    // A hidden dependency cannot be named, so it cannot be removed either.
+    let hidden = st
+        .store
+        .find_work(c.ws, on)
+        .await?
+        .is_none_or(|w| !reader.can_see_work(&w));
+    if hidden {
+        return Err(OpError::NotFound);
+    }
+    Ok(st.store.remove_dep(c.ws, id, on).await?)
 }

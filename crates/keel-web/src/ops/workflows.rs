@@ -1,35 +1,35 @@
 //! Creating and changing workflows (SOPs).
 
 use super::{Caller, OpError};
+use crate::AppState;
 use keel_domain::access::Reader;
 use keel_domain::workflow::{Workflow, WorkflowInput, WorkflowSpec};
-use keel_store::Store;
 
 /// A workflow the caller may see: everyone sees all but a partner, who sees the ones its
-/// person has a role in.
+/// person has a role or work in (`Reader::view`).
 pub async fn visible(
-    store: &Store,
+    st: &AppState,
     c: &Caller,
     reader: &Reader,
     id: i64,
 ) -> Result<Workflow, OpError> {
-    let w = store
-        .find_workflow(c.ws, id)
+    super::work::view(st, c, reader)
         .await?
-        .ok_or(OpError::NotFound)?;
-    if !reader.can_see_workflow(&w.spec) {
-        return Err(OpError::NotFound);
-    }
-    Ok(w)
+        .workflows
+        .iter()
+        .find(|w| w.id == id)
+        .cloned()
+        .ok_or(OpError::NotFound)
 }
 
 pub async fn parse(
-    store: &Store,
+    st: &AppState,
     c: &Caller,
     input: &WorkflowInput,
 ) -> Result<WorkflowSpec, OpError> {
-    let people = store.list_people(c.ws).await?;
-    let functions: Vec<i64> = store
+    let people = st.store.list_people(c.ws).await?;
+    let functions: Vec<i64> = st
+        .store
         .list_functions(c.ws)
         .await?
         .iter()
@@ -38,22 +38,26 @@ pub async fn parse(
     Ok(WorkflowSpec::parse(input, &people, &functions)?)
 }
 
-pub async fn create(store: &Store, c: &Caller, input: &WorkflowInput) -> Result<Workflow, OpError> {
+pub async fn create(st: &AppState, c: &Caller, input: &WorkflowInput) -> Result<Workflow, OpError> {
     c.require_edit()?;
-    let spec = parse(store, c, input).await?;
-    Ok(store.create_workflow(c.ws, &spec, Some(c.user_id)).await?)
+    let spec = parse(st, c, input).await?;
+    Ok(st
+        .store
+        .create_workflow(c.ws, &spec, Some(c.user_id))
+        .await?)
 }
 
 pub async fn update(
-    store: &Store,
+    st: &AppState,
     c: &Caller,
     id: i64,
-    expected: Option<i64>,
+    expected: i64,
     input: &WorkflowInput,
 ) -> Result<Workflow, OpError> {
     c.require_edit()?;
-    let spec = parse(store, c, input).await?;
-    Ok(store
+    let spec = parse(st, c, input).await?;
+    Ok(st
+        .store
         .update_workflow(c.ws, id, expected, &spec, Some(c.user_id))
         .await?)
 }

@@ -50,7 +50,8 @@ where
         .collect()
 }
 
-/// Parses the hidden `version` field of an edit form.
-pub fn version(raw: &str) -> Option<i64> {
-    raw.trim().parse().ok()
+/// Parses the hidden `version` field of an edit form. A form without one cannot match any
+/// version (they start at 1), so it is refused as out of date instead of overwriting blindly.
+pub fn version(raw: &str) -> i64 {
+    raw.trim().parse().unwrap_or(0)
 }

@@ -48,12 +48,14 @@ async fn list(
     Query(q): Query<NoticeQuery>,
 ) -> Result<Response, PageError> {
     let reader = ctx.reader();
-    let functions = reader.functions(state.store.list_functions(ctx.ws.id).await?);
-    let people = reader.people(state.store.list_people(ctx.ws.id).await?, &functions);
-    let rows = people
-        .into_iter()
+    let seen = crate::model::load(&state, ctx.ws.id, ctx.ws.data_version, &reader).await?;
+    let functions = &seen.functions;
+    let rows = seen
+        .people
+        .iter()
+        .cloned()
         .map(|p| Row {
-            load: ownership::load(&p, &functions),
+            load: ownership::load(&p, functions),
             person: p,
         })
         .collect();
@@ -149,8 +151,12 @@ async fn form_page(
     let (duties, load, figures) = match &person {
         Some(p) => {
             let fs = state.store.list_functions(ctx.ws.id).await?;
+            // Named duties are only the functions the reader sees; the load counts them all,
+            // so the figure is the same on every page.
+            let reader = ctx.reader();
             let duties = fs
                 .iter()
+                .filter(|f| reader.can_see_function(f))
                 .filter_map(|f| ownership::responsibility(f, p.id).map(|r| (f.clone(), r)))
                 .collect();
             // The person's work: what they execute, across workflows.
@@ -248,8 +254,8 @@ async fn find(state: &AppState, ctx: &WsCtx, id: i64) -> Result<Person, PageErro
         .ok_or(PageError::NotFound)?;
     let reader = ctx.reader();
     if !reader.role.sees_everything() {
-        let fs = state.store.list_functions(ctx.ws.id).await?;
-        if !reader.can_see_person(&p, &fs) {
+        let seen = crate::model::load(state, ctx.ws.id, ctx.ws.data_version, &reader).await?;
+        if !seen.people.iter().any(|s| s.id == p.id) {
             return Err(PageError::NotFound);
         }
     }

@@ -71,7 +71,7 @@ async fn render_page(
     };
     let grantable = Role::ALL
         .into_iter()
-        .filter(|r| *r <= ctx.role && *r != Role::Owner);
+        .filter(|r| ctx.role.may_mint_token(*r));
     let page = Page {
         chrome: ctx.chrome("API tokens", "tokens").with_notice(notice),
         tokens: visible_tokens(state, ctx).await?,

@@ -285,4 +285,23 @@ impl Api {
         let s = r.status().as_u16();
         (s, r.json().await.unwrap_or(serde_json::Value::Null))
     }
+
+    /// A change to an editable record, made from the version the caller read (`If-Match`).
+    pub async fn send_at(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        version: i64,
+        body: Option<serde_json::Value>,
+    ) -> (u16, serde_json::Value) {
+        let mut rb = self
+            .req(method, path)
+            .header("if-match", format!("\"{version}\""));
+        if let Some(b) = body {
+            rb = rb.json(&b);
+        }
+        let r = rb.send().await.unwrap();
+        let s = r.status().as_u16();
+        (s, r.json().await.unwrap_or(serde_json::Value::Null))
+    }
 }

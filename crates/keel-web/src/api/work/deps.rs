@@ -45,23 +45,15 @@ pub async fn list_work_dependencies(
     ApiPath(id): ApiPath,
 ) -> Result<Json<WorkDependencyList>, ApiError> {
     let reader = ctx.reader();
-    wops::visible(&state.store, &caller(&ctx), &reader, id).await?;
-    let mut out = Vec::new();
-    for (_, on) in state
-        .store
-        .list_deps(ctx.ws_id)
+    let out = wops::dependencies(&state, &caller(&ctx), &reader, id)
         .await?
         .into_iter()
-        .filter(|(a, _)| *a == id)
-    {
-        if let Some(w) = state.store.find_work(ctx.ws_id, on).await? {
-            out.push(WorkDependency {
-                blocked_by: w.id,
-                title: w.title,
-                status: w.status.as_str().into(),
-            });
-        }
-    }
+        .map(|w| WorkDependency {
+            blocked_by: w.id,
+            title: w.title,
+            status: w.status.as_str().into(),
+        })
+        .collect();
     Ok(Json(WorkDependencyList { dependencies: out }))
 }
 
@@ -78,12 +70,7 @@ pub async fn create_work_dependency(
     ApiJson(body): ApiJson<DependencyBody>,
 ) -> Result<Response, ApiError> {
     let reader = ctx.reader();
-    wops::add_dependency(&state.store, &caller(&ctx), &reader, id, body.blocked_by).await?;
-    let on = state
-        .store
-        .find_work(ctx.ws_id, body.blocked_by)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
+    let on = wops::add_dependency(&state, &caller(&ctx), &reader, id, body.blocked_by).await?;
     Ok((
         StatusCode::CREATED,
         Json(WorkDependency {
@@ -105,6 +92,6 @@ pub async fn delete_work_dependency(
     ApiPath2(id, dep): ApiPath2,
 ) -> Result<Response, ApiError> {
     let reader = ctx.reader();
-    wops::remove_dependency(&state.store, &caller(&ctx), &reader, id, dep).await?;
+    wops::remove_dependency(&state, &caller(&ctx), &reader, id, dep).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

@@ -43,7 +43,7 @@ pub async fn list_work_events(
     ApiPath(id): ApiPath,
 ) -> Result<Json<WorkEventList>, ApiError> {
     let reader = ctx.reader();
-    let (_, wf) = wops::visible(&state.store, &caller(&ctx), &reader, id).await?;
+    let (_, wf) = wops::visible(&state, &caller(&ctx), &reader, id).await?;
     let events = state.store.list_events(ctx.ws_id, id).await?;
     Ok(Json(WorkEventList {
         events: events

@@ -123,7 +123,7 @@ pub async fn find_work(
     ApiPath(id): ApiPath,
 ) -> Result<Response, ApiError> {
     let reader = ctx.reader();
-    let (item, wf) = wops::visible(&state.store, &caller(&ctx), &reader, id).await?;
+    let (item, wf) = wops::visible(&state, &caller(&ctx), &reader, id).await?;
     Ok(with_etag(
         StatusCode::OK,
         item.version,
@@ -143,7 +143,14 @@ pub async fn create_work(
     ctx.require_edit()?;
     let input = body.input();
     check_work(&state, &ctx, &input, body.date_shapes()).await?;
-    let item = wops::create(&state.store, &caller(&ctx), body.workflow_id, &input).await?;
+    let item = wops::create(
+        &state,
+        &caller(&ctx),
+        &ctx.reader(),
+        body.workflow_id,
+        &input,
+    )
+    .await?;
     let wf = state
         .store
         .find_workflow(ctx.ws_id, item.workflow_id)
@@ -170,11 +177,11 @@ pub async fn update_work(
 ) -> Result<Response, ApiError> {
     let reader = ctx.reader();
     let c = caller(&ctx);
-    let (_, wf) = wops::workable(&state.store, &c, &reader, id).await?;
+    let (_, wf) = wops::workable(&state, &c, &reader, id).await?;
     let input = body.input();
     check_work(&state, &ctx, &input, body.date_shapes()).await?;
     let expected = if_match(&headers)?;
-    let item = wops::update(&state.store, &c, &reader, id, expected, &input).await?;
+    let item = wops::update(&state, &c, &reader, id, expected, &input).await?;
     Ok(with_etag(
         StatusCode::OK,
         item.version,
@@ -193,7 +200,7 @@ pub async fn delete_work(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let reader = ctx.reader();
-    wops::visible(&state.store, &caller(&ctx), &reader, id).await?;
+    wops::visible(&state, &caller(&ctx), &reader, id).await?;
     ctx.require_edit()?;
     state
         .store

@@ -15,7 +15,6 @@ use axum::Json;
 use keel_domain::work::transition::Action;
 use keel_domain::work::{check_gate, Gate, WorkItem};
 use keel_domain::workflow::Workflow;
-use keel_domain::Invalid;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -26,7 +25,7 @@ use utoipa::ToSchema;
 pub struct MoveBody {
     #[schema(
         example = "advance",
-        pattern = "^(advance|override|send_back|block|unblock|done|cancel)$"
+        pattern = "^(advance|override|approve|send_back|block|unblock|done|cancel)$"
     )]
     pub action: String,
     #[serde(default)]
@@ -39,45 +38,12 @@ pub struct MoveBody {
 
 impl MoveBody {
     fn action(&self) -> Result<Action, ApiError> {
-        let reason = self
-            .reason
-            .as_deref()
-            .unwrap_or_default()
-            .trim()
-            .to_string();
-        let to = self
-            .to
-            .map(usize::try_from)
-            .transpose()
-            .map_err(|_| Invalid::one("to", "A stage index is 0 or more."))?;
-        Ok(match self.action.as_str() {
-            "advance" => Action::Advance {
-                override_reason: None,
-            },
-            "override" => Action::Advance {
-                override_reason: Some(reason),
-            },
-            "send_back" => Action::SendBack {
-                to: to.ok_or_else(|| {
-                    Invalid::one(
-                        "to",
-                        "Say which stage (index from 0) the work goes back to.",
-                    )
-                })?,
-                reason,
-            },
-            "block" => Action::Block { reason },
-            "unblock" => Action::Unblock,
-            "done" => Action::Done,
-            "cancel" => Action::Cancel,
-            _ => {
-                return Err(Invalid::one(
-                    "action",
-                    "The action is advance, override, send_back, block, unblock, done or cancel.",
-                )
-                .into())
-            }
-        })
+        let to = self.to.map(|t| t.to_string());
+        Ok(Action::parse(
+            &self.action,
+            self.reason.as_deref(),
+            to.as_deref(),
+        )?)
     }
 }
 
@@ -169,16 +135,16 @@ pub async fn move_work(
 ) -> Result<Response, ApiError> {
     let reader = ctx.reader();
     let c = caller(&ctx);
-    let (_, wf) = wops::workable(&state.store, &c, &reader, id).await?;
-    let action = body.action()?;
-    let expected = if_match(&headers)?.ok_or_else(|| {
-        ApiError::new(
-            StatusCode::PRECONDITION_REQUIRED,
-            "precondition_required",
-            "Send the item's ETag as If-Match (like \"3\"), so a move is never applied twice.",
-        )
-    })?;
-    let item = wops::apply(&state.store, &c, &reader, id, expected, &action).await?;
+    let (_, wf) = wops::visible(&state, &c, &reader, id).await?;
+    let action = body.action();
+    // Approving is the decision owner's right (the move checks it); every other move needs
+    // the right to work on the item, checked before anything is said about the body.
+    if !matches!(action, Ok(Action::Approve)) {
+        wops::workable(&state, &c, &reader, id).await?;
+    }
+    let action = action?;
+    let expected = if_match(&headers)?;
+    let item = wops::apply(&state, &c, &reader, id, expected, &action).await?;
     Ok(with_etag(
         StatusCode::OK,
         item.version,
@@ -196,7 +162,7 @@ pub async fn find_work_gate(
     ApiPath(id): ApiPath,
 ) -> Result<Json<WorkGate>, ApiError> {
     let reader = ctx.reader();
-    let (item, wf) = wops::visible(&state.store, &caller(&ctx), &reader, id).await?;
+    let (item, wf) = wops::visible(&state, &caller(&ctx), &reader, id).await?;
     Ok(Json(gate(&state, &ctx, &item, &wf).await?))
 }
 
@@ -214,25 +180,33 @@ pub async fn set_work_check(
 ) -> Result<Json<WorkGate>, ApiError> {
     let reader = ctx.reader();
     let c = caller(&ctx);
-    let (_, wf) = wops::visible(&state.store, &c, &reader, id).await?;
+    let (_, wf) = wops::visible(&state, &c, &reader, id).await?;
     let index = usize::try_from(index).map_err(|_| ApiError::not_found())?;
-    let item = wops::set_check(&state.store, &c, &reader, id, index, body.done).await?;
+    let item = wops::set_check(&state, &c, &reader, id, index, body.done).await?;
     Ok(Json(gate(&state, &ctx, &item, &wf).await?))
 }
 
-/// Approve the item's current stage. Only the workflow's decision owner may (403 otherwise).
+/// Approve the item's current stage: the same move as `{"action": "approve"}`. Only the
+/// workflow's decision owner may (422 `refused` otherwise); `If-Match` is required.
 #[utoipa::path(post, path = "/api/v1/work/{id}/approvals", operation_id = "approve_work_stage", tag = "work",
-    params(("id" = i64, Path, description = "Work item id")),
-    responses((status = 200, body = WorkGate), (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope),
-        (status = 404, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
+    params(("id" = i64, Path, description = "Work item id"), ("If-Match" = String, Header, description = "ETag of the version you saw", pattern = r#"^(W/)?"[0-9]+"$"#)),
+    responses((status = 200, body = WorkGate, headers(("ETag" = String))), (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope),
+        (status = 404, body = ErrorEnvelope), (status = 412, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope), (status = 428, body = ErrorEnvelope)))]
 pub async fn approve_work_stage(
     State(state): State<AppState>,
     ctx: ApiCtx,
     ApiPath(id): ApiPath,
-) -> Result<Json<WorkGate>, ApiError> {
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
     let reader = ctx.reader();
     let c = caller(&ctx);
-    let (_, wf) = wops::visible(&state.store, &c, &reader, id).await?;
-    let item = wops::approve(&state.store, &c, &reader, id).await?;
-    Ok(Json(gate(&state, &ctx, &item, &wf).await?))
+    let (_, wf) = wops::visible(&state, &c, &reader, id).await?;
+    let expected = if_match(&headers)?;
+    let item = wops::apply(&state, &c, &reader, id, expected, &Action::Approve).await?;
+    let version = item.version;
+    Ok(with_etag(
+        StatusCode::OK,
+        version,
+        gate(&state, &ctx, &item, &wf).await?,
+    ))
 }

@@ -43,6 +43,7 @@ pub fn routes(r: Routes) -> Routes {
 pub(super) fn caller(ctx: &ApiCtx) -> Caller {
     Caller {
         ws: ctx.ws_id,
+        data_version: ctx.data_version,
         user_id: ctx.user_id,
         role: ctx.role,
         person_id: ctx.person_id,
@@ -80,7 +81,7 @@ pub(super) fn validated<T>(r: Result<T, OpError>, mut wire: Invalid) -> Result<T
 
 async fn visible(state: &AppState, ctx: &ApiCtx, id: i64) -> Result<Workflow, ApiError> {
     let reader = ctx.reader();
-    Ok(wops::visible(&state.store, &caller(ctx), &reader, id).await?)
+    Ok(wops::visible(state, &caller(ctx), &reader, id).await?)
 }
 
 /// List the workflows of the workspace, a page at a time. A partner sees the ones its person
@@ -137,11 +138,8 @@ pub async fn create_workflow(
     ctx.require_edit()?;
     let c = caller(&ctx);
     let input = body.input();
-    validated(
-        wops::parse(&state.store, &c, &input).await,
-        body.date_shapes(),
-    )?;
-    let w = wops::create(&state.store, &c, &input).await?;
+    validated(wops::parse(&state, &c, &input).await, body.date_shapes())?;
+    let w = wops::create(&state, &c, &input).await?;
     Ok(with_etag(
         StatusCode::CREATED,
         w.version,
@@ -166,12 +164,9 @@ pub async fn update_workflow(
     ctx.require_edit()?;
     let c = caller(&ctx);
     let input = body.input();
-    validated(
-        wops::parse(&state.store, &c, &input).await,
-        body.date_shapes(),
-    )?;
+    validated(wops::parse(&state, &c, &input).await, body.date_shapes())?;
     let expected = if_match(&headers)?;
-    let w = wops::update(&state.store, &c, id, expected, &input).await?;
+    let w = wops::update(&state, &c, id, expected, &input).await?;
     Ok(with_etag(StatusCode::OK, w.version, WorkflowDto::from(w)))
 }
 

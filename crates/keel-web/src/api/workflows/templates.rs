@@ -124,7 +124,7 @@ pub async fn create_workflow_from_template(
             }
         }
     }
-    let w = wops::create(&state.store, &caller(&ctx), &input).await?;
+    let w = wops::create(&state, &caller(&ctx), &input).await?;
     Ok(with_etag(
         StatusCode::CREATED,
         w.version,

@@ -14,11 +14,11 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
-use keel_domain::work::transition::Action;
+use keel_domain::work::transition::{Action, EventKind};
 use keel_domain::work::{check_gate, Gate, GateState, WorkItem};
 use keel_domain::workflow::{name_of, Workflow};
 use keel_domain::{Invalid, Person};
-use keel_store::{WorkEvent, WorkFilter};
+use keel_store::WorkEvent;
 use serde::Deserialize;
 
 pub fn routes(r: Routes) -> Routes {
@@ -26,7 +26,6 @@ pub fn routes(r: Routes) -> Routes {
         .post("/w/{ws}/work/{item}", update)
         .post("/w/{ws}/work/{item}/delete", delete)
         .post("/w/{ws}/work/{item}/check", check)
-        .post("/w/{ws}/work/{item}/approve", approve)
         .post("/w/{ws}/work/{item}/move", move_item)
         .post("/w/{ws}/work/{item}/deps", add_dep)
         .post("/w/{ws}/work/{item}/deps/{dep}/delete", remove_dep)
@@ -73,18 +72,7 @@ impl Page {
     }
     /// The history's words for what happened.
     fn event_label(&self, e: &WorkEvent) -> &'static str {
-        match e.kind.as_str() {
-            "created" => "Started",
-            "advanced" => "Passed the gate",
-            "overridden" | "override" => "Gate overridden by the decision owner",
-            "approved" => "Approved by the decision owner",
-            "sent_back" => "Sent back for a revision",
-            "blocked" => "Blocked",
-            "unblocked" => "Unblocked",
-            "done" => "Marked done",
-            "cancelled" => "Cancelled",
-            _ => "Changed",
-        }
+        EventKind::parse(&e.kind).map_or("Changed", EventKind::label)
     }
     fn event_stage(&self, e: &WorkEvent) -> String {
         e.to_stage
@@ -122,8 +110,10 @@ async fn page(
 ) -> Result<Response, PageError> {
     let reader = ctx.reader();
     let c = caller(ctx);
-    let (item, wf) = wops::visible(&state.store, &c, &reader, id).await?;
-    let people = state.store.list_people(ctx.ws.id).await?;
+    let (item, wf) = wops::visible(state, &c, &reader, id).await?;
+    // Pickers and names come from what the reader sees, never the whole workspace.
+    let seen = wops::view(state, &c, &reader).await?;
+    let people = seen.people.clone();
     let gate = state.store.gate_state(ctx.ws.id, id, item.stage).await?;
     let stage = wf.spec.stages.get(item.stage);
     let checks = stage
@@ -146,28 +136,18 @@ async fn page(
     let me = ctx.person_id;
     let is_decider = me.is_some() && wf.spec.decision_owner() == me;
     let can_work = ctx.role.can_edit_model() || me.is_some_and(|p| item.involves(p));
-    let deps = state.store.list_deps(ctx.ws.id).await?;
-    let open = state
-        .store
-        .list_work(
-            ctx.ws.id,
-            &WorkFilter {
-                open_only: true,
-                limit: 200,
-                ..Default::default()
-            },
-        )
-        .await?;
-    let mut waits_for = Vec::new();
-    for (_, on) in deps.iter().filter(|(a, _)| *a == id) {
-        if let Some(w) = state.store.find_work(ctx.ws.id, *on).await? {
-            waits_for.push((w.id, w.title));
-        }
-    }
-    let candidates = open
+    let waits_for: Vec<(i64, String)> = wops::dependencies(state, &c, &reader, id)
+        .await?
         .into_iter()
-        .filter(|w| w.id != id && !waits_for.iter().any(|(d, _)| *d == w.id))
         .map(|w| (w.id, w.title))
+        .collect();
+    let candidates = seen
+        .work
+        .iter()
+        .filter(|w| w.status.is_open())
+        .filter(|w| w.id != id && !waits_for.iter().any(|(d, _)| *d == w.id))
+        .take(200)
+        .map(|w| (w.id, w.title.clone()))
         .collect();
     let form = form.unwrap_or_else(|| WorkForm {
         workflow_id: wf.id.to_string(),
@@ -306,7 +286,7 @@ async fn update(
     let (form, contributors) = WorkForm::from_pairs(&pairs);
     let reader = ctx.reader();
     match wops::update(
-        &state.store,
+        &state,
         &caller(&ctx),
         &reader,
         id,
@@ -346,7 +326,7 @@ async fn delete(
     Form(f): Form<VersionForm>,
 ) -> Result<Response, PageError> {
     let reader = ctx.reader();
-    wops::visible(&state.store, &caller(&ctx), &reader, id).await?;
+    wops::visible(&state, &caller(&ctx), &reader, id).await?;
     ctx.require_edit()?;
     match state
         .store
@@ -373,26 +353,7 @@ async fn check(
     Form(f): Form<CheckForm>,
 ) -> Result<Response, PageError> {
     let reader = ctx.reader();
-    let r = wops::set_check(
-        &state.store,
-        &caller(&ctx),
-        &reader,
-        id,
-        f.index,
-        f.done == "1",
-    )
-    .await
-    .map(|_| ());
-    outcome(&state, &ctx, id, r, "work-moved").await
-}
-
-async fn approve(
-    State(state): State<AppState>,
-    ctx: WsCtx,
-    Path((_, id)): Path<(String, i64)>,
-) -> Result<Response, PageError> {
-    let reader = ctx.reader();
-    let r = wops::approve(&state.store, &caller(&ctx), &reader, id)
+    let r = wops::set_check(&state, &caller(&ctx), &reader, id, f.index, f.done == "1")
         .await
         .map(|_| ());
     outcome(&state, &ctx, id, r, "work-moved").await
@@ -413,31 +374,6 @@ struct MoveForm {
     back: String,
 }
 
-/// The action a form asks for.
-pub fn action(kind: &str, reason: &str, to: &str) -> Result<Action, String> {
-    let reason = reason.trim().to_string();
-    Ok(match kind {
-        "advance" => Action::Advance {
-            override_reason: None,
-        },
-        "override" => Action::Advance {
-            override_reason: Some(reason),
-        },
-        "send_back" => Action::SendBack {
-            to: to
-                .trim()
-                .parse()
-                .map_err(|_| "Choose the stage to send the work back to.".to_string())?,
-            reason,
-        },
-        "block" => Action::Block { reason },
-        "unblock" => Action::Unblock,
-        "done" => Action::Done,
-        "cancel" => Action::Cancel,
-        _ => return Err("Choose what to do with the item.".into()),
-    })
-}
-
 async fn move_item(
     State(state): State<AppState>,
     ctx: WsCtx,
@@ -446,15 +382,20 @@ async fn move_item(
 ) -> Result<Response, PageError> {
     let reader = ctx.reader();
     let c = caller(&ctx);
-    wops::workable(&state.store, &c, &reader, id).await?;
-    let r = match action(&f.action, &f.reason, &f.to) {
+    let action = Action::parse(&f.action, Some(&f.reason), Some(&f.to));
+    // Approving is the decision owner's right (the move checks it); every other move needs
+    // the right to work on the item, checked before anything else is said about the form.
+    if action != Ok(Action::Approve) {
+        wops::workable(&state, &c, &reader, id).await?;
+    }
+    let r = match action {
         Ok(a) => {
-            let expected = f.version.trim().parse().unwrap_or(-1);
-            wops::apply(&state.store, &c, &reader, id, expected, &a)
+            let expected = crate::pages::forms::version(&f.version);
+            wops::apply(&state, &c, &reader, id, expected, &a)
                 .await
                 .map(|_| ())
         }
-        Err(m) => Err(OpError::Refused(m)),
+        Err(inv) => Err(OpError::Invalid(inv)),
     };
     if r.is_ok() && f.back == "board" {
         // The board moves with buttons; a refusal still lands on the item page with the reason.
@@ -486,9 +427,11 @@ async fn add_dep(
 ) -> Result<Response, PageError> {
     let reader = ctx.reader();
     let c = caller(&ctx);
-    wops::workable(&state.store, &c, &reader, id).await?;
+    wops::workable(&state, &c, &reader, id).await?;
     let r = match f.blocked_by.trim().parse::<i64>() {
-        Ok(on) => wops::add_dependency(&state.store, &c, &reader, id, on).await,
+        Ok(on) => wops::add_dependency(&state, &c, &reader, id, on)
+            .await
+            .map(|_| ()),
         Err(_) => Err(OpError::Refused(
             "Choose the item this one waits for.".into(),
         )),
@@ -502,6 +445,6 @@ async fn remove_dep(
     Path((_, id, dep)): Path<(String, i64, i64)>,
 ) -> Result<Response, PageError> {
     let reader = ctx.reader();
-    let r = wops::remove_dependency(&state.store, &caller(&ctx), &reader, id, dep).await;
+    let r = wops::remove_dependency(&state, &caller(&ctx), &reader, id, dep).await;
     outcome(&state, &ctx, id, r, "work-saved").await
 }

@@ -90,10 +90,10 @@ pub struct Pick {
     pub name: String,
 }
 
-pub fn picks(workflows: &[Workflow], reader: &keel_domain::access::Reader) -> Vec<Pick> {
+/// The workflows of a reader's view (`model::load`), as picker entries.
+pub fn picks(workflows: &[Workflow]) -> Vec<Pick> {
     workflows
         .iter()
-        .filter(|w| reader.can_see_workflow(&w.spec))
         .map(|w| Pick {
             id: w.id,
             name: w.spec.name.clone(),
@@ -178,14 +178,15 @@ async fn render_list(
         crate::model::work_page(state, ctx.ws.id, ctx.ws.data_version, &filter).await?;
     let more = page_items.len() as i64 > PAGE_SIZE;
     let items = page_items.iter().take(PAGE_SIZE as usize);
-    let model = crate::model::whole(state, ctx.ws.id, ctx.ws.data_version).await?;
+    // Names and pickers come from what the reader sees.
+    let model = crate::model::load(state, ctx.ws.id, ctx.ws.data_version, &reader).await?;
     let page = q.page.max(0);
     let title = if mine { "My work" } else { "Work" };
     let page = ListPage {
         chrome: ctx.chrome(title, "work").with_notice(q.notice.as_deref()),
         title: title.into(),
         rows: rows(items, &model.workflows, &model.people, today),
-        workflows: picks(&model.workflows, &reader),
+        workflows: picks(&model.workflows),
         people: if reader.role.sees_everything() {
             model.people.clone()
         } else {
@@ -249,8 +250,8 @@ async fn board(
 ) -> Result<Response, PageError> {
     let reader = ctx.reader();
     let loaded = crate::model::loaded(&state, ctx.ws.id, ctx.ws.data_version).await?;
-    let model = &loaded.model;
-    let workflows = picks(&model.workflows, &reader);
+    let model = crate::model::load(&state, ctx.ws.id, ctx.ws.data_version, &reader).await?;
+    let workflows = picks(&model.workflows);
     let chosen = q
         .workflow
         .parse::<i64>()
@@ -360,7 +361,7 @@ impl WorkForm {
 #[template(path = "work/new.html")]
 struct NewPage {
     chrome: Chrome,
-    workflows: Vec<Workflow>,
+    workflows: Vec<Pick>,
     people: Vec<Person>,
     form: WorkForm,
     errors: Errors,
@@ -389,10 +390,11 @@ async fn new_page(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
+    let seen = crate::model::load(state, ctx.ws.id, ctx.ws.data_version, &ctx.reader()).await?;
     let page = NewPage {
         chrome: ctx.chrome("Start work", "work"),
-        workflows: state.store.list_workflows(ctx.ws.id).await?,
-        people: state.store.list_people(ctx.ws.id).await?,
+        workflows: picks(&seen.workflows),
+        people: seen.people.clone(),
         form,
         errors: Errors(errors),
     };
@@ -428,8 +430,9 @@ async fn create(
     let (form, contributors) = WorkForm::from_pairs(&pairs);
     let workflow_id = form.workflow_id.parse::<i64>().unwrap_or(0);
     match wops::create(
-        &state.store,
+        &state,
         &caller(&ctx),
+        &ctx.reader(),
         workflow_id,
         &form.input(contributors),
     )

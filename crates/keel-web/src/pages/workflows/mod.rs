@@ -41,6 +41,7 @@ pub fn routes(r: Routes) -> Routes {
 pub fn caller(ctx: &WsCtx) -> Caller {
     Caller {
         ws: ctx.ws.id,
+        data_version: ctx.ws.data_version,
         user_id: ctx.session.user_id,
         role: ctx.role,
         person_id: ctx.person_id,
@@ -68,17 +69,15 @@ async fn list(
     Query(q): Query<NoticeQuery>,
 ) -> Result<Response, PageError> {
     let reader = ctx.reader();
-    let people = state.store.list_people(ctx.ws.id).await?;
-    let functions = state.store.list_functions(ctx.ws.id).await?;
-    let rows = state
-        .store
-        .list_workflows(ctx.ws.id)
-        .await?
-        .into_iter()
-        .filter(|w| reader.can_see_workflow(&w.spec))
+    let seen = crate::model::load(&state, ctx.ws.id, ctx.ws.data_version, &reader).await?;
+    let (people, functions) = (&seen.people, &seen.functions);
+    let rows = seen
+        .workflows
+        .iter()
+        .cloned()
         .map(|w| Row {
-            function: function_name(&functions, w.spec.function_id).unwrap_or_default(),
-            decision_owner: workflow::name_of(&people, w.spec.decision_owner()),
+            function: function_name(functions, w.spec.function_id).unwrap_or_default(),
+            decision_owner: workflow::name_of(people, w.spec.decision_owner()),
             level: w.spec.level(),
             workflow: w,
         })
@@ -271,7 +270,7 @@ async fn from_template(
         input.name = format!("{} ({n})", t.name);
         n += 1;
     }
-    match wops::create(&state.store, &caller(&ctx), &input).await {
+    match wops::create(&state, &caller(&ctx), &input).await {
         Ok(w) => Ok(Redirect::to(
             &ctx.link(&format!("/workflows/{}?notice=workflow-created", w.id)),
         )
@@ -298,7 +297,7 @@ async fn create(
 ) -> Result<Response, PageError> {
     ctx.require_edit()?;
     let form = WorkflowForm::from_pairs(&pairs);
-    match wops::create(&state.store, &caller(&ctx), &form.input()).await {
+    match wops::create(&state, &caller(&ctx), &form.input()).await {
         Ok(w) => Ok(
             Redirect::to(&ctx.link(&format!("/workflows/{}?notice=workflow-saved", w.id)))
                 .into_response(),
@@ -313,7 +312,7 @@ async fn create(
 
 async fn find(state: &AppState, ctx: &WsCtx, id: i64) -> Result<Workflow, PageError> {
     let reader = ctx.reader();
-    Ok(wops::visible(&state.store, &caller(ctx), &reader, id).await?)
+    Ok(wops::visible(state, &caller(ctx), &reader, id).await?)
 }
 
 pub struct Owner {
@@ -341,11 +340,11 @@ async fn show(
     Query(q): Query<NoticeQuery>,
 ) -> Result<Response, PageError> {
     // Read from the cached model: the SOP page makes no query of its own.
-    let model = crate::model::whole(&state, ctx.ws.id, ctx.ws.data_version).await?;
+    let model = crate::model::load(&state, ctx.ws.id, ctx.ws.data_version, &ctx.reader()).await?;
     let w = model
         .workflows
         .iter()
-        .find(|w| w.id == id && ctx.reader().can_see_workflow(&w.spec))
+        .find(|w| w.id == id)
         .cloned()
         .ok_or(PageError::NotFound)?;
     let (people, functions) = (&model.people, &model.functions);
@@ -417,7 +416,7 @@ async fn update(
     ctx.require_edit()?;
     let mut form = WorkflowForm::from_pairs(&pairs);
     match wops::update(
-        &state.store,
+        &state,
         &caller(&ctx),
         id,
         version(&form.version),
