@@ -18,6 +18,22 @@ pub fn required(value: &str, what: &str, max: usize) -> Result<String, String> {
     Ok(v.to_string())
 }
 
+/// Refuses the control characters nobody types (a NUL byte, escape codes): one backend would
+/// store them and the other refuse them, and pages would show garbage. Longer texts keep their
+/// line breaks and tabs.
+pub fn plain(value: &str, what: &str) -> Result<(), String> {
+    if value
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        return Err(format!(
+            "{} contains a control character (like a NUL byte) that cannot be kept; retype it.",
+            capitalise(what)
+        ));
+    }
+    Ok(())
+}
+
 /// Optional text: empty becomes `None`; longer texts (descriptions) may span lines.
 pub fn optional(value: &str, what: &str, max: usize) -> Result<Option<String>, String> {
     let v = value.trim();
@@ -27,13 +43,14 @@ pub fn optional(value: &str, what: &str, max: usize) -> Result<Option<String>, S
     if v.chars().count() > max {
         return Err(format!("Keep {what} under {max} characters."));
     }
+    plain(v, what)?;
     Ok(Some(v.to_string()))
 }
 
 pub fn email(value: &str) -> Result<String, String> {
     let v = value.trim().to_lowercase();
     let bad = || Err("Enter an email address like name@company.com.".to_string());
-    if v.is_empty() || v.len() > 254 || v.chars().any(char::is_whitespace) {
+    if v.is_empty() || v.len() > 254 || v.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return bad();
     }
     let Some((local, domain)) = v.split_once('@') else {
@@ -143,6 +160,25 @@ mod tests {
         assert!(email("ana@acme").is_err());
         assert!(email("a b@acme.com").is_err());
         assert!(email("@acme.com").is_err());
+    }
+
+    #[test]
+    fn no_field_keeps_a_control_character() {
+        for bad in ["a\0b", "a\u{1b}[31mb", "a\u{7f}"] {
+            assert!(required(bad, "a name", 80).is_err(), "{bad:?}");
+            assert!(optional(bad, "the title", 80).is_err(), "{bad:?}");
+            assert!(email(&format!("{bad}@acme.com")).is_err(), "{bad:?}");
+        }
+        let e = optional("x\0", "the title", 80).unwrap_err();
+        assert!(
+            e.starts_with("The title contains a control character"),
+            "{e}"
+        );
+        // Longer texts keep their lines and tabs.
+        assert_eq!(
+            optional("Line one\r\n\tLine two", "the description", 80).unwrap(),
+            Some("Line one\r\n\tLine two".into())
+        );
     }
 
     #[test]

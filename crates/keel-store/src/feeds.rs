@@ -1,6 +1,8 @@
 //! Secret calendar feed addresses: one per workspace or per person, stored hashed, revocable.
 
+use crate::workspaces::{role, LINKED_PERSON};
 use crate::{now, read, write, Result, Store, StoreError};
+use keel_domain::Role;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Feed {
@@ -9,6 +11,14 @@ pub struct Feed {
     pub person_id: Option<i64>,
     pub created_at: i64,
     pub revoked_at: Option<i64>,
+}
+
+/// A feed that still answers, and what its owner may see.
+#[derive(Debug, Clone)]
+pub struct LiveFeed {
+    pub feed: Feed,
+    pub owner_role: Role,
+    pub owner_person_id: Option<i64>,
 }
 
 impl Store {
@@ -31,11 +41,38 @@ impl Store {
             .bind(ws).fetch_all(p).await)?)
     }
 
-    /// The live feed a secret address names, if any.
-    pub async fn find_feed(&self, token_hash: &str) -> Result<Option<Feed>> {
-        Ok(read!(self, p => sqlx::query_as::<_, Feed>(
-            "SELECT id, workspace_id, person_id, created_at, revoked_at FROM calendar_feeds WHERE token_hash = $1 AND revoked_at IS NULL")
-            .bind(token_hash).fetch_optional(p).await)?)
+    /// The live feed a secret address names, with what its owner (the member who made it) may
+    /// see now: a feed ends with its owner's membership, and follows their role and linked
+    /// person as they change.
+    pub async fn find_feed(&self, token_hash: &str) -> Result<Option<LiveFeed>> {
+        #[derive(sqlx::FromRow)]
+        struct FeedRow {
+            id: i64,
+            workspace_id: i64,
+            person_id: Option<i64>,
+            created_at: i64,
+            revoked_at: Option<i64>,
+            owner_role: String,
+            owner_person_id: Option<i64>,
+        }
+        let sql = format!(
+            "SELECT f.id, f.workspace_id, f.person_id, f.created_at, f.revoked_at, m.role AS owner_role,
+                    {LINKED_PERSON} AS owner_person_id
+             FROM calendar_feeds f JOIN memberships m ON m.workspace_id = f.workspace_id AND m.user_id = f.created_by
+             WHERE f.token_hash = $1 AND f.revoked_at IS NULL"
+        );
+        let r = read!(self, p => sqlx::query_as::<_, FeedRow>(&sql).bind(token_hash).fetch_optional(p).await)?;
+        Ok(r.map(|r| LiveFeed {
+            feed: Feed {
+                id: r.id,
+                workspace_id: r.workspace_id,
+                person_id: r.person_id,
+                created_at: r.created_at,
+                revoked_at: r.revoked_at,
+            },
+            owner_role: role(&r.owner_role),
+            owner_person_id: r.owner_person_id,
+        }))
     }
 
     pub async fn revoke_feed(&self, ws: i64, id: i64) -> Result<()> {

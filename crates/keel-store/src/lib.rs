@@ -31,7 +31,7 @@ mod workspaces;
 
 pub use connect::{sqlite_path, Backend};
 pub use error::StoreError;
-pub use feeds::Feed;
+pub use feeds::{Feed, LiveFeed};
 pub use invites::{Invite, InviteStatus};
 pub use lead_import::{ImportCounts, LeadImport, STAGE_BATCH};
 pub use lead_rollups::{Months, QualityBy, QualityGroup};

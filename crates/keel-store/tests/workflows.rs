@@ -369,15 +369,31 @@ contract!(dependencies_and_feeds_stay_in_their_workspace, |store| {
         .create_feed(ws, Some(p), "feedhash", u.id)
         .await
         .unwrap();
+    // A feed answers only while the member who made it belongs to the workspace.
+    assert!(store.find_feed("feedhash").await.unwrap().is_none());
+    store
+        .add_member(ws, u.id, keel_domain::Role::Partner)
+        .await
+        .unwrap();
+    let live = store.find_feed("feedhash").await.unwrap().unwrap();
     assert_eq!(
-        store
-            .find_feed("feedhash")
-            .await
-            .unwrap()
-            .unwrap()
-            .person_id,
-        Some(p)
+        (live.feed.person_id, live.owner_role),
+        (Some(p), keel_domain::Role::Partner)
     );
+    let owner = store
+        .create_user("owner@acme.test", "Olu", "h")
+        .await
+        .unwrap();
+    store
+        .add_member(ws, owner.id, keel_domain::Role::Owner)
+        .await
+        .unwrap();
+    store.remove_member(ws, u.id).await.unwrap();
+    assert!(store.find_feed("feedhash").await.unwrap().is_none());
+    store
+        .add_member(ws, u.id, keel_domain::Role::Member)
+        .await
+        .unwrap();
     store.revoke_feed(ws, f.id).await.unwrap();
     assert!(store.find_feed("feedhash").await.unwrap().is_none());
     // The model for health checks holds the workflows and open work.

@@ -42,6 +42,13 @@ impl Action {
     /// work back to (as typed). Errors name the field.
     pub fn parse(kind: &str, reason: Option<&str>, to: Option<&str>) -> Result<Action, Invalid> {
         let reason = reason.unwrap_or_default().trim().to_string();
+        crate::text::plain(&reason, "the reason").map_err(|m| Invalid::one("reason", m))?;
+        if reason.chars().count() > 1000 {
+            return Err(Invalid::one(
+                "reason",
+                "Keep the reason under 1000 characters.",
+            ));
+        }
         Ok(match kind.trim() {
             "advance" => Action::Advance,
             "override" => Action::Override { reason },

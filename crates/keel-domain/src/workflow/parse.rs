@@ -300,6 +300,12 @@ pub fn parse(
             .map(|c| c.trim().to_string())
             .filter(|c| !c.is_empty())
             .collect();
+        if let Some(e) = checklist
+            .iter()
+            .find_map(|c| text::plain(c, "a checklist item").err())
+        {
+            inv.push("stages", e);
+        }
         if checklist.iter().any(|c| c.chars().count() > 200) {
             inv.push(
                 "stages",

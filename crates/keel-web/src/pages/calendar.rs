@@ -13,6 +13,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
+use keel_domain::access::Reader;
 use keel_domain::ics::{calendar, Event};
 use keel_domain::work::WorkItem;
 use keel_domain::{Date, Person};
@@ -180,11 +181,14 @@ async fn feed(
     Path(token): Path<String>,
 ) -> Result<Response, PageError> {
     let token = token.strip_suffix(".ics").unwrap_or(&token);
-    let f = state
+    let live = state
         .store
         .find_feed(&secret::digest(token))
         .await?
         .ok_or(PageError::NotFound)?;
+    let f = &live.feed;
+    // The feed shows what its owner may see now, through the same rule as their pages.
+    let reader = Reader::new(live.owner_role, live.owner_person_id);
     let filter = WorkFilter {
         involving: f.person_id,
         ..Default::default()
@@ -196,6 +200,7 @@ async fn feed(
         .list_work(f.workspace_id, &filter)
         .await?
         .into_iter()
+        .filter(|i| reader.can_see_work(i))
         .filter(|i| {
             i.planned_launch
                 .or(i.actual_launch)
