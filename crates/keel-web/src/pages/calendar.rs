@@ -52,7 +52,10 @@ async fn render_page(
     notice: Option<&str>,
     new_link: Option<String>,
 ) -> Result<Response, PageError> {
-    let people = state.store.list_people(ctx.ws.id).await?;
+    let people = crate::model::load(state, ctx.ws.id, ctx.ws.data_version, &ctx.reader())
+        .await?
+        .people
+        .clone();
     let me = people
         .iter()
         .find(|p| p.user_id == Some(ctx.session.user_id))
@@ -99,7 +102,10 @@ async fn create(
     ctx: WsCtx,
     Form(f): Form<CreateForm>,
 ) -> Result<Response, PageError> {
-    let people = state.store.list_people(ctx.ws.id).await?;
+    let people = crate::model::load(&state, ctx.ws.id, ctx.ws.data_version, &ctx.reader())
+        .await?
+        .people
+        .clone();
     let me = people
         .iter()
         .find(|p| p.user_id == Some(ctx.session.user_id))

@@ -55,7 +55,10 @@ async fn check_work(
     input: &WorkInput,
     dates: Invalid,
 ) -> Result<(), ApiError> {
-    let people = state.store.list_people(ctx.ws_id).await?;
+    let people = crate::model::load(state, ctx.ws_id, ctx.data_version, &ctx.reader())
+        .await?
+        .people
+        .clone();
     validated(
         WorkDraft::parse(input, &people).map_err(OpError::from),
         dates,

@@ -86,7 +86,10 @@ pub async fn list_workflow_revisions(
 ) -> Result<Json<WorkflowRevisionList>, ApiError> {
     visible(&state, &ctx, id).await?;
     let revisions = state.store.list_revisions(ctx.ws_id, id).await?;
-    let people = state.store.list_people(ctx.ws_id).await?;
+    let people = crate::model::load(&state, ctx.ws_id, ctx.data_version, &ctx.reader())
+        .await?
+        .people
+        .clone();
     let out = revisions
         .iter()
         .map(|r| {

@@ -140,7 +140,10 @@ async fn form_page(
     errors: Invalid,
     stale: bool,
 ) -> Result<Response, PageError> {
-    let people = state.store.list_people(ctx.ws.id).await?;
+    let people = crate::model::load(state, ctx.ws.id, ctx.ws.data_version, &ctx.reader())
+        .await?
+        .people
+        .clone();
     let functions = state.store.list_functions(ctx.ws.id).await?;
     let title = workflow
         .as_ref()
@@ -217,7 +220,10 @@ async fn default_owners(
     ctx: &WsCtx,
     function_hint: &str,
 ) -> Result<(Option<i64>, Option<i64>, Option<i64>), PageError> {
-    let people = state.store.list_people(ctx.ws.id).await?;
+    let people = crate::model::load(state, ctx.ws.id, ctx.ws.data_version, &ctx.reader())
+        .await?
+        .people
+        .clone();
     let functions = state.store.list_functions(ctx.ws.id).await?;
     let function = functions
         .iter()
@@ -494,7 +500,10 @@ async fn history_page(
 ) -> Result<Response, PageError> {
     let w = find(&state, &ctx, id).await?;
     let revisions = state.store.list_revisions(ctx.ws.id, id).await?;
-    let people = state.store.list_people(ctx.ws.id).await?;
+    let people = crate::model::load(&state, ctx.ws.id, ctx.ws.data_version, &ctx.reader())
+        .await?
+        .people
+        .clone();
     let to = q.to.unwrap_or(w.version);
     let from = q.from.unwrap_or((to - 1).max(1));
     let spec_of = |v: i64| revisions.iter().find(|r| r.version == v).map(|r| &r.spec);
@@ -518,7 +527,10 @@ async fn markdown(
     Path((_, id)): Path<(String, i64)>,
 ) -> Result<Response, PageError> {
     let w = find(&state, &ctx, id).await?;
-    let people = state.store.list_people(ctx.ws.id).await?;
+    let people = crate::model::load(&state, ctx.ws.id, ctx.ws.data_version, &ctx.reader())
+        .await?
+        .people
+        .clone();
     let functions = state.store.list_functions(ctx.ws.id).await?;
     let md = workflow::markdown::markdown(
         &w.spec,
