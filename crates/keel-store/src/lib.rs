@@ -22,7 +22,6 @@ mod people;
 mod schema;
 mod sessions;
 mod spend;
-pub mod testdb;
 mod tokens;
 mod users;
 mod work;

@@ -2,20 +2,18 @@
 //! a fresh database.
 
 use keel_domain::{FunctionDraft, PersonDraft, PersonKind, Role, Sourcing};
-use keel_store::{testdb::TestDb, Store, StoreError};
+use keel_store::{Store, StoreError};
 
-/// Runs `$body` once per backend with `$store` bound to a freshly migrated Store.
+/// One test per backend, `$name::sqlite` and `$name::postgres` (ignored unless run with
+/// `--include-ignored`), with `$store` bound to a freshly migrated Store.
 macro_rules! contract {
     ($name:ident, |$store:ident| $body:block) => {
-        #[tokio::test]
-        async fn $name() {
-            for db in TestDb::all().await {
-                let $store: Store = db.store().await;
-                $body
-                $store.close().await;
-                db.cleanup().await;
-            }
-        }
+        keel_testkit::each_backend!($name, |db| {
+            let $store: Store = db.store().await;
+            $body
+            $store.close().await;
+            db.cleanup().await;
+        });
     };
 }
 

@@ -1,7 +1,7 @@
 //! Purging expired sessions and stale sign-in counters, on SQLite and PostgreSQL.
 
-use keel_store::testdb::TestDb;
 use keel_store::{Backend, Store};
+use keel_testkit::TestDb;
 
 fn now() -> i64 {
     std::time::SystemTime::now()
@@ -88,6 +88,7 @@ async fn purging_on_sqlite() {
 }
 
 #[tokio::test]
+#[ignore = "needs PostgreSQL: set KEEL_TEST_POSTGRES_URL and run with --include-ignored"]
 async fn purging_on_postgres() {
     if let Some(db) = TestDb::postgres().await {
         sessions_and_counters_are_purged_when_dead(db).await;

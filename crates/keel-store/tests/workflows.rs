@@ -4,19 +4,16 @@ use keel_domain::work::transition::{Approval, EventKind, Outcome};
 use keel_domain::work::{WorkDraft, WorkStatus};
 use keel_domain::workflow::{Assignment, Stage, WorkflowRole, WorkflowSpec, WorkflowStatus};
 use keel_domain::{Date, PersonDraft, PersonKind};
-use keel_store::{testdb::TestDb, Store, StoreError, WorkFilter};
+use keel_store::{Store, StoreError, WorkFilter};
 
 macro_rules! contract {
     ($name:ident, |$store:ident| $body:block) => {
-        #[tokio::test]
-        async fn $name() {
-            for db in TestDb::all().await {
-                let $store: Store = db.store().await;
-                $body
-                $store.close().await;
-                db.cleanup().await;
-            }
-        }
+        keel_testkit::each_backend!($name, |db| {
+            let $store: Store = db.store().await;
+            $body
+            $store.close().await;
+            db.cleanup().await;
+        });
     };
 }
 

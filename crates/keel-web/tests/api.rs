@@ -4,7 +4,7 @@ mod common;
 
 use common::{Api, TestApp};
 use keel_domain::{PersonKind, Role};
-use keel_store::testdb::TestDb;
+use keel_testkit::TestDb;
 use reqwest::Method;
 use serde_json::json;
 
@@ -17,59 +17,55 @@ async fn setup(db: TestDb) -> (TestApp, Api) {
     (app, api)
 }
 
-/// Creating, reading, updating and deleting a person, on every backend.
-#[tokio::test]
-async fn people_can_be_created_read_updated_and_deleted() {
-    for db in TestDb::all().await {
-        let (app, api) = setup(db).await;
-        let (s, p) = api.send(Method::POST, "/api/v1/people", Some(json!({"name": "Lena Ortiz", "kind": "agency", "organization": "Brightline Media", "weekly_capacity": 12.5}))).await;
-        assert_eq!(s, 201, "{p}");
-        assert_eq!(
-            (p["external"].as_bool(), p["version"].as_i64()),
-            (Some(true), Some(1))
-        );
-        let id = p["id"].as_i64().unwrap();
-        let r = api
-            .req(Method::GET, &format!("/api/v1/people/{id}"))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.headers()["etag"], "\"1\"");
-        // A change without the version it was made from is refused, and changes nothing.
-        let body =
-            json!({"name": "Lena Ortiz", "kind": "freelancer", "organization": "Self-employed"});
-        let (s, e) = api
-            .send(
-                Method::PUT,
-                &format!("/api/v1/people/{id}"),
-                Some(body.clone()),
-            )
-            .await;
-        assert_eq!(
-            (s, e["error"]["code"].as_str()),
-            (428, Some("precondition_required"))
-        );
-        let (s, e) = api
-            .send(Method::DELETE, &format!("/api/v1/people/{id}"), None)
-            .await;
-        assert_eq!(
-            (s, e["error"]["code"].as_str()),
-            (428, Some("precondition_required"))
-        );
-        let (s, p) = api
-            .send_at(Method::PUT, &format!("/api/v1/people/{id}"), 1, Some(body))
-            .await;
-        assert_eq!((s, p["version"].as_i64()), (200, Some(2)));
-        let (_, list) = api.get("/api/v1/people").await;
-        assert_eq!(list["people"].as_array().unwrap().len(), 1);
-        let (s, _) = api
-            .send_at(Method::DELETE, &format!("/api/v1/people/{id}"), 2, None)
-            .await;
-        assert_eq!(s, 204);
-        assert_eq!(api.get(&format!("/api/v1/people/{id}")).await.0, 404);
-        app.stop().await;
-    }
-}
+// Creating, reading, updating and deleting a person, on every backend.
+keel_testkit::each_backend!(people_can_be_created_read_updated_and_deleted, |db| {
+    let (app, api) = setup(db).await;
+    let (s, p) = api.send(Method::POST, "/api/v1/people", Some(json!({"name": "Lena Ortiz", "kind": "agency", "organization": "Brightline Media", "weekly_capacity": 12.5}))).await;
+    assert_eq!(s, 201, "{p}");
+    assert_eq!(
+        (p["external"].as_bool(), p["version"].as_i64()),
+        (Some(true), Some(1))
+    );
+    let id = p["id"].as_i64().unwrap();
+    let r = api
+        .req(Method::GET, &format!("/api/v1/people/{id}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["etag"], "\"1\"");
+    // A change without the version it was made from is refused, and changes nothing.
+    let body = json!({"name": "Lena Ortiz", "kind": "freelancer", "organization": "Self-employed"});
+    let (s, e) = api
+        .send(
+            Method::PUT,
+            &format!("/api/v1/people/{id}"),
+            Some(body.clone()),
+        )
+        .await;
+    assert_eq!(
+        (s, e["error"]["code"].as_str()),
+        (428, Some("precondition_required"))
+    );
+    let (s, e) = api
+        .send(Method::DELETE, &format!("/api/v1/people/{id}"), None)
+        .await;
+    assert_eq!(
+        (s, e["error"]["code"].as_str()),
+        (428, Some("precondition_required"))
+    );
+    let (s, p) = api
+        .send_at(Method::PUT, &format!("/api/v1/people/{id}"), 1, Some(body))
+        .await;
+    assert_eq!((s, p["version"].as_i64()), (200, Some(2)));
+    let (_, list) = api.get("/api/v1/people").await;
+    assert_eq!(list["people"].as_array().unwrap().len(), 1);
+    let (s, _) = api
+        .send_at(Method::DELETE, &format!("/api/v1/people/{id}"), 2, None)
+        .await;
+    assert_eq!(s, 204);
+    assert_eq!(api.get(&format!("/api/v1/people/{id}")).await.0, 404);
+    app.stop().await;
+});
 
 #[tokio::test]
 async fn a_stale_if_match_gets_412_and_nothing_is_lost() {

@@ -4,7 +4,7 @@
 mod common;
 
 use common::{Browser, TestApp, PASSWORD};
-use keel_store::testdb::TestDb;
+use keel_testkit::TestDb;
 use reqwest::StatusCode;
 
 async fn app_with(config: keel_web::Config) -> TestApp {

@@ -169,7 +169,7 @@ async fn cookies_are_secure_when_configured_for_https() {
         secure_cookies: true,
         ..Default::default()
     };
-    let app = TestApp::start(keel_store::testdb::TestDb::sqlite().await, config).await;
+    let app = TestApp::start(keel_testkit::TestDb::sqlite().await, config).await;
     let r = Browser::new(&app.base).get("/login").await;
     let c = r.headers()["set-cookie"].to_str().unwrap();
     assert!(c.contains("; Secure"), "{c}");
@@ -246,7 +246,7 @@ async fn sign_in_attempts_are_limited_per_address() {
         login_max_per_address: 3,
         ..Default::default()
     };
-    let app = TestApp::start(keel_store::testdb::TestDb::sqlite().await, config).await;
+    let app = TestApp::start(keel_testkit::TestDb::sqlite().await, config).await;
     let u = app.user("ana@acme.test", "Ana").await;
     app.workspace("acme", u).await;
     let b = Browser::new(&app.base);

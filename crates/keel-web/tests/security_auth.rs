@@ -241,7 +241,7 @@ async fn links_use_the_public_address_never_the_host_header() {
         public_url: Some(keel_web::config::PublicUrl::parse("https://keel.example.com").unwrap()),
         ..Default::default()
     };
-    let app = TestApp::start(keel_store::testdb::TestDb::sqlite().await, config).await;
+    let app = TestApp::start(keel_testkit::TestDb::sqlite().await, config).await;
     let u = app.user("ana@acme.test", "Ana Ruiz").await;
     app.workspace("acme", u).await;
     let links = links_with_hostile_host(&app).await;

@@ -3,19 +3,15 @@
 mod common;
 
 use common::{Browser, TestApp, PASSWORD};
-use keel_store::testdb::TestDb;
+use keel_testkit::TestDb;
 use keel_web::Config;
 
-/// The app on every configured backend, each with the account ana@acme.test.
-async fn apps(config: Config) -> Vec<TestApp> {
-    let mut v = Vec::new();
-    for db in TestDb::all().await {
-        let app = TestApp::start(db, config.clone()).await;
-        let u = app.user("ana@acme.test", "Ana Ruiz").await;
-        app.workspace("acme", u).await;
-        v.push(app);
-    }
-    v
+/// The app on `db`, with the account ana@acme.test.
+async fn app_on(db: TestDb, config: Config) -> TestApp {
+    let app = TestApp::start(db, config).await;
+    let u = app.user("ana@acme.test", "Ana Ruiz").await;
+    app.workspace("acme", u).await;
+    app
 }
 
 /// A browser tab showing the sign-in form, with the form's token.
@@ -57,9 +53,10 @@ fn count(answers: &[u16], status: u16) -> usize {
     answers.iter().filter(|s| **s == status).count()
 }
 
-#[tokio::test]
-async fn a_concurrent_burst_of_guesses_stops_at_the_account_limit() {
-    for app in apps(Config::default()).await {
+keel_testkit::each_backend!(
+    a_concurrent_burst_of_guesses_stops_at_the_account_limit,
+    |db| {
+        let app = app_on(db, Config::default()).await;
         let backend = app.store.backend();
         let mut forms = Vec::new();
         for _ in 0..100 {
@@ -89,11 +86,12 @@ async fn a_concurrent_burst_of_guesses_stops_at_the_account_limit() {
         assert_eq!(last, [429], "{backend:?}: the right password got through");
         app.stop().await;
     }
-}
+);
 
-#[tokio::test]
-async fn a_concurrent_burst_over_many_accounts_stops_at_the_address_limit() {
-    for app in apps(Config::default()).await {
+keel_testkit::each_backend!(
+    a_concurrent_burst_over_many_accounts_stops_at_the_address_limit,
+    |db| {
+        let app = app_on(db, Config::default()).await;
         let backend = app.store.backend();
         let mut forms = Vec::new();
         for _ in 0..40 {
@@ -107,15 +105,16 @@ async fn a_concurrent_burst_over_many_accounts_stops_at_the_address_limit() {
         assert_eq!(count(&answers, 429), 20, "{backend:?}: {answers:?}");
         app.stop().await;
     }
-}
+);
 
-#[tokio::test]
-async fn signing_in_resets_the_account_and_gives_back_its_own_attempt() {
-    let config = Config {
-        login_max_per_address: 3,
-        ..Default::default()
-    };
-    for app in apps(config.clone()).await {
+keel_testkit::each_backend!(
+    signing_in_resets_the_account_and_gives_back_its_own_attempt,
+    |db| {
+        let config = Config {
+            login_max_per_address: 3,
+            ..Default::default()
+        };
+        let app = app_on(db, config.clone()).await;
         // Sign-ins that succeed do not use up the address's allowance.
         for _ in 0..5 {
             app.sign_in("ana@acme.test").await;
@@ -149,7 +148,7 @@ async fn signing_in_resets_the_account_and_gives_back_its_own_attempt() {
         );
         app.stop().await;
     }
-}
+);
 
 /// One wrong sign-in sent with a forwarding header, as a proxy (or a client faking one)
 /// would; answers the status.

@@ -29,16 +29,16 @@ pub fn available() -> bool {
     if missing.is_empty() {
         return true;
     }
-    if std::env::var("KEEL_REQUIRE_ALL").as_deref() == Ok("1") {
+    if keel_testkit::require_all() {
         panic!(
             "KEEL_REQUIRE_ALL=1 but {} is missing: install chromium and chromium-driver",
             missing.join(" and ")
         );
     }
-    eprintln!(
-        "\n*** SKIPPING browser tests: install chromium and chromium-driver *** (missing {})\n",
+    keel_testkit::skipped(&format!(
+        "needs Chromium: install chromium and chromium-driver (missing {})",
         missing.join(" and ")
-    );
+    ));
     false
 }
 

@@ -3,7 +3,8 @@
 #![allow(dead_code)]
 
 use keel_domain::{FunctionDraft, PersonDraft, PersonKind, Role, Sourcing};
-use keel_store::{testdb::TestDb, Store, Workspace};
+use keel_store::{Store, Workspace};
+use keel_testkit::TestDb;
 use keel_web::auth::{password, secret};
 use keel_web::Config;
 use reqwest::{redirect::Policy, Client, Response};

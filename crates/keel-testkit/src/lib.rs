@@ -1,10 +1,17 @@
-//! Fresh databases for tests: a new SQLite file each time, and a new PostgreSQL database on
-//! the server named by `KEEL_TEST_POSTGRES_URL` when it is set.
+//! Test helpers for keel's crates, used only as a dev-dependency: the keel binary never
+//! contains them.
 //!
-//! Without that variable PostgreSQL tests are skipped with a loud message, unless
-//! `KEEL_REQUIRE_ALL=1`, where a missing server fails the test (CI sets both).
+//! Fresh databases for tests: a new SQLite file each time, and a new PostgreSQL database on
+//! the server named by `KEEL_TEST_POSTGRES_URL`. [`each_backend!`] turns one test body into
+//! one test per backend, so the test summary tells which backend ran:
+//!
+//! - `name::sqlite` always runs;
+//! - `name::postgres` is `#[ignore = "needs PostgreSQL ..."]`: plain `cargo test` lists it as
+//!   ignored; `cargo test -- --include-ignored` (README, `.ci/run`) runs it. Run that way
+//!   without `KEEL_TEST_POSTGRES_URL`, it prints a loud `*** SKIPPED` line, unless
+//!   `KEEL_REQUIRE_ALL=1` (CI), where a missing server fails it with the reason.
 
-use crate::{Backend, Store};
+use keel_store::{Backend, Store};
 use sqlx::Connection;
 use std::path::PathBuf;
 
@@ -17,6 +24,21 @@ pub struct TestDb {
 
 pub fn require_all() -> bool {
     std::env::var("KEEL_REQUIRE_ALL").is_ok_and(|v| v == "1")
+}
+
+/// Says loudly that a test did not run, for `reason`. Written to the process's stderr
+/// itself, not through `eprintln!`, which the test harness captures and hides for a test
+/// that passes.
+pub fn skipped(reason: &str) {
+    use std::io::Write;
+    let name = std::thread::current()
+        .name()
+        .unwrap_or("a test")
+        .to_string();
+    let _ = writeln!(
+        std::io::stderr(),
+        "\n*** SKIPPED {name}: {reason} (KEEL_REQUIRE_ALL=1 makes this a failure) ***"
+    );
 }
 
 fn unique_name() -> String {
@@ -45,7 +67,7 @@ impl TestDb {
             if require_all() {
                 panic!("KEEL_REQUIRE_ALL=1 but KEEL_TEST_POSTGRES_URL is not set: PostgreSQL tests cannot run");
             }
-            eprintln!("\n*** SKIPPING PostgreSQL tests: set KEEL_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/postgres ***\n");
+            skipped("needs PostgreSQL: set KEEL_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/postgres");
             return None;
         };
         let name = unique_name();
@@ -66,13 +88,6 @@ impl TestDb {
         })
     }
 
-    /// SQLite always, PostgreSQL when configured.
-    pub async fn all() -> Vec<TestDb> {
-        let mut v = vec![TestDb::sqlite().await];
-        v.extend(TestDb::postgres().await);
-        v
-    }
-
     pub async fn store(&self) -> Store {
         Store::open(&self.url).await.expect("open test store")
     }
@@ -90,6 +105,36 @@ impl TestDb {
             let _ = std::fs::remove_dir_all(dir);
         }
     }
+}
+
+/// One test per backend from one body: `each_backend!(name, |db| { ... })` defines
+/// `mod name { async fn run(db: TestDb) {...} sqlite() postgres() }`. The body sees the
+/// enclosing module's items (`use super::*`). The PostgreSQL variant is ignored by default
+/// (see the crate documentation for what `--include-ignored` does without a server).
+#[macro_export]
+macro_rules! each_backend {
+    ($(#[$meta:meta])* $name:ident, |$db:ident| $body:block) => {
+        $(#[$meta])*
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            async fn run($db: $crate::TestDb) $body
+
+            #[tokio::test]
+            async fn sqlite() {
+                run($crate::TestDb::sqlite().await).await
+            }
+
+            #[tokio::test]
+            #[ignore = "needs PostgreSQL: set KEEL_TEST_POSTGRES_URL and run with --include-ignored"]
+            async fn postgres() {
+                if let Some(db) = $crate::TestDb::postgres().await {
+                    run(db).await
+                }
+            }
+        }
+    };
 }
 
 /// `postgres://u@h:5432/postgres?x=y` with the database name replaced.
