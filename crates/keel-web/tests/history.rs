@@ -7,7 +7,6 @@ mod common;
 use api_team::{campaign, item, mv, team, tick_all};
 use common::{Api, TestApp};
 use keel_domain::Role;
-use keel_store::testdb::TestDb;
 use reqwest::Method;
 use serde_json::json;
 
@@ -79,22 +78,22 @@ async fn a_stale_move_records_nothing_not_even_an_approval() {
     assert_eq!(ev["events"].as_array().unwrap().len(), 2, "{ev}");
 }
 
-/// A NUL byte or an escape code in any text answers 422 naming the field, on SQLite and
-/// PostgreSQL alike (PostgreSQL used to answer 500).
-#[tokio::test]
-async fn control_characters_are_refused_the_same_on_every_backend() {
-    for db in TestDb::all().await {
+// A NUL byte or an escape code in any text answers 422 naming the field, on SQLite and
+// PostgreSQL alike (PostgreSQL used to answer 500).
+keel_testkit::each_backend!(
+    control_characters_are_refused_the_same_on_every_backend,
+    |db| {
         let app = TestApp::start(db, keel_web::Config::default()).await;
         let u = app.user("ana@acme.test", "Ana").await;
         let ws = app.workspace("acme", u).await;
         let api = Api::new(&app, &app.token(&ws, u, Role::Owner).await);
         let (s, e) = api
-            .send(
-                Method::POST,
-                "/api/v1/people",
-                Some(json!({"name": "Ana", "kind": "agency", "organization": "Bright\u{0}line", "title": "Lead"})),
-            )
-            .await;
+        .send(
+            Method::POST,
+            "/api/v1/people",
+            Some(json!({"name": "Ana", "kind": "agency", "organization": "Bright\u{0}line", "title": "Lead"})),
+        )
+        .await;
         assert_eq!(s, 422, "{e}");
         assert_eq!(e["error"]["fields"][0]["field"], "organization");
         let (s, e) = api
@@ -110,13 +109,13 @@ async fn control_characters_are_refused_the_same_on_every_backend() {
         );
         let f = &api.get("/api/v1/functions").await.1["functions"][0];
         let (s, e) = api
-            .send_at(
-                Method::PUT,
-                &format!("/api/v1/functions/{}", f["id"]),
-                f["version"].as_i64().unwrap(),
-                Some(json!({"name": f["name"], "sourcing": "internal", "description": "Owns\u{0}it"})),
-            )
-            .await;
+        .send_at(
+            Method::PUT,
+            &format!("/api/v1/functions/{}", f["id"]),
+            f["version"].as_i64().unwrap(),
+            Some(json!({"name": f["name"], "sourcing": "internal", "description": "Owns\u{0}it"})),
+        )
+        .await;
         assert_eq!(
             (s, e["error"]["fields"][0]["field"].as_str()),
             (422, Some("description")),
@@ -124,4 +123,4 @@ async fn control_characters_are_refused_the_same_on_every_backend() {
         );
         app.stop().await;
     }
-}
+);
