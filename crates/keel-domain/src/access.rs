@@ -68,6 +68,21 @@ impl Reader {
             .cloned()
             .collect();
         let functions = self.functions(m.functions.clone());
+        // A partner sees the priorities and objectives its person owns (owners are internal,
+        // so usually none), and the objectives of the priorities it sees.
+        let owns = |o: Option<i64>| self.person_id.is_some() && o == self.person_id;
+        let priorities: Vec<_> = m
+            .priorities
+            .iter()
+            .filter(|p| owns(p.owner_id))
+            .cloned()
+            .collect();
+        let objectives: Vec<_> = m
+            .objectives
+            .iter()
+            .filter(|o| owns(o.owner_id) || priorities.iter().any(|p| p.objective_id == Some(o.id)))
+            .cloned()
+            .collect();
         let mut people: HashSet<i64> = self.person_id.into_iter().collect();
         for f in &functions {
             people.extend(f.business_owner_id);
@@ -90,6 +105,8 @@ impl Reader {
             functions,
             workflows,
             work,
+            objectives,
+            priorities,
             now: m.now,
         }
     }
@@ -170,7 +187,7 @@ mod tests {
             functions: vec![f(1, 10, 20), f(2, 11, 12)],
             workflows: vec![wf(1), wf(2)],
             work: vec![item(100, 1, 20, vec![30]), item(101, 2, 2, vec![])],
-            now: 0,
+            ..Default::default()
         }
     }
 

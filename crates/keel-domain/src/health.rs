@@ -5,9 +5,10 @@
 
 use crate::work::WorkItem;
 use crate::workflow::Workflow;
-use crate::{ownership, Function, Person, Sourcing};
+use crate::{ownership, Function, Objective, Person, Priority, Sourcing};
 use serde::Serialize;
 
+mod strategy_rules;
 mod work_rules;
 mod workflow_rules;
 
@@ -57,6 +58,9 @@ pub struct Model {
     pub workflows: Vec<Workflow>,
     /// Work items; rules about work look at open ones and recent history.
     pub work: Vec<WorkItem>,
+    /// Objectives and priorities (the strategy the team works to).
+    pub objectives: Vec<Objective>,
+    pub priorities: Vec<Priority>,
     /// The moment the rules judge at (unix seconds), so "overdue" and "blocked for long"
     /// stay pure and testable.
     pub now: i64,
@@ -285,6 +289,24 @@ pub const RULES: &[Rule] = &[
         title: "Work has been blocked longer than its workflow allows",
         check: work_rules::blocked_too_long,
     },
+    Rule {
+        id: "objective.not-smart",
+        severity: Severity::Warning,
+        title: "An objective fails the SMART check",
+        check: strategy_rules::not_smart,
+    },
+    Rule {
+        id: "priority.paused-nothing",
+        severity: Severity::Warning,
+        title: "A \"now\" priority paused nothing while capacity is exceeded",
+        check: strategy_rules::paused_nothing,
+    },
+    Rule {
+        id: "priority.too-many-now",
+        severity: Severity::Warning,
+        title: "More \"now\" priorities than a team can focus on",
+        check: strategy_rules::too_many_now,
+    },
 ];
 
 /// Runs every rule; findings come most severe first, then in rule order.
@@ -304,6 +326,8 @@ pub fn has_errors(findings: &[Finding]) -> bool {
     findings.iter().any(|f| f.severity == Severity::Error)
 }
 
+#[cfg(test)]
+mod strategy_tests;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]

@@ -4,6 +4,7 @@
 //! askama; pages, API, CLI and health checks all call the same functions here.
 
 pub mod access;
+pub mod capacity;
 pub mod catalogue;
 pub mod date;
 pub mod field;
@@ -11,8 +12,10 @@ pub mod function;
 pub mod health;
 pub mod ics;
 pub mod lead;
+pub mod objective;
 pub mod ownership;
 pub mod person;
+pub mod priority;
 pub mod role;
 pub mod text;
 pub mod work;
@@ -22,5 +25,7 @@ pub use date::Date;
 pub use field::{FieldError, Invalid};
 pub use function::{Function, FunctionDraft, FunctionInput, Sourcing};
 pub use health::{Finding, Severity, Subject};
+pub use objective::{Objective, ObjectiveDraft, ObjectiveInput};
 pub use person::{Person, PersonDraft, PersonInput, PersonKind};
+pub use priority::{Priority, PriorityDraft, PriorityInput};
 pub use role::Role;

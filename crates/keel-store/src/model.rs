@@ -28,6 +28,8 @@ impl Store {
             functions: self.list_functions(ws).await?,
             workflows: self.list_workflows(ws).await?,
             work,
+            objectives: self.list_objectives(ws).await?,
+            priorities: self.list_priorities(ws).await?,
             now: t,
         })
     }

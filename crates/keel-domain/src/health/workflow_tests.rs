@@ -53,6 +53,7 @@ fn healthy() -> Model {
         }],
         work: vec![item(1, WorkStatus::InProgress)],
         now: NOW,
+        ..Default::default()
     }
 }
 

@@ -1,0 +1,96 @@
+//! Rules about objectives and priorities: the SMART check, pausing when capacity is short,
+//! and focus.
+
+use super::{Finding, Model, Rule, Subject};
+use crate::capacity;
+use crate::objective::{self, Objective};
+use crate::priority::{Priority, Status, NOW_LIMIT};
+
+fn objective_subject(o: &Objective) -> Subject {
+    Subject {
+        kind: "objective",
+        id: o.id,
+        label: o.outcome.clone(),
+    }
+}
+
+fn priority_subject(p: &Priority) -> Subject {
+    Subject {
+        kind: "priority",
+        id: p.id,
+        label: p.title.clone(),
+    }
+}
+
+pub(super) fn not_smart(m: &Model, r: &Rule) -> Vec<Finding> {
+    m.objectives
+        .iter()
+        .filter_map(|o| {
+            let missing: Vec<String> = objective::smart(o, m)
+                .into_iter()
+                .filter_map(|p| p.missing.map(|why| format!("{}: {why}", p.name)))
+                .collect();
+            (!missing.is_empty()).then(|| {
+                r.finding(
+                    objective_subject(o),
+                    format!(
+                        "\"{}\" is not an objective yet. {}",
+                        o.outcome,
+                        missing.join(" ")
+                    ),
+                    "Fill in what the SMART check names, or drop the objective.",
+                )
+            })
+        })
+        .collect()
+}
+
+/// Capacity is exceeded when the team's "now" priorities need more hours than it has free;
+/// then every "now" priority that paused nothing is accumulating work.
+pub(super) fn paused_nothing(m: &Model, r: &Rule) -> Vec<Finding> {
+    let free = capacity::team_free(m, None);
+    if free >= 0.0 {
+        return vec![];
+    }
+    m.priorities
+        .iter()
+        .filter(|p| p.status == Status::Now && p.paused_id.is_none())
+        .map(|p| {
+            r.finding(
+                priority_subject(p),
+                format!(
+                    "\"{}\" is a \"now\" priority that paused nothing, and the team's \"now\" priorities need {} h a week more than it has free.",
+                    p.title,
+                    -free
+                ),
+                "Pause a priority to make room, move this one to next, or lower its hours.",
+            )
+        })
+        .collect()
+}
+
+pub(super) fn too_many_now(m: &Model, r: &Rule) -> Vec<Finding> {
+    let mut now: Vec<&Priority> = m
+        .priorities
+        .iter()
+        .filter(|p| p.status == Status::Now)
+        .collect();
+    if now.len() <= NOW_LIMIT {
+        return vec![];
+    }
+    now.sort_by_key(|p| (p.rank, p.id));
+    now[NOW_LIMIT..]
+        .iter()
+        .map(|p| {
+            r.finding(
+                priority_subject(p),
+                format!(
+                    "The team has {} \"now\" priorities; more than {NOW_LIMIT} is accumulating, not prioritising. \"{}\" ranks below the first {NOW_LIMIT}.",
+                    now.len(),
+                    p.title
+                ),
+                "Move it to next, or pause or finish one above it.",
+            )
+        })
+        .collect()
+}

@@ -1,0 +1,72 @@
+use super::*;
+use crate::objective::tests::{person, smart_objective};
+use crate::priority::tests::priority;
+use crate::priority::Status;
+use crate::PersonKind;
+
+/// A team of 40 h with one SMART objective and two "now" priorities that fit.
+fn healthy() -> Model {
+    Model {
+        people: vec![person(1, PersonKind::Internal, 40.0)],
+        objectives: vec![smart_objective(1, 1)],
+        priorities: vec![
+            priority(10, Status::Now, 20.0),
+            priority(11, Status::Now, 10.0),
+        ],
+        ..Default::default()
+    }
+}
+
+fn fired(m: &Model, rule: &str) -> Vec<Finding> {
+    check(m).into_iter().filter(|f| f.rule == rule).collect()
+}
+
+#[test]
+fn a_healthy_strategy_has_no_findings() {
+    assert_eq!(check(&healthy()), vec![]);
+}
+
+#[test]
+fn an_objective_failing_the_smart_check_is_flagged_with_what_it_misses() {
+    let mut m = healthy();
+    m.objectives[0].deadline = None;
+    m.objectives[0].serves = None;
+    let f = fired(&m, "objective.not-smart");
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].subject.kind, "objective");
+    assert!(f[0]
+        .evidence
+        .contains("Relevant: Name the company initiative"));
+    assert!(f[0].evidence.contains("Time-bound: Set a deadline."));
+    assert!(fired(&healthy(), "objective.not-smart").is_empty());
+}
+
+#[test]
+fn a_now_priority_that_paused_nothing_is_flagged_when_capacity_is_exceeded() {
+    let mut m = healthy();
+    m.priorities.push(priority(12, Status::Now, 15.0)); // 45 h of "now" on 40 h
+    let f = fired(&m, "priority.paused-nothing");
+    assert_eq!(f.len(), 3);
+    assert!(
+        f[0].evidence.contains("5 h a week more"),
+        "{}",
+        f[0].evidence
+    );
+    // The one that named what it paused is not flagged.
+    m.priorities[2].paused_id = Some(99);
+    assert_eq!(fired(&m, "priority.paused-nothing").len(), 2);
+    assert!(fired(&healthy(), "priority.paused-nothing").is_empty());
+}
+
+#[test]
+fn more_now_priorities_than_the_limit_flags_those_below_it() {
+    let mut m = healthy();
+    for id in 12..=13 {
+        m.priorities.push(priority(id, Status::Now, 1.0));
+    }
+    let f = fired(&m, "priority.too-many-now");
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].subject.id, 13);
+    assert!(f[0].evidence.contains("4 \"now\" priorities"));
+    assert!(fired(&healthy(), "priority.too-many-now").is_empty());
+}

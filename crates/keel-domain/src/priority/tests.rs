@@ -1,0 +1,126 @@
+use super::*;
+use crate::objective::tests::{person, smart_objective};
+use crate::PersonKind;
+
+pub(crate) fn priority(id: i64, status: Status, hours: f64) -> Priority {
+    Priority {
+        id,
+        title: format!("Priority {id}"),
+        objective_id: Some(1),
+        owner_id: Some(1),
+        rank: id,
+        status,
+        weekly_hours: hours,
+        paused_id: None,
+        version: 1,
+    }
+}
+
+/// One person with 40 h, a "now" priority of 30 h and a "next" one of 20 h: 10 h free.
+fn model() -> Model {
+    Model {
+        people: vec![person(1, PersonKind::Internal, 40.0)],
+        objectives: vec![smart_objective(1, 1)],
+        priorities: vec![
+            priority(10, Status::Now, 30.0),
+            priority(11, Status::Next, 20.0),
+        ],
+        ..Default::default()
+    }
+}
+
+fn input(status: &str, hours: &str, paused: &str) -> PriorityInput {
+    PriorityInput {
+        title: "Rebuild the pricing page".into(),
+        objective_id: "1".into(),
+        owner_id: "1".into(),
+        rank: "".into(),
+        status: status.into(),
+        weekly_hours: hours.into(),
+        paused_id: paused.into(),
+    }
+}
+
+#[test]
+fn a_now_priority_that_fits_in_free_capacity_pauses_nothing() {
+    let d = PriorityDraft::parse(&input("now", "10", ""), &model(), None).unwrap();
+    assert_eq!(d.status, Status::Now);
+    assert_eq!(d.rank, 12);
+    assert_eq!(d.paused_id, None);
+}
+
+#[test]
+fn a_now_priority_beyond_free_capacity_must_name_what_it_pauses() {
+    let e = PriorityDraft::parse(&input("now", "12", ""), &model(), None).unwrap_err();
+    let msg = e.message_for("paused_id").unwrap();
+    assert!(
+        msg.contains("needs 12 h") && msg.contains("10 h free"),
+        "{msg}"
+    );
+    let d = PriorityDraft::parse(&input("now", "12", "10"), &model(), None).unwrap();
+    assert_eq!(d.paused_id, Some(10));
+    // "Next" needs no pause, whatever its hours.
+    assert!(PriorityDraft::parse(&input("next", "200", ""), &model(), None).is_ok());
+}
+
+#[test]
+fn raising_a_now_priority_counts_only_the_extra_hours() {
+    let m = model();
+    let this = &m.priorities[0];
+    let mut i = input("now", "40", "");
+    assert!(PriorityDraft::parse(&i, &m, Some(this)).is_ok());
+    i.weekly_hours = "41".into();
+    assert!(PriorityDraft::parse(&i, &m, Some(this)).is_err());
+}
+
+#[test]
+fn a_priority_cannot_pause_itself_or_what_is_not_planned() {
+    let mut m = model();
+    let this = m.priorities[0].clone();
+    let e = PriorityDraft::parse(&input("now", "30", "10"), &m, Some(&this)).unwrap_err();
+    assert!(e
+        .message_for("paused_id")
+        .unwrap()
+        .contains("cannot pause itself"));
+    m.priorities[1].status = Status::Done;
+    let e = PriorityDraft::parse(&input("now", "1", "11"), &m, None).unwrap_err();
+    assert!(e
+        .message_for("paused_id")
+        .unwrap()
+        .contains("is done already"));
+    let e = PriorityDraft::parse(&input("next", "1", "10"), &m, None).unwrap_err();
+    assert!(e
+        .message_for("paused_id")
+        .unwrap()
+        .contains("Only a \"now\""));
+}
+
+#[test]
+fn what_it_already_paused_stays_accepted() {
+    let mut m = model();
+    m.priorities[1].status = Status::Paused;
+    let mut this = priority(12, Status::Now, 30.0);
+    this.paused_id = Some(11);
+    m.priorities.push(this.clone());
+    let d = PriorityDraft::parse(&input("now", "30", "11"), &m, Some(&this)).unwrap();
+    assert_eq!(d.paused_id, Some(11));
+}
+
+#[test]
+fn every_mistake_is_reported_at_once() {
+    let i = PriorityInput {
+        title: "".into(),
+        objective_id: "99".into(),
+        owner_id: "".into(),
+        rank: "0".into(),
+        status: "urgent".into(),
+        weekly_hours: "-1".into(),
+        paused_id: "".into(),
+    };
+    let e = PriorityDraft::parse(&i, &model(), None).unwrap_err();
+    let fields: Vec<_> = e.errors.iter().map(|e| e.field.as_str()).collect();
+    assert_eq!(
+        fields,
+        ["title", "objective_id", "rank", "status", "weekly_hours"]
+    );
+}

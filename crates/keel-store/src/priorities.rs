@@ -1,0 +1,136 @@
+//! Priorities of a workspace (migration 0014). A priority that names what it pauses moves that
+//! priority to "paused" in the same transaction.
+
+use crate::{now, read, tx, write, Result, Store, StoreError};
+use keel_domain::priority::Status;
+use keel_domain::{Priority, PriorityDraft};
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: i64,
+    title: String,
+    objective_id: Option<i64>,
+    owner_id: Option<i64>,
+    rank: i64,
+    status: String,
+    weekly_hours: f64,
+    paused_id: Option<i64>,
+    version: i64,
+}
+
+const COLUMNS: &str =
+    "id, title, objective_id, owner_id, rank, status, weekly_hours, paused_id, version";
+
+fn priority(r: Row) -> Priority {
+    Priority {
+        id: r.id,
+        title: r.title,
+        objective_id: r.objective_id,
+        owner_id: r.owner_id,
+        rank: r.rank,
+        status: Status::parse(&r.status).unwrap_or(Status::Later),
+        weekly_hours: r.weekly_hours,
+        paused_id: r.paused_id,
+        version: r.version,
+    }
+}
+
+/// Pauses a planned priority of the workspace; 0 rows means someone moved it meanwhile.
+const PAUSE: &str =
+    "UPDATE priorities SET status = 'paused', updated_at = $3, version = version + 1
+     WHERE workspace_id = $1 AND id = $2 AND status IN ('now', 'next', 'later')";
+
+fn pause_gone() -> StoreError {
+    StoreError::Conflict(
+        "The priority you chose to pause was changed meanwhile and is no longer planned; choose again."
+            .into(),
+    )
+}
+
+impl Store {
+    /// Priorities by rank, then id.
+    pub async fn list_priorities(&self, ws: i64) -> Result<Vec<Priority>> {
+        let sql =
+            format!("SELECT {COLUMNS} FROM priorities WHERE workspace_id = $1 ORDER BY rank, id");
+        let rows = read!(self, p => sqlx::query_as::<_, Row>(&sql).bind(ws).fetch_all(p).await)?;
+        Ok(rows.into_iter().map(priority).collect())
+    }
+
+    pub async fn find_priority(&self, ws: i64, id: i64) -> Result<Option<Priority>> {
+        let sql = format!("SELECT {COLUMNS} FROM priorities WHERE workspace_id = $1 AND id = $2");
+        let row = read!(self, p => sqlx::query_as::<_, Row>(&sql).bind(ws).bind(id).fetch_optional(p).await)?;
+        Ok(row.map(priority))
+    }
+
+    /// Stores a new priority and pauses what it names, in one transaction.
+    pub async fn create_priority(&self, ws: i64, d: &PriorityDraft) -> Result<Priority> {
+        let t = now();
+        let sql = format!(
+            "INSERT INTO priorities (workspace_id, title, objective_id, owner_id, rank, status, weekly_hours, paused_id, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING {COLUMNS}"
+        );
+        let row = tx!(self, tx => {
+            if let Some(paused) = d.paused_id {
+                let n = sqlx::query(PAUSE).bind(ws).bind(paused).bind(t).execute(&mut *tx).await?.rows_affected();
+                if n == 0 {
+                    return Err(pause_gone());
+                }
+            }
+            sqlx::query_as::<_, Row>(&sql)
+                .bind(ws).bind(&d.title).bind(d.objective_id).bind(d.owner_id).bind(d.rank)
+                .bind(d.status.as_str()).bind(d.weekly_hours).bind(d.paused_id).bind(t)
+                .fetch_one(&mut *tx).await?
+        });
+        Ok(priority(row))
+    }
+
+    /// Updates a priority at `expected` version; a newly named pause moves that priority to
+    /// "paused" in the same transaction, so a stale save pauses nothing.
+    pub async fn update_priority(
+        &self,
+        ws: i64,
+        id: i64,
+        expected: i64,
+        d: &PriorityDraft,
+    ) -> Result<Priority> {
+        let t = now();
+        let sql = format!(
+            "UPDATE priorities SET title = $3, objective_id = $4, owner_id = $5, rank = $6, status = $7, weekly_hours = $8,
+                    paused_id = $9, updated_at = $10, version = version + 1
+             WHERE workspace_id = $1 AND id = $2 AND version = $11 RETURNING {COLUMNS}"
+        );
+        let old = self
+            .find_priority(ws, id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let row = tx!(self, tx => {
+            let row = sqlx::query_as::<_, Row>(&sql)
+                .bind(ws).bind(id).bind(&d.title).bind(d.objective_id).bind(d.owner_id).bind(d.rank)
+                .bind(d.status.as_str()).bind(d.weekly_hours).bind(d.paused_id).bind(t).bind(expected)
+                .fetch_optional(&mut *tx).await?;
+            if let (Some(_), Some(paused)) = (&row, d.paused_id) {
+                if old.paused_id != Some(paused) {
+                    let n = sqlx::query(PAUSE).bind(ws).bind(paused).bind(t).execute(&mut *tx).await?.rows_affected();
+                    if n == 0 {
+                        return Err(pause_gone());
+                    }
+                }
+            }
+            row
+        });
+        match row {
+            Some(r) => Ok(priority(r)),
+            None => Err(self.missing_or_stale("priorities", ws, id).await),
+        }
+    }
+
+    pub async fn delete_priority(&self, ws: i64, id: i64, expected: i64) -> Result<()> {
+        let n = write!(self, p => sqlx::query(
+            "DELETE FROM priorities WHERE workspace_id = $1 AND id = $2 AND version = $3")
+            .bind(ws).bind(id).bind(expected).execute(p).await.map(|r| r.rows_affected()))?;
+        if n == 0 {
+            return Err(self.missing_or_stale("priorities", ws, id).await);
+        }
+        Ok(())
+    }
+}
