@@ -271,6 +271,15 @@ async fn create(store: &Store, args: &DemoArgs) -> Result<Workspace> {
     crate::demo_work::seed(store, ws.id, &team, owner.id)
         .await
         .context("cannot create the demo's workflows and work")?;
+    let today = keel_domain::Date::from_unix(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs() as i64)
+            .unwrap_or_default(),
+    );
+    crate::demo_strategy::seed(store, ws.id, &team, today)
+        .await
+        .context("cannot create the demo's objectives and priorities")?;
     if args.work_items > 0 || args.workflows > 0 {
         println!(
             "Creating {} workflows and {} work items for benchmarks…",

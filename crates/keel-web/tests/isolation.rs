@@ -43,6 +43,10 @@ fn is_api_collection(r: &RouteInfo) -> bool {
 fn body_for(path: &str) -> serde_json::Value {
     if path.contains("/people") {
         json!({"name": "Probe", "kind": "internal", "weekly_capacity": 1})
+    } else if path.contains("/objectives") {
+        json!({"outcome": "Probe"})
+    } else if path.contains("/priorities") {
+        json!({"title": "Probe", "objective_id": 1, "status": "next"})
     } else if path.contains("/functions") {
         json!({"name": "Probe", "sourcing": "internal"})
     } else if path.ends_with("/moves") {
@@ -119,7 +123,28 @@ async fn a_member_of_one_workspace_never_reaches_another_workspaces_records() {
         .unwrap()
         .id;
 
+    let b_objective = app
+        .store
+        .create_objective(
+            b.id,
+            &common::objective("Bravo Secret Objective", Some(b_person)),
+        )
+        .await
+        .unwrap()
+        .id;
+    let b_priority = app
+        .store
+        .create_priority(
+            b.id,
+            &common::priority("Bravo Secret Priority", b_objective),
+        )
+        .await
+        .unwrap()
+        .id;
+
     let ids: HashMap<&str, i64> = [
+        ("objective", b_objective),
+        ("priority", b_priority),
         ("person", b_person),
         ("function", b_function),
         ("member", b_member),
@@ -140,6 +165,8 @@ async fn a_member_of_one_workspace_never_reaches_another_workspaces_records() {
             ("/tokens/", "token"),
             ("/workflows/", "workflow"),
             ("/work/", "item"),
+            ("/objectives/", "objective"),
+            ("/priorities/", "priority"),
         ] {
             if path.contains(seg) {
                 return ids[key];

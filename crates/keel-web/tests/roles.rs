@@ -33,6 +33,8 @@ struct Fixture {
     item: i64,
     dep: i64,
     feed: i64,
+    objective: i64,
+    priority: i64,
 }
 
 async fn fixture() -> Fixture {
@@ -91,7 +93,24 @@ async fn fixture() -> Fixture {
         .await
         .unwrap()
         .id;
+    let objective = app
+        .store
+        .create_objective(
+            ws.id,
+            &common::objective("Grow mid-market pipeline", Some(lead)),
+        )
+        .await
+        .unwrap()
+        .id;
+    let priority = app
+        .store
+        .create_priority(ws.id, &common::priority("Account-based pilot", objective))
+        .await
+        .unwrap()
+        .id;
     Fixture {
+        objective,
+        priority,
         app,
         person: lead,
         assigned,
@@ -118,6 +137,10 @@ fn fill(path: &str, f: &Fixture) -> String {
         f.workflow
     } else if path.contains("/work/") {
         f.item
+    } else if path.contains("/objectives/") {
+        f.objective
+    } else if path.contains("/priorities/") {
+        f.priority
     } else {
         0
     };
@@ -130,6 +153,8 @@ fn fill(path: &str, f: &Fixture) -> String {
         .replace("{item}", &f.item.to_string())
         .replace("{dep}", &f.dep.to_string())
         .replace("{feed}", &f.feed.to_string())
+        .replace("{objective}", &f.objective.to_string())
+        .replace("{priority}", &f.priority.to_string())
         .replace("{id}", &api_id.to_string())
         .replace("{index}", "0")
 }
@@ -137,6 +162,10 @@ fn fill(path: &str, f: &Fixture) -> String {
 fn body_for(path: &str) -> serde_json::Value {
     if path.contains("/people") {
         json!({"name": "Changed", "kind": "internal", "weekly_capacity": 1})
+    } else if path.contains("/objectives") {
+        json!({"outcome": "Changed"})
+    } else if path.contains("/priorities") {
+        json!({"title": "Changed", "objective_id": 1, "status": "next"})
     } else if path.contains("/functions") {
         json!({"name": "Changed", "sourcing": "internal"})
     } else if path.ends_with("/moves") {
@@ -197,13 +226,19 @@ async fn every_write_route_refuses(f: &Fixture, email: &str, role: Role) {
                 )
                 .await
         };
-        // A partner may not even see members and invitations: those answer 404.
-        // A partner does not even see members, invitations, or workflows and work it has no
-        // part in: those answer 404.
+        // A partner does not even see members, invitations, workflows and work it has no
+        // part in, or objectives and priorities it does not own: those answer 404.
         let hidden_from_partner = role == Role::Partner
-            && ["/members", "/invites", "/workflows", "/work"]
-                .iter()
-                .any(|p| url.contains(p));
+            && [
+                "/members",
+                "/invites",
+                "/workflows",
+                "/work",
+                "/objectives",
+                "/priorities",
+            ]
+            .iter()
+            .any(|p| url.contains(p));
         let ok = res.status() == 403 || (hidden_from_partner && res.status() == 404);
         assert!(ok, "{role} got {} on {} {url}", res.status(), r.method);
         checked += 1;

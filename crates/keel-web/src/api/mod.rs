@@ -8,8 +8,10 @@ mod extract;
 mod functions;
 mod members;
 mod model;
+mod objectives;
 mod openapi;
 mod people;
+mod priorities;
 mod tokens;
 mod work;
 mod workflows;
@@ -33,6 +35,8 @@ pub fn routes(r: Routes) -> Routes {
     let r = members::routes(r);
     let r = workflows::routes(r);
     let r = work::routes(r);
+    let r = objectives::routes(r);
+    let r = priorities::routes(r);
     tokens::routes(r)
 }
 

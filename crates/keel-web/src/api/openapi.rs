@@ -1,7 +1,9 @@
 //! The OpenAPI 3.1 document, generated from the handlers' annotations. A snapshot test
 //! (tests/openapi.rs) locks it, so a change to the API is a visible change to a file.
 
-use super::{functions, members, model, people, tokens, work, workflows, workspace};
+use super::{
+    functions, members, model, objectives, people, priorities, tokens, work, workflows, workspace,
+};
 use crate::error::{ErrorBody, ErrorEnvelope, FieldMessage};
 use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -24,6 +26,8 @@ use utoipa::{Modify, OpenApi};
         work::list_work, work::find_work, work::create_work, work::update_work, work::delete_work,
         work::moves::move_work, work::moves::find_work_gate, work::moves::set_work_check, work::moves::approve_work_stage, work::events::list_work_events,
         work::deps::list_work_dependencies, work::deps::create_work_dependency, work::deps::delete_work_dependency,
+        objectives::list_objectives, objectives::find_objective, objectives::create_objective, objectives::update_objective, objectives::delete_objective,
+        priorities::list_priorities, priorities::find_priority, priorities::create_priority, priorities::update_priority, priorities::delete_priority,
     ),
     components(schemas(ErrorEnvelope, ErrorBody, FieldMessage)),
     modifiers(&BearerAuth),
@@ -37,6 +41,8 @@ use utoipa::{Modify, OpenApi};
         (name = "members", description = "Accounts, roles and invitations"),
         (name = "tokens", description = "Personal API tokens"),
         (name = "workflows", description = "Workflows (SOPs): owners, stages and gates, templates, revisions and flow figures"),
+        (name = "objectives", description = "Objectives: outcome, owner, KPI with baseline, target and deadline, what it serves, and the SMART check"),
+        (name = "priorities", description = "Ranked priorities serving objectives; a new \"now\" priority names what it pauses unless the hours it needs are free"),
         (name = "work", description = "Work items moving through their workflow's gates, with checklists, approvals, history and dependencies"),
     )
 )]

@@ -36,6 +36,16 @@ fn nav_for(role: Role) -> Vec<NavItem> {
             path: "",
         },
         NavItem {
+            key: "priorities",
+            label: "Priorities",
+            path: "/priorities",
+        },
+        NavItem {
+            key: "objectives",
+            label: "Objectives",
+            path: "/objectives",
+        },
+        NavItem {
             key: "people",
             label: "Team",
             path: "/people",
@@ -136,6 +146,10 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "person-deleted" => "Person removed. Functions they owned now show as unowned.",
         "function-saved" => "Function saved.",
         "function-deleted" => "Function removed.",
+        "objective-saved" => "Objective saved. Its SMART check below says what, if anything, is still missing.",
+        "objective-deleted" => "Objective removed. Its priorities now serve no objective.",
+        "priority-saved" => "Priority saved.",
+        "priority-deleted" => "Priority removed.",
         "member-saved" => "Role changed.",
         "member-removed" => "Member removed from this workspace.",
         "invite-deleted" => "Invitation withdrawn; its link no longer works.",

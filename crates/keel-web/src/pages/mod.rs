@@ -8,8 +8,10 @@ mod functions;
 mod health;
 pub mod layout;
 mod members;
+mod objectives;
 mod ownership;
 mod people;
+mod priorities;
 mod reference;
 mod tokens;
 mod work;
@@ -34,6 +36,8 @@ pub fn routes(r: Routes) -> Routes {
     let r = workflows::routes(r);
     let r = work::routes(r);
     let r = calendar::routes(r);
+    let r = objectives::routes(r);
+    let r = priorities::routes(r);
     reference::routes(r)
 }
 

@@ -306,3 +306,30 @@ impl Api {
         (s, r.json().await.unwrap_or(serde_json::Value::Null))
     }
 }
+
+/// A SMART objective, ready to store.
+pub fn objective(outcome: &str, owner: Option<i64>) -> keel_domain::ObjectiveDraft {
+    keel_domain::ObjectiveDraft {
+        outcome: outcome.into(),
+        owner_id: owner,
+        layer: keel_domain::objective::Layer::Business,
+        metric: Some("Sales-accepted leads per month".into()),
+        baseline: Some(40.0),
+        target: Some(80.0),
+        deadline: keel_domain::Date::parse("2099-06-30").ok(),
+        serves: Some("Revenue goal".into()),
+    }
+}
+
+/// A "next" priority of 4 h a week serving `objective`.
+pub fn priority(title: &str, objective: i64) -> keel_domain::PriorityDraft {
+    keel_domain::PriorityDraft {
+        title: title.into(),
+        objective_id: Some(objective),
+        owner_id: None,
+        rank: 1,
+        status: keel_domain::priority::Status::Next,
+        weekly_hours: 4.0,
+        paused_id: None,
+    }
+}

@@ -1,0 +1,164 @@
+//! The demo's objectives and priorities: two SMART objectives, one vague wish the SMART check
+//! flags, and five ranked priorities, one of which paused the podcast to make room.
+
+use anyhow::{anyhow, Result};
+use keel_domain::objective::Layer;
+use keel_domain::priority::Status;
+use keel_domain::{Date, ObjectiveDraft, Person, PriorityDraft};
+use keel_store::Store;
+
+fn id(team: &[(&'static str, Person)], key: &str) -> Result<i64> {
+    team.iter()
+        .find(|(k, _)| *k == key)
+        .map(|(_, p)| p.id)
+        .ok_or_else(|| anyhow!("the demo team has no {key}"))
+}
+
+fn objective(
+    outcome: &str,
+    owner: i64,
+    layer: Layer,
+    kpi: Option<(&str, f64, f64)>,
+    deadline: Option<Date>,
+    serves: Option<&str>,
+) -> ObjectiveDraft {
+    ObjectiveDraft {
+        outcome: outcome.into(),
+        owner_id: Some(owner),
+        layer,
+        metric: kpi.map(|k| k.0.to_string()),
+        baseline: kpi.map(|k| k.1),
+        target: kpi.map(|k| k.2),
+        deadline,
+        serves: serves.map(String::from),
+    }
+}
+
+fn priority(
+    title: &str,
+    objective: i64,
+    owner: i64,
+    rank: i64,
+    status: Status,
+    hours: f64,
+) -> PriorityDraft {
+    PriorityDraft {
+        title: title.into(),
+        objective_id: Some(objective),
+        owner_id: Some(owner),
+        rank,
+        status,
+        weekly_hours: hours,
+        paused_id: None,
+    }
+}
+
+pub async fn seed(
+    store: &Store,
+    ws: i64,
+    team: &[(&'static str, Person)],
+    today: Date,
+) -> Result<()> {
+    let (lead, sales, founder, generalist) = (
+        id(team, "lead")?,
+        id(team, "sales")?,
+        id(team, "founder")?,
+        id(team, "generalist")?,
+    );
+    let revenue = "FY27 revenue goal: 4.5 M EUR new ARR";
+    let pipeline = store
+        .create_objective(
+            ws,
+            &objective(
+                "Double sales-accepted leads from mid-market manufacturing accounts",
+                lead,
+                Layer::Business,
+                Some(("Sales-accepted leads per month", 42.0, 85.0)),
+                Some(today.add_days(210)),
+                Some(revenue),
+            ),
+        )
+        .await?;
+    let speed = store
+        .create_objective(
+            ws,
+            &objective(
+                "Cut the time from a demo request to the first sales call",
+                sales,
+                Layer::Tactics,
+                Some(("Median hours from demo request to first call", 52.0, 24.0)),
+                Some(today.add_days(120)),
+                Some("Sales efficiency initiative"),
+            ),
+        )
+        .await?;
+    // A wish, left in on purpose: the SMART check says what it misses.
+    let brand = store
+        .create_objective(
+            ws,
+            &objective(
+                "Improve brand awareness",
+                founder,
+                Layer::Market,
+                None,
+                None,
+                None,
+            ),
+        )
+        .await?;
+
+    let podcast = store
+        .create_priority(
+            ws,
+            &priority(
+                "Monthly podcast series",
+                brand.id,
+                generalist,
+                3,
+                Status::Now,
+                6.0,
+            ),
+        )
+        .await?;
+    let abm = PriorityDraft {
+        paused_id: Some(podcast.id),
+        ..priority(
+            "Account-based pilot for 40 mid-market accounts",
+            pipeline.id,
+            lead,
+            1,
+            Status::Now,
+            8.0,
+        )
+    };
+    store.create_priority(ws, &abm).await?;
+    for d in [
+        priority(
+            "Route demo requests to sales within the hour",
+            speed.id,
+            sales,
+            2,
+            Status::Now,
+            3.0,
+        ),
+        priority(
+            "Case studies for the manufacturing segment",
+            pipeline.id,
+            generalist,
+            4,
+            Status::Next,
+            5.0,
+        ),
+        priority(
+            "Co-marketing with integration partners",
+            pipeline.id,
+            lead,
+            5,
+            Status::Later,
+            4.0,
+        ),
+    ] {
+        store.create_priority(ws, &d).await?;
+    }
+    Ok(())
+}

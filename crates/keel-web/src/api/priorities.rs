@@ -1,0 +1,220 @@
+//! /api/v1/priorities
+
+use super::{if_match, with_etag, ApiJson, ApiPaging, ApiPath, Paging};
+use crate::ctx::ApiCtx;
+use crate::error::{ApiError, ErrorEnvelope};
+use crate::ops::strategy as ops;
+use crate::routes::Routes;
+use crate::AppState;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use keel_domain::health::Model;
+use keel_domain::{Priority, PriorityInput};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+pub fn routes(r: Routes) -> Routes {
+    r.get("/api/v1/priorities", list_priorities)
+        .post("/api/v1/priorities", create_priority)
+        .get("/api/v1/priorities/{id}", find_priority)
+        .put("/api/v1/priorities/{id}", update_priority)
+        .delete("/api/v1/priorities/{id}", delete_priority)
+}
+
+/// Something the team works on, ranked, serving an objective.
+#[derive(Serialize, ToSchema)]
+pub struct PriorityDto {
+    pub id: i64,
+    pub title: String,
+    pub objective_id: Option<i64>,
+    /// The internal person accountable for it.
+    pub owner_id: Option<i64>,
+    /// 1 is the top.
+    pub rank: i64,
+    /// now, next, later, paused, stopped or done.
+    #[schema(example = "now")]
+    pub status: String,
+    /// Hours a week it needs from the team.
+    pub weekly_hours: f64,
+    /// The priority this one paused when it became "now".
+    pub paused_id: Option<i64>,
+    /// Increases with every change; send it back in If-Match.
+    pub version: i64,
+}
+
+impl From<Priority> for PriorityDto {
+    fn from(p: Priority) -> Self {
+        PriorityDto {
+            id: p.id,
+            title: p.title,
+            objective_id: p.objective_id,
+            owner_id: p.owner_id,
+            rank: p.rank,
+            status: p.status.as_str().into(),
+            weekly_hours: p.weekly_hours,
+            paused_id: p.paused_id,
+            version: p.version,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PrioritiesList {
+    /// By rank.
+    pub priorities: Vec<PriorityDto>,
+    /// The offset of the next page, when there is one.
+    pub next_offset: Option<i64>,
+}
+
+/// What to store about a priority. The priority test: a priority that becomes "now" and
+/// needs more hours a week than the team has free must name the priority it pauses
+/// (`paused_id`, which is then set to "paused" in the same save); else 422 on `paused_id`.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PriorityBody {
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        example = "Account-based pilot for 40 mid-market accounts"
+    )]
+    pub title: String,
+    pub objective_id: Option<i64>,
+    #[serde(default)]
+    pub owner_id: Option<i64>,
+    /// 1 is the top; absent: after the last (or unchanged when editing).
+    #[serde(default)]
+    #[schema(minimum = 1, maximum = 10000)]
+    pub rank: Option<i64>,
+    #[schema(example = "now", pattern = "^(now|next|later|paused|stopped|done)$")]
+    pub status: String,
+    #[serde(default)]
+    #[schema(minimum = 0, maximum = 400)]
+    pub weekly_hours: f64,
+    #[serde(default)]
+    pub paused_id: Option<i64>,
+}
+
+impl PriorityBody {
+    fn input(&self) -> PriorityInput {
+        let id = |v: Option<i64>| v.map(|x| x.to_string()).unwrap_or_default();
+        PriorityInput {
+            title: self.title.clone(),
+            objective_id: id(self.objective_id),
+            owner_id: id(self.owner_id),
+            rank: id(self.rank),
+            status: self.status.clone(),
+            weekly_hours: self.weekly_hours.to_string(),
+            paused_id: id(self.paused_id),
+        }
+    }
+}
+
+async fn view(state: &AppState, ctx: &ApiCtx) -> Result<std::sync::Arc<Model>, ApiError> {
+    Ok(ops::view(state, ctx.ws_id, ctx.data_version, &ctx.reader()).await?)
+}
+
+/// List the priorities the caller may see, by rank, a page at a time.
+#[utoipa::path(get, path = "/api/v1/priorities", operation_id = "list_priorities", tag = "priorities", params(Paging),
+    responses((status = 200, body = PrioritiesList), (status = 400, body = ErrorEnvelope), (status = 401, body = ErrorEnvelope)))]
+pub async fn list_priorities(
+    State(state): State<AppState>,
+    ctx: ApiCtx,
+    ApiPaging(page): ApiPaging,
+) -> Result<Json<PrioritiesList>, ApiError> {
+    let m = view(&state, &ctx).await?;
+    let items = m
+        .priorities
+        .iter()
+        .skip(page.offset() as usize)
+        .take(page.fetch() as usize)
+        .cloned()
+        .collect();
+    let (items, next_offset) = page.finish(items);
+    Ok(Json(PrioritiesList {
+        priorities: items.into_iter().map(PriorityDto::from).collect(),
+        next_offset,
+    }))
+}
+
+/// Find one priority.
+#[utoipa::path(get, path = "/api/v1/priorities/{id}", operation_id = "find_priority", tag = "priorities",
+    params(("id" = i64, Path, description = "Priority id")),
+    responses((status = 200, body = PriorityDto, headers(("ETag" = String))), (status = 401, body = ErrorEnvelope), (status = 404, body = ErrorEnvelope)))]
+pub async fn find_priority(
+    State(state): State<AppState>,
+    ctx: ApiCtx,
+    ApiPath(id): ApiPath,
+) -> Result<Response, ApiError> {
+    let m = view(&state, &ctx).await?;
+    let p = ops::priority(&m, id).ok_or_else(ApiError::not_found)?;
+    Ok(with_etag(StatusCode::OK, p.version, PriorityDto::from(p)))
+}
+
+/// Add a priority, pausing what it names.
+#[utoipa::path(post, path = "/api/v1/priorities", operation_id = "create_priority", tag = "priorities", request_body = PriorityBody,
+    responses((status = 201, body = PriorityDto, headers(("ETag" = String))), (status = 400, body = ErrorEnvelope), (status = 401, body = ErrorEnvelope),
+        (status = 403, body = ErrorEnvelope), (status = 409, body = ErrorEnvelope), (status = 413, body = ErrorEnvelope), (status = 415, body = ErrorEnvelope),
+        (status = 422, body = ErrorEnvelope)))]
+pub async fn create_priority(
+    State(state): State<AppState>,
+    ctx: ApiCtx,
+    ApiJson(body): ApiJson<PriorityBody>,
+) -> Result<Response, ApiError> {
+    ctx.require_edit()?;
+    let m = view(&state, &ctx).await?;
+    let d = ops::parse_priority(&m, &body.input(), None)?;
+    let p = state.store.create_priority(ctx.ws_id, &d).await?;
+    Ok(with_etag(
+        StatusCode::CREATED,
+        p.version,
+        PriorityDto::from(p),
+    ))
+}
+
+/// Replace a priority. Send `If-Match` with the ETag you read.
+#[utoipa::path(put, path = "/api/v1/priorities/{id}", operation_id = "update_priority", tag = "priorities", request_body = PriorityBody,
+    params(("id" = i64, Path, description = "Priority id"), ("If-Match" = Option<String>, Header, description = "ETag of the version you edited")),
+    responses((status = 200, body = PriorityDto, headers(("ETag" = String))), (status = 400, body = ErrorEnvelope), (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope),
+        (status = 404, body = ErrorEnvelope), (status = 409, body = ErrorEnvelope), (status = 412, body = ErrorEnvelope), (status = 413, body = ErrorEnvelope),
+        (status = 415, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope), (status = 428, body = ErrorEnvelope)))]
+pub async fn update_priority(
+    State(state): State<AppState>,
+    ctx: ApiCtx,
+    ApiPath(id): ApiPath,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<PriorityBody>,
+) -> Result<Response, ApiError> {
+    let m = view(&state, &ctx).await?;
+    let stored = ops::priority(&m, id).ok_or_else(ApiError::not_found)?;
+    ctx.require_edit()?;
+    let d = ops::parse_priority(&m, &body.input(), Some(&stored))?;
+    let expected = if_match(&headers)?;
+    let p = state
+        .store
+        .update_priority(ctx.ws_id, id, expected, &d)
+        .await?;
+    Ok(with_etag(StatusCode::OK, p.version, PriorityDto::from(p)))
+}
+
+/// Remove a priority.
+#[utoipa::path(delete, path = "/api/v1/priorities/{id}", operation_id = "delete_priority", tag = "priorities",
+    params(("id" = i64, Path, description = "Priority id"), ("If-Match" = Option<String>, Header, description = "ETag of the version you saw")),
+    responses((status = 204), (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope), (status = 404, body = ErrorEnvelope),
+        (status = 412, body = ErrorEnvelope), (status = 428, body = ErrorEnvelope)))]
+pub async fn delete_priority(
+    State(state): State<AppState>,
+    ctx: ApiCtx,
+    ApiPath(id): ApiPath,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let m = view(&state, &ctx).await?;
+    ops::priority(&m, id).ok_or_else(ApiError::not_found)?;
+    ctx.require_edit()?;
+    state
+        .store
+        .delete_priority(ctx.ws_id, id, if_match(&headers)?)
+        .await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}

@@ -1,0 +1,366 @@
+//! Priorities: what the team works on now and what each paused, then next and later.
+
+use super::forms::{choices, version, Choice, Errors};
+use super::layout::{render, Chrome};
+use super::objectives::owner_choices;
+use super::people::NoticeQuery;
+use crate::ctx::WsCtx;
+use crate::error::PageError;
+use crate::ops::strategy as ops;
+use crate::routes::Routes;
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use keel_domain::health::Model;
+use keel_domain::priority::{Status, NOW_LIMIT};
+use keel_domain::{capacity, Invalid, Priority, PriorityInput};
+use keel_store::StoreError;
+use serde::Deserialize;
+use std::sync::Arc;
+
+pub fn routes(r: Routes) -> Routes {
+    r.get("/w/{ws}/priorities", list)
+        .get("/w/{ws}/priorities/new", new)
+        .post("/w/{ws}/priorities", create)
+        .get("/w/{ws}/priorities/{priority}", show)
+        .post("/w/{ws}/priorities/{priority}", update)
+        .post("/w/{ws}/priorities/{priority}/delete", delete)
+}
+
+pub struct Row {
+    pub priority: Priority,
+    pub objective: Option<(i64, String)>,
+    pub owner: Option<String>,
+    /// The priority this one paused: (id, title).
+    pub paused: Option<(i64, String)>,
+    /// The priorities that paused this one.
+    pub paused_by: Vec<(i64, String)>,
+}
+
+impl Row {
+    fn new(p: &Priority, m: &Model) -> Row {
+        let title = |id: Option<i64>| {
+            id.and_then(|id| m.priorities.iter().find(|x| x.id == id))
+                .map(|x| (x.id, x.title.clone()))
+        };
+        Row {
+            objective: p
+                .objective_id
+                .and_then(|id| m.objectives.iter().find(|o| o.id == id))
+                .map(|o| (o.id, o.outcome.clone())),
+            owner: p
+                .owner_id
+                .and_then(|id| m.people.iter().find(|x| x.id == id))
+                .map(|x| x.name.clone()),
+            paused: title(p.paused_id),
+            paused_by: m
+                .priorities
+                .iter()
+                .filter(|x| x.paused_id == Some(p.id))
+                .map(|x| (x.id, x.title.clone()))
+                .collect(),
+            priority: p.clone(),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "strategy/priorities.html")]
+struct ListPage {
+    chrome: Chrome,
+    now: Vec<Row>,
+    upcoming: Vec<Row>,
+    rest: Vec<Row>,
+    free: f64,
+    limit: usize,
+}
+
+async fn view(state: &AppState, ctx: &WsCtx) -> Result<Arc<Model>, PageError> {
+    Ok(ops::view(state, ctx.ws.id, ctx.ws.data_version, &ctx.reader()).await?)
+}
+
+async fn list(
+    State(state): State<AppState>,
+    ctx: WsCtx,
+    Query(q): Query<NoticeQuery>,
+) -> Result<Response, PageError> {
+    let m = view(&state, &ctx).await?;
+    let rows = |f: &dyn Fn(Status) -> bool| -> Vec<Row> {
+        m.priorities
+            .iter()
+            .filter(|p| f(p.status))
+            .map(|p| Row::new(p, &m))
+            .collect()
+    };
+    render(&ListPage {
+        chrome: ctx
+            .chrome("Priorities", "priorities")
+            .with_notice(q.notice.as_deref()),
+        now: rows(&|s| s == Status::Now),
+        upcoming: rows(&|s| matches!(s, Status::Next | Status::Later)),
+        rest: rows(&|s| !s.is_planned()),
+        free: capacity::team_free(&m, None),
+        limit: NOW_LIMIT,
+    })
+}
+
+#[derive(Deserialize, Default, Clone)]
+pub struct PriorityForm {
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub objective_id: String,
+    #[serde(default)]
+    pub owner_id: String,
+    #[serde(default)]
+    pub rank: String,
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    pub weekly_hours: String,
+    #[serde(default)]
+    pub paused_id: String,
+    #[serde(default)]
+    pub version: String,
+}
+
+impl PriorityForm {
+    fn input(&self) -> PriorityInput {
+        PriorityInput {
+            title: self.title.clone(),
+            objective_id: self.objective_id.clone(),
+            owner_id: self.owner_id.clone(),
+            rank: self.rank.clone(),
+            status: self.status.clone(),
+            weekly_hours: self.weekly_hours.clone(),
+            paused_id: self.paused_id.clone(),
+        }
+    }
+
+    fn from_priority(p: &Priority) -> PriorityForm {
+        let id = |v: Option<i64>| v.map(|x| x.to_string()).unwrap_or_default();
+        PriorityForm {
+            title: p.title.clone(),
+            objective_id: id(p.objective_id),
+            owner_id: id(p.owner_id),
+            rank: p.rank.to_string(),
+            status: p.status.as_str().into(),
+            weekly_hours: p.weekly_hours.to_string(),
+            paused_id: id(p.paused_id),
+            version: p.version.to_string(),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "strategy/priority_form.html")]
+struct FormPage {
+    chrome: Chrome,
+    row: Option<Row>,
+    form: PriorityForm,
+    errors: Errors,
+    objectives: Vec<Choice>,
+    owners: Vec<Choice>,
+    statuses: Vec<Choice>,
+    pausable: Vec<Choice>,
+    free: f64,
+    conflict: bool,
+    action: String,
+}
+
+async fn form_page(
+    state: &AppState,
+    ctx: &WsCtx,
+    stored: Option<Priority>,
+    form: PriorityForm,
+    errors: Invalid,
+    conflict: bool,
+) -> Result<Response, PageError> {
+    let m = view(state, ctx).await?;
+    let this = stored.as_ref().map(|p| p.id);
+    let kept = stored.as_ref().and_then(|p| p.paused_id);
+    let mut pausable = choices([(String::new(), "Nothing".to_string())], &form.paused_id);
+    pausable.extend(choices(
+        m.priorities
+            .iter()
+            .filter(|p| Some(p.id) != this && (p.status.is_planned() || Some(p.id) == kept))
+            .map(|p| {
+                (
+                    p.id,
+                    format!(
+                        "{} ({}, {} h a week)",
+                        p.title,
+                        p.status.as_str(),
+                        p.weekly_hours
+                    ),
+                )
+            }),
+        &form.paused_id,
+    ));
+    let status = if conflict {
+        StatusCode::CONFLICT
+    } else if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let page = FormPage {
+        chrome: ctx.chrome(
+            stored
+                .as_ref()
+                .map(|p| p.title.clone())
+                .unwrap_or_else(|| "Add a priority".into()),
+            "priorities",
+        ),
+        action: match &stored {
+            Some(p) => ctx.link(&format!("/priorities/{}", p.id)),
+            None => ctx.link("/priorities"),
+        },
+        row: stored.as_ref().map(|p| Row::new(p, &m)),
+        objectives: choices(
+            std::iter::once((String::new(), "Choose an objective".to_string())).chain(
+                m.objectives
+                    .iter()
+                    .map(|o| (o.id.to_string(), o.outcome.clone())),
+            ),
+            &form.objective_id,
+        ),
+        owners: owner_choices(&m.people, &form.owner_id),
+        statuses: choices(
+            Status::ALL.iter().map(|s| (s.as_str(), s.label())),
+            &form.status,
+        ),
+        pausable,
+        free: capacity::team_free(&m, this),
+        form,
+        errors: Errors(errors),
+        conflict,
+    };
+    let mut r = render(&page)?;
+    *r.status_mut() = status;
+    Ok(r)
+}
+
+async fn new(State(state): State<AppState>, ctx: WsCtx) -> Result<Response, PageError> {
+    ctx.require_edit()?;
+    let form = PriorityForm {
+        status: "next".into(),
+        weekly_hours: "0".into(),
+        ..Default::default()
+    };
+    form_page(&state, &ctx, None, form, Invalid::new(), false).await
+}
+
+/// Saves, or answers with the form: the priority to pause changed meanwhile is a message on
+/// that field.
+async fn save(
+    state: &AppState,
+    ctx: &WsCtx,
+    stored: Option<Priority>,
+    form: PriorityForm,
+) -> Result<Response, PageError> {
+    let m = view(state, ctx).await?;
+    let d = match ops::parse_priority(&m, &form.input(), stored.as_ref()) {
+        Ok(d) => d,
+        Err(inv) => return form_page(state, ctx, stored, form, inv, false).await,
+    };
+    let saved = match &stored {
+        Some(p) => {
+            state
+                .store
+                .update_priority(ctx.ws.id, p.id, version(&form.version), &d)
+                .await
+        }
+        None => state.store.create_priority(ctx.ws.id, &d).await,
+    };
+    match saved {
+        Ok(_) => Ok(Redirect::to(&ctx.link("/priorities?notice=priority-saved")).into_response()),
+        Err(StoreError::Conflict(msg)) => {
+            form_page(
+                state,
+                ctx,
+                stored,
+                form,
+                Invalid::one("paused_id", msg),
+                false,
+            )
+            .await
+        }
+        Err(StoreError::Stale { current }) => {
+            let id = stored.as_ref().map(|p| p.id).unwrap_or_default();
+            let p = state.store.find_priority(ctx.ws.id, id).await?;
+            let mut form = form;
+            form.version = current.to_string();
+            form_page(state, ctx, p, form, Invalid::new(), true).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn create(
+    State(state): State<AppState>,
+    ctx: WsCtx,
+    Form(form): Form<PriorityForm>,
+) -> Result<Response, PageError> {
+    ctx.require_edit()?;
+    save(&state, &ctx, None, form).await
+}
+
+async fn find(state: &AppState, ctx: &WsCtx, id: i64) -> Result<Priority, PageError> {
+    ops::priority(&*view(state, ctx).await?, id).ok_or(PageError::NotFound)
+}
+
+async fn show(
+    State(state): State<AppState>,
+    ctx: WsCtx,
+    Path((_, id)): Path<(String, i64)>,
+) -> Result<Response, PageError> {
+    let p = find(&state, &ctx, id).await?;
+    let form = PriorityForm::from_priority(&p);
+    form_page(&state, &ctx, Some(p), form, Invalid::new(), false).await
+}
+
+async fn update(
+    State(state): State<AppState>,
+    ctx: WsCtx,
+    Path((_, id)): Path<(String, i64)>,
+    Form(form): Form<PriorityForm>,
+) -> Result<Response, PageError> {
+    let p = find(&state, &ctx, id).await?;
+    ctx.require_edit()?;
+    save(&state, &ctx, Some(p), form).await
+}
+
+#[derive(Deserialize)]
+struct DeleteForm {
+    #[serde(default)]
+    version: String,
+}
+
+async fn delete(
+    State(state): State<AppState>,
+    ctx: WsCtx,
+    Path((_, id)): Path<(String, i64)>,
+    Form(f): Form<DeleteForm>,
+) -> Result<Response, PageError> {
+    let p = find(&state, &ctx, id).await?;
+    ctx.require_edit()?;
+    match state
+        .store
+        .delete_priority(ctx.ws.id, id, version(&f.version))
+        .await
+    {
+        Ok(()) => {
+            Ok(Redirect::to(&ctx.link("/priorities?notice=priority-deleted")).into_response())
+        }
+        Err(StoreError::Stale { .. }) => {
+            let inv = Invalid::one("version", "Someone changed this priority after you opened the page. Check it below, then remove again if you still want to.");
+            let form = PriorityForm::from_priority(&p);
+            form_page(&state, &ctx, Some(p), form, inv, false).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}

@@ -1,0 +1,293 @@
+//! Objectives and priorities as a script and a marketer meet them: the SMART check, the
+//! priority test (a "now" priority names what it pauses unless the hours are free), versions,
+//! roles and the health rules.
+
+mod common;
+
+use common::{Api, TestApp};
+use keel_domain::{PersonKind, Role};
+use keel_store::testdb::TestDb;
+use reqwest::Method;
+use serde_json::json;
+
+struct Setup {
+    app: TestApp,
+    api: Api,
+    mara: i64,
+}
+
+/// A workspace with one internal person of 20 h a week and nothing else on her plate.
+async fn setup(db: TestDb) -> Setup {
+    let app = TestApp::start(db, keel_web::Config::default()).await;
+    let u = app.user("ana@acme.test", "Ana").await;
+    let ws = app.workspace("acme", u).await;
+    let mara = app.person(&ws, "Mara Lind", PersonKind::Internal).await;
+    let api = Api::new(&app, &app.token(&ws, u, Role::Owner).await);
+    Setup { app, api, mara }
+}
+
+fn smart(mara: i64) -> serde_json::Value {
+    json!({"outcome": "Double sales-accepted leads from mid-market accounts", "owner_id": mara,
+           "metric": "SALs per month", "baseline": 40, "target": 80, "deadline": "2099-06-30",
+           "serves": "FY27 revenue goal"})
+}
+
+#[tokio::test]
+async fn an_objective_is_told_what_it_misses_and_kept_with_its_version() {
+    for db in TestDb::all().await {
+        let Setup { app, api, mara } = setup(db).await;
+        let (s, wish) = api
+            .send(
+                Method::POST,
+                "/api/v1/objectives",
+                Some(json!({"outcome": "More leads"})),
+            )
+            .await;
+        assert_eq!(s, 201, "{wish}");
+        assert_eq!(wish["smart"], false);
+        let missing: Vec<&str> = wish["smart_check"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|p| !p["missing"].is_null())
+            .map(|p| p["letter"].as_str().unwrap())
+            .collect();
+        assert_eq!(missing, ["S", "M", "A", "R", "T"]);
+        let id = wish["id"].as_i64().unwrap();
+        let url = format!("/api/v1/objectives/{id}");
+        // No If-Match: 428, nothing changed.
+        let (s, e) = api.send(Method::PUT, &url, Some(smart(mara))).await;
+        assert_eq!(
+            (s, e["error"]["code"].as_str()),
+            (428, Some("precondition_required"))
+        );
+        let (s, o) = api.send_at(Method::PUT, &url, 1, Some(smart(mara))).await;
+        assert_eq!(s, 200, "{o}");
+        assert_eq!(
+            (o["smart"].as_bool(), o["version"].as_i64()),
+            (Some(true), Some(2))
+        );
+        let (s, _) = api.send_at(Method::PUT, &url, 1, Some(smart(mara))).await;
+        assert_eq!(s, 412);
+        // Bad input: every field named, with what to change.
+        let mut bad = smart(mara);
+        bad["baseline"] = serde_json::Value::Null;
+        bad["deadline"] = json!("2020-01-01");
+        bad["outcome"] = json!("Leads\u{0}");
+        let (s, e) = api
+            .send(Method::POST, "/api/v1/objectives", Some(bad))
+            .await;
+        assert_eq!(s, 422, "{e}");
+        let fields: Vec<&str> = e["error"]["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["field"].as_str().unwrap())
+            .collect();
+        assert_eq!(fields, ["outcome", "baseline", "deadline"]);
+        let (s, _) = api.send_at(Method::DELETE, &url, 2, None).await;
+        assert_eq!(s, 204);
+        assert_eq!(api.get(&url).await.0, 404);
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn a_now_priority_beyond_free_capacity_must_name_what_it_pauses() {
+    for db in TestDb::all().await {
+        let Setup { app, api, mara } = setup(db).await;
+        let (_, o) = api
+            .send(Method::POST, "/api/v1/objectives", Some(smart(mara)))
+            .await;
+        let o = o["id"].as_i64().unwrap();
+        let p = |title: &str, status: &str, hours: f64, paused: Option<i64>| {
+            json!({"title": title, "objective_id": o, "owner_id": mara, "status": status,
+                   "weekly_hours": hours, "paused_id": paused})
+        };
+        // Mara has 20 h: a 15 h "now" priority fits.
+        let (s, seo) = api
+            .send(
+                Method::POST,
+                "/api/v1/priorities",
+                Some(p("SEO refresh", "now", 15.0, None)),
+            )
+            .await;
+        assert_eq!(s, 201, "{seo}");
+        let seo = seo["id"].as_i64().unwrap();
+        // 10 h more does not: name what it pauses.
+        let (s, e) = api
+            .send(
+                Method::POST,
+                "/api/v1/priorities",
+                Some(p("ABM pilot", "now", 10.0, None)),
+            )
+            .await;
+        assert_eq!(s, 422, "{e}");
+        assert_eq!(e["error"]["fields"][0]["field"], "paused_id");
+        assert!(e["error"]["fields"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("needs 10 h a week, but the team has 5 h free"));
+        let (s, abm) = api
+            .send(
+                Method::POST,
+                "/api/v1/priorities",
+                Some(p("ABM pilot", "now", 10.0, Some(seo))),
+            )
+            .await;
+        assert_eq!(s, 201, "{abm}");
+        assert_eq!(abm["paused_id"].as_i64(), Some(seo));
+        let (_, seo_now) = api.get(&format!("/api/v1/priorities/{seo}")).await;
+        assert_eq!(seo_now["status"], "paused");
+        // A priority cannot pause itself.
+        let abm_id = abm["id"].as_i64().unwrap();
+        let (s, e) = api
+            .send_at(
+                Method::PUT,
+                &format!("/api/v1/priorities/{abm_id}"),
+                1,
+                Some(p("ABM pilot", "now", 10.0, Some(abm_id))),
+            )
+            .await;
+        assert_eq!(s, 422);
+        assert!(e.to_string().contains("cannot pause itself"), "{e}");
+        let (_, list) = api.get("/api/v1/priorities").await;
+        assert_eq!(list["priorities"].as_array().unwrap().len(), 2);
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn the_pages_show_the_smart_check_and_what_each_now_priority_paused() {
+    let Setup { app, api, mara } = setup(TestDb::sqlite().await).await;
+    let b = app.sign_in("ana@acme.test").await;
+    let csrf = b.csrf("/w/acme/objectives").await;
+    // A vague objective is saved, and its page says why it is not an objective yet.
+    let r = b
+        .post_form_raw(
+            "/w/acme/objectives",
+            &[
+                ("csrf", &csrf),
+                ("outcome", "More leads"),
+                ("layer", "business"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let to = r.headers()["location"].to_str().unwrap().to_string();
+    let (_, html) = b.text(&to).await;
+    assert!(html.contains("Not an objective yet"), "{html}");
+    assert!(html.contains("is a wish") && html.contains("Set a deadline."));
+    // A bad form keeps what was typed and says what to fix.
+    let r = b
+        .post_form_raw(
+            "/w/acme/objectives",
+            &[
+                ("csrf", &csrf),
+                ("outcome", "Grow pipeline from events"),
+                ("layer", "business"),
+                ("target", "90"),
+                ("deadline", "2020-01-01"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("value=\"Grow pipeline from events\""));
+    assert!(html.contains("A target needs a baseline") && html.contains("already passed"));
+    // A "now" priority that needs more than is free must choose what it pauses.
+    let (_, o) = api
+        .send(Method::POST, "/api/v1/objectives", Some(smart(mara)))
+        .await;
+    let o = o["id"].as_i64().unwrap().to_string();
+    let (_, seo) = api
+        .send(Method::POST, "/api/v1/priorities", Some(json!({"title": "SEO refresh", "objective_id": o.parse::<i64>().unwrap(), "status": "now", "weekly_hours": 15})))
+        .await;
+    let seo = seo["id"].as_i64().unwrap().to_string();
+    let form = |paused: &'static str| {
+        vec![
+            ("title", "ABM pilot"),
+            ("objective_id", ""),
+            ("status", "now"),
+            ("weekly_hours", "10"),
+            ("paused_id", paused),
+        ]
+    };
+    let mut f = form("");
+    f[1].1 = &o;
+    f.push(("csrf", &csrf));
+    let r = b.post_form_raw("/w/acme/priorities", &f).await;
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Choose the priority it pauses") && html.contains("value=\"ABM pilot\""));
+    let mut f = form("");
+    f[1].1 = &o;
+    f[4].1 = &seo;
+    f.push(("csrf", &csrf));
+    assert_eq!(
+        b.post_form_raw("/w/acme/priorities", &f).await.status(),
+        303
+    );
+    let (_, html) = b.text("/w/acme/priorities").await;
+    let now = &html[html.find("<h2>Now").unwrap()..html.find("Next and later").unwrap()];
+    assert!(
+        now.contains("ABM pilot") && now.contains("Paused <a"),
+        "{now}"
+    );
+    assert!(html.contains("Paused by <a"));
+    // The health check reads the vague objective.
+    let (_, h) = api.get("/api/v1/health").await;
+    assert!(h.to_string().contains("objective.not-smart"), "{h}");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_viewer_reads_and_a_partner_sees_none_it_does_not_own() {
+    let app = TestApp::sqlite().await;
+    let owner = app.user("owner@a.test", "Owner").await;
+    let ws = app.workspace("alpha", owner).await;
+    app.member(&ws, "viewer@a.test", Role::Viewer).await;
+    app.member(&ws, "partner@a.test", Role::Partner).await;
+    let lead = app.person(&ws, "Lead Internal", PersonKind::Internal).await;
+    let o = app
+        .store
+        .create_objective(ws.id, &common::objective("Secret objective", Some(lead)))
+        .await
+        .unwrap()
+        .id;
+    let p = app
+        .store
+        .create_priority(ws.id, &common::priority("Secret priority", o))
+        .await
+        .unwrap()
+        .id;
+    let viewer = app.sign_in("viewer@a.test").await;
+    let (s, html) = viewer.text("/w/alpha/priorities").await;
+    assert!(s == 200 && html.contains("Secret priority"));
+    let (s, html) = viewer.text(&format!("/w/alpha/objectives/{o}")).await;
+    assert!(
+        s == 200
+            && html.contains("Secret objective")
+            && !html.contains("<form method=\"post\" action=\"/w/alpha/objectives")
+    );
+    let partner = app.sign_in("partner@a.test").await;
+    let (_, html) = partner.text("/w/alpha/priorities").await;
+    assert!(!html.contains("Secret priority"));
+    let (_, html) = partner.text("/w/alpha/objectives").await;
+    assert!(!html.contains("Secret objective"));
+    assert_eq!(
+        partner
+            .get(&format!("/w/alpha/objectives/{o}"))
+            .await
+            .status(),
+        404
+    );
+    assert_eq!(
+        partner
+            .get(&format!("/w/alpha/priorities/{p}"))
+            .await
+            .status(),
+        404
+    );
+    app.stop().await;
+}
