@@ -3,20 +3,17 @@
 use keel_domain::objective::Layer;
 use keel_domain::priority::Status;
 use keel_domain::{Date, ObjectiveDraft, PersonDraft, PersonKind, PriorityDraft};
-use keel_store::{testdb::TestDb, Store, StoreError};
+use keel_store::{Store, StoreError};
 
 macro_rules! contract {
     ($name:ident, |$store:ident, $ws:ident| $body:block) => {
-        #[tokio::test]
-        async fn $name() {
-            for db in TestDb::all().await {
-                let $store: Store = db.store().await;
-                let $ws = $store.create_workspace("acme", "Acme", None).await.unwrap().id;
-                $body
-                $store.close().await;
-                db.cleanup().await;
-            }
-        }
+        keel_testkit::each_backend!($name, |db| {
+            let $store: Store = db.store().await;
+            let $ws = $store.create_workspace("acme", "Acme", None).await.unwrap().id;
+            $body
+            $store.close().await;
+            db.cleanup().await;
+        });
     };
 }
 

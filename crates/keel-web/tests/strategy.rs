@@ -6,7 +6,7 @@ mod common;
 
 use common::{Api, TestApp};
 use keel_domain::{PersonKind, Role};
-use keel_store::testdb::TestDb;
+use keel_testkit::TestDb;
 use reqwest::Method;
 use serde_json::json;
 
@@ -32,9 +32,9 @@ fn smart(mara: i64) -> serde_json::Value {
            "serves": "FY27 revenue goal"})
 }
 
-#[tokio::test]
-async fn an_objective_is_told_what_it_misses_and_kept_with_its_version() {
-    for db in TestDb::all().await {
+keel_testkit::each_backend!(
+    an_objective_is_told_what_it_misses_and_kept_with_its_version,
+    |db| {
         let Setup { app, api, mara } = setup(db).await;
         let (s, wish) = api
             .send(
@@ -90,11 +90,11 @@ async fn an_objective_is_told_what_it_misses_and_kept_with_its_version() {
         assert_eq!(api.get(&url).await.0, 404);
         app.stop().await;
     }
-}
+);
 
-#[tokio::test]
-async fn a_now_priority_beyond_free_capacity_must_name_what_it_pauses() {
-    for db in TestDb::all().await {
+keel_testkit::each_backend!(
+    a_now_priority_beyond_free_capacity_must_name_what_it_pauses,
+    |db| {
         let Setup { app, api, mara } = setup(db).await;
         let (_, o) = api
             .send(Method::POST, "/api/v1/objectives", Some(smart(mara)))
@@ -102,7 +102,7 @@ async fn a_now_priority_beyond_free_capacity_must_name_what_it_pauses() {
         let o = o["id"].as_i64().unwrap();
         let p = |title: &str, status: &str, hours: f64, paused: Option<i64>| {
             json!({"title": title, "objective_id": o, "owner_id": mara, "status": status,
-                   "weekly_hours": hours, "paused_id": paused})
+               "weekly_hours": hours, "paused_id": paused})
         };
         // Mara has 20 h: a 15 h "now" priority fits.
         let (s, seo) = api
@@ -155,7 +155,7 @@ async fn a_now_priority_beyond_free_capacity_must_name_what_it_pauses() {
         assert_eq!(list["priorities"].as_array().unwrap().len(), 2);
         app.stop().await;
     }
-}
+);
 
 #[tokio::test]
 async fn the_pages_show_the_smart_check_and_what_each_now_priority_paused() {
