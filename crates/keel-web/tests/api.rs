@@ -321,3 +321,33 @@ async fn lists_come_a_page_at_a_time() {
         (3, Some(3))
     );
 }
+
+/// JSON Schema's integers include `7.0`; the API reads an integral number as the integer it is
+/// (schemathesis sends them, and a script computing ids in floating point may too).
+#[tokio::test]
+async fn an_integral_number_is_an_integer() {
+    let (app, api) = setup(TestDb::sqlite().await).await;
+    let (_, members) = api.get("/api/v1/members").await;
+    let user = members["members"][0]["user_id"].as_i64().unwrap();
+    let (s, p) = api
+        .send(
+            Method::POST,
+            "/api/v1/people",
+            Some(json!({"name": "Ana", "kind": "internal", "user_id": user as f64, "weekly_capacity": 40})),
+        )
+        .await;
+    assert_eq!((s, p["user_id"].as_i64()), (201, Some(user)), "{p}");
+    let (s, e) = api
+        .send(
+            Method::POST,
+            "/api/v1/people",
+            Some(json!({"name": "Ana", "kind": "internal", "user_id": 1.5})),
+        )
+        .await;
+    assert_eq!(
+        (s, e["error"]["code"].as_str()),
+        (422, Some("invalid_body")),
+        "{e}"
+    );
+    app.stop().await;
+}

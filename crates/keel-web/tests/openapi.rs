@@ -71,3 +71,55 @@ async fn the_document_and_the_reference_page_are_served_from_the_binary() {
         "the reference page loads something from outside"
     );
 }
+
+/// The document says what the server holds (api::exact), so schemathesis' checks can hold
+/// it to it: every change to an editable record requires `If-Match` with its pattern and
+/// documents 412 and 428; ids in paths start at 1; emails have the parser's shape.
+#[test]
+fn the_document_says_exactly_what_the_server_accepts() {
+    let doc = keel_web::api::document();
+    let mut changes = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let params = op["parameters"].as_array().cloned().unwrap_or_default();
+            for p in &params {
+                if p["in"] == "path" && (p["name"] == "id" || p["name"] == "dep") {
+                    assert_eq!(p["schema"]["minimum"], 1, "{method} {path}: {p}");
+                }
+            }
+            let editable = ["/people/", "/functions/", "/workflows/", "/work/"]
+                .iter()
+                .any(|r| path.contains(r))
+                && path.ends_with("{id}")
+                && (method == "put" || method == "delete");
+            let moves =
+                method == "post" && (path.ends_with("/moves") || path.ends_with("/approvals"));
+            if editable || moves {
+                changes += 1;
+                let m = params
+                    .iter()
+                    .find(|p| p["name"] == "If-Match")
+                    .unwrap_or_else(|| panic!("{method} {path} has no If-Match"));
+                assert_eq!(m["required"], true, "{method} {path}");
+                assert_eq!(m["schema"]["pattern"], r#"^(W/)?"[0-9]+"$"#);
+                for code in ["412", "428"] {
+                    assert!(
+                        op["responses"].get(code).is_some(),
+                        "{method} {path}: no {code}"
+                    );
+                }
+            }
+        }
+    }
+    assert_eq!(changes, 10, "PUT/DELETE of 4 records, moves and approvals");
+    let email = &doc["components"]["schemas"]["PersonBody"]["properties"]["email"];
+    assert!(
+        email["anyOf"][0]["pattern"].as_str().unwrap().contains('@'),
+        "{email}"
+    );
+    let name = &doc["components"]["schemas"]["TokenBody"]["properties"]["name"];
+    assert!(
+        name["pattern"].as_str().unwrap().contains(r"\u0000"),
+        "{name}"
+    );
+}

@@ -4,6 +4,7 @@
 //! `delete_x`; one error envelope; records carry a `version`, sent back as an `ETag`, and
 //! `If-Match` on PUT and DELETE turns a stale write into 412 instead of a lost update.
 
+mod exact;
 mod extract;
 mod functions;
 mod members;

@@ -60,10 +60,14 @@ impl Modify for BearerAuth {
     }
 }
 
-pub fn document() -> utoipa::openapi::OpenApi {
-    Doc::openapi()
+/// The document as served: generated from the annotations, then made exact
+/// (`api::exact`: ids, If-Match, text, emails).
+pub fn document() -> serde_json::Value {
+    let mut doc = serde_json::to_value(Doc::openapi()).expect("the OpenAPI document serialises");
+    super::exact::apply(&mut doc);
+    doc
 }
 
-pub async fn serve() -> Json<utoipa::openapi::OpenApi> {
+pub async fn serve() -> Json<serde_json::Value> {
     Json(document())
 }
