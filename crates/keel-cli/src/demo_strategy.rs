@@ -1,7 +1,9 @@
 //! The demo's objectives and priorities: two SMART objectives, one vague wish the SMART check
-//! flags, and five ranked priorities, one of which paused the podcast to make room.
+//! flags, five ranked priorities (one of which paused the podcast to make room), and five
+//! channels, three of them active: exactly the default focus limit.
 
 use anyhow::{anyhow, Result};
+use keel_domain::channel::{ChannelDraft, ChannelStatus, Phase};
 use keel_domain::objective::Layer;
 use keel_domain::priority::Status;
 use keel_domain::{Date, ObjectiveDraft, Person, PriorityDraft};
@@ -159,6 +161,52 @@ pub async fn seed(
         ),
     ] {
         store.create_priority(ws, &d).await?;
+    }
+    for (name, owner, phase, status, budget) in [
+        (
+            "Paid search",
+            lead,
+            Phase::SegmentMarketing,
+            ChannelStatus::Active,
+            6000.0,
+        ),
+        (
+            "Webinars",
+            lead,
+            Phase::LeadNurturing,
+            ChannelStatus::Active,
+            1500.0,
+        ),
+        (
+            "Email nurture",
+            generalist,
+            Phase::LeadNurturing,
+            ChannelStatus::Active,
+            400.0,
+        ),
+        (
+            "LinkedIn ads",
+            lead,
+            Phase::SegmentMarketing,
+            ChannelStatus::Testing,
+            1200.0,
+        ),
+        (
+            "Trade events",
+            founder,
+            Phase::SalesEnablement,
+            ChannelStatus::Paused,
+            0.0,
+        ),
+    ] {
+        let d = ChannelDraft {
+            name: name.into(),
+            owner_id: Some(owner),
+            phase,
+            status,
+            monthly_budget: budget,
+        };
+        store.create_channel(ws, &d).await?;
     }
     Ok(())
 }

@@ -83,6 +83,12 @@ impl Reader {
             .filter(|o| owns(o.owner_id) || priorities.iter().any(|p| p.objective_id == Some(o.id)))
             .cloned()
             .collect();
+        let channels: Vec<_> = m
+            .channels
+            .iter()
+            .filter(|c| owns(c.owner_id))
+            .cloned()
+            .collect();
         let mut people: HashSet<i64> = self.person_id.into_iter().collect();
         for f in &functions {
             people.extend(f.business_owner_id);
@@ -107,6 +113,8 @@ impl Reader {
             work,
             objectives,
             priorities,
+            channels,
+            channel_focus_limit: m.channel_focus_limit,
             now: m.now,
         }
     }

@@ -3,6 +3,7 @@
 //!
 //! Later capabilities add their rules to `RULES`; every rule is a pure function of `Model`.
 
+use crate::channel::Channel;
 use crate::work::WorkItem;
 use crate::workflow::Workflow;
 use crate::{ownership, Function, Objective, Person, Priority, Sourcing};
@@ -61,6 +62,9 @@ pub struct Model {
     /// Objectives and priorities (the strategy the team works to).
     pub objectives: Vec<Objective>,
     pub priorities: Vec<Priority>,
+    /// Channels, and how many may be active at once (`None`: the default).
+    pub channels: Vec<Channel>,
+    pub channel_focus_limit: Option<usize>,
     /// The moment the rules judge at (unix seconds), so "overdue" and "blocked for long"
     /// stay pure and testable.
     pub now: i64,
@@ -306,6 +310,12 @@ pub const RULES: &[Rule] = &[
         severity: Severity::Warning,
         title: "More \"now\" priorities than a team can focus on",
         check: strategy_rules::too_many_now,
+    },
+    Rule {
+        id: "channel.over-focus-limit",
+        severity: Severity::Warning,
+        title: "More channels are active than the workspace's focus limit",
+        check: strategy_rules::over_focus_limit,
     },
 ];
 

@@ -6,6 +6,7 @@
 pub mod access;
 pub mod capacity;
 pub mod catalogue;
+pub mod channel;
 pub mod date;
 pub mod field;
 pub mod function;

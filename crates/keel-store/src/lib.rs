@@ -9,6 +9,7 @@
 //! that takes a record id also takes the workspace id, so an id from another workspace is
 //! simply not found.
 
+mod channels;
 mod connect;
 mod error;
 mod feeds;
@@ -30,6 +31,7 @@ mod work;
 mod workflows;
 mod workspaces;
 
+pub use channels::FocusLimit;
 pub use connect::{sqlite_path, Backend};
 pub use error::StoreError;
 pub use feeds::{Feed, LiveFeed};

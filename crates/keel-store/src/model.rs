@@ -30,6 +30,8 @@ impl Store {
             work,
             objectives: self.list_objectives(ws).await?,
             priorities: self.list_priorities(ws).await?,
+            channels: self.list_channels(ws).await?,
+            channel_focus_limit: self.channel_focus_limit(ws).await?.limit,
             now: t,
         })
     }

@@ -159,3 +159,62 @@ contract!(a_priority_pauses_what_it_names_in_the_same_save, |s, ws| {
         "deleting the paused priority clears the link"
     );
 });
+
+fn channel(
+    name: &str,
+    status: keel_domain::channel::ChannelStatus,
+) -> keel_domain::channel::ChannelDraft {
+    keel_domain::channel::ChannelDraft {
+        name: name.into(),
+        owner_id: None,
+        phase: keel_domain::channel::Phase::LeadNurturing,
+        status,
+        monthly_budget: 2500.5,
+    }
+}
+
+contract!(channels_and_the_focus_limit_keep_versions, |s, ws| {
+    use keel_domain::channel::ChannelStatus;
+    let c = s
+        .create_channel(ws, &channel("Email", ChannelStatus::Active))
+        .await
+        .unwrap();
+    assert_eq!(s.find_channel(ws, c.id).await.unwrap().unwrap(), c);
+    assert!(matches!(
+        s.create_channel(ws, &channel("Email", ChannelStatus::Testing))
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+    let c2 = s
+        .update_channel(
+            ws,
+            c.id,
+            1,
+            &channel("Email nurture", ChannelStatus::Paused),
+        )
+        .await
+        .unwrap();
+    assert_eq!((c2.version, c2.status), (2, ChannelStatus::Paused));
+    assert!(matches!(
+        s.update_channel(ws, c.id, 1, &channel("X", ChannelStatus::Paused))
+            .await,
+        Err(StoreError::Stale { current: 2 })
+    ));
+    let other = s.create_workspace("other", "Other", None).await.unwrap().id;
+    assert!(s.find_channel(other, c.id).await.unwrap().is_none());
+    // The limit: default until set, then versioned.
+    assert_eq!(s.channel_focus_limit(ws).await.unwrap().limit, None);
+    assert!(matches!(
+        s.set_channel_focus_limit(ws, 1, 4).await,
+        Err(StoreError::Stale { current: 0 })
+    ));
+    let l = s.set_channel_focus_limit(ws, 0, 4).await.unwrap();
+    assert_eq!((l.limit, l.version), (Some(4), 1));
+    let l = s.set_channel_focus_limit(ws, 1, 2).await.unwrap();
+    assert_eq!(l.version, 2);
+    assert_eq!(s.channel_focus_limit(other).await.unwrap().limit, None);
+    let m = s.model(ws).await.unwrap();
+    assert_eq!((m.channels.len(), m.channel_focus_limit), (1, Some(2)));
+    s.delete_channel(ws, c.id, 2).await.unwrap();
+    assert!(s.list_channels(ws).await.unwrap().is_empty());
+});

@@ -45,6 +45,8 @@ fn body_for(path: &str) -> serde_json::Value {
         json!({"name": "Probe", "kind": "internal", "weekly_capacity": 1})
     } else if path.contains("/objectives") {
         json!({"outcome": "Probe"})
+    } else if path.contains("/channels") {
+        json!({"name": "Probe", "phase": "lead-nurturing", "status": "testing"})
     } else if path.contains("/priorities") {
         json!({"title": "Probe", "objective_id": 1, "status": "next"})
     } else if path.contains("/functions") {
@@ -142,7 +144,14 @@ async fn a_member_of_one_workspace_never_reaches_another_workspaces_records() {
         .unwrap()
         .id;
 
+    let b_channel = app
+        .store
+        .create_channel(b.id, &common::channel("Bravo Secret Channel"))
+        .await
+        .unwrap()
+        .id;
     let ids: HashMap<&str, i64> = [
+        ("channel", b_channel),
         ("objective", b_objective),
         ("priority", b_priority),
         ("person", b_person),
@@ -167,6 +176,7 @@ async fn a_member_of_one_workspace_never_reaches_another_workspaces_records() {
             ("/work/", "item"),
             ("/objectives/", "objective"),
             ("/priorities/", "priority"),
+            ("/channels/", "channel"),
         ] {
             if path.contains(seg) {
                 return ids[key];

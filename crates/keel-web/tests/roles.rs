@@ -35,6 +35,7 @@ struct Fixture {
     feed: i64,
     objective: i64,
     priority: i64,
+    channel: i64,
 }
 
 async fn fixture() -> Fixture {
@@ -108,7 +109,14 @@ async fn fixture() -> Fixture {
         .await
         .unwrap()
         .id;
+    let channel = app
+        .store
+        .create_channel(ws.id, &common::channel("Email nurture"))
+        .await
+        .unwrap()
+        .id;
     Fixture {
+        channel,
         objective,
         priority,
         app,
@@ -141,6 +149,8 @@ fn fill(path: &str, f: &Fixture) -> String {
         f.objective
     } else if path.contains("/priorities/") {
         f.priority
+    } else if path.contains("/channels/") {
+        f.channel
     } else {
         0
     };
@@ -155,6 +165,7 @@ fn fill(path: &str, f: &Fixture) -> String {
         .replace("{feed}", &f.feed.to_string())
         .replace("{objective}", &f.objective.to_string())
         .replace("{priority}", &f.priority.to_string())
+        .replace("{channel}", &f.channel.to_string())
         .replace("{id}", &api_id.to_string())
         .replace("{index}", "0")
 }
@@ -164,6 +175,10 @@ fn body_for(path: &str) -> serde_json::Value {
         json!({"name": "Changed", "kind": "internal", "weekly_capacity": 1})
     } else if path.contains("/objectives") {
         json!({"outcome": "Changed"})
+    } else if path.contains("/channel-focus") {
+        json!({"limit": 5})
+    } else if path.contains("/channels") {
+        json!({"name": "Changed", "phase": "lead-nurturing", "status": "testing"})
     } else if path.contains("/priorities") {
         json!({"title": "Changed", "objective_id": 1, "status": "next"})
     } else if path.contains("/functions") {
@@ -236,6 +251,7 @@ async fn every_write_route_refuses(f: &Fixture, email: &str, role: Role) {
                 "/work",
                 "/objectives",
                 "/priorities",
+                "/channels/",
             ]
             .iter()
             .any(|p| url.contains(p));

@@ -291,3 +291,133 @@ async fn a_viewer_reads_and_a_partner_sees_none_it_does_not_own() {
     );
     app.stop().await;
 }
+
+keel_testkit::each_backend!(the_channel_focus_limit_names_the_channels_beyond_it, |db| {
+    let Setup { app, api, mara } = setup(db).await;
+    for (name, budget) in [
+        ("Paid search", 9000),
+        ("Events", 4000),
+        ("Email nurture", 800),
+        ("Podcast", 300),
+    ] {
+        let (s, c) = api
+            .send(Method::POST, "/api/v1/channels", Some(json!({"name": name, "owner_id": mara, "phase": "segment-marketing", "status": "active", "monthly_budget": budget})))
+            .await;
+        assert_eq!(s, 201, "{c}");
+    }
+    let (s, e) = api
+        .send(Method::POST, "/api/v1/channels", Some(json!({"name": "Paid search", "phase": "tv", "status": "active", "monthly_budget": -1})))
+        .await;
+    assert_eq!(s, 422, "{e}");
+    let (_, f) = api.get("/api/v1/channel-focus").await;
+    assert_eq!(
+        (
+            f["limit"].as_i64(),
+            f["active"].as_i64(),
+            f["version"].as_i64()
+        ),
+        (Some(3), Some(4), Some(0))
+    );
+    let (_, list) = api.get("/api/v1/channels").await;
+    let over: Vec<&str> = list["channels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["over_focus_limit"] == true)
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(over, ["Podcast"]);
+    let (_, h) = api.get("/api/v1/health").await;
+    assert!(h.to_string().contains("channel.over-focus-limit"), "{h}");
+    // The limit is versioned like any record.
+    let (s, _) = api
+        .send(
+            Method::PUT,
+            "/api/v1/channel-focus",
+            Some(json!({"limit": 4})),
+        )
+        .await;
+    assert_eq!(s, 428);
+    let (s, e) = api
+        .send_at(
+            Method::PUT,
+            "/api/v1/channel-focus",
+            0,
+            Some(json!({"limit": 0})),
+        )
+        .await;
+    assert_eq!(
+        (s, e["error"]["fields"][0]["field"].as_str()),
+        (422, Some("limit"))
+    );
+    let (s, f) = api
+        .send_at(
+            Method::PUT,
+            "/api/v1/channel-focus",
+            0,
+            Some(json!({"limit": 4})),
+        )
+        .await;
+    assert_eq!(s, 200, "{f}");
+    assert_eq!(
+        (
+            f["limit"].as_i64(),
+            f["over"].as_array().unwrap().len(),
+            f["version"].as_i64()
+        ),
+        (Some(4), 0, Some(1))
+    );
+    let (s, _) = api
+        .send_at(
+            Method::PUT,
+            "/api/v1/channel-focus",
+            0,
+            Some(json!({"limit": 2})),
+        )
+        .await;
+    assert_eq!(s, 412);
+    app.stop().await;
+});
+
+#[tokio::test]
+async fn the_channels_page_shows_the_limit_and_who_is_over_it() {
+    let Setup { app, api, .. } = setup(TestDb::sqlite().await).await;
+    for (name, budget) in [
+        ("Paid search", 9000),
+        ("Events", 4000),
+        ("Email nurture", 800),
+        ("Podcast", 300),
+    ] {
+        api.send(Method::POST, "/api/v1/channels", Some(json!({"name": name, "phase": "lead-nurturing", "status": "active", "monthly_budget": budget})))
+            .await;
+    }
+    let b = app.sign_in("ana@acme.test").await;
+    let (_, html) = b.text("/w/acme/channels").await;
+    assert!(
+        html.contains("4 channels are active; the focus limit is 3."),
+        "{html}"
+    );
+    let podcast = &html[html.find(">Podcast<").unwrap()..];
+    assert!(podcast[..200].contains("beyond the focus limit"));
+    assert_eq!(html.matches("beyond the focus limit</span>").count(), 1);
+    let csrf = b.csrf("/w/acme/channels").await;
+    let r = b
+        .post_form_raw(
+            "/w/acme/channels/limit",
+            &[("csrf", &csrf), ("limit", "many"), ("version", "0")],
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("value=\"many\"") && html.contains("from 1 to 20"));
+    let r = b
+        .post_form_raw(
+            "/w/acme/channels/limit",
+            &[("csrf", &csrf), ("limit", "4"), ("version", "0")],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let (_, html) = b.text("/w/acme/channels").await;
+    assert!(html.contains("4 of 4 active") && !html.contains("beyond the focus limit</span>"));
+    app.stop().await;
+}

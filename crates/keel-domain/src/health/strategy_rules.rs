@@ -2,9 +2,9 @@
 //! and focus.
 
 use super::{Finding, Model, Rule, Subject};
-use crate::capacity;
 use crate::objective::{self, Objective};
 use crate::priority::{Priority, Status, NOW_LIMIT};
+use crate::{capacity, channel};
 
 fn objective_subject(o: &Objective) -> Subject {
     Subject {
@@ -90,6 +90,32 @@ pub(super) fn too_many_now(m: &Model, r: &Rule) -> Vec<Finding> {
                     p.title
                 ),
                 "Move it to next, or pause or finish one above it.",
+            )
+        })
+        .collect()
+}
+
+pub(super) fn over_focus_limit(m: &Model, r: &Rule) -> Vec<Finding> {
+    let over = channel::over_limit(m);
+    let active = m
+        .channels
+        .iter()
+        .filter(|c| c.status == channel::ChannelStatus::Active)
+        .count();
+    let limit = channel::focus_limit(m);
+    over.into_iter()
+        .map(|c| {
+            r.finding(
+                Subject {
+                    kind: "channel",
+                    id: c.id,
+                    label: c.name.clone(),
+                },
+                format!(
+                    "{active} channels are active; the workspace focuses on at most {limit}. {} has one of the smallest budgets ({} a month) beyond the limit.",
+                    c.name, c.monthly_budget
+                ),
+                "Pause or stop a channel, set it to testing, or raise the limit on purpose.",
             )
         })
         .collect()

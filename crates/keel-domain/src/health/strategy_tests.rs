@@ -70,3 +70,32 @@ fn more_now_priorities_than_the_limit_flags_those_below_it() {
     assert!(f[0].evidence.contains("4 \"now\" priorities"));
     assert!(fired(&healthy(), "priority.too-many-now").is_empty());
 }
+
+#[test]
+fn active_channels_beyond_the_focus_limit_are_flagged() {
+    use crate::channel::{Channel, ChannelStatus, Phase};
+    let c = |id, status, budget| Channel {
+        id,
+        name: format!("C{id}"),
+        owner_id: Some(1),
+        phase: Phase::LeadNurturing,
+        status,
+        monthly_budget: budget,
+        version: 1,
+    };
+    let mut m = healthy();
+    m.channels = vec![
+        c(1, ChannelStatus::Active, 100.0),
+        c(2, ChannelStatus::Active, 200.0),
+        c(3, ChannelStatus::Active, 300.0),
+        c(4, ChannelStatus::Testing, 50.0),
+    ];
+    assert!(fired(&m, "channel.over-focus-limit").is_empty());
+    m.channels[3].status = ChannelStatus::Active;
+    let f = fired(&m, "channel.over-focus-limit");
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].subject.id, 4);
+    assert!(f[0].evidence.contains("4 channels are active"));
+    m.channel_focus_limit = Some(4);
+    assert!(fired(&m, "channel.over-focus-limit").is_empty());
+}

@@ -4,6 +4,7 @@
 //! `delete_x`; one error envelope; records carry a `version`, sent back as an `ETag`, and
 //! `If-Match` on PUT and DELETE turns a stale write into 412 instead of a lost update.
 
+mod channels;
 mod exact;
 mod extract;
 mod functions;
@@ -38,6 +39,7 @@ pub fn routes(r: Routes) -> Routes {
     let r = work::routes(r);
     let r = objectives::routes(r);
     let r = priorities::routes(r);
+    let r = channels::routes(r);
     tokens::routes(r)
 }
 

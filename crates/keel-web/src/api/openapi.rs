@@ -2,7 +2,8 @@
 //! (tests/openapi.rs) locks it, so a change to the API is a visible change to a file.
 
 use super::{
-    functions, members, model, objectives, people, priorities, tokens, work, workflows, workspace,
+    channels, functions, members, model, objectives, people, priorities, tokens, work, workflows,
+    workspace,
 };
 use crate::error::{ErrorBody, ErrorEnvelope, FieldMessage};
 use axum::Json;
@@ -28,6 +29,8 @@ use utoipa::{Modify, OpenApi};
         work::deps::list_work_dependencies, work::deps::create_work_dependency, work::deps::delete_work_dependency,
         objectives::list_objectives, objectives::find_objective, objectives::create_objective, objectives::update_objective, objectives::delete_objective,
         priorities::list_priorities, priorities::find_priority, priorities::create_priority, priorities::update_priority, priorities::delete_priority,
+        channels::list_channels, channels::find_channel, channels::create_channel, channels::update_channel, channels::delete_channel,
+        channels::find_channel_focus, channels::update_channel_focus,
     ),
     components(schemas(ErrorEnvelope, ErrorBody, FieldMessage)),
     modifiers(&BearerAuth),
@@ -43,6 +46,7 @@ use utoipa::{Modify, OpenApi};
         (name = "workflows", description = "Workflows (SOPs): owners, stages and gates, templates, revisions and flow figures"),
         (name = "objectives", description = "Objectives: outcome, owner, KPI with baseline, target and deadline, what it serves, and the SMART check"),
         (name = "priorities", description = "Ranked priorities serving objectives; a new \"now\" priority names what it pauses unless the hours it needs are free"),
+        (name = "channels", description = "Channels with owner, tactic phase, status and monthly budget, and the workspace's channel-focus limit"),
         (name = "work", description = "Work items moving through their workflow's gates, with checklists, approvals, history and dependencies"),
     )
 )]

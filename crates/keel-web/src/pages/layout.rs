@@ -46,6 +46,11 @@ fn nav_for(role: Role) -> Vec<NavItem> {
             path: "/objectives",
         },
         NavItem {
+            key: "channels",
+            label: "Channels",
+            path: "/channels",
+        },
+        NavItem {
             key: "people",
             label: "Team",
             path: "/people",
@@ -150,6 +155,9 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "objective-deleted" => "Objective removed. Its priorities now serve no objective.",
         "priority-saved" => "Priority saved.",
         "priority-deleted" => "Priority removed.",
+        "channel-saved" => "Channel saved.",
+        "channel-deleted" => "Channel removed.",
+        "channel-limit-saved" => "Channel-focus limit saved.",
         "member-saved" => "Role changed.",
         "member-removed" => "Member removed from this workspace.",
         "invite-deleted" => "Invitation withdrawn; its link no longer works.",

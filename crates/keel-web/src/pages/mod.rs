@@ -2,6 +2,7 @@
 
 mod account;
 mod calendar;
+mod channels;
 mod dashboard;
 pub mod forms;
 mod functions;
@@ -38,6 +39,7 @@ pub fn routes(r: Routes) -> Routes {
     let r = calendar::routes(r);
     let r = objectives::routes(r);
     let r = priorities::routes(r);
+    let r = channels::routes(r);
     reference::routes(r)
 }
 

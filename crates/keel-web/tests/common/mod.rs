@@ -333,3 +333,14 @@ pub fn priority(title: &str, objective: i64) -> keel_domain::PriorityDraft {
         paused_id: None,
     }
 }
+
+/// An active channel of 1,000 a month with no owner.
+pub fn channel(name: &str) -> keel_domain::channel::ChannelDraft {
+    keel_domain::channel::ChannelDraft {
+        name: name.into(),
+        owner_id: None,
+        phase: keel_domain::channel::Phase::LeadNurturing,
+        status: keel_domain::channel::ChannelStatus::Active,
+        monthly_budget: 1000.0,
+    }
+}
