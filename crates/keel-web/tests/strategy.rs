@@ -235,6 +235,13 @@ async fn the_pages_show_the_smart_check_and_what_each_now_priority_paused() {
         "{now}"
     );
     assert!(html.contains("Paused by <a"));
+    // Home shows the "now" priorities with what each paused, and the objectives to fix.
+    let (_, home) = b.text("/w/acme").await;
+    assert!(
+        home.contains("Priorities now") && home.contains("paused SEO refresh"),
+        "{home}"
+    );
+    assert!(home.contains("1 not SMART yet"));
     // The health check reads the vague objective.
     let (_, h) = api.get("/api/v1/health").await;
     assert!(h.to_string().contains("objective.not-smart"), "{h}");

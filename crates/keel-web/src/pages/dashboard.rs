@@ -36,9 +36,19 @@ pub struct WorkLine {
     pub note: String,
 }
 
+/// A "now" priority on Home: id, title, and the title of what it paused.
+pub struct NowLine {
+    pub id: i64,
+    pub title: String,
+    pub paused: Option<String>,
+}
+
 #[derive(Template)]
 #[template(path = "dashboard.html")]
 struct Page {
+    now: Vec<NowLine>,
+    objectives: usize,
+    not_smart: usize,
     blocked: Vec<WorkLine>,
     launches: Vec<WorkLine>,
     overdue: Vec<WorkLine>,
@@ -122,8 +132,29 @@ async fn page(
             )
         })
         .collect();
+    let now = m
+        .priorities
+        .iter()
+        .filter(|p| p.status == keel_domain::priority::Status::Now)
+        .map(|p| NowLine {
+            id: p.id,
+            title: p.title.clone(),
+            paused: p
+                .paused_id
+                .and_then(|id| m.priorities.iter().find(|x| x.id == id))
+                .map(|x| x.title.clone()),
+        })
+        .collect();
+    let not_smart = m
+        .objectives
+        .iter()
+        .filter(|o| !keel_domain::objective::is_smart(&keel_domain::objective::smart(o, &m)))
+        .count();
     let title = ctx.ws.name.clone();
     render(&Page {
+        now,
+        objectives: m.objectives.len(),
+        not_smart,
         blocked,
         launches,
         overdue,
