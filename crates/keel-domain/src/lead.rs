@@ -7,6 +7,8 @@ use serde::{Deserialize, Serialize};
 
 pub mod completeness;
 pub mod quality;
+pub mod report;
+pub mod spend;
 #[cfg(test)]
 mod tests;
 

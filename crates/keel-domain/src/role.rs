@@ -72,6 +72,18 @@ impl Role {
         self != Role::Partner
     }
 
+    /// Sees the CRM's leads, lead quality and spend (a partner does not: they are the
+    /// company's, not the agency's).
+    pub fn sees_leads(self) -> bool {
+        self != Role::Partner
+    }
+
+    /// May accept or reject leads: everyone who sees them, viewers too (the sales lead is
+    /// usually a viewer).
+    pub fn can_give_feedback(self) -> bool {
+        self.sees_leads()
+    }
+
     /// Everything `other` may see and do, `self` may see and do too. Roles are not a line:
     /// a viewer reads the whole workspace but changes nothing, a partner reads only its own
     /// work but works on it, so neither covers the other. Member and above cover both.

@@ -142,6 +142,20 @@ impl Store {
         fb: &Feedback,
         by_user: Option<i64>,
     ) -> Result<Lead> {
+        let mut done = self
+            .give_feedback_many(ws, &[(id, expected, fb.clone())], by_user)
+            .await?;
+        done.pop().ok_or(StoreError::NotFound)
+    }
+
+    /// Feedback on several leads in one transaction: all of it is recorded, or (an unknown
+    /// lead, a stale version) none of it.
+    pub async fn give_feedback_many(
+        &self,
+        ws: i64,
+        items: &[(i64, Option<i64>, Feedback)],
+        by_user: Option<i64>,
+    ) -> Result<Vec<Lead>> {
         let t = now();
         let [a, b, c] = apply_sql(ROLLUP_BY_ID);
         let update = format!(
@@ -149,26 +163,30 @@ impl Store {
              qualified_by = 'keel', feedback_at = $6, feedback_by = $7, updated_at = $6, version = version + 1 \
              WHERE workspace_id = $1 AND id = $2 RETURNING {COLUMNS}"
         );
-        let row = tx!(self, tx => {
-            let current: Option<i64> = sqlx::query_scalar("SELECT version FROM leads WHERE workspace_id = $1 AND id = $2")
-                .bind(ws).bind(id).fetch_optional(&mut *tx).await?;
-            let Some(current) = current else { return Err(StoreError::NotFound) };
-            if expected.is_some_and(|e| e != current) {
-                return Err(StoreError::Stale { current });
+        let rows = tx!(self, tx => {
+            let mut rows = Vec::with_capacity(items.len());
+            for (id, expected, fb) in items {
+                let current: Option<i64> = sqlx::query_scalar("SELECT version FROM leads WHERE workspace_id = $1 AND id = $2")
+                    .bind(ws).bind(id).fetch_optional(&mut *tx).await?;
+                let Some(current) = current else { return Err(StoreError::NotFound) };
+                if expected.is_some_and(|e| e != current) {
+                    return Err(StoreError::Stale { current });
+                }
+                for sql in [&a, &b, &c] {
+                    sqlx::query(sql).bind(ws).bind(id).bind(-1i64).execute(&mut *tx).await?;
+                }
+                let row = sqlx::query_as::<_, Row>(&update)
+                    .bind(ws).bind(id).bind(fb.qualification.as_str()).bind(&fb.reason).bind(&fb.objection)
+                    .bind(t).bind(by_user)
+                    .fetch_one(&mut *tx).await?;
+                for sql in [&a, &b, &c] {
+                    sqlx::query(sql).bind(ws).bind(id).bind(1i64).execute(&mut *tx).await?;
+                }
+                rows.push(row);
             }
-            for sql in [&a, &b, &c] {
-                sqlx::query(sql).bind(ws).bind(id).bind(-1i64).execute(&mut *tx).await?;
-            }
-            let row = sqlx::query_as::<_, Row>(&update)
-                .bind(ws).bind(id).bind(fb.qualification.as_str()).bind(&fb.reason).bind(&fb.objection)
-                .bind(t).bind(by_user)
-                .fetch_one(&mut *tx).await?;
-            for sql in [&a, &b, &c] {
-                sqlx::query(sql).bind(ws).bind(id).bind(1i64).execute(&mut *tx).await?;
-            }
-            row
+            rows
         });
-        Ok(lead(row))
+        Ok(rows.into_iter().map(lead).collect())
     }
 
     /// Upserts a few leads at once (the API): staged and published like a file import, so

@@ -444,3 +444,58 @@ contract!(
         assert_eq!(page.len(), 1);
     }
 );
+
+contract!(feedback_in_bulk_is_all_or_nothing, |store, ws| {
+    import(
+        &store,
+        ws,
+        &[lead("1", "SEO", "Guide"), lead("2", "SEO", "Guide")],
+    )
+    .await;
+    let one = store
+        .find_lead_by_external(ws, "hubspot", "1")
+        .await
+        .unwrap()
+        .unwrap();
+    let two = store
+        .find_lead_by_external(ws, "hubspot", "2")
+        .await
+        .unwrap()
+        .unwrap();
+    let yes = Feedback::parse("accepted", "", "").unwrap();
+    let no = Feedback::parse("rejected", "Spam", "").unwrap();
+    let bad = store
+        .give_feedback_many(
+            ws,
+            &[
+                (one.id, None, yes.clone()),
+                (two.id + 1000, None, no.clone()),
+            ],
+            None,
+        )
+        .await;
+    assert!(matches!(bad, Err(StoreError::NotFound)), "{bad:?}");
+    assert_eq!(
+        pair(&store, ws, "SEO", "Guide").await.judged(),
+        0,
+        "nothing was recorded"
+    );
+    let done = store
+        .give_feedback_many(
+            ws,
+            &[(one.id, Some(one.version), yes), (two.id, None, no)],
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(done.len(), 2);
+    let c = pair(&store, ws, "SEO", "Guide").await;
+    assert_eq!((c.accepted, c.rejected), (1, 1));
+    assert_eq!(
+        store
+            .lead_reasons(ws, "reason", Months::default())
+            .await
+            .unwrap(),
+        vec![("Spam".to_string(), 1)]
+    );
+});

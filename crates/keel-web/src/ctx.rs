@@ -92,6 +92,15 @@ pub const READ_ONLY: &str = "Your role in this workspace lets you read, not chan
 pub const ADMINS_ONLY: &str = "Only owners and admins of this workspace can do this.";
 
 impl WsCtx {
+    /// Leads are the company's: a role that does not see them gets 404.
+    pub fn require_leads(&self) -> Result<(), PageError> {
+        if self.role.sees_leads() {
+            Ok(())
+        } else {
+            Err(PageError::NotFound)
+        }
+    }
+
     pub fn chrome(&self, title: impl Into<String>, active: &'static str) -> Chrome {
         Chrome::in_workspace(title, active, self)
     }
@@ -196,6 +205,15 @@ impl FromRequestParts<AppState> for ApiCtx {
 }
 
 impl ApiCtx {
+    /// Leads are the company's: a role that does not see them gets 404, as for a missing page.
+    pub fn require_leads(&self) -> Result<(), ApiError> {
+        if self.role.sees_leads() {
+            Ok(())
+        } else {
+            Err(ApiError::not_found())
+        }
+    }
+
     pub fn require_edit(&self) -> Result<(), ApiError> {
         if self.role.can_edit_model() {
             Ok(())

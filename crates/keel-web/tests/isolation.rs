@@ -41,7 +41,9 @@ fn is_api_collection(r: &RouteInfo) -> bool {
 }
 
 fn body_for(path: &str) -> serde_json::Value {
-    if path.contains("/people") {
+    if path.ends_with("/feedback") {
+        json!({"qualification": "accepted"})
+    } else if path.contains("/people") {
         json!({"name": "Probe", "kind": "internal", "weekly_capacity": 1})
     } else if path.contains("/objectives") {
         json!({"outcome": "Probe"})
@@ -143,6 +145,13 @@ async fn a_member_of_one_workspace_never_reaches_another_workspaces_records() {
         .await
         .unwrap()
         .id;
+    let b_lead = app.lead(&b, "bravo-1", "Bravo Secret Source", "Demo").await;
+    let b_spend = app
+        .store
+        .set_spend(b.id, 202603, "Bravo Secret Channel", "", 100)
+        .await
+        .unwrap()
+        .id;
 
     let b_channel = app
         .store
@@ -163,6 +172,8 @@ async fn a_member_of_one_workspace_never_reaches_another_workspaces_records() {
         ("item", b_item),
         ("dep", b_dep),
         ("feed", b_feed),
+        ("lead", b_lead),
+        ("spend", b_spend),
     ]
     .into();
     let api_id = |path: &str| -> i64 {
@@ -177,6 +188,8 @@ async fn a_member_of_one_workspace_never_reaches_another_workspaces_records() {
             ("/objectives/", "objective"),
             ("/priorities/", "priority"),
             ("/channels/", "channel"),
+            ("/leads/", "lead"),
+            ("/spend/", "spend"),
         ] {
             if path.contains(seg) {
                 return ids[key];
@@ -282,6 +295,19 @@ async fn a_member_of_one_workspace_never_reaches_another_workspaces_records() {
             .unwrap()
             .unwrap()
             .version,
+        1
+    );
+    let lead = app.store.find_lead(b.id, b_lead).await.unwrap().unwrap();
+    assert_eq!(
+        lead.qualification,
+        keel_domain::lead::Qualification::Pending
+    );
+    assert_eq!(
+        app.store
+            .list_spend(b.id, Default::default())
+            .await
+            .unwrap()
+            .len(),
         1
     );
     assert!(app

@@ -180,3 +180,23 @@ impl<S: Send + Sync> FromRequestParts<S> for ApiPaging {
         Ok(ApiPaging(p))
     }
 }
+
+/// Any query string, deserialized into `T`; a bad one gets the envelope.
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|q| ApiQuery(q.0))
+            .map_err(|e| {
+                ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_query",
+                    format!("The query string is not understood: {}", e.body_text()),
+                )
+            })
+    }
+}

@@ -8,18 +8,22 @@ mod channels;
 mod exact;
 mod extract;
 mod functions;
+mod lead_feedback;
+mod lead_quality;
+mod leads;
 mod members;
 mod model;
 mod objectives;
 mod openapi;
 mod people;
 mod priorities;
+mod spend;
 mod tokens;
 mod work;
 mod workflows;
 mod workspace;
 
-pub use extract::{if_match, ApiJson, ApiPaging, ApiPath, Paging};
+pub use extract::{if_match, ApiJson, ApiPaging, ApiPath, ApiQuery, Paging};
 pub use openapi::document;
 
 use crate::routes::Routes;
@@ -40,6 +44,10 @@ pub fn routes(r: Routes) -> Routes {
     let r = objectives::routes(r);
     let r = priorities::routes(r);
     let r = channels::routes(r);
+    let r = leads::routes(r);
+    let r = lead_feedback::routes(r);
+    let r = lead_quality::routes(r);
+    let r = spend::routes(r);
     tokens::routes(r)
 }
 

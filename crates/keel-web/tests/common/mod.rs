@@ -157,6 +157,25 @@ impl TestApp {
             .id
     }
 
+    /// A HubSpot lead (created 2026-03-12) with the given source and offer; returns its id.
+    pub async fn lead(&self, ws: &Workspace, external_id: &str, source: &str, offer: &str) -> i64 {
+        let d = keel_domain::lead::LeadDraft {
+            source_system: "hubspot".into(),
+            external_id: external_id.into(),
+            created: keel_domain::Date::parse("2026-03-12").unwrap(),
+            source: Some(source.into()),
+            offer: Some(offer.into()),
+            ..Default::default()
+        };
+        self.store.upsert_leads(ws.id, &[d], None).await.unwrap();
+        self.store
+            .find_lead_by_external(ws.id, "hubspot", external_id)
+            .await
+            .unwrap()
+            .unwrap()
+            .id
+    }
+
     /// Signs in through the real form and returns a browser-like client.
     pub async fn sign_in(&self, email: &str) -> Browser {
         let b = Browser::new(&self.base);

@@ -1,0 +1,64 @@
+//! The lead-quality report pages and the API both show: rollups by source × offer, campaign,
+//! channel and month, reasons and objections ranked, completeness per field, and spend with
+//! cost per lead and ROI. Eight small queries on rollup tables, never a scan of the leads.
+
+use keel_domain::lead::completeness::{FieldShare, Filled, DEFAULT_BAR};
+use keel_domain::lead::quality::DEFAULT_POOR_FIT_BELOW;
+use keel_domain::lead::report::{with_spend, SpendRow};
+use keel_store::{Months, QualityBy, QualityGroup, Store, StoreError};
+
+pub struct QualityReport {
+    pub months: Months,
+    pub pairs: Vec<QualityGroup>,
+    pub campaigns: Vec<SpendRow>,
+    pub channels: Vec<SpendRow>,
+    pub by_month: Vec<QualityGroup>,
+    pub reasons: Vec<(String, i64)>,
+    pub objections: Vec<(String, i64)>,
+    pub filled: Filled,
+    pub completeness: Vec<FieldShare>,
+    pub poor_fit_below: f64,
+    pub bar: f64,
+}
+
+fn named(groups: Vec<QualityGroup>) -> Vec<(String, keel_domain::lead::quality::Counts)> {
+    groups.into_iter().map(|g| (g.a, g.counts)).collect()
+}
+
+pub async fn quality(store: &Store, ws: i64, months: Months) -> Result<QualityReport, StoreError> {
+    let spend = store.list_spend(ws, months).await?;
+    let by_channel: Vec<(String, i64)> = spend
+        .iter()
+        .filter(|s| !s.channel.is_empty())
+        .map(|s| (s.channel.clone(), s.amount_cents))
+        .collect();
+    let by_campaign: Vec<(String, i64)> = spend
+        .iter()
+        .filter(|s| !s.campaign.is_empty())
+        .map(|s| (s.campaign.clone(), s.amount_cents))
+        .collect();
+    let filled = store.lead_completeness(ws, months).await?;
+    let mut by_month = store.lead_quality(ws, QualityBy::Month, months).await?;
+    by_month.sort_by(|a, b| a.a.cmp(&b.a));
+    Ok(QualityReport {
+        months,
+        pairs: store
+            .lead_quality(ws, QualityBy::SourceOffer, months)
+            .await?,
+        campaigns: with_spend(
+            &named(store.lead_quality(ws, QualityBy::Campaign, months).await?),
+            &by_campaign,
+        ),
+        channels: with_spend(
+            &named(store.lead_quality(ws, QualityBy::Channel, months).await?),
+            &by_channel,
+        ),
+        by_month,
+        reasons: store.lead_reasons(ws, "reason", months).await?,
+        objections: store.lead_reasons(ws, "objection", months).await?,
+        completeness: filled.shares(DEFAULT_BAR),
+        filled,
+        poor_fit_below: DEFAULT_POOR_FIT_BELOW,
+        bar: DEFAULT_BAR,
+    })
+}
