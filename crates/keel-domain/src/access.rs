@@ -116,6 +116,11 @@ impl Reader {
             channels,
             channel_focus_limit: m.channel_focus_limit,
             now: m.now,
+            leads: if self.role.sees_leads() {
+                m.leads.clone()
+            } else {
+                Default::default()
+            },
         }
     }
 

@@ -10,6 +10,7 @@ use crate::{ownership, Function, Objective, Person, Priority, Sourcing};
 use serde::Serialize;
 
 mod strategy_rules;
+pub mod lead_rules;
 mod work_rules;
 mod workflow_rules;
 
@@ -68,6 +69,8 @@ pub struct Model {
     /// The moment the rules judge at (unix seconds), so "overdue" and "blocked for long"
     /// stay pure and testable.
     pub now: i64,
+    /// What lead rollups say (empty for a role that does not see leads).
+    pub leads: lead_rules::LeadFacts,
 }
 
 impl Model {
@@ -317,6 +320,30 @@ pub const RULES: &[Rule] = &[
         title: "More channels are active than the workspace's focus limit",
         check: strategy_rules::over_focus_limit,
     },
+    Rule {
+        id: "leads.completeness-below-bar",
+        severity: Severity::Warning,
+        title: "A CRM field is filled on too few leads",
+        check: lead_rules::completeness_below_bar,
+    },
+    Rule {
+        id: "leads.poor-fit-pair",
+        severity: Severity::Warning,
+        title: "A source × offer pair brings poor-fit leads",
+        check: lead_rules::poor_fit_pair,
+    },
+    Rule {
+        id: "leads.spend-without-leads",
+        severity: Severity::Warning,
+        title: "A channel has spend and no leads in the month",
+        check: lead_rules::spend_without_leads,
+    },
+    Rule {
+        id: "leads.feedback-pending",
+        severity: Severity::Warning,
+        title: "Leads wait too long for sales feedback",
+        check: lead_rules::feedback_pending_too_long,
+    },
 ];
 
 /// Runs every rule; findings come most severe first, then in rule order.
@@ -338,6 +365,8 @@ pub fn has_errors(findings: &[Finding]) -> bool {
 
 #[cfg(test)]
 mod strategy_tests;
+#[cfg(test)]
+mod lead_tests;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]

@@ -35,7 +35,7 @@ impl Qualification {
 
     pub fn parse(s: &str) -> Result<Qualification, String> {
         match s.trim().to_lowercase().as_str() {
-            "pending" | "" => Ok(Qualification::Pending),
+            "pending" => Ok(Qualification::Pending),
             "accepted" => Ok(Qualification::Accepted),
             "rejected" => Ok(Qualification::Rejected),
             other => Err(format!(

@@ -75,6 +75,8 @@ pub enum QualityBy {
     Campaign,
     Channel,
     Month,
+    /// Channel in `a`, month (`yyyymm`) in `b`.
+    ChannelMonth,
 }
 
 /// The months to read, inclusive (`yyyymm`); `None` reads all.
@@ -119,6 +121,7 @@ impl Store {
             QualityBy::Campaign => ("campaign", "''"),
             QualityBy::Channel => ("channel", "''"),
             QualityBy::Month => ("CAST(month AS TEXT)", "''"),
+            QualityBy::ChannelMonth => ("channel", "CAST(month AS TEXT)"),
         };
         let group = if b == "''" {
             a.to_string()

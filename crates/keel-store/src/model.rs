@@ -2,7 +2,13 @@
 
 use crate::work::WorkFilter;
 use crate::{now, Result, Store};
+use keel_domain::health::lead_rules::{LeadFacts, PENDING_FEEDBACK_DAYS};
 use keel_domain::health::Model;
+use keel_domain::lead::month_of;
+use keel_domain::Date;
+
+/// Lead rules judge the last three months.
+const LEAD_DAYS: i64 = 90;
 
 /// Work created this recently counts as a workflow's recent cycles.
 const RECENT_SECS: i64 = 60 * 86_400;
@@ -33,6 +39,55 @@ impl Store {
             channels: self.list_channels(ws).await?,
             channel_focus_limit: self.channel_focus_limit(ws).await?.limit,
             now: t,
+            leads: self.lead_facts(ws, t).await?,
+        })
+    }
+
+    /// What the lead rules read: recent rollups, spend and the feedback queue's tail.
+    pub async fn lead_facts(&self, ws: i64, now: i64) -> Result<LeadFacts> {
+        let today = Date::from_unix(now);
+        let months = crate::Months {
+            from: Some(month_of(today.add_days(-LEAD_DAYS))),
+            to: None,
+        };
+        let pairs = self
+            .lead_quality(ws, crate::QualityBy::SourceOffer, months)
+            .await?
+            .into_iter()
+            .map(|g| (g.a, g.b, g.counts))
+            .collect();
+        let leads_by = self
+            .lead_quality(ws, crate::QualityBy::ChannelMonth, months)
+            .await?;
+        let mut channel_months: Vec<(String, i64, i64, i64)> = Vec::new();
+        for s in self
+            .list_spend(ws, months)
+            .await?
+            .into_iter()
+            .filter(|s| !s.channel.is_empty())
+        {
+            let leads = leads_by
+                .iter()
+                .filter(|g| g.a == s.channel && g.b == s.month.to_string())
+                .map(|g| g.counts.leads)
+                .sum();
+            match channel_months
+                .iter_mut()
+                .find(|c| c.0 == s.channel && c.1 == s.month)
+            {
+                Some(c) => c.2 += s.amount_cents,
+                None => channel_months.push((s.channel, s.month, s.amount_cents, leads)),
+            }
+        }
+        let (pending_too_long, oldest_pending) = self
+            .pending_since(ws, today.add_days(-PENDING_FEEDBACK_DAYS))
+            .await?;
+        Ok(LeadFacts {
+            filled: self.lead_completeness(ws, months).await?,
+            pairs,
+            channel_months,
+            pending_too_long,
+            oldest_pending,
         })
     }
 }

@@ -499,3 +499,52 @@ contract!(feedback_in_bulk_is_all_or_nothing, |store, ws| {
         vec![("Spam".to_string(), 1)]
     );
 });
+
+contract!(
+    the_lead_rules_read_recent_rollups_spend_and_the_queue,
+    |store, ws| {
+        let today = Date::from_unix(keel_store_now());
+        let mut old = lead("1", "SEO", "Guide");
+        old.created = today.add_days(-30);
+        let mut new = lead("2", "SEO", "Guide");
+        new.created = today;
+        import(&store, ws, &[old, new]).await;
+        let month = keel_domain::lead::month_of(today);
+        store
+            .set_spend(ws, month, "Events", "", 50_000)
+            .await
+            .unwrap();
+        store
+            .set_spend(ws, month, "Paid search", "", 10_000)
+            .await
+            .unwrap();
+        let m = store.model(ws).await.unwrap();
+        assert_eq!(m.leads.filled.leads, 2);
+        assert_eq!(m.leads.pairs.len(), 1);
+        let events = m
+            .leads
+            .channel_months
+            .iter()
+            .find(|c| c.0 == "Events")
+            .unwrap();
+        assert_eq!((events.2, events.3), (50_000, 0));
+        let search = m
+            .leads
+            .channel_months
+            .iter()
+            .find(|c| c.0 == "Paid search")
+            .unwrap();
+        assert!(search.3 >= 1, "{search:?}");
+        assert_eq!(
+            (m.leads.pending_too_long, m.leads.oldest_pending),
+            (1, Some(today.add_days(-30)))
+        );
+    }
+);
+
+fn keel_store_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+}

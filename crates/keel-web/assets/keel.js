@@ -12,3 +12,21 @@ document.addEventListener("click", function (e) {
   if (navigator.clipboard) navigator.clipboard.writeText(field.value);
   btn.textContent = "Copied";
 });
+// The sales-feedback queue: j/k move between leads, a accepts, r picks a reason.
+(function () {
+  var queue = document.querySelector("[data-queue]");
+  if (!queue) return;
+  var rows = function () { return Array.prototype.slice.call(queue.querySelectorAll("[data-row]")); };
+  if (rows().length) rows()[0].focus();
+  document.addEventListener("keydown", function (e) {
+    var t = e.target;
+    if (t.tagName === "INPUT" || t.tagName === "SELECT" || t.tagName === "TEXTAREA" || e.ctrlKey || e.metaKey || e.altKey) return;
+    var all = rows();
+    var row = t.closest ? t.closest("[data-row]") : null;
+    var i = row ? all.indexOf(row) : -1;
+    if (e.key === "j" || e.key === "ArrowDown") { e.preventDefault(); (all[i + 1] || all[all.length - 1]).focus(); }
+    else if (e.key === "k" || e.key === "ArrowUp") { e.preventDefault(); (all[i - 1] || all[0]).focus(); }
+    else if (e.key === "a" && row) { e.preventDefault(); row.querySelector("[data-accept]").submit(); }
+    else if (e.key === "r" && row) { e.preventDefault(); row.querySelector("[data-reject] select").focus(); }
+  });
+})();

@@ -23,7 +23,11 @@ const OPEN_TO_ALL_ROLES: &[&str] = &[
 ];
 
 /// Write routes a viewer may use: sales feedback on leads (the sales lead is usually a viewer).
-const VIEWERS_MAY: &[&str] = &["/api/v1/leads/{id}/feedback", "/api/v1/leads/feedback"];
+const VIEWERS_MAY: &[&str] = &[
+    "/api/v1/leads/{id}/feedback",
+    "/api/v1/leads/feedback",
+    "/w/{ws}/leads/{lead}/feedback",
+];
 
 struct Fixture {
     app: TestApp,
@@ -185,6 +189,7 @@ fn fill(path: &str, f: &Fixture) -> String {
         .replace("{priority}", &f.priority.to_string())
         .replace("{channel}", &f.channel.to_string())
         .replace("{lead}", &f.lead.to_string())
+        .replace("{spend}", &f.spend.to_string())
         .replace("{id}", &api_id.to_string())
         .replace("{index}", "0")
 }

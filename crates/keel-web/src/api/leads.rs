@@ -171,6 +171,13 @@ impl LeadBody {
     /// Parses the body; field names in errors carry `prefix` (for bulk: `leads[3].`).
     fn draft(&self, prefix: &str) -> Result<LeadDraft, Invalid> {
         let mut pre = Invalid::new();
+        if self
+            .qualification
+            .as_deref()
+            .is_some_and(|q| q.trim().is_empty())
+        {
+            pre.push("qualification", "Qualification is pending, accepted or rejected; leave it out when the CRM does not say.");
+        }
         let input = LeadInput {
             external_id: self.external_id.clone(),
             created: self.created.clone(),
@@ -262,7 +269,7 @@ pub async fn list_leads(
     Ok(Json(LeadList {
         leads: leads.into_iter().map(LeadDto::from).collect(),
         total,
-        next_offset: more.then_some(offset + limit),
+        next_offset: more.then_some(offset.saturating_add(limit)),
     }))
 }
 

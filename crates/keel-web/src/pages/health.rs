@@ -36,6 +36,8 @@ impl Page {
             "person" => format!("/w/{slug}/people/{}", f.subject.id),
             "workflow" => format!("/w/{slug}/workflows/{}", f.subject.id),
             "work" => format!("/w/{slug}/work/{}", f.subject.id),
+            "leads" => format!("/w/{slug}/leads/queue"),
+            "crm-field" | "lead-pair" | "channel" => format!("/w/{slug}/lead-quality"),
             _ => format!("/w/{slug}/functions/{}", f.subject.id),
         }
     }

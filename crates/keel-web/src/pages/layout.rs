@@ -75,12 +75,19 @@ fn nav_for(role: Role) -> Vec<NavItem> {
             label: "Work",
             path: "/work",
         },
-        NavItem {
-            key: "health",
-            label: "Health",
-            path: "/health",
-        },
     ];
+    if role.sees_leads() {
+        v.push(NavItem {
+            key: "leads",
+            label: "Leads",
+            path: "/leads",
+        });
+    }
+    v.extend([NavItem {
+        key: "health",
+        label: "Health",
+        path: "/health",
+    }]);
     if role.sees_everything() {
         v.push(NavItem {
             key: "members",
@@ -170,6 +177,12 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "feed-created" => "Calendar address created. Copy it into your calendar app now: it is shown only once.",
         "feed-revoked" => "Calendar address revoked; calendars using it stop updating.",
         "token-revoked" => "Token revoked; scripts using it are now refused.",
+        "lead-accepted" => "Lead accepted.",
+        "lead-rejected" => "Lead rejected; the reason now counts in lead quality.",
+        "lead-changed" => "Someone else judged that lead first; here is the queue as it is now.",
+        "reason-needed" => "Rejecting a lead needs a reason from the list.",
+        "spend-saved" => "Spend saved.",
+        "spend-deleted" => "Spend removed.",
         "joined" => "Welcome! You are now a member of this workspace.",
         "signed-out" => "You are signed out.",
         _ => return None,

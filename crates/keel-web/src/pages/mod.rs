@@ -8,12 +8,15 @@ pub mod forms;
 mod functions;
 mod health;
 pub mod layout;
+mod lead_quality;
+mod leads;
 mod members;
 mod objectives;
 mod ownership;
 mod people;
 mod priorities;
 mod reference;
+mod spend;
 mod tokens;
 mod work;
 pub mod workflows;
@@ -40,6 +43,9 @@ pub fn routes(r: Routes) -> Routes {
     let r = objectives::routes(r);
     let r = priorities::routes(r);
     let r = channels::routes(r);
+    let r = leads::routes(r);
+    let r = lead_quality::routes(r);
+    let r = spend::routes(r);
     reference::routes(r)
 }
 
