@@ -50,11 +50,17 @@ impl Store {
         )
     }
 
-    pub async fn delete_spend(&self, ws: i64, id: i64) -> Result<()> {
-        let n = write!(self, p => sqlx::query("DELETE FROM spend WHERE workspace_id = $1 AND id = $2")
-            .bind(ws).bind(id).execute(p).await.map(|r| r.rows_affected()))?;
-        if n == 0 {
+    /// Removes a spend record, if it is still at the `expected` version (when given).
+    pub async fn delete_spend(&self, ws: i64, id: i64, expected: Option<i64>) -> Result<()> {
+        let current: Option<i64> = read!(self, p => sqlx::query_scalar("SELECT version FROM spend WHERE workspace_id = $1 AND id = $2")
+            .bind(ws).bind(id).fetch_optional(p).await)?;
+        let Some(current) = current else {
             return Err(StoreError::NotFound);
+        };
+        let n = write!(self, p => sqlx::query("DELETE FROM spend WHERE workspace_id = $1 AND id = $2 AND ($3 IS NULL OR version = $3)")
+            .bind(ws).bind(id).bind(expected).execute(p).await.map(|r| r.rows_affected()))?;
+        if n == 0 {
+            return Err(StoreError::Stale { current });
         }
         Ok(())
     }

@@ -407,10 +407,14 @@ contract!(
             .unwrap()
             .id;
         assert!(matches!(
-            store.delete_spend(other, a.id).await,
+            store.delete_spend(other, a.id, None).await,
             Err(StoreError::NotFound)
         ));
-        store.delete_spend(ws, a.id).await.unwrap();
+        assert!(matches!(
+            store.delete_spend(ws, a.id, Some(1)).await,
+            Err(StoreError::Stale { current: 2 })
+        ));
+        store.delete_spend(ws, a.id, Some(2)).await.unwrap();
         assert_eq!(
             store.list_spend(ws, Months::default()).await.unwrap().len(),
             1

@@ -97,10 +97,19 @@ async fn a_viewer_gives_feedback_and_lead_quality_follows() {
     let viewer = app.member(&ws, "sales@a.test", Role::Viewer).await;
     let sales = Api::new(&app, &app.token(&ws, viewer, Role::Viewer).await);
     // One at a time, with the version seen.
-    let (s, l) = sales
+    let (s, _) = sales
         .send(
             Method::POST,
             &format!("/api/v1/leads/{good}/feedback"),
+            Some(json!({"qualification": "accepted"})),
+        )
+        .await;
+    assert_eq!(s, 428, "a judgement names the version it was made on");
+    let (s, l) = sales
+        .send_at(
+            Method::POST,
+            &format!("/api/v1/leads/{good}/feedback"),
+            1,
             Some(json!({"qualification": "accepted"})),
         )
         .await;
@@ -110,9 +119,10 @@ async fn a_viewer_gives_feedback_and_lead_quality_follows() {
         "{l}"
     );
     let (s, e) = sales
-        .send(
+        .send_at(
             Method::POST,
             &format!("/api/v1/leads/{}/feedback", ids[0]),
+            1,
             Some(json!({"qualification": "rejected"})),
         )
         .await;
@@ -124,9 +134,9 @@ async fn a_viewer_gives_feedback_and_lead_quality_follows() {
     // In bulk: 28 rejections and one acceptance.
     let mut items: Vec<_> = ids[..28]
         .iter()
-        .map(|id| json!({"id": id, "qualification": "rejected", "reason": "Student or job seeker", "objection": "Only wanted the ebook"}))
+        .map(|id| json!({"id": id, "version": 1, "qualification": "rejected", "reason": "Student or job seeker", "objection": "Only wanted the ebook"}))
         .collect();
-    items.push(json!({"id": ids[28], "qualification": "accepted"}));
+    items.push(json!({"id": ids[28], "version": 1, "qualification": "accepted"}));
     let (s, done) = sales
         .send(
             Method::POST,
@@ -139,7 +149,7 @@ async fn a_viewer_gives_feedback_and_lead_quality_follows() {
     // A stale version records nothing.
     let (s, _) = sales
         .send(Method::POST, "/api/v1/leads/feedback", Some(json!({"feedback": [
-            {"id": ids[29], "qualification": "accepted"}, {"id": ids[0], "version": 1, "qualification": "accepted"}]})))
+            {"id": ids[29], "version": 1, "qualification": "accepted"}, {"id": ids[0], "version": 1, "qualification": "accepted"}]})))
         .await;
     assert_eq!(s, 412);
     let (s, q) = sales
@@ -270,18 +280,20 @@ async fn spend_meets_leads_as_cost_per_lead_and_roi() {
     let (_, list) = api.get("/api/v1/spend").await;
     assert_eq!(list["spend"].as_array().unwrap().len(), 2);
     let id = sp["id"].as_i64().unwrap();
-    assert_eq!(
-        api.send(Method::DELETE, &format!("/api/v1/spend/{id}"), None)
-            .await
-            .0,
-        204
-    );
-    assert_eq!(
-        api.send(Method::DELETE, &format!("/api/v1/spend/{id}"), None)
-            .await
-            .0,
-        404
-    );
+    let delete = |v: Option<i64>| {
+        let path = format!("/api/v1/spend/{id}");
+        let api = &api;
+        async move {
+            match v {
+                Some(v) => api.send_at(Method::DELETE, &path, v, None).await.0,
+                None => api.send(Method::DELETE, &path, None).await.0,
+            }
+        }
+    };
+    assert_eq!(delete(None).await, 428);
+    assert_eq!(delete(Some(9)).await, 412);
+    assert_eq!(delete(Some(1)).await, 204);
+    assert_eq!(delete(Some(1)).await, 404);
     let _ = app;
 }
 

@@ -200,7 +200,7 @@ fn body_for(path: &str) -> serde_json::Value {
     } else if path == "/api/v1/leads/bulk" {
         json!({"leads": [{"external_id": "x", "created": "2026-03-01"}]})
     } else if path == "/api/v1/leads/feedback" {
-        json!({"feedback": [{"id": 1, "qualification": "accepted"}]})
+        json!({"feedback": [{"id": 1, "version": 1, "qualification": "accepted"}]})
     } else if path.ends_with("/feedback") {
         json!({"qualification": "accepted"})
     } else if path == "/api/v1/spend" {

@@ -53,9 +53,9 @@ impl FeedbackBody {
 #[serde(deny_unknown_fields)]
 pub struct FeedbackItem {
     pub id: i64,
-    /// The version you saw; a lead changed since answers 412 and nothing is recorded.
-    #[serde(default)]
-    pub version: Option<i64>,
+    /// The version you saw (the lead's ETag); a lead changed since answers 412 and nothing
+    /// is recorded.
+    pub version: i64,
     #[schema(example = "accepted")]
     pub qualification: String,
     #[serde(default)]
@@ -76,12 +76,12 @@ pub struct FeedbackDone {
     pub leads: Vec<LeadDto>,
 }
 
-/// Accept or reject one lead. Send `If-Match` with the ETag you read to avoid overwriting
-/// someone else's judgement.
+/// Accept or reject one lead. `If-Match` (the ETag you read) is required, so a judgement
+/// never overwrites one you have not seen.
 #[utoipa::path(post, path = "/api/v1/leads/{id}/feedback", operation_id = "give_lead_feedback", tag = "leads", request_body = FeedbackBody,
-    params(("id" = i64, Path, description = "Lead id"), ("If-Match" = Option<String>, Header, description = "ETag of the version you judged")),
+    params(("id" = i64, Path, description = "Lead id"), ("If-Match" = String, Header, description = "ETag of the version you judged")),
     responses((status = 200, body = LeadDto, headers(("ETag" = String))), (status = 400, body = ErrorEnvelope), (status = 401, body = ErrorEnvelope),
-        (status = 404, body = ErrorEnvelope), (status = 412, body = ErrorEnvelope), (status = 413, body = ErrorEnvelope), (status = 415, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
+        (status = 404, body = ErrorEnvelope), (status = 412, body = ErrorEnvelope), (status = 428, body = ErrorEnvelope), (status = 413, body = ErrorEnvelope), (status = 415, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
 pub async fn give_lead_feedback(
     State(state): State<AppState>,
     ctx: ApiCtx,
@@ -98,7 +98,13 @@ pub async fn give_lead_feedback(
     let fb = body.parse()?;
     let l = state
         .store
-        .give_feedback(ctx.ws_id, id, if_match(&headers)?, &fb, Some(ctx.user_id))
+        .give_feedback(
+            ctx.ws_id,
+            id,
+            Some(if_match(&headers)?),
+            &fb,
+            Some(ctx.user_id),
+        )
         .await?;
     Ok(with_etag(StatusCode::OK, l.version, LeadDto::from(l)))
 }
@@ -125,7 +131,7 @@ pub async fn give_leads_feedback(
             f.reason.as_deref().unwrap_or_default(),
             f.objection.as_deref().unwrap_or_default(),
         ) {
-            Ok(fb) => items.push((f.id, f.version, fb)),
+            Ok(fb) => items.push((f.id, Some(f.version), fb)),
             Err(e) => errors.errors.extend(e.errors.into_iter().map(|mut x| {
                 x.field = format!("feedback[{i}].{}", x.field);
                 x

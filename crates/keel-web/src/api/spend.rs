@@ -1,13 +1,13 @@
 //! /api/v1/spend: what each channel or campaign cost per month.
 
 use super::lead_quality::MonthsQuery;
-use super::{ApiJson, ApiPath, ApiQuery};
+use super::{if_match, ApiJson, ApiPath, ApiQuery};
 use crate::ctx::ApiCtx;
 use crate::error::{ApiError, ErrorEnvelope};
 use crate::routes::Routes;
 use crate::AppState;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use keel_domain::lead::month_label;
@@ -122,18 +122,28 @@ pub async fn set_spend(
     Ok(Json(SpendDto::from(s)))
 }
 
-/// Remove a spend record.
+/// Remove a spend record; `If-Match` (its version) is required.
 #[utoipa::path(delete, path = "/api/v1/spend/{id}", operation_id = "delete_spend", tag = "leads",
-    params(("id" = i64, Path, description = "Spend id")),
-    responses((status = 204), (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope), (status = 404, body = ErrorEnvelope)))]
+    params(("id" = i64, Path, description = "Spend id"), ("If-Match" = String, Header, description = "The version you saw")),
+    responses((status = 204), (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope), (status = 404, body = ErrorEnvelope),
+        (status = 412, body = ErrorEnvelope), (status = 428, body = ErrorEnvelope)))]
 pub async fn delete_spend(
     State(state): State<AppState>,
     ctx: ApiCtx,
     ApiPath(id): ApiPath,
+    headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     ctx.require_leads()?;
     // A viewer learns nothing from 403 vs 404 here: spend ids are visible to viewers anyway.
+    let known = state.store.list_spend(ctx.ws_id, Default::default()).await?;
+    if !known.iter().any(|s| s.id == id) {
+        return Err(ApiError::not_found());
+    }
     ctx.require_edit()?;
-    state.store.delete_spend(ctx.ws_id, id).await?;
+    let expected = if_match(&headers)?;
+    state
+        .store
+        .delete_spend(ctx.ws_id, id, Some(expected))
+        .await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

@@ -214,7 +214,13 @@ async fn feedback(
     let expected = super::forms::version(&f.version);
     match state
         .store
-        .give_feedback(ctx.ws.id, id, expected, &fb, Some(ctx.session.user_id))
+        .give_feedback(
+            ctx.ws.id,
+            id,
+            Some(expected),
+            &fb,
+            Some(ctx.session.user_id),
+        )
         .await
     {
         Ok(l) if l.qualification == Qualification::Rejected => Ok(back("lead-rejected")),

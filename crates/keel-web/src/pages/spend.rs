@@ -117,10 +117,17 @@ async fn save(
     }
 }
 
+#[derive(Deserialize)]
+struct VersionForm {
+    #[serde(default)]
+    version: String,
+}
+
 async fn delete(
     State(state): State<AppState>,
     ctx: WsCtx,
     Path((_, id)): Path<(String, i64)>,
+    Form(f): Form<VersionForm>,
 ) -> Result<Response, PageError> {
     ctx.require_leads()?;
     if !state
@@ -133,6 +140,10 @@ async fn delete(
         return Err(PageError::NotFound);
     }
     ctx.require_edit()?;
-    state.store.delete_spend(ctx.ws.id, id).await?;
+    let expected = super::forms::version(&f.version);
+    state
+        .store
+        .delete_spend(ctx.ws.id, id, Some(expected))
+        .await?;
     Ok(Redirect::to(&ctx.link("/spend?notice=spend-deleted")).into_response())
 }
