@@ -308,6 +308,15 @@ async fn create(store: &Store, args: &DemoArgs) -> Result<Workspace> {
         }
     }
 
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or_default();
+    let leads = crate::demo_leads::seed(store, ws.id, owner.id, now)
+        .await
+        .context("cannot create the demo's leads")?;
+    println!("Added {leads} demo leads from a HubSpot-like CRM, with sales feedback and spend.");
+
     let people = TEAM.len() * scale as usize;
     let functions = functions.len() + n;
     println!("Created the demo workspace {NAME} ({SLUG}): {people} people, {functions} functions.");

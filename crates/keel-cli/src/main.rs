@@ -6,6 +6,7 @@
 mod check;
 mod cli;
 mod demo;
+mod demo_leads;
 mod demo_strategy;
 mod demo_work;
 mod failure;

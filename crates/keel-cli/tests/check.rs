@@ -79,7 +79,9 @@ fn the_demo_has_warnings_but_no_errors_so_the_check_passes() {
     assert_eq!(run.code, if has_error { 1 } else { 0 }, "{run:#?}");
 
     // What the demo leaves in on purpose: people over capacity, customer marketing without
-    // anyone doing it, a story blocked for a week, a vague objective, and nothing worse.
+    // anyone doing it, a story blocked for a week, a vague objective, an ebook that brings
+    // poor-fit leads, organic leads without a campaign, display ads with spend and no leads,
+    // leads waiting for feedback, and nothing worse.
     let mut rules: Vec<&str> = all.iter().map(|f| f["rule"].as_str().unwrap()).collect();
     rules.sort();
     rules.dedup();
@@ -87,6 +89,10 @@ fn the_demo_has_warnings_but_no_errors_so_the_check_passes() {
         rules,
         [
             "function.no-execution-owner",
+            "leads.completeness-below-bar",
+            "leads.feedback-pending",
+            "leads.poor-fit-pair",
+            "leads.spend-without-leads",
             "objective.not-smart",
             "person.over-capacity",
             "work.blocked-too-long"

@@ -60,11 +60,13 @@ impl Store {
             .lead_quality(ws, crate::QualityBy::ChannelMonth, months)
             .await?;
         let mut channel_months: Vec<(String, i64, i64, i64)> = Vec::new();
+        // A month still running may not have its leads yet: judge whole months only.
+        let current = month_of(today);
         for s in self
             .list_spend(ws, months)
             .await?
             .into_iter()
-            .filter(|s| !s.channel.is_empty())
+            .filter(|s| !s.channel.is_empty() && s.month < current)
         {
             let leads = leads_by
                 .iter()

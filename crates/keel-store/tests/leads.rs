@@ -508,12 +508,21 @@ contract!(
     the_lead_rules_read_recent_rollups_spend_and_the_queue,
     |store, ws| {
         let today = Date::from_unix(keel_store_now());
+        // The last day of last month: a whole month the rules judge.
+        let last_month_end = today.add_days(-(today.ymd().2 as i64));
         let mut old = lead("1", "SEO", "Guide");
-        old.created = today.add_days(-30);
+        old.created = last_month_end;
         let mut new = lead("2", "SEO", "Guide");
         new.created = today;
-        import(&store, ws, &[old, new]).await;
-        let month = keel_domain::lead::month_of(today);
+        let mut waiting = lead("3", "SEO", "Guide");
+        waiting.created = today.add_days(-30);
+        let dates = [old.created, new.created, waiting.created];
+        import(&store, ws, &[old, new, waiting]).await;
+        let month = keel_domain::lead::month_of(last_month_end);
+        store
+            .set_spend(ws, keel_domain::lead::month_of(today), "Events", "", 1)
+            .await
+            .unwrap();
         store
             .set_spend(ws, month, "Events", "", 50_000)
             .await
@@ -523,7 +532,7 @@ contract!(
             .await
             .unwrap();
         let m = store.model(ws).await.unwrap();
-        assert_eq!(m.leads.filled.leads, 2);
+        assert_eq!(m.leads.filled.leads, 3);
         assert_eq!(m.leads.pairs.len(), 1);
         let events = m
             .leads
@@ -541,7 +550,10 @@ contract!(
         assert!(search.3 >= 1, "{search:?}");
         assert_eq!(
             (m.leads.pending_too_long, m.leads.oldest_pending),
-            (1, Some(today.add_days(-30)))
+            (
+                dates.iter().filter(|d| **d < today.add_days(-14)).count() as i64,
+                dates.iter().copied().min()
+            )
         );
     }
 );

@@ -20,7 +20,8 @@ pub struct LeadFacts {
     pub filled: Filled,
     /// (source, offer, counts); '' when not set.
     pub pairs: Vec<(String, String, Counts)>,
-    /// (channel, month yyyymm, spend in cents, leads from the channel that month).
+    /// (channel, month yyyymm, spend in cents, leads from the channel that month), for
+    /// months that are over.
     pub channel_months: Vec<(String, i64, i64, i64)>,
     /// Leads pending feedback for longer than `PENDING_FEEDBACK_DAYS`, and the oldest one's date.
     pub pending_too_long: i64,

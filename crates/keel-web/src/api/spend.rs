@@ -135,7 +135,10 @@ pub async fn delete_spend(
 ) -> Result<Response, ApiError> {
     ctx.require_leads()?;
     // A viewer learns nothing from 403 vs 404 here: spend ids are visible to viewers anyway.
-    let known = state.store.list_spend(ctx.ws_id, Default::default()).await?;
+    let known = state
+        .store
+        .list_spend(ctx.ws_id, Default::default())
+        .await?;
     if !known.iter().any(|s| s.id == id) {
         return Err(ApiError::not_found());
     }
