@@ -9,8 +9,8 @@ use crate::workflow::Workflow;
 use crate::{ownership, Function, Objective, Person, Priority, Sourcing};
 use serde::Serialize;
 
-mod strategy_rules;
 pub mod lead_rules;
+mod strategy_rules;
 mod work_rules;
 mod workflow_rules;
 
@@ -364,9 +364,9 @@ pub fn has_errors(findings: &[Finding]) -> bool {
 }
 
 #[cfg(test)]
-mod strategy_tests;
-#[cfg(test)]
 mod lead_tests;
+#[cfg(test)]
+mod strategy_tests;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]

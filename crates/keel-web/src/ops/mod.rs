@@ -1,8 +1,8 @@
 //! What pages and the API both do to workflows and work items: load, check the caller may,
 //! call the domain's rules, store. One place, so the two interfaces cannot drift.
 
-pub mod strategy;
 pub mod leads;
+pub mod strategy;
 pub mod work;
 pub mod workflows;
 
