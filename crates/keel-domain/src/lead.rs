@@ -127,6 +127,9 @@ pub fn parse_month(s: &str) -> Result<i64, String> {
         )
     };
     let (y, m) = s.trim().split_once('-').ok_or_else(bad)?;
+    if y.len() != 4 || m.len() != 2 || !(y.chars().chain(m.chars())).all(|c| c.is_ascii_digit()) {
+        return Err(bad());
+    }
     let (y, m): (i64, i64) = (y.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
     if !(1970..=9999).contains(&y) || !(1..=12).contains(&m) {
         return Err(bad());

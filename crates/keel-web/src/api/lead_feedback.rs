@@ -30,7 +30,7 @@ pub struct FeedbackBody {
     #[schema(example = "rejected", pattern = "^(pending|accepted|rejected)$")]
     pub qualification: String,
     #[serde(default)]
-    #[schema(example = "No budget")]
+    #[schema(example = "No budget", max_length = 500)]
     pub reason: Option<String>,
     /// What the lead objected to, in words.
     #[serde(default)]
@@ -56,11 +56,13 @@ pub struct FeedbackItem {
     /// The version you saw (the lead's ETag); a lead changed since answers 412 and nothing
     /// is recorded.
     pub version: i64,
-    #[schema(example = "accepted")]
+    #[schema(example = "accepted", pattern = "^(pending|accepted|rejected)$")]
     pub qualification: String,
     #[serde(default)]
+    #[schema(max_length = 500)]
     pub reason: Option<String>,
     #[serde(default)]
+    #[schema(max_length = 500)]
     pub objection: Option<String>,
 }
 
@@ -68,6 +70,7 @@ pub struct FeedbackItem {
 #[serde(deny_unknown_fields)]
 pub struct FeedbackBatch {
     /// 1 to 1000 judgements.
+    #[schema(min_items = 1, max_items = 1000)]
     pub feedback: Vec<FeedbackItem>,
 }
 

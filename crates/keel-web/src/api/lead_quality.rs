@@ -27,21 +27,24 @@ pub fn routes(r: Routes) -> Routes {
 #[into_params(parameter_in = Query)]
 pub struct MonthsQuery {
     /// YYYY-MM
-    #[param(example = "2026-01")]
+    #[param(
+        example = "2026-01",
+        pattern = "^(19[7-9][0-9]|[2-9][0-9]{3})-(0[1-9]|1[0-2])$"
+    )]
     pub from: Option<String>,
     /// YYYY-MM
-    #[param(example = "2026-03")]
+    #[param(
+        example = "2026-03",
+        pattern = "^(19[7-9][0-9]|[2-9][0-9]{3})-(0[1-9]|1[0-2])$"
+    )]
     pub to: Option<String>,
 }
 
 impl MonthsQuery {
     pub fn months(&self) -> Result<Months, Invalid> {
         let mut e = Invalid::new();
-        let mut one = |v: &Option<String>, name: &str| match v
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
+        let mut one = |v: &Option<String>, name: &str| match v.as_deref() {
+            Some(s) if s.trim() != s => e.take(name, parse_month("")),
             Some(s) => e.take(name, parse_month(s)),
             None => None,
         };

@@ -100,7 +100,8 @@ pub struct LeadList {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct LeadQuery {
-    /// pending, accepted or rejected.
+    /// pending, accepted or rejected (empty: any).
+    #[param(pattern = "^(pending|accepted|rejected|)$")]
     pub qualification: Option<String>,
     pub source: Option<String>,
     pub offer: Option<String>,
@@ -119,34 +120,44 @@ pub struct LeadQuery {
 pub struct LeadBody {
     /// Default: api.
     #[serde(default)]
-    #[schema(example = "hubspot", max_length = 40)]
+    #[schema(example = "hubspot", pattern = "^[A-Za-z0-9-]{1,40}$")]
     pub source_system: Option<String>,
     #[schema(example = "5120034", min_length = 1, max_length = 200)]
     pub external_id: String,
-    #[schema(example = "2026-03-12")]
+    #[schema(example = "2026-03-12", format = Date)]
     pub created: String,
     #[serde(default)]
+    #[schema(max_length = 500)]
     pub source: Option<String>,
     #[serde(default)]
+    #[schema(max_length = 500)]
     pub source_detail: Option<String>,
     #[serde(default)]
+    #[schema(max_length = 500)]
     pub campaign: Option<String>,
     #[serde(default)]
+    #[schema(max_length = 500)]
     pub offer: Option<String>,
     #[serde(default)]
+    #[schema(max_length = 500)]
     pub channel: Option<String>,
     #[serde(default)]
+    #[schema(max_length = 500)]
     pub lifecycle_stage: Option<String>,
     #[serde(default)]
+    #[schema(max_length = 500)]
     pub lead_status: Option<String>,
     #[serde(default)]
+    #[schema(max_length = 500)]
     pub owner: Option<String>,
     #[serde(default)]
     #[schema(example = "accepted", pattern = "^(pending|accepted|rejected)$")]
     pub qualification: Option<String>,
     #[serde(default)]
+    #[schema(max_length = 500)]
     pub disqualification_reason: Option<String>,
     #[serde(default)]
+    #[schema(max_length = 500)]
     pub objection: Option<String>,
     #[serde(default)]
     #[schema(minimum = 0)]
@@ -219,6 +230,7 @@ impl LeadBody {
 #[serde(deny_unknown_fields)]
 pub struct LeadsBody {
     /// 1 to 1000 leads.
+    #[schema(min_items = 1, max_items = 1000)]
     pub leads: Vec<LeadBody>,
 }
 

@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use keel_domain::lead::month_label;
 use keel_domain::lead::spend::{amount, SpendDraft};
+use keel_domain::Invalid;
 use keel_store::Spend;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -57,12 +58,16 @@ pub struct SpendList {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SpendBody {
-    #[schema(example = "2026-03")]
+    #[schema(
+        example = "2026-03",
+        pattern = "^(19[7-9][0-9]|[2-9][0-9]{3})-(0[1-9]|1[0-2])$"
+    )]
     pub month: String,
     #[serde(default)]
-    #[schema(example = "Paid search")]
+    #[schema(example = "Paid search", max_length = 500)]
     pub channel: Option<String>,
     #[serde(default)]
+    #[schema(max_length = 500)]
     pub campaign: Option<String>,
     #[schema(minimum = 0, example = 250000)]
     pub amount_cents: i64,
@@ -94,6 +99,9 @@ pub async fn set_spend(
 ) -> Result<Json<SpendDto>, ApiError> {
     ctx.require_leads()?;
     ctx.require_edit()?;
+    if body.month.trim() != body.month {
+        return Err(Invalid::one("month", "Enter the month as YYYY-MM, like 2026-03.").into());
+    }
     let typed = if body.amount_cents < 0 {
         "-1".to_string()
     } else {
