@@ -351,3 +351,40 @@ async fn an_integral_number_is_an_integer() {
     );
     app.stop().await;
 }
+
+/// `If-Match` is exactly an ETag, as the document's pattern says: a bare number or anything
+/// else cannot match and changes nothing (412).
+#[tokio::test]
+async fn if_match_is_an_etag_or_nothing_matches() {
+    let (app, api) = setup(TestDb::sqlite().await).await;
+    let (_, p) = api
+        .send(
+            Method::POST,
+            "/api/v1/people",
+            Some(json!({"name": "Lena", "kind": "internal"})),
+        )
+        .await;
+    let url = format!("/api/v1/people/{}", p["id"]);
+    let body = json!({"name": "Lena Ortiz", "kind": "internal"});
+    for bad in ["1", "\"1", "\"\"", "W/1", "\"+1\"", "\"1 \""] {
+        let r = api
+            .req(Method::PUT, &url)
+            .header("if-match", bad)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 412, "If-Match: {bad}");
+    }
+    for good in ["W/\"1\"", "\"2\""] {
+        let r = api
+            .req(Method::PUT, &url)
+            .header("if-match", good)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "If-Match: {good}");
+    }
+    app.stop().await;
+}

@@ -106,11 +106,14 @@ pub fn if_match(headers: &HeaderMap) -> Result<i64, ApiError> {
             "Send the record's ETag as If-Match (like \"3\"), so a change never overwrites one you have not seen.",
         ));
     };
+    // Exactly an ETag, `"3"` or `W/"3"` (the document's pattern): a bare `3` is no ETag.
     let s = v.to_str().unwrap_or_default().trim();
-    s.trim_start_matches("W/")
-        .trim_matches('"')
-        .parse::<i64>()
-        .map_err(|_| {
+    let s = s.strip_prefix("W/").unwrap_or(s);
+    s.strip_prefix('"')
+        .and_then(|s| s.strip_suffix('"'))
+        .filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        .and_then(|n| n.parse::<i64>().ok())
+        .ok_or_else(|| {
             ApiError::new(
                 StatusCode::PRECONDITION_FAILED,
                 "version_mismatch",
