@@ -41,6 +41,9 @@ for backend in $BACKENDS; do
   read -r h_rps h_p50 h_p99 <<< "$(wrk_run "$BASE/healthz")"
   read -r o_rps o_p50 o_p99 <<< "$(wrk_run "$BASE/w/northwind-demo/ownership" "Cookie: keel_session=$SESSION")"
   read -r a_rps a_p50 a_p99 <<< "$(wrk_run "$BASE/api/v1/people" "Authorization: Bearer $TOKEN")"
+  # A person page: the first person of the demo team (with functions, work and commitments).
+  PERSON=$(curl -s -H "Authorization: Bearer $TOKEN" -H "X-Keel-Workspace: northwind-demo" "$BASE/api/v1/people" | grep -o '"id":[0-9]*' | head -n1 | cut -d: -f2)
+  read -r p_rps p_p50 p_p99 <<< "$(wrk_run "$BASE/w/northwind-demo/people/$PERSON" "Cookie: keel_session=$SESSION")"
   rss_kb=$(awk '/VmHWM/ {print $2}' "/proc/$PID/status")
   kill "$PID"; wait "$PID" 2>/dev/null || true
   ratio() { awk -v a="$1" -v b="$h_rps" 'BEGIN { printf "%.1f%%", 100 * a / b }'; }
@@ -48,6 +51,7 @@ for backend in $BACKENDS; do
     echo "| $backend | /healthz (hello) | $h_rps | 100% | $h_p50 | $h_p99 |"
     echo "| $backend | ownership page | $o_rps | $(ratio "$o_rps") | $o_p50 | $o_p99 |"
     echo "| $backend | GET /api/v1/people | $a_rps | $(ratio "$a_rps") | $a_p50 | $a_p99 |"
+    echo "| $backend | person page | $p_rps | $(ratio "$p_rps") | $p_p50 | $p_p99 |"
   } >> "$OUT/table.md"
   echo "$backend: peak RSS $((rss_kb / 1024)) MB, first answer ${ready_ms} ms after start" >> "$OUT/notes.txt"
   if [ "$backend" = postgres ]; then psql -q "$PG_ADMIN" -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)"; fi

@@ -1,9 +1,10 @@
 //! `keel demo`: a small, believable B2B marketing team to try keel on, then serve it.
 //!
 //! Northwind Analytics sells analytics software to mid-sized companies. Its marketing is a
-//! lead, a generalist, a founder who still writes the positioning, and three partners. Two
-//! problems are left in on purpose for the health checks: the founder executes more than
-//! their marketing hours allow, and nobody executes customer marketing. No business owner is
+//! lead, a generalist, a founder who still writes the positioning, and three partners, each
+//! with recurring commitments (meetings, managing, deciding for workflows) and estimated work
+//! (`demo_load.rs`). Problems are left in on purpose for the health checks: the founder's
+//! load is beyond their marketing hours, and nobody executes customer marketing. No business owner is
 //! external (the domain refuses that), so the demo has warnings but no errors.
 
 use crate::cli::DemoArgs;
@@ -68,7 +69,7 @@ const TEAM: &[Teammate] = &[
         organization: "Wordcraft Studio",
         title: "SEO writer",
         email: "hannah@wordcraft.example",
-        capacity: 15.0,
+        capacity: 25.0,
     },
     Teammate {
         key: "agency",
@@ -77,7 +78,7 @@ const TEAM: &[Teammate] = &[
         organization: "Brightline Media",
         title: "Paid media strategist",
         email: "diego@brightline.example",
-        capacity: 20.0,
+        capacity: 30.0,
     },
     Teammate {
         key: "sales",
@@ -280,6 +281,9 @@ async fn create(store: &Store, args: &DemoArgs) -> Result<Workspace> {
     crate::demo_strategy::seed(store, ws.id, &team, today)
         .await
         .context("cannot create the demo's objectives and priorities")?;
+    crate::demo_load::seed(store, ws.id, &team)
+        .await
+        .context("cannot add the demo's recurring commitments")?;
     if args.work_items > 0 || args.workflows > 0 {
         println!(
             "Creating {} workflows and {} work items for benchmarks…",
@@ -293,6 +297,7 @@ async fn create(store: &Store, args: &DemoArgs) -> Result<Workspace> {
     let mut n = 0;
     for copy in 2..=scale {
         let team = add_team(store, ws.id, &format!(" {copy}"), &members, |_| None).await?;
+        crate::demo_load::seed_copy(store, ws.id, &team).await?;
         for o in OWNERSHIP {
             n += 1;
             let name = format!("Function {n}");
@@ -454,9 +459,25 @@ mod tests {
                 }
             })
             .collect();
+        let commitments = crate::demo_load::COMMITMENTS
+            .iter()
+            .enumerate()
+            .map(
+                |(i, (key, kind, label, hours))| keel_domain::capacity::Commitment {
+                    id: i as i64 + 1,
+                    person_id: team.iter().find(|(k, _)| k == key).unwrap().1.id,
+                    label: label.to_string(),
+                    kind: keel_domain::capacity::CommitmentKind::parse(kind).unwrap(),
+                    hours: *hours,
+                    workflow_id: None,
+                    version: 1,
+                },
+            )
+            .collect();
         Model {
             people,
             functions,
+            commitments,
             ..Default::default()
         }
     }

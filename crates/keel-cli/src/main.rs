@@ -7,6 +7,7 @@ mod check;
 mod cli;
 mod demo;
 mod demo_leads;
+mod demo_load;
 mod demo_strategy;
 mod demo_work;
 mod failure;

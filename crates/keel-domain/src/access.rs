@@ -108,6 +108,12 @@ impl Reader {
                 .filter(|p| people.contains(&p.id))
                 .cloned()
                 .collect(),
+            commitments: m
+                .commitments
+                .iter()
+                .filter(|c| people.contains(&c.person_id))
+                .cloned()
+                .collect(),
             functions,
             workflows,
             work,
@@ -200,6 +206,7 @@ mod tests {
             functions: vec![f(1, 10, 20), f(2, 11, 12)],
             workflows: vec![wf(1), wf(2)],
             work: vec![item(100, 1, 20, vec![30]), item(101, 2, 2, vec![])],
+            now: 0,
             ..Default::default()
         }
     }

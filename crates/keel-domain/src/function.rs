@@ -116,7 +116,11 @@ impl FunctionDraft {
         );
         let hours = inv.take(
             "weekly_hours",
-            text::hours(&i.weekly_hours, "weekly effort", 200.0),
+            text::hours(
+                &i.weekly_hours,
+                "weekly effort",
+                crate::person::MAX_WEEKLY_HOURS,
+            ),
         );
         if let Some(Some(id)) = business {
             if people.iter().any(|p| p.id == id && p.is_external()) {

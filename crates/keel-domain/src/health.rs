@@ -3,10 +3,11 @@
 //!
 //! Later capabilities add their rules to `RULES`; every rule is a pure function of `Model`.
 
+use crate::capacity::{self, Commitment, PersonLoad};
 use crate::channel::Channel;
 use crate::work::WorkItem;
 use crate::workflow::Workflow;
-use crate::{ownership, Function, Objective, Person, Priority, Sourcing};
+use crate::{Date, Function, Objective, Person, Priority, Sourcing};
 use serde::Serialize;
 
 pub mod lead_rules;
@@ -66,6 +67,8 @@ pub struct Model {
     /// Channels, and how many may be active at once (`None`: the default).
     pub channels: Vec<Channel>,
     pub channel_focus_limit: Option<usize>,
+    /// Recurring commitments of the people (meetings, deciding, managing, other).
+    pub commitments: Vec<Commitment>,
     /// The moment the rules judge at (unix seconds), so "overdue" and "blocked for long"
     /// stay pure and testable.
     pub now: i64,
@@ -74,6 +77,33 @@ pub struct Model {
 }
 
 impl Model {
+    /// The day the rules judge at.
+    pub fn today(&self) -> Date {
+        Date::from_unix(self.now)
+    }
+
+    /// Everyone's load, in the order of `people`: the one capacity model.
+    pub fn loads(&self) -> Vec<PersonLoad> {
+        capacity::team(
+            &self.people,
+            &self.functions,
+            &self.commitments,
+            &self.work,
+            self.today(),
+        )
+    }
+
+    /// One person's load.
+    pub fn load_of(&self, person: &Person) -> PersonLoad {
+        capacity::person_load(
+            person,
+            &self.functions,
+            &self.commitments,
+            &self.work,
+            self.today(),
+        )
+    }
+
     fn person(&self, id: Option<i64>) -> Option<&Person> {
         id.and_then(|id| self.people.iter().find(|p| p.id == id))
     }
@@ -186,32 +216,30 @@ fn sourcing_mismatch(m: &Model, r: &Rule) -> Vec<Finding> {
 fn over_capacity(m: &Model, r: &Rule) -> Vec<Finding> {
     m.people
         .iter()
-        .filter_map(|p| {
-            let l = ownership::load_with_work(p, &m.functions, &m.work);
-            l.over_capacity().then(|| {
-                let functions = ownership::load(p, &m.functions).hours;
-                let work = ((l.hours - functions) * 10.0).round() / 10.0;
-                let evidence = if work > 0.0 {
-                    format!(
-                        "{} carries {} h: {functions} h a week executing functions plus {work} h estimated for open work items, against a weekly capacity of {} h.",
-                        p.display(),
-                        l.hours,
-                        p.weekly_capacity
-                    )
-                } else {
-                    format!(
-                        "{} carries {} h a week of execution against a capacity of {} h.",
-                        p.display(),
-                        l.hours,
-                        p.weekly_capacity
-                    )
-                };
-                r.finding(
-                    person_subject(p),
-                    evidence,
-                    "Move execution of a function to someone with free capacity, or pause work.",
-                )
-            })
+        .zip(m.loads())
+        .filter(|(_, l)| l.over_capacity())
+        .map(|(p, l)| {
+            let week = l.weeks[0];
+            let mut evidence = format!(
+                "{} carries {} h this week against a capacity of {} h: {} h of recurring commitments and {} h of one-off work.",
+                p.display(),
+                week.total,
+                p.weekly_capacity,
+                week.recurring,
+                week.one_off
+            );
+            let over = l.weeks_over();
+            if over > 1 {
+                evidence.push_str(&format!(
+                    " Over capacity in {over} of the {} weeks from this one.",
+                    capacity::WEEKS_SHOWN
+                ));
+            }
+            r.finding(
+                person_subject(p),
+                evidence,
+                "Move a function, a commitment or work to someone with free capacity, or pause work.",
+            )
         })
         .collect()
 }

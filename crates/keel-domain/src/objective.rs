@@ -244,7 +244,7 @@ fn achievable(o: &Objective, m: &Model) -> Option<String> {
         return Some(format!(
             "{} already carries {} h against {} h a week: free time first, or give it to someone with room.",
             owner.display(),
-            l.hours,
+            l.hours(),
             l.capacity
         ));
     }

@@ -185,10 +185,11 @@ impl WorkDraft {
                 ),
             }
         }
+        // Bounded below by what is sane for one item and its weeks (checked with the dates).
         let estimated_hours = inv
             .take(
                 "estimated_hours",
-                text::hours(&i.estimated_hours, "the estimate", 2000.0),
+                text::hours(&i.estimated_hours, "the estimate", f64::MAX),
             )
             .unwrap_or_default();
         let mut date = |field: &str, raw: &str| {
@@ -205,6 +206,10 @@ impl WorkDraft {
             if l < s {
                 inv.push("planned_launch", format!("The launch date ({l}) is before the start ({s}). Move the launch later or the start earlier."));
             }
+        }
+        if let Err(e) = crate::capacity::check_estimate(estimated_hours, start_date, planned_launch)
+        {
+            inv.push("estimated_hours", e);
         }
         if let (Some(l), Some(r)) = (planned_launch, first_review) {
             if r < l {

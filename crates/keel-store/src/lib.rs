@@ -10,6 +10,7 @@
 //! simply not found.
 
 mod channels;
+mod commitments;
 mod connect;
 mod error;
 mod feeds;

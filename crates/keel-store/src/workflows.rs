@@ -2,7 +2,7 @@
 //! change is kept and any two versions can be compared.
 
 use crate::{now, read, tx, Result, Store, StoreError};
-use keel_domain::workflow::{Workflow, WorkflowSpec};
+use keel_domain::workflow::{Workflow, WorkflowRole, WorkflowSpec};
 
 #[derive(sqlx::FromRow)]
 struct Row {
@@ -102,6 +102,12 @@ impl Store {
                 .bind(ws).bind(id).bind(&spec.name).bind(spec.status.as_str()).bind(spec.function_id).bind(&doc).bind(t).bind(expected)
                 .fetch_optional(&mut *tx).await.map_err(|e| taken(e, &spec.name))?;
             if let Some((version, _)) = row {
+                // Deciding time for this workflow moves with its decision owner.
+                if let Some(owner) = spec.people_with(WorkflowRole::DecisionOwner).first() {
+                    sqlx::query("UPDATE commitments SET person_id = $3, updated_at = $4, version = version + 1
+                                 WHERE workspace_id = $1 AND workflow_id = $2 AND kind = 'deciding' AND person_id <> $3")
+                        .bind(ws).bind(id).bind(owner).bind(t).execute(&mut *tx).await?;
+                }
                 sqlx::query("INSERT INTO workflow_revisions (workspace_id, workflow_id, version, spec, changed_by, changed_at) VALUES ($1, $2, $3, $4, $5, $6)")
                     .bind(ws).bind(id).bind(version).bind(&doc).bind(by_user).bind(t).execute(&mut *tx).await?;
             }

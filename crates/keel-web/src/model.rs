@@ -3,9 +3,11 @@
 //! or after a minute (so time-based rules stay current).
 
 use keel_domain::access::Reader;
+use keel_domain::capacity::PersonLoad;
 use keel_domain::health::{self, Finding, Model};
 use keel_domain::work::metrics::{self, Figures};
 use keel_domain::work::WorkItem;
+use keel_domain::Person;
 use keel_store::{Store, StoreError, WorkFilter};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -23,6 +25,25 @@ type WorkPages = HashMap<(i64, WorkFilter), (i64, Arc<Vec<WorkItem>>)>;
 pub struct Loaded {
     pub model: Arc<Model>,
     open_by_workflow: HashMap<i64, Vec<usize>>,
+    /// Everyone's load (the domain's one capacity model), computed once per loaded model.
+    loads: std::sync::OnceLock<Arc<Loads>>,
+}
+
+/// Everyone's load with an index by person id.
+pub struct Loads {
+    pub all: Vec<PersonLoad>,
+    by_person: HashMap<i64, usize>,
+}
+
+impl Loads {
+    pub fn of(&self, person_id: i64) -> Option<&PersonLoad> {
+        self.by_person.get(&person_id).map(|&i| &self.all[i])
+    }
+
+    /// The loads of these people (those a reader sees), in their order.
+    pub fn for_people<'a>(&'a self, people: &'a [Person]) -> Vec<&'a PersonLoad> {
+        people.iter().filter_map(|p| self.of(p.id)).collect()
+    }
 }
 
 impl Loaded {
@@ -36,7 +57,24 @@ impl Loaded {
         Loaded {
             model: Arc::new(model),
             open_by_workflow,
+            loads: std::sync::OnceLock::new(),
         }
+    }
+
+    /// Everyone's load, computed on the whole model (a person's load does not depend on
+    /// what the reader may see; the reader only sees the people it may).
+    pub fn loads(&self) -> Arc<Loads> {
+        self.loads
+            .get_or_init(|| {
+                let all = self.model.loads();
+                let by_person = all
+                    .iter()
+                    .enumerate()
+                    .map(|(i, l)| (l.person_id, i))
+                    .collect();
+                Arc::new(Loads { all, by_person })
+            })
+            .clone()
     }
 
     /// The open work of one workflow, in the model's order.
@@ -54,6 +92,8 @@ pub struct ModelCache {
     entries: Mutex<HashMap<i64, (i64, Arc<Loaded>)>>,
     /// Per (workspace, workflow): the figures of all its work, at a data version.
     figures: Mutex<HashMap<(i64, i64), CachedFigures>>,
+    /// Per (workspace, person): the figures of the work they run, at a data version.
+    person_figures: Mutex<HashMap<(i64, i64), CachedFigures>>,
     /// Pages of the work list, per (workspace, filter), at a data version.
     work_pages: Mutex<WorkPages>,
     /// One load at a time: when many requests miss at once, the first loads and the others
@@ -117,6 +157,38 @@ pub async fn loaded(
     state.models.get(&state.store, ws, data_version).await
 }
 
+/// A person's load as a reader may see it: the hours are the whole model's (the same figure
+/// on every page and for every reader); the names of functions and work the reader does not
+/// see are replaced, and links to them dropped.
+pub fn masked(l: &PersonLoad, seen: &Model) -> PersonLoad {
+    use keel_domain::capacity::Source;
+    let mut l = l.clone();
+    for r in &mut l.recurring {
+        if let Source::Function(id) = r.source {
+            if !seen.functions.iter().any(|f| f.id == id) {
+                r.label = "A function you do not see".into();
+                r.source = Source::Hidden;
+            }
+        }
+    }
+    for o in &mut l.one_off {
+        if !seen.work.iter().any(|w| w.id == o.item_id) {
+            o.title = "Work you do not see".into();
+            o.item_id = 0;
+        }
+    }
+    l
+}
+
+/// Everyone's load at this data version.
+pub async fn loads(
+    state: &crate::AppState,
+    ws: i64,
+    data_version: i64,
+) -> Result<Arc<Loads>, StoreError> {
+    Ok(loaded(state, ws, data_version).await?.loads())
+}
+
 /// The model limited to what the reader may see.
 pub async fn load(
     state: &crate::AppState,
@@ -162,6 +234,36 @@ pub async fn workflow_figures(
         .lock()
         .expect("figures cache lock")
         .insert((ws, workflow), (data_version, now, f.clone()));
+    Ok(f)
+}
+
+/// The figures of the work a person runs (all of it, not only recent work), cached like a
+/// workflow's.
+pub async fn person_figures(
+    state: &crate::AppState,
+    ws: i64,
+    data_version: i64,
+    person: i64,
+) -> Result<Arc<Figures>, StoreError> {
+    let now = crate::time_fmt::now();
+    let cache = &state.models.person_figures;
+    if let Some((v, at, f)) = cache.lock().expect("figures cache lock").get(&(ws, person)) {
+        if *v == data_version && at + MAX_AGE_SECS > now {
+            return Ok(f.clone());
+        }
+    }
+    let filter = WorkFilter {
+        owner_id: Some(person),
+        ..Default::default()
+    };
+    let items = state.store.list_work(ws, &filter).await?;
+    let refs: Vec<_> = items.iter().collect();
+    let f = Arc::new(metrics::figures(&refs, now));
+    let mut c = cache.lock().expect("figures cache lock");
+    if c.len() >= MAX_WORK_PAGES {
+        c.clear();
+    }
+    c.insert((ws, person), (data_version, now, f.clone()));
     Ok(f)
 }
 

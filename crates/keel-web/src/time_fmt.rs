@@ -23,3 +23,13 @@ pub fn rfc3339(unix: i64) -> String {
         })
         .unwrap_or_default()
 }
+
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// "3 Dec" for a calendar date.
+pub fn day_month(d: keel_domain::Date) -> String {
+    let (_, m, day) = d.ymd();
+    format!("{day} {}", MONTHS[(m as usize).saturating_sub(1) % 12])
+}

@@ -41,7 +41,9 @@ fn is_api_collection(r: &RouteInfo) -> bool {
 }
 
 fn body_for(path: &str) -> serde_json::Value {
-    if path.ends_with("/feedback") {
+    if path.contains("/commitments") {
+        json!({"label": "Probe", "kind": "meetings", "hours": 1})
+    } else if path.ends_with("/feedback") {
         json!({"qualification": "accepted"})
     } else if path.contains("/people") {
         json!({"name": "Probe", "kind": "internal", "weekly_capacity": 1})
@@ -120,6 +122,7 @@ async fn a_member_of_one_workspace_never_reaches_another_workspaces_records() {
         .work(&b, b_workflow, "Bravo Secret Dependency", Some(b_person))
         .await;
     app.store.add_dep(b.id, b_item, b_dep).await.unwrap();
+    let b_commitment = app.commitment(&b, b_person, "Bravo Secret Meeting").await;
     let b_feed = app
         .store
         .create_feed(b.id, None, &secret::digest("feed"), bob)
@@ -174,10 +177,12 @@ async fn a_member_of_one_workspace_never_reaches_another_workspaces_records() {
         ("feed", b_feed),
         ("lead", b_lead),
         ("spend", b_spend),
+        ("commitment", b_commitment),
     ]
     .into();
     let api_id = |path: &str| -> i64 {
         for (seg, key) in [
+            ("/commitments/", "commitment"),
             ("/people/", "person"),
             ("/functions/", "function"),
             ("/members/", "member"),

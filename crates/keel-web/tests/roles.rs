@@ -45,6 +45,7 @@ struct Fixture {
     channel: i64,
     lead: i64,
     spend: i64,
+    commitment: i64,
 }
 
 async fn fixture() -> Fixture {
@@ -97,6 +98,7 @@ async fn fixture() -> Fixture {
     let item = app.work(&ws, workflow, "Spring webinar", Some(lead)).await;
     let dep = app.work(&ws, workflow, "Landing page", Some(lead)).await;
     app.store.add_dep(ws.id, item, dep).await.unwrap();
+    let commitment = app.commitment(&ws, lead, "Weekly pipeline meeting").await;
     let feed = app
         .store
         .create_feed(ws.id, None, &secret::digest("feed"), owner)
@@ -147,11 +149,14 @@ async fn fixture() -> Fixture {
         item,
         dep,
         feed,
+        commitment,
     }
 }
 
 fn fill(path: &str, f: &Fixture) -> String {
-    let api_id = if path.contains("/people/") {
+    let api_id = if path.contains("/commitments/") {
+        f.commitment
+    } else if path.contains("/people/") {
         f.person
     } else if path.contains("/functions/") {
         f.assigned
@@ -190,12 +195,15 @@ fn fill(path: &str, f: &Fixture) -> String {
         .replace("{channel}", &f.channel.to_string())
         .replace("{lead}", &f.lead.to_string())
         .replace("{spend}", &f.spend.to_string())
+        .replace("{commitment}", &f.commitment.to_string())
         .replace("{id}", &api_id.to_string())
         .replace("{index}", "0")
 }
 
 fn body_for(path: &str) -> serde_json::Value {
-    if path == "/api/v1/leads" {
+    if path.contains("/commitments") {
+        json!({"label": "Changed", "kind": "meetings", "hours": 1})
+    } else if path == "/api/v1/leads" {
         json!({"external_id": "x", "created": "2026-03-01"})
     } else if path == "/api/v1/leads/bulk" {
         json!({"leads": [{"external_id": "x", "created": "2026-03-01"}]})

@@ -117,6 +117,56 @@ fn over_capacity_fires_when_execution_hours_exceed_capacity() {
 }
 
 #[test]
+fn over_capacity_counts_commitments_and_this_weeks_share_of_work() {
+    use crate::capacity::{Commitment, CommitmentKind};
+    let mut m = healthy();
+    m.now = crate::Date::parse("2026-11-25").unwrap().unix();
+    // P1 executes 10 h; a 12 h meeting load and deciding time bring them to 40.5 h.
+    let c = |id, kind, hours| Commitment {
+        id,
+        person_id: 1,
+        label: format!("C{id}"),
+        kind,
+        hours,
+        workflow_id: None,
+        version: 1,
+    };
+    m.commitments = vec![
+        c(1, CommitmentKind::Meetings, 12.0),
+        c(2, CommitmentKind::Deciding, 18.0),
+    ];
+    assert!(fired(&m, "person.over-capacity").is_empty());
+    m.commitments.push(c(3, CommitmentKind::Managing, 0.5));
+    let f = fired(&m, "person.over-capacity");
+    assert_eq!(f.len(), 1);
+    assert!(
+        f[0].evidence.contains("40.5 h this week against a capacity of 40 h: 40.5 h of recurring commitments and 0 h of one-off work"),
+        "{}",
+        f[0].evidence
+    );
+    // A 120 h item over six weeks adds 20 h a week to P2 (capacity 20, 20 h of functions).
+    let mut m = healthy();
+    m.now = crate::Date::parse("2026-11-25").unwrap().unix();
+    m.functions[1].weekly_hours = 0.0;
+    m.functions[2].weekly_hours = 0.0;
+    m.work = vec![crate::capacity::tests::item(
+        1,
+        2,
+        120.0,
+        Some("2026-11-23"),
+        Some("2026-12-30"),
+    )];
+    assert!(fired(&m, "person.over-capacity").is_empty());
+    m.work[0].estimated_hours = 121.0;
+    let f = fired(&m, "person.over-capacity");
+    assert!(
+        f[0].evidence.contains("Over capacity in 6 of the 9 weeks"),
+        "{}",
+        f[0].evidence
+    );
+}
+
+#[test]
 fn findings_come_most_severe_first_and_errors_are_counted() {
     let mut m = healthy();
     m.functions[2].execution_owner_id = None;

@@ -348,7 +348,8 @@ fn blocked_too_long_stays_quiet_within_the_limit_and_when_unblocked() {
 fn over_capacity_counts_the_open_work_a_person_executes() {
     let mut m = healthy();
     m.work.push(WorkItem {
-        estimated_hours: 35.0,
+        // No dates: four weeks from its creation, 40 h a week, plus 1.5 h of item 1.
+        estimated_hours: 160.0,
         ..item(2, WorkStatus::Intake)
     });
     let f = fired(&m, "person.over-capacity");
@@ -356,7 +357,7 @@ fn over_capacity_counts_the_open_work_a_person_executes() {
     assert_eq!(f[0].subject.id, 2);
     assert!(
         f[0].evidence
-            .contains("0 h a week executing functions plus 41 h estimated for open work items"),
+            .contains("41.5 h this week against a capacity of 40 h: 0 h of recurring commitments and 41.5 h of one-off work"),
         "{}",
         f[0].evidence
     );

@@ -1,6 +1,7 @@
 //! What the home page says about work this week: what is stuck, what ships, what is late.
 
 use super::WorkItem;
+use crate::capacity::PersonLoad;
 use crate::Date;
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -35,6 +36,21 @@ pub fn digest(items: &[WorkItem], today: Date) -> WeekDigest<'_> {
         launches,
         overdue,
     }
+}
+
+/// People over capacity this week, most over first (the capacity model's figures).
+pub fn overloaded<'a>(loads: &[&'a PersonLoad]) -> Vec<&'a PersonLoad> {
+    let mut over: Vec<&PersonLoad> = loads
+        .iter()
+        .copied()
+        .filter(|l| l.over_capacity())
+        .collect();
+    over.sort_by(|a, b| {
+        (b.hours() - b.capacity)
+            .total_cmp(&(a.hours() - a.capacity))
+            .then(a.person_id.cmp(&b.person_id))
+    });
+    over
 }
 
 #[cfg(test)]

@@ -96,3 +96,25 @@ fn dependency_cycles_are_found() {
     assert!(!creates_cycle(&deps, 1, 3));
     assert!(!creates_cycle(&deps, 4, 1));
 }
+
+#[test]
+fn an_estimate_beyond_what_one_person_can_do_is_refused() {
+    let i = |hours: &str, start: &str, launch: &str| WorkInput {
+        title: "Website relaunch".into(),
+        estimated_hours: hours.into(),
+        start_date: start.into(),
+        planned_launch: launch.into(),
+        ..Default::default()
+    };
+    let e = WorkDraft::parse(&i("1000", "", ""), &people()).unwrap_err();
+    assert!(e
+        .message_for("estimated_hours")
+        .unwrap()
+        .contains("at most 500"));
+    let e = WorkDraft::parse(&i("120", "2026-06-01", "2026-06-03"), &people()).unwrap_err();
+    assert!(e
+        .message_for("estimated_hours")
+        .unwrap()
+        .contains("120 hours a week"));
+    assert!(WorkDraft::parse(&i("120", "2026-06-01", "2026-07-06"), &people()).is_ok());
+}

@@ -11,6 +11,7 @@ mod functions;
 mod lead_feedback;
 mod lead_quality;
 mod leads;
+mod load;
 mod members;
 mod model;
 mod objectives;
@@ -36,6 +37,7 @@ pub fn routes(r: Routes) -> Routes {
     let r = r.get("/api/v1/openapi.json", openapi::serve);
     let r = workspace::routes(r);
     let r = people::routes(r);
+    let r = load::routes(r);
     let r = functions::routes(r);
     let r = model::routes(r);
     let r = members::routes(r);

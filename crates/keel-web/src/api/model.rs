@@ -7,7 +7,6 @@ use crate::{model, AppState};
 use axum::extract::State;
 use axum::Json;
 use keel_domain::health::{self, Finding};
-use keel_domain::ownership;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -33,7 +32,8 @@ pub struct PersonLoad {
     pub decides: Vec<i64>,
     /// Functions this person executes.
     pub executes: Vec<i64>,
-    /// Execution hours a week against capacity.
+    /// This week's load (recurring commitments plus one-off work), the same figure as
+    /// `/api/v1/people/{id}/load`.
     pub load_hours: f64,
     pub capacity_hours: f64,
     pub over_capacity: bool,
@@ -54,12 +54,13 @@ pub async fn find_ownership(
 ) -> Result<Json<Ownership>, ApiError> {
     let reader = ctx.reader();
     let m = model::load(&state, ctx.ws_id, ctx.data_version, &reader).await?;
+    let loads = model::loads(&state, ctx.ws_id, ctx.data_version).await?;
     let people = m
         .people
         .iter()
-        .map(|p| {
-            let l = ownership::load(p, &m.functions);
-            PersonLoad {
+        .filter_map(|p| {
+            let l = loads.of(p.id)?;
+            Some(PersonLoad {
                 person_id: p.id,
                 name: p.name.clone(),
                 external: p.is_external(),
@@ -75,10 +76,10 @@ pub async fn find_ownership(
                     .filter(|f| f.execution_owner_id == Some(p.id))
                     .map(|f| f.id)
                     .collect(),
-                load_hours: l.hours,
+                load_hours: l.hours(),
                 capacity_hours: l.capacity,
                 over_capacity: l.over_capacity(),
-            }
+            })
         })
         .collect();
     let functions = m

@@ -2,8 +2,8 @@
 //! (tests/openapi.rs) locks it, so a change to the API is a visible change to a file.
 
 use super::{
-    channels, functions, lead_feedback, lead_quality, leads, members, model, objectives, people,
-    priorities, spend, tokens, work, workflows, workspace,
+    channels, functions, lead_feedback, lead_quality, leads, load, members, model, objectives,
+    people, priorities, spend, tokens, work, workflows, workspace,
 };
 use crate::error::{ErrorBody, ErrorEnvelope, FieldMessage};
 use axum::Json;
@@ -16,6 +16,7 @@ use utoipa::{Modify, OpenApi};
     paths(
         workspace::find_workspace,
         people::list_people, people::find_person, people::create_person, people::update_person, people::delete_person,
+        load::find_load, load::list_commitments, load::create_commitment, load::update_commitment, load::delete_commitment,
         functions::list_functions, functions::find_function, functions::create_function, functions::update_function, functions::delete_function,
         model::find_ownership, model::list_findings,
         members::list_members, members::update_member, members::delete_member,
@@ -40,7 +41,7 @@ use utoipa::{Modify, OpenApi};
     security(("token" = [])),
     tags(
         (name = "workspace", description = "The workspace a token acts in"),
-        (name = "people", description = "The team: staff and external partners with their capacity"),
+        (name = "people", description = "The team: staff and external partners with their capacity, recurring commitments and weekly load"),
         (name = "functions", description = "Marketing functions and their owners"),
         (name = "ownership", description = "Who decides and executes what, and load against capacity"),
         (name = "health", description = "Health checks on the operating model"),

@@ -119,7 +119,7 @@ async fn draft(state: &AppState, ctx: &ApiCtx, body: &PersonBody) -> Result<Pers
 }
 
 /// A person the caller may see, or 404.
-async fn visible(state: &AppState, ctx: &ApiCtx, id: i64) -> Result<Person, ApiError> {
+pub(super) async fn visible(state: &AppState, ctx: &ApiCtx, id: i64) -> Result<Person, ApiError> {
     let p = state
         .store
         .find_person(ctx.ws_id, id)

@@ -9,8 +9,8 @@ use crate::{model, AppState};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
+use keel_domain::capacity;
 use keel_domain::health::{self, Finding};
-use keel_domain::ownership;
 
 pub fn routes(r: Routes) -> Routes {
     r.get("/w/{ws}", page)
@@ -20,6 +20,8 @@ pub struct TeamCard {
     pub people: usize,
     pub external: usize,
     pub capacity: f64,
+    /// Load this week.
+    pub hours: f64,
     pub over_capacity: usize,
 }
 
@@ -52,6 +54,8 @@ struct Page {
     blocked: Vec<WorkLine>,
     launches: Vec<WorkLine>,
     overdue: Vec<WorkLine>,
+    /// People over capacity this week (id is the person's).
+    overloaded: Vec<WorkLine>,
     chrome: Chrome,
     team: TeamCard,
     owners: OwnershipCard,
@@ -67,13 +71,14 @@ async fn page(
 ) -> Result<Response, PageError> {
     let reader = ctx.reader();
     let m = model::load(&state, ctx.ws.id, ctx.ws.data_version, &reader).await?;
-    let loads = ownership::loads(&m.people, &m.functions);
+    let loads = model::loads(&state, ctx.ws.id, ctx.ws.data_version).await?;
+    let (totals, _) = capacity::totals(&loads.for_people(&m.people));
     let team = TeamCard {
         people: m.people.len(),
         external: m.people.iter().filter(|p| p.is_external()).count(),
-        capacity: (m.people.iter().map(|p| p.weekly_capacity).sum::<f64>() * 10.0).round() / 10.0
-            + 0.0,
-        over_capacity: loads.iter().filter(|l| l.over_capacity()).count(),
+        capacity: totals.capacity,
+        hours: totals.hours,
+        over_capacity: totals.over_capacity,
     };
     let has = |id: Option<i64>| id.is_some_and(|id| m.people.iter().any(|p| p.id == id));
     let owners = OwnershipCard {
@@ -94,6 +99,19 @@ async fn page(
     let top = findings.into_iter().take(3).collect();
     let today = keel_domain::Date::from_unix(m.now);
     let week = keel_domain::work::digest::digest(&m.work, today);
+    let visible = loads.for_people(&m.people);
+    let overloaded = keel_domain::work::digest::overloaded(&visible)
+        .into_iter()
+        .take(5)
+        .filter_map(|l| {
+            let p = m.people.iter().find(|p| p.id == l.person_id)?;
+            Some(WorkLine {
+                id: p.id,
+                title: p.display(),
+                note: format!("{} h of {} h", l.hours(), l.capacity),
+            })
+        })
+        .collect();
     let line = |i: &&keel_domain::work::WorkItem, note: String| WorkLine {
         id: i.id,
         title: i.title.clone(),
@@ -158,6 +176,7 @@ async fn page(
         blocked,
         launches,
         overdue,
+        overloaded,
         chrome: ctx.chrome(title, "home").with_notice(q.notice.as_deref()),
         team,
         owners,

@@ -3,6 +3,7 @@
 mod account;
 mod calendar;
 mod channels;
+mod commitments;
 mod dashboard;
 pub mod forms;
 mod functions;
@@ -10,6 +11,7 @@ mod health;
 pub mod layout;
 mod lead_quality;
 mod leads;
+mod load_chart;
 mod members;
 mod objectives;
 mod ownership;
@@ -34,6 +36,7 @@ pub fn routes(r: Routes) -> Routes {
     let r = people::routes(r);
     let r = functions::routes(r);
     let r = ownership::routes(r);
+    let r = commitments::routes(r);
     let r = health::routes(r);
     let r = members::routes(r);
     let r = tokens::routes(r);

@@ -8,7 +8,8 @@ use crate::{model, AppState};
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
-use keel_domain::ownership::{self, Load, Responsibility};
+use keel_domain::capacity::PersonLoad;
+use keel_domain::ownership::{self, Responsibility};
 use keel_domain::{Function, Person};
 
 pub fn routes(r: Routes) -> Routes {
@@ -25,7 +26,7 @@ pub struct MatrixRow {
 
 pub struct PersonRow<'a> {
     pub person: &'a Person,
-    pub load: Load,
+    pub load: PersonLoad,
     pub decides: Vec<&'a Function>,
     pub executes: Vec<&'a Function>,
 }
@@ -59,6 +60,7 @@ async fn page(
 ) -> Result<Response, PageError> {
     let reader = ctx.reader();
     let m = model::load(&state, ctx.ws.id, ctx.ws.data_version, &reader).await?;
+    let loads = model::loads(&state, ctx.ws.id, ctx.ws.data_version).await?;
     let show_matrix = m.people.len() <= MATRIX_MAX_PEOPLE;
     let matrix = if show_matrix {
         m.functions
@@ -82,11 +84,13 @@ async fn page(
         .iter()
         .skip(current * PAGE_SIZE)
         .take(PAGE_SIZE)
-        .map(|p| PersonRow {
-            person: p,
-            load: ownership::load_of(p, 0, &[]),
-            decides: vec![],
-            executes: vec![],
+        .filter_map(|p| {
+            Some(PersonRow {
+                person: p,
+                load: loads.of(p.id)?.clone(),
+                decides: vec![],
+                executes: vec![],
+            })
         })
         .collect();
     // One pass over the functions for the whole page, not two per person.
@@ -102,9 +106,6 @@ async fn page(
         if let Some(&i) = f.execution_owner_id.and_then(|id| row_of.get(&id)) {
             rows[i].executes.push(f);
         }
-    }
-    for r in &mut rows {
-        r.load = ownership::load_of(r.person, r.decides.len(), &r.executes);
     }
     let people = if show_matrix {
         m.people.clone()

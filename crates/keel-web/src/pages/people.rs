@@ -1,17 +1,19 @@
 //! The team: people, internal and external, with their capacity and load.
 
+use super::commitments::{CommitmentForm, LoadView};
 use super::forms::{choices, version, Choice, Errors};
 use super::layout::{render, Chrome};
 use crate::ctx::WsCtx;
 use crate::error::PageError;
 use crate::routes::Routes;
-use crate::AppState;
+use crate::{model, AppState};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
-use keel_domain::ownership::{self, Load, Responsibility};
+use keel_domain::capacity::{self, PersonLoad, Totals};
+use keel_domain::ownership::{self, Responsibility};
 use keel_domain::{Function, Invalid, Person, PersonDraft, PersonInput, PersonKind};
 use keel_store::StoreError;
 use serde::Deserialize;
@@ -32,7 +34,7 @@ pub struct NoticeQuery {
 
 pub struct Row {
     pub person: Person,
-    pub load: Load,
+    pub load: PersonLoad,
 }
 
 #[derive(Template)]
@@ -40,6 +42,8 @@ pub struct Row {
 struct ListPage {
     chrome: Chrome,
     rows: Vec<Row>,
+    team: Totals,
+    internal: Totals,
 }
 
 async fn list(
@@ -48,15 +52,17 @@ async fn list(
     Query(q): Query<NoticeQuery>,
 ) -> Result<Response, PageError> {
     let reader = ctx.reader();
-    let seen = crate::model::load(&state, ctx.ws.id, ctx.ws.data_version, &reader).await?;
-    let functions = &seen.functions;
-    let rows = seen
+    let m = model::load(&state, ctx.ws.id, ctx.ws.data_version, &reader).await?;
+    let loads = model::loads(&state, ctx.ws.id, ctx.ws.data_version).await?;
+    let visible = loads.for_people(&m.people);
+    let (team, internal) = capacity::totals(&visible);
+    let rows = m
         .people
         .iter()
-        .cloned()
-        .map(|p| Row {
-            load: ownership::load(&p, functions),
-            person: p,
+        .zip(visible)
+        .map(|(p, l)| Row {
+            person: p.clone(),
+            load: l.clone(),
         })
         .collect();
     render(&ListPage {
@@ -64,6 +70,8 @@ async fn list(
             .chrome("Team", "people")
             .with_notice(q.notice.as_deref()),
         rows,
+        team,
+        internal,
     })
 }
 
@@ -101,7 +109,7 @@ impl PersonForm {
         }
     }
 
-    fn from_person(p: &Person) -> PersonForm {
+    pub(super) fn from_person(p: &Person) -> PersonForm {
         PersonForm {
             name: p.name.clone(),
             kind: p.kind.as_str().into(),
@@ -125,7 +133,7 @@ struct FormPage {
     kinds: Vec<Choice>,
     accounts: Vec<Choice>,
     duties: Vec<(Function, Responsibility)>,
-    load: Option<Load>,
+    load: Option<LoadView>,
     figures: Option<keel_domain::work::metrics::Figures>,
     /// Set when someone else saved the person while this form was open.
     conflict: Option<Person>,
@@ -140,38 +148,71 @@ async fn form_page(
     errors: Invalid,
     conflict: Option<Person>,
 ) -> Result<Response, PageError> {
-    let members = state.store.list_members(ctx.ws.id).await?;
-    let mut accounts = choices([(String::new(), "No account".to_string())], &form.user_id);
-    accounts.extend(choices(
-        members
-            .iter()
-            .map(|m| (m.user_id, format!("{} ({})", m.name, m.email))),
-        &form.user_id,
-    ));
+    let extra = Extra {
+        errors,
+        conflict,
+        ..Default::default()
+    };
+    form_page_with(state, ctx, person, form, extra).await
+}
+
+/// What the person page shows besides the person.
+#[derive(Default)]
+pub(super) struct Extra {
+    pub errors: Invalid,
+    /// Set when someone else saved the person while this form was open.
+    pub conflict: Option<Person>,
+    /// A commitment form that did not parse, with its errors.
+    pub commitment: Option<(CommitmentForm, Invalid)>,
+    pub notice: Option<String>,
+}
+
+pub(super) async fn form_page_with(
+    state: &AppState,
+    ctx: &WsCtx,
+    person: Option<Person>,
+    form: PersonForm,
+    extra: Extra,
+) -> Result<Response, PageError> {
+    let Extra {
+        errors,
+        conflict,
+        commitment,
+        notice,
+    } = extra;
+    let mut accounts = vec![];
+    if ctx.role.can_edit_model() {
+        let members = state.store.list_members(ctx.ws.id).await?;
+        accounts = choices([(String::new(), "No account".to_string())], &form.user_id);
+        accounts.extend(choices(
+            members
+                .iter()
+                .map(|m| (m.user_id, format!("{} ({})", m.name, m.email))),
+            &form.user_id,
+        ));
+    }
+    let bad_commitment = commitment.is_some();
     let (duties, load, figures) = match &person {
         Some(p) => {
-            let fs = state.store.list_functions(ctx.ws.id).await?;
+            let loaded = model::loaded(state, ctx.ws.id, ctx.ws.data_version).await?;
+            let m = &loaded.model;
             // Named duties are only the functions the reader sees; the load counts them all,
             // so the figure is the same on every page.
             let reader = ctx.reader();
-            let duties = fs
+            let duties = m
+                .functions
                 .iter()
                 .filter(|f| reader.can_see_function(f))
                 .filter_map(|f| ownership::responsibility(f, p.id).map(|r| (f.clone(), r)))
                 .collect();
-            // The person's work: what they execute, across workflows.
-            let filter = keel_store::WorkFilter {
-                owner_id: Some(p.id),
-                ..Default::default()
-            };
-            let work = state.store.list_work(ctx.ws.id, &filter).await?;
-            let refs: Vec<_> = work.iter().collect();
-            let figures = keel_domain::work::metrics::figures(&refs, crate::time_fmt::now());
-            (
-                duties,
-                Some(ownership::load_with_work(p, &fs, &work)),
-                Some(figures),
-            )
+            let figures =
+                model::person_figures(state, ctx.ws.id, ctx.ws.data_version, p.id).await?;
+            let loads = loaded.loads();
+            let seen = model::load(state, ctx.ws.id, ctx.ws.data_version, &reader).await?;
+            let view = loads
+                .of(p.id)
+                .map(|l| LoadView::new(ctx, &seen, model::masked(l, &seen), p.id, commitment));
+            (duties, view, Some((*figures).clone()))
         }
         None => (vec![], None, None),
     };
@@ -183,15 +224,15 @@ async fn form_page(
         Some(p) => ctx.link(&format!("/people/{}", p.id)),
         None => ctx.link("/people"),
     };
-    let status = if errors.is_empty() && conflict.is_none() {
-        StatusCode::OK
-    } else if conflict.is_some() {
+    let status = if conflict.is_some() {
         StatusCode::CONFLICT
+    } else if errors.is_empty() && !bad_commitment {
+        StatusCode::OK
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
     let page = FormPage {
-        chrome: ctx.chrome(title, "people"),
+        chrome: ctx.chrome(title, "people").with_notice(notice.as_deref()),
         kinds: choices(
             PersonKind::ALL.iter().map(|k| (k.as_str(), k.label())),
             &form.kind,
@@ -246,7 +287,7 @@ async fn create(
     }
 }
 
-async fn find(state: &AppState, ctx: &WsCtx, id: i64) -> Result<Person, PageError> {
+pub(super) async fn find(state: &AppState, ctx: &WsCtx, id: i64) -> Result<Person, PageError> {
     let p = state
         .store
         .find_person(ctx.ws.id, id)
@@ -266,15 +307,19 @@ async fn show(
     State(state): State<AppState>,
     ctx: WsCtx,
     Path((_, id)): Path<(String, i64)>,
+    Query(q): Query<NoticeQuery>,
 ) -> Result<Response, PageError> {
     let p = find(&state, &ctx, id).await?;
-    form_page(
+    let extra = Extra {
+        notice: q.notice,
+        ..Default::default()
+    };
+    form_page_with(
         &state,
         &ctx,
         Some(p.clone()),
         PersonForm::from_person(&p),
-        Invalid::new(),
-        None,
+        extra,
     )
     .await
 }

@@ -176,6 +176,21 @@ impl TestApp {
             .id
     }
 
+    /// A recurring meeting commitment of two hours a week.
+    pub async fn commitment(&self, ws: &Workspace, person: i64, label: &str) -> i64 {
+        let d = keel_domain::capacity::CommitmentDraft {
+            label: label.into(),
+            kind: keel_domain::capacity::CommitmentKind::Meetings,
+            hours: 2.0,
+            workflow_id: None,
+        };
+        self.store
+            .create_commitment(ws.id, person, &d)
+            .await
+            .unwrap()
+            .id
+    }
+
     /// Signs in through the real form and returns a browser-like client.
     pub async fn sign_in(&self, email: &str) -> Browser {
         let b = Browser::new(&self.base);

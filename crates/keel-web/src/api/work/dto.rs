@@ -154,7 +154,7 @@ pub struct WorkBody {
     #[serde(default)]
     pub contributor_ids: Vec<i64>,
     #[serde(default)]
-    #[schema(minimum = 0, maximum = 2000)]
+    #[schema(minimum = 0, maximum = 500)]
     pub estimated_hours: f64,
     /// YYYY-MM-DD.
     #[serde(default)]
@@ -183,7 +183,7 @@ pub struct NewWorkBody {
     #[serde(default)]
     pub contributor_ids: Vec<i64>,
     #[serde(default)]
-    #[schema(minimum = 0, maximum = 2000)]
+    #[schema(minimum = 0, maximum = 500)]
     pub estimated_hours: f64,
     /// YYYY-MM-DD.
     #[serde(default)]
