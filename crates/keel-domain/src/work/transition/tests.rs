@@ -1,0 +1,379 @@
+use super::*;
+use crate::work::tests::spec;
+
+fn item() -> WorkItem {
+    WorkItem {
+        id: 1,
+        workflow_id: 1,
+        title: "Webinar".into(),
+        execution_owner_id: Some(2),
+        contributor_ids: vec![],
+        stage: 0,
+        status: WorkStatus::Intake,
+        estimated_hours: 4.0,
+        start_date: None,
+        planned_launch: None,
+        actual_launch: None,
+        first_review: None,
+        blocked_reason: None,
+        blocked_since: None,
+        blocked_seconds: 0,
+        revisions: 0,
+        created_at: 0,
+        launched_at: None,
+        version: 1,
+    }
+}
+
+const ANYONE: Actor = Actor {
+    is_decision_owner: false,
+};
+const DECIDER: Actor = Actor {
+    is_decision_owner: true,
+};
+
+fn advance() -> Action {
+    Action::Advance
+}
+
+#[test]
+fn an_open_checklist_keeps_the_gate_shut_and_says_why() {
+    let e = apply(
+        &item(),
+        &spec(),
+        &GateState::default(),
+        &advance(),
+        ANYONE,
+        100,
+    )
+    .unwrap_err();
+    assert!(e.message().contains("Audience named"), "{e}");
+    let n = apply(
+        &item(),
+        &spec(),
+        &GateState {
+            checked: vec![0],
+            approved: false,
+        },
+        &advance(),
+        ANYONE,
+        100,
+    )
+    .unwrap()
+    .next;
+    assert_eq!((n.stage, n.status), (1, WorkStatus::InProgress));
+}
+
+#[test]
+fn passing_the_last_gate_launches_the_work() {
+    let mut i = item();
+    i.stage = 1;
+    let n = apply(
+        &i,
+        &spec(),
+        &GateState {
+            checked: vec![0],
+            approved: true,
+        },
+        &advance(),
+        ANYONE,
+        86_400 * 3,
+    )
+    .unwrap()
+    .next;
+    assert_eq!(
+        (n.status, n.actual_launch, n.launched_at),
+        (WorkStatus::Launched, Some(Date(3)), Some(86_400 * 3))
+    );
+    assert_eq!(
+        apply(&n, &spec(), &GateState::default(), &Action::Done, ANYONE, 0)
+            .unwrap()
+            .next
+            .status,
+        WorkStatus::Done
+    );
+}
+
+#[test]
+fn only_the_decision_owner_overrides_and_only_with_a_reason() {
+    let o = |r: &str| Action::Override { reason: r.into() };
+    assert!(apply(
+        &item(),
+        &spec(),
+        &GateState::default(),
+        &o("Urgent"),
+        ANYONE,
+        0
+    )
+    .unwrap_err()
+    .message()
+    .contains("Only the workflow's decision owner"));
+    assert!(
+        apply(&item(), &spec(), &GateState::default(), &o(" "), DECIDER, 0)
+            .unwrap_err()
+            .message()
+            .contains("Say why")
+    );
+    assert_eq!(
+        apply(
+            &item(),
+            &spec(),
+            &GateState::default(),
+            &o("Launch date fixed by event"),
+            DECIDER,
+            0
+        )
+        .unwrap()
+        .next
+        .stage,
+        1
+    );
+}
+
+#[test]
+fn sending_back_counts_a_revision() {
+    let mut i = item();
+    i.stage = 1;
+    let back = Action::SendBack {
+        to: 0,
+        reason: "Brief unclear".into(),
+    };
+    let n = apply(&i, &spec(), &GateState::default(), &back, ANYONE, 0)
+        .unwrap()
+        .next;
+    assert_eq!((n.stage, n.revisions), (0, 1));
+    assert!(apply(&item(), &spec(), &GateState::default(), &back, ANYONE, 0).is_err());
+    assert!(apply(
+        &i,
+        &spec(),
+        &GateState::default(),
+        &Action::SendBack {
+            to: 0,
+            reason: "".into()
+        },
+        ANYONE,
+        0
+    )
+    .is_err());
+}
+
+#[test]
+fn blocking_keeps_time_and_reason_and_stops_moves() {
+    let b = apply(
+        &item(),
+        &spec(),
+        &GateState::default(),
+        &Action::Block {
+            reason: "Waiting for legal".into(),
+        },
+        ANYONE,
+        1_000,
+    )
+    .unwrap()
+    .next;
+    assert_eq!(
+        (b.status, b.blocked_since),
+        (WorkStatus::Blocked, Some(1_000))
+    );
+    assert!(apply(
+        &b,
+        &spec(),
+        &GateState {
+            checked: vec![0],
+            approved: true
+        },
+        &advance(),
+        ANYONE,
+        0
+    )
+    .unwrap_err()
+    .message()
+    .contains("blocked"));
+    let u = apply(
+        &b,
+        &spec(),
+        &GateState::default(),
+        &Action::Unblock,
+        ANYONE,
+        1_000 + 86_400,
+    )
+    .unwrap()
+    .next;
+    assert_eq!(
+        (u.status, u.blocked_seconds, u.blocked_since),
+        (WorkStatus::Intake, 86_400, None)
+    );
+    assert!(apply(
+        &item(),
+        &spec(),
+        &GateState::default(),
+        &Action::Block { reason: " ".into() },
+        ANYONE,
+        0
+    )
+    .is_err());
+}
+
+#[test]
+fn cancelled_work_stops() {
+    let c = apply(
+        &item(),
+        &spec(),
+        &GateState::default(),
+        &Action::Cancel,
+        ANYONE,
+        0,
+    )
+    .unwrap()
+    .next;
+    assert_eq!(c.status, WorkStatus::Cancelled);
+    assert!(apply(&c, &spec(), &GateState::default(), &advance(), ANYONE, 0).is_err());
+    assert!(apply(
+        &c,
+        &spec(),
+        &GateState::default(),
+        &Action::Cancel,
+        ANYONE,
+        0
+    )
+    .is_err());
+}
+
+#[test]
+fn an_override_records_one_line_and_the_approval_it_leaves() {
+    let o = apply(
+        &item(),
+        &spec(),
+        &GateState::default(),
+        &Action::Override {
+            reason: " Launch date fixed by event ".into(),
+        },
+        DECIDER,
+        0,
+    )
+    .unwrap();
+    assert_eq!(
+        (o.event, o.stage, o.next.stage),
+        (EventKind::Overridden, 0, 1)
+    );
+    assert_eq!(o.note.as_deref(), Some("Launch date fixed by event"));
+    assert_eq!(
+        o.approval,
+        Some(Approval {
+            stage: 0,
+            override_reason: Some("Launch date fixed by event".into())
+        })
+    );
+}
+
+#[test]
+fn an_open_gate_cannot_be_overridden_by_anyone() {
+    let open = GateState {
+        checked: vec![0],
+        approved: false,
+    };
+    let o = Action::Override {
+        reason: "Because".into(),
+    };
+    for who in [ANYONE, DECIDER] {
+        let e = apply(&item(), &spec(), &open, &o, who, 0).unwrap_err();
+        assert!(
+            e.message().contains("decision owner") || e.message().contains("gate is open"),
+            "{e}"
+        );
+    }
+    assert!(apply(&item(), &spec(), &open, &o, DECIDER, 0)
+        .unwrap_err()
+        .message()
+        .contains("pass it without an override"));
+}
+
+#[test]
+fn approving_leaves_an_approval_and_moves_nothing() {
+    let mut i = item();
+    i.stage = 1;
+    let o = apply(
+        &i,
+        &spec(),
+        &GateState::default(),
+        &Action::Approve,
+        DECIDER,
+        0,
+    )
+    .unwrap();
+    assert_eq!(
+        (o.event, o.next.stage, o.next.status),
+        (EventKind::Approved, 1, i.status)
+    );
+    assert_eq!(o.approval.map(|a| a.stage), Some(1));
+    assert!(apply(
+        &i,
+        &spec(),
+        &GateState::default(),
+        &Action::Approve,
+        ANYONE,
+        0
+    )
+    .is_err());
+    let approved = GateState {
+        checked: vec![],
+        approved: true,
+    };
+    assert!(apply(&i, &spec(), &approved, &Action::Approve, DECIDER, 0).is_err());
+}
+
+#[test]
+fn sending_back_withdraws_the_approvals_from_that_stage_on() {
+    let mut i = item();
+    i.stage = 1;
+    let o = apply(
+        &i,
+        &spec(),
+        &GateState::default(),
+        &Action::SendBack {
+            to: 0,
+            reason: "Brief unclear".into(),
+        },
+        ANYONE,
+        0,
+    )
+    .unwrap();
+    assert_eq!(
+        (o.event, o.clear_approvals_from),
+        (EventKind::SentBack, Some(0))
+    );
+}
+
+#[test]
+fn actions_parse_once_with_errors_that_name_the_field() {
+    assert_eq!(
+        Action::parse("advance", None, None).unwrap(),
+        Action::Advance
+    );
+    assert_eq!(
+        Action::parse("override", Some("  late  "), None).unwrap(),
+        Action::Override {
+            reason: "late".into()
+        }
+    );
+    assert_eq!(
+        Action::parse("send_back", Some("x"), Some(" 0 ")).unwrap(),
+        Action::SendBack {
+            to: 0,
+            reason: "x".into()
+        }
+    );
+    let e = Action::parse("send_back", Some("x"), Some("-1")).unwrap_err();
+    assert_eq!(e.errors[0].field, "to");
+    let e = Action::parse("launch!", None, None).unwrap_err();
+    assert_eq!(e.errors[0].field, "action");
+}
+
+#[test]
+fn event_words_read_back_including_the_old_spelling() {
+    for k in EventKind::ALL {
+        assert_eq!(EventKind::parse(k.as_str()), Some(k));
+    }
+    assert_eq!(EventKind::parse("override"), Some(EventKind::Overridden));
+    assert_eq!(EventKind::parse("teleported"), None);
+}
