@@ -203,6 +203,16 @@ pub async fn load(
     Ok(Arc::new(reader.view(&m)))
 }
 
+/// The people the reader sees: what every person picker and linked name reads.
+pub async fn people_seen(
+    state: &crate::AppState,
+    ws: i64,
+    data_version: i64,
+    reader: &Reader,
+) -> Result<Vec<keel_domain::Person>, StoreError> {
+    Ok(load(state, ws, data_version, reader).await?.people.clone())
+}
+
 /// Health findings on the model the reader sees.
 pub fn findings(model: &Model) -> Vec<Finding> {
     health::check(model)

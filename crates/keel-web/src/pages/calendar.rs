@@ -52,10 +52,8 @@ async fn render_page(
     notice: Option<&str>,
     new_link: Option<String>,
 ) -> Result<Response, PageError> {
-    let people = crate::model::load(state, ctx.ws.id, ctx.ws.data_version, &ctx.reader())
-        .await?
-        .people
-        .clone();
+    let people =
+        crate::model::people_seen(state, ctx.ws.id, ctx.ws.data_version, &ctx.reader()).await?;
     let me = people
         .iter()
         .find(|p| p.user_id == Some(ctx.session.user_id))
@@ -102,10 +100,8 @@ async fn create(
     ctx: WsCtx,
     Form(f): Form<CreateForm>,
 ) -> Result<Response, PageError> {
-    let people = crate::model::load(&state, ctx.ws.id, ctx.ws.data_version, &ctx.reader())
-        .await?
-        .people
-        .clone();
+    let people =
+        crate::model::people_seen(&state, ctx.ws.id, ctx.ws.data_version, &ctx.reader()).await?;
     let me = people
         .iter()
         .find(|p| p.user_id == Some(ctx.session.user_id))

@@ -49,10 +49,8 @@ async fn list(
 ) -> Result<Response, PageError> {
     let reader = ctx.reader();
     let functions = reader.functions(state.store.list_functions(ctx.ws.id).await?);
-    let people = crate::model::load(&state, ctx.ws.id, ctx.ws.data_version, &ctx.reader())
-        .await?
-        .people
-        .clone();
+    let people =
+        crate::model::people_seen(&state, ctx.ws.id, ctx.ws.data_version, &ctx.reader()).await?;
     let rows = functions
         .into_iter()
         .map(|f| Row {
@@ -165,10 +163,8 @@ async fn form_page(
     errors: Invalid,
     conflict: Option<Function>,
 ) -> Result<Response, PageError> {
-    let people = crate::model::load(state, ctx.ws.id, ctx.ws.data_version, &ctx.reader())
-        .await?
-        .people
-        .clone();
+    let people =
+        crate::model::people_seen(state, ctx.ws.id, ctx.ws.data_version, &ctx.reader()).await?;
     let title = function
         .as_ref()
         .map(|f| f.name.clone())
@@ -220,10 +216,8 @@ async fn create(
     Form(form): Form<FunctionForm>,
 ) -> Result<Response, PageError> {
     ctx.require_edit()?;
-    let people = crate::model::load(&state, ctx.ws.id, ctx.ws.data_version, &ctx.reader())
-        .await?
-        .people
-        .clone();
+    let people =
+        crate::model::people_seen(&state, ctx.ws.id, ctx.ws.data_version, &ctx.reader()).await?;
     let mut inv = match FunctionDraft::parse(&form.input(), &people) {
         Ok(d) => match state.store.create_function(ctx.ws.id, &d).await {
             Ok(_) => {
@@ -277,10 +271,8 @@ async fn update(
 ) -> Result<Response, PageError> {
     let f = find(&state, &ctx, id).await?;
     ctx.require_edit()?;
-    let people = crate::model::load(&state, ctx.ws.id, ctx.ws.data_version, &ctx.reader())
-        .await?
-        .people
-        .clone();
+    let people =
+        crate::model::people_seen(&state, ctx.ws.id, ctx.ws.data_version, &ctx.reader()).await?;
     let draft = match FunctionDraft::parse(&form.input(), &people) {
         Ok(d) => d,
         Err(inv) => return form_page(&state, &ctx, Some(f), form, inv, None).await,

@@ -55,10 +55,8 @@ async fn check_work(
     input: &WorkInput,
     dates: Invalid,
 ) -> Result<(), ApiError> {
-    let people = crate::model::load(state, ctx.ws_id, ctx.data_version, &ctx.reader())
-        .await?
-        .people
-        .clone();
+    let people =
+        crate::model::people_seen(state, ctx.ws_id, ctx.data_version, &ctx.reader()).await?;
     validated(
         WorkDraft::parse(input, &people).map_err(OpError::from),
         dates,

@@ -86,10 +86,8 @@ pub async fn list_workflow_revisions(
 ) -> Result<Json<WorkflowRevisionList>, ApiError> {
     visible(&state, &ctx, id).await?;
     let revisions = state.store.list_revisions(ctx.ws_id, id).await?;
-    let people = crate::model::load(&state, ctx.ws_id, ctx.data_version, &ctx.reader())
-        .await?
-        .people
-        .clone();
+    let people =
+        crate::model::people_seen(&state, ctx.ws_id, ctx.data_version, &ctx.reader()).await?;
     let out = revisions
         .iter()
         .map(|r| {

@@ -140,10 +140,8 @@ async fn form_page(
     errors: Invalid,
     stale: bool,
 ) -> Result<Response, PageError> {
-    let people = crate::model::load(state, ctx.ws.id, ctx.ws.data_version, &ctx.reader())
-        .await?
-        .people
-        .clone();
+    let people =
+        crate::model::people_seen(state, ctx.ws.id, ctx.ws.data_version, &ctx.reader()).await?;
     let functions = state.store.list_functions(ctx.ws.id).await?;
     let title = workflow
         .as_ref()
@@ -220,10 +218,8 @@ async fn default_owners(
     ctx: &WsCtx,
     function_hint: &str,
 ) -> Result<(Option<i64>, Option<i64>, Option<i64>), PageError> {
-    let people = crate::model::load(state, ctx.ws.id, ctx.ws.data_version, &ctx.reader())
-        .await?
-        .people
-        .clone();
+    let people =
+        crate::model::people_seen(state, ctx.ws.id, ctx.ws.data_version, &ctx.reader()).await?;
     let functions = state.store.list_functions(ctx.ws.id).await?;
     let function = functions
         .iter()
@@ -500,10 +496,8 @@ async fn history_page(
 ) -> Result<Response, PageError> {
     let w = find(&state, &ctx, id).await?;
     let revisions = state.store.list_revisions(ctx.ws.id, id).await?;
-    let people = crate::model::load(&state, ctx.ws.id, ctx.ws.data_version, &ctx.reader())
-        .await?
-        .people
-        .clone();
+    let people =
+        crate::model::people_seen(&state, ctx.ws.id, ctx.ws.data_version, &ctx.reader()).await?;
     let to = q.to.unwrap_or(w.version);
     let from = q.from.unwrap_or((to - 1).max(1));
     let spec_of = |v: i64| revisions.iter().find(|r| r.version == v).map(|r| &r.spec);
@@ -527,10 +521,8 @@ async fn markdown(
     Path((_, id)): Path<(String, i64)>,
 ) -> Result<Response, PageError> {
     let w = find(&state, &ctx, id).await?;
-    let people = crate::model::load(&state, ctx.ws.id, ctx.ws.data_version, &ctx.reader())
-        .await?
-        .people
-        .clone();
+    let people =
+        crate::model::people_seen(&state, ctx.ws.id, ctx.ws.data_version, &ctx.reader()).await?;
     let functions = state.store.list_functions(ctx.ws.id).await?;
     let md = workflow::markdown::markdown(
         &w.spec,
