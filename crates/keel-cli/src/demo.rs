@@ -379,7 +379,11 @@ async fn add_team(
             weekly_capacity: t.capacity.to_string(),
             user_id: link(t.key).map(|id| id.to_string()).unwrap_or_default(),
         };
-        let draft = PersonDraft::parse(&input, members)
+        let others: Vec<Person> = team
+            .iter()
+            .map(|(_, p): &(&str, Person)| p.clone())
+            .collect();
+        let draft = PersonDraft::parse(&input, members, &others)
             .map_err(|e| anyhow!("demo person {} is invalid: {e}", input.name))?;
         let person = store
             .create_person(ws, &draft)

@@ -1,14 +1,17 @@
 //! The demo's workflows and work: three SOPs from the built-in templates and a handful of
-//! work items in believable states (one blocked, one launched this week, one late, one sent
-//! back for a revision). With `--workflows`/`--work-items` it also makes a large synthetic
+//! work items in believable states (one blocked, one waiting for the blocked one, one launched
+//! this week, one late, one sent back for a revision). With `--workflows`/`--work-items` it also makes a large synthetic
 //! load for benchmarks.
 
 use anyhow::{anyhow, Context, Result};
 use keel_domain::work::transition::{self, Action, Actor};
 use keel_domain::work::{WorkDraft, WorkItem};
-use keel_domain::workflow::{templates, Workflow, WorkflowSpec};
+use keel_domain::workflow::{templates, Assignment, Workflow, WorkflowRole, WorkflowSpec};
 use keel_domain::{Date, Person};
 use keel_store::Store;
+
+/// The blocker that keeps coming back in the demo's content SOP.
+const LEGAL: &str = "Waiting for the customer's legal team to approve the quotes.";
 
 fn now() -> i64 {
     std::time::SystemTime::now()
@@ -74,7 +77,7 @@ async fn step(
         is_decision_owner: true,
     };
     let mut item = item;
-    if action == Action::Advance {
+    if matches!(action, Action::Advance { .. }) {
         let stage = &wf.spec.stages[item.stage];
         for i in 0..stage.checklist.len() {
             store
@@ -95,7 +98,9 @@ async fn step(
 }
 
 fn advance() -> Action {
-    Action::Advance
+    Action::Advance {
+        reason: String::new(),
+    }
 }
 
 async fn start(
@@ -136,6 +141,21 @@ pub async fn seed(
     let paid = workflow(store, ws, "paid-test", None, lead, agency, false).await?;
     let t = now();
     let by = Some(owner_user);
+    // Review triggers: the agency joined the campaign SOP after its last review, and the
+    // content SOP's review is ten days away.
+    let mut spec = campaign.spec.clone();
+    spec.assignments.push(Assignment {
+        person_id: agency,
+        role: WorkflowRole::Contributor,
+    });
+    let campaign = store
+        .update_workflow(ws, campaign.id, campaign.version, &spec, by)
+        .await?;
+    let mut spec = content.spec.clone();
+    spec.next_review_due = Some(Date::from_unix(t).add_days(10));
+    let content = store
+        .update_workflow(ws, content.id, content.version, &spec, by)
+        .await?;
 
     // Launched three days ago, after one revision of its brief.
     let mut w = start(
@@ -187,20 +207,32 @@ pub async fn seed(
     )
     .await?;
     let w = step(store, ws, &content, w, advance(), t - 10 * 86_400, by).await?;
-    step(
+    let story = step(
         store,
         ws,
         &content,
         w,
         Action::Block {
-            reason: "Waiting for the customer's legal team to approve the quotes.".into(),
+            reason: LEGAL.into(),
         },
         t - 7 * 86_400,
         by,
     )
     .await?;
-    // Late: planned five days ago, still in the first stage.
-    start(
+    // Waits for the blocked story: it cannot launch without a reason, and Health says so.
+    let feature = start(
+        store,
+        ws,
+        &content,
+        "Newsletter feature: the Halvorsen story in three numbers",
+        writer,
+        12,
+    )
+    .await?;
+    store.add_dep(ws, feature.id, story.id).await?;
+    // Late: planned five days ago, still in the first stage, after being held up twice by
+    // the same legal review: with the story, three blocks in eight weeks on one SOP.
+    let mut late = start(
         store,
         ws,
         &content,
@@ -209,6 +241,23 @@ pub async fn seed(
         -5,
     )
     .await?;
+    for days_ago in [15, 9] {
+        let block = Action::Block {
+            reason: LEGAL.into(),
+        };
+        late = step(store, ws, &content, late, block, t - days_ago * 86_400, by).await?;
+        late = step(
+            store,
+            ws,
+            &content,
+            late,
+            Action::Unblock,
+            t - (days_ago - 3) * 86_400,
+            by,
+        )
+        .await?;
+    }
+    let _ = late;
     // Just in.
     start(
         store,

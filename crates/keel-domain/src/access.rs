@@ -101,6 +101,19 @@ impl Reader {
             people.extend(w.execution_owner_id);
             people.extend(w.contributor_ids.iter().copied());
         }
+        let sop_versions: Vec<_> = m
+            .sop_versions
+            .iter()
+            .filter(|v| workflows.iter().any(|w| w.id == v.workflow_id))
+            .cloned()
+            .collect();
+        // A block's reason belongs to its item: only the items the reader sees.
+        let blocks: Vec<_> = m
+            .blocks
+            .iter()
+            .filter(|b| work.iter().any(|w| w.id == b.item_id))
+            .cloned()
+            .collect();
         Model {
             people: m
                 .people
@@ -116,6 +129,14 @@ impl Reader {
                 .collect(),
             functions,
             workflows,
+            deps: m
+                .deps
+                .iter()
+                .filter(|(a, b)| work.iter().any(|w| w.id == *a) && work.iter().any(|w| w.id == *b))
+                .copied()
+                .collect(),
+            sop_versions,
+            blocks,
             work,
             objectives,
             priorities,

@@ -11,6 +11,7 @@ use crate::{Date, Function, Objective, Person, Priority, Sourcing};
 use serde::Serialize;
 
 pub mod lead_rules;
+pub mod review_rules;
 mod strategy_rules;
 mod work_rules;
 mod workflow_rules;
@@ -61,6 +62,12 @@ pub struct Model {
     pub workflows: Vec<Workflow>,
     /// Work items; rules about work look at open ones and recent history.
     pub work: Vec<WorkItem>,
+    /// "Waits for" between work items: (item, the item it waits for).
+    pub deps: Vec<(i64, i64)>,
+    /// Every saved version of the workflows' owners, for the review triggers.
+    pub sop_versions: Vec<review_rules::SopVersion>,
+    /// Blocks recorded on work in the last weeks (`review_rules::RECURRING_BLOCK_DAYS`).
+    pub blocks: Vec<review_rules::BlockEvent>,
     /// Objectives and priorities (the strategy the team works to).
     pub objectives: Vec<Objective>,
     pub priorities: Vec<Priority>,
@@ -79,7 +86,12 @@ pub struct Model {
 impl Model {
     /// The day the rules judge at.
     pub fn today(&self) -> Date {
-        Date::from_unix(self.now)
+        self.day_of(self.now)
+    }
+
+    /// The day a moment falls on.
+    pub fn day_of(&self, unix: i64) -> Date {
+        Date::from_unix(unix)
     }
 
     /// Everyone's load, in the order of `people`: the one capacity model.
@@ -301,6 +313,36 @@ pub const RULES: &[Rule] = &[
         check: workflow_rules::review_overdue,
     },
     Rule {
+        id: "workflow.review-due-soon",
+        severity: Severity::Info,
+        title: "An SOP in use is due for review within two weeks",
+        check: review_rules::review_due_soon,
+    },
+    Rule {
+        id: "workflow.no-next-review",
+        severity: Severity::Warning,
+        title: "An SOP in use has no next review date",
+        check: review_rules::no_next_review,
+    },
+    Rule {
+        id: "workflow.owner-changed",
+        severity: Severity::Warning,
+        title: "An SOP's decision or execution owner left or changed since its last review",
+        check: review_rules::owner_changed,
+    },
+    Rule {
+        id: "workflow.partner-added",
+        severity: Severity::Warning,
+        title: "A partner joined a workflow since its SOP was last reviewed",
+        check: review_rules::partner_added,
+    },
+    Rule {
+        id: "workflow.recurring-blocker",
+        severity: Severity::Warning,
+        title: "A workflow's work was blocked three times or more in eight weeks",
+        check: review_rules::recurring_blocker,
+    },
+    Rule {
         id: "workflow.incomplete-for-level",
         severity: Severity::Warning,
         title: "An SOP in use is incomplete for its process level",
@@ -323,6 +365,12 @@ pub const RULES: &[Rule] = &[
         severity: Severity::Warning,
         title: "Work has been blocked longer than its workflow allows",
         check: work_rules::blocked_too_long,
+    },
+    Rule {
+        id: "work.waits-on-blocked",
+        severity: Severity::Warning,
+        title: "Open work waits for work that is blocked",
+        check: work_rules::waits_on_blocked,
     },
     Rule {
         id: "objective.not-smart",
@@ -393,6 +441,8 @@ pub fn has_errors(findings: &[Finding]) -> bool {
 
 #[cfg(test)]
 mod lead_tests;
+#[cfg(test)]
+mod review_tests;
 #[cfg(test)]
 mod strategy_tests;
 #[cfg(test)]

@@ -106,8 +106,14 @@ pub struct PersonDraft {
 }
 
 impl PersonDraft {
-    /// Parses a person; `members` are the user ids a person may be linked to.
-    pub fn parse(i: &PersonInput, members: &[i64]) -> Result<PersonDraft, Invalid> {
+    /// Parses a person; `members` are the user ids a person may be linked to, `others` the
+    /// workspace's other people (all of them but the one being edited): an email is one
+    /// person's, compared without regard to case.
+    pub fn parse(
+        i: &PersonInput,
+        members: &[i64],
+        others: &[Person],
+    ) -> Result<PersonDraft, Invalid> {
         let mut inv = Invalid::new();
         let name = inv.take("name", text::required(&i.name, "a name", 120));
         let kind = inv.take("kind", PersonKind::parse(&i.kind));
@@ -121,6 +127,18 @@ impl PersonDraft {
         } else {
             inv.take("email", text::email(&i.email).map(Some))
         };
+        if let Some(Some(e)) = &email {
+            if let Some(o) = email_holder(e, others) {
+                inv.push(
+                    "email",
+                    format!(
+                        "{} already has the email {e} in this workspace. Use another address, or edit {} instead of adding them twice.",
+                        o.display(),
+                        o.name
+                    ),
+                );
+            }
+        }
         let cap = inv.take(
             "weekly_capacity",
             text::hours(&i.weekly_capacity, "weekly capacity", MAX_WEEKLY_HOURS),
@@ -158,6 +176,16 @@ impl PersonDraft {
     }
 }
 
+/// The person among `people` whose email is `email`, whatever the case of either.
+pub fn email_holder<'a>(email: &str, people: &'a [Person]) -> Option<&'a Person> {
+    let e = email.trim().to_lowercase();
+    people.iter().find(|p| {
+        p.email
+            .as_deref()
+            .is_some_and(|x| x.trim().to_lowercase() == e)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -176,7 +204,7 @@ mod tests {
 
     #[test]
     fn a_valid_external_person_parses() {
-        let d = PersonDraft::parse(&input(), &[]).unwrap();
+        let d = PersonDraft::parse(&input(), &[], &[]).unwrap();
         assert_eq!(d.kind, PersonKind::Agency);
         assert_eq!(d.organization.as_deref(), Some("Northwind Ads"));
         assert_eq!(d.email, None);
@@ -187,7 +215,7 @@ mod tests {
     fn an_external_person_needs_an_organization() {
         let mut i = input();
         i.organization = " ".into();
-        let e = PersonDraft::parse(&i, &[]).unwrap_err();
+        let e = PersonDraft::parse(&i, &[], &[]).unwrap_err();
         assert!(e
             .message_for("organization")
             .unwrap()
@@ -203,7 +231,7 @@ mod tests {
             weekly_capacity: "many".into(),
             ..Default::default()
         };
-        let e = PersonDraft::parse(&i, &[]).unwrap_err();
+        let e = PersonDraft::parse(&i, &[], &[]).unwrap_err();
         let fields: Vec<_> = e.errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["name", "kind", "email", "weekly_capacity"]);
     }
@@ -212,10 +240,51 @@ mod tests {
     fn a_person_links_only_to_a_member_account() {
         let mut i = input();
         i.user_id = "5".into();
-        assert_eq!(PersonDraft::parse(&i, &[5]).unwrap().user_id, Some(5));
-        assert!(PersonDraft::parse(&i, &[6])
+        assert_eq!(PersonDraft::parse(&i, &[5], &[]).unwrap().user_id, Some(5));
+        assert!(PersonDraft::parse(&i, &[6], &[])
             .unwrap_err()
             .message_for("user_id")
             .is_some());
+    }
+
+    #[test]
+    fn an_email_another_person_has_is_refused_naming_them() {
+        let lena = PersonDraft::parse(
+            &PersonInput {
+                email: "Lena@Northwind.test".into(),
+                ..input()
+            },
+            &[],
+            &[],
+        )
+        .unwrap();
+        let existing = Person {
+            id: 7,
+            name: lena.name.clone(),
+            kind: lena.kind,
+            organization: lena.organization.clone(),
+            title: None,
+            email: Some("LENA@northwind.test".into()),
+            weekly_capacity: 12.0,
+            user_id: None,
+            version: 1,
+        };
+        let twin = PersonInput {
+            name: "Lena O.".into(),
+            email: " lena@NORTHWIND.test ".into(),
+            ..input()
+        };
+        let e = PersonDraft::parse(&twin, &[], std::slice::from_ref(&existing)).unwrap_err();
+        assert_eq!(
+            e.message_for("email").unwrap(),
+            "Lena Ortiz (Northwind Ads) already has the email lena@northwind.test in this workspace. Use another address, or edit Lena Ortiz instead of adding them twice."
+        );
+        // Editing Lena herself (she is not among the others), or another address, is fine.
+        assert!(PersonDraft::parse(&twin, &[], &[]).is_ok());
+        let other = PersonInput {
+            email: "ops@northwind.test".into(),
+            ..twin
+        };
+        assert!(PersonDraft::parse(&other, &[], &[existing]).is_ok());
     }
 }

@@ -12,7 +12,7 @@ pub mod metrics;
 pub(crate) mod tests;
 pub mod transition;
 
-pub use gate::{check_gate, Gate, GateState};
+pub use gate::{check_gate, Gate, GateState, Waiting};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

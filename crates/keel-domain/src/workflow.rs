@@ -1,5 +1,6 @@
 //! Workflows: recurring processes documented as short SOPs, with one decision owner, a process
-//! level that follows risk, and ordered stages whose gates work must pass.
+//! level that follows risk, frequency and complexity, and ordered stages whose gates work must
+//! pass.
 
 use crate::{text, Date, Invalid, Person};
 use serde::{Deserialize, Serialize};
@@ -12,7 +13,7 @@ pub mod templates;
 #[cfg(test)]
 pub(crate) mod tests;
 
-pub use level::{process_level, LevelReason, ProcessLevel, RiskFlag};
+pub use level::{process_level, Complexity, Frequency, LevelReason, ProcessLevel, RiskFlag};
 pub use parse::{StageInput, WorkflowInput};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -148,6 +149,11 @@ pub struct WorkflowSpec {
     pub last_reviewed: Option<Date>,
     pub next_review_due: Option<Date>,
     pub risk_flags: Vec<RiskFlag>,
+    /// How often it runs and how many must coordinate: with the risks, they set the level.
+    #[serde(default)]
+    pub frequency: Frequency,
+    #[serde(default)]
+    pub complexity: Complexity,
     pub level_override: Option<ProcessLevel>,
     pub override_reason: String,
     pub assignments: Vec<Assignment>,
@@ -200,9 +206,9 @@ impl WorkflowSpec {
         self.assignments.iter().any(|a| a.person_id == person_id)
     }
 
-    /// The level from the risk flags, and why.
+    /// The level its risks, frequency and complexity call for, and why.
     pub fn computed_level(&self) -> LevelReason {
-        process_level(&self.risk_flags)
+        process_level(&self.risk_flags, self.frequency, self.complexity)
     }
 
     /// The level in force: an override when one is set, otherwise the computed one.

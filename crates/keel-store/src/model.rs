@@ -3,6 +3,7 @@
 use crate::work::WorkFilter;
 use crate::{now, Result, Store};
 use keel_domain::health::lead_rules::{LeadFacts, PENDING_FEEDBACK_DAYS};
+use keel_domain::health::review_rules::RECURRING_BLOCK_DAYS;
 use keel_domain::health::Model;
 use keel_domain::lead::month_of;
 use keel_domain::Date;
@@ -34,6 +35,11 @@ impl Store {
             functions: self.list_functions(ws).await?,
             workflows: self.list_workflows(ws).await?,
             work,
+            deps: self.list_deps(ws).await?,
+            sop_versions: self.sop_versions(ws).await?,
+            blocks: self
+                .blocks_since(ws, t - RECURRING_BLOCK_DAYS * 86_400)
+                .await?,
             objectives: self.list_objectives(ws).await?,
             priorities: self.list_priorities(ws).await?,
             channels: self.list_channels(ws).await?,

@@ -64,8 +64,11 @@ impl Store {
              RETURNING id, name, kind, organization, title, email, weekly_capacity, user_id, version")
             .bind(ws).bind(&d.name).bind(d.kind.as_str()).bind(&d.organization).bind(&d.title)
             .bind(&d.email).bind(d.weekly_capacity).bind(d.user_id).bind(t)
-            .fetch_one(p).await)?;
-        Ok(person(row))
+            .fetch_one(p).await);
+        match row {
+            Ok(r) => Ok(person(r)),
+            Err(e) => Err(self.email_taken(ws, None, d, e).await),
+        }
     }
 
     /// Updates a person if it is still at `expected` version (any version when `None`).
@@ -83,7 +86,11 @@ impl Store {
              RETURNING id, name, kind, organization, title, email, weekly_capacity, user_id, version")
             .bind(ws).bind(id).bind(&d.name).bind(d.kind.as_str()).bind(&d.organization).bind(&d.title)
             .bind(&d.email).bind(d.weekly_capacity).bind(d.user_id).bind(now()).bind(expected)
-            .fetch_optional(p).await)?;
+            .fetch_optional(p).await);
+        let row = match row {
+            Ok(r) => r,
+            Err(e) => return Err(self.email_taken(ws, Some(id), d, e).await),
+        };
         match row {
             Some(r) => Ok(person(r)),
             None => Err(self.missing_or_stale("people", ws, id).await),
@@ -98,6 +105,38 @@ impl Store {
             return Err(self.missing_or_stale("people", ws, id).await);
         }
         Ok(())
+    }
+
+    /// A write refused by the one-email-one-person index becomes a `Conflict` naming the
+    /// person who has the email (any other error stays what it was).
+    async fn email_taken(
+        &self,
+        ws: i64,
+        editing: Option<i64>,
+        d: &PersonDraft,
+        e: sqlx::Error,
+    ) -> StoreError {
+        let generic = "Another person of this workspace already has this email.";
+        let err = StoreError::unique(e, generic);
+        let (StoreError::Conflict(_), Some(email)) = (&err, &d.email) else {
+            return err;
+        };
+        match self.list_people(ws).await {
+            Ok(people) => {
+                let others: Vec<Person> = people
+                    .into_iter()
+                    .filter(|p| Some(p.id) != editing)
+                    .collect();
+                match keel_domain::person::email_holder(email, &others) {
+                    Some(o) => StoreError::Conflict(format!(
+                        "{} already has the email {email} in this workspace.",
+                        o.display()
+                    )),
+                    None => err,
+                }
+            }
+            Err(_) => err,
+        }
     }
 
     /// After a versioned write touched no row: was the record gone, or changed?

@@ -1,8 +1,9 @@
 //! Work items, their checklists, approvals, history events and dependencies.
 
 use crate::{now, read, tx, write, Result, Store, StoreError};
+use keel_domain::health::review_rules::BlockEvent;
 use keel_domain::work::transition::Outcome;
-use keel_domain::work::{GateState, WorkDraft, WorkItem, WorkStatus};
+use keel_domain::work::{GateState, Waiting, WorkDraft, WorkItem, WorkStatus};
 use keel_domain::Date;
 
 #[derive(sqlx::FromRow)]
@@ -270,7 +271,26 @@ impl Store {
         Ok(GateState {
             checked: checked.into_iter().map(|c| c as usize).collect(),
             approved: approved.is_some(),
+            waits_for: self.waits_for(ws, item_id).await?,
         })
+    }
+
+    /// The items `item_id` waits for, with their titles and states, whoever may see them (the
+    /// caller masks the titles a reader may not see).
+    pub async fn waits_for(&self, ws: i64, item_id: i64) -> Result<Vec<Waiting>> {
+        let rows: Vec<(i64, String, String)> = read!(self, p => sqlx::query_as(
+            "SELECT w.id, w.title, w.status FROM work_deps d JOIN work_items w ON w.workspace_id = d.workspace_id AND w.id = d.blocked_by_id
+             WHERE d.workspace_id = $1 AND d.item_id = $2 ORDER BY w.id")
+            .bind(ws).bind(item_id).fetch_all(p).await)?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, title, status)| Waiting {
+                id,
+                title,
+                // As `item` reads a stored status.
+                status: WorkStatus::parse(&status).unwrap_or(WorkStatus::Intake),
+            })
+            .collect())
     }
 
     /// Ticks or unticks a checklist item of an item's stage.
@@ -303,6 +323,25 @@ impl Store {
             "SELECT e.at, e.kind, e.from_stage, e.to_stage, e.note, u.name AS by FROM work_events e LEFT JOIN users u ON u.id = e.by_user
              WHERE e.workspace_id = $1 AND e.item_id = $2 ORDER BY e.at, e.id")
             .bind(ws).bind(item_id).fetch_all(p).await)?)
+    }
+
+    /// Blocks recorded on the workspace's work since `since`, with the workflow of each item:
+    /// what the recurring-blocker trigger counts.
+    pub async fn blocks_since(&self, ws: i64, since: i64) -> Result<Vec<BlockEvent>> {
+        let rows: Vec<(i64, i64, i64, Option<String>)> = read!(self, p => sqlx::query_as(
+            "SELECT w.workflow_id, e.item_id, e.at, e.note FROM work_events e
+             JOIN work_items w ON w.workspace_id = e.workspace_id AND w.id = e.item_id
+             WHERE e.workspace_id = $1 AND e.kind = 'blocked' AND e.at >= $2 ORDER BY e.at, e.id")
+            .bind(ws).bind(since).fetch_all(p).await)?;
+        Ok(rows
+            .into_iter()
+            .map(|(workflow_id, item_id, at, note)| BlockEvent {
+                workflow_id,
+                item_id,
+                at,
+                reason: note.unwrap_or_default(),
+            })
+            .collect())
     }
 
     /// Every (item, blocked_by) pair of the workspace.

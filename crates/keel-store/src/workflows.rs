@@ -2,6 +2,7 @@
 //! change is kept and any two versions can be compared.
 
 use crate::{now, read, tx, Result, Store, StoreError};
+use keel_domain::health::review_rules::SopVersion;
 use keel_domain::workflow::{Workflow, WorkflowRole, WorkflowSpec};
 
 #[derive(sqlx::FromRow)]
@@ -133,6 +134,34 @@ impl Store {
             return Err(self.missing_or_stale("workflows", ws, id).await);
         }
         Ok(())
+    }
+
+    /// Who held which role in every saved version of the workspace's workflows: what the SOP
+    /// review triggers compare with the version their last review saw.
+    pub async fn sop_versions(&self, ws: i64) -> Result<Vec<SopVersion>> {
+        /// Only the part of a saved spec the triggers read.
+        #[derive(serde::Deserialize)]
+        struct Owners {
+            assignments: Vec<keel_domain::workflow::Assignment>,
+        }
+        let rows: Vec<(i64, i64, String, i64)> = read!(self, p => sqlx::query_as(
+            "SELECT workflow_id, version, spec, changed_at FROM workflow_revisions WHERE workspace_id = $1 ORDER BY workflow_id, version")
+            .bind(ws).fetch_all(p).await)?;
+        rows.into_iter()
+            .map(|(workflow_id, version, spec, saved_at)| {
+                let o: Owners = serde_json::from_str(&spec).map_err(|e| {
+                    StoreError::Config(format!(
+                        "revision {version} of workflow {workflow_id} cannot be read: {e}"
+                    ))
+                })?;
+                Ok(SopVersion {
+                    workflow_id,
+                    version,
+                    saved_at,
+                    assignments: o.assignments,
+                })
+            })
+            .collect()
     }
 
     /// Every saved version of a workflow, newest first.

@@ -32,6 +32,8 @@ fn spec(owner: i64) -> WorkflowSpec {
         last_reviewed: None,
         next_review_due: None,
         risk_flags: vec![],
+        frequency: Default::default(),
+        complexity: Default::default(),
         level_override: None,
         override_reason: String::new(),
         assignments: vec![Assignment {

@@ -32,6 +32,8 @@ fn spec(name: &str, owner: i64) -> WorkflowSpec {
         last_reviewed: None,
         next_review_due: Some(Date::parse("2026-12-01").unwrap()),
         risk_flags: vec![],
+        frequency: Default::default(),
+        complexity: Default::default(),
         level_override: None,
         override_reason: String::new(),
         assignments: vec![Assignment {
@@ -448,3 +450,106 @@ contract!(a_stale_move_leaves_nothing_behind, |store| {
         .collect();
     assert_eq!(kinds, ["created", "overridden"]);
 });
+
+contract!(
+    the_model_holds_what_waits_for_what_and_the_history_review_triggers_read,
+    |store| {
+        let (ws, p) = setup(&store).await;
+        let w = store
+            .create_workflow(ws, &spec("Campaign launch", p), None)
+            .await
+            .unwrap();
+        let other = store
+            .create_person(
+                ws,
+                &PersonDraft {
+                    name: "Ines".into(),
+                    kind: PersonKind::Internal,
+                    organization: None,
+                    title: None,
+                    email: None,
+                    weekly_capacity: 40.0,
+                    user_id: None,
+                },
+            )
+            .await
+            .unwrap();
+        store
+            .update_workflow(ws, w.id, 1, &spec("Campaign launch", other.id), None)
+            .await
+            .unwrap();
+        let story = store
+            .create_work(ws, w.id, &draft("Customer story", Some(p)), None)
+            .await
+            .unwrap();
+        let email = store
+            .create_work(ws, w.id, &draft("Launch email", Some(p)), None)
+            .await
+            .unwrap();
+        store.add_dep(ws, email.id, story.id).await.unwrap();
+        let mut blocked = story.clone();
+        blocked.status = WorkStatus::Blocked;
+        blocked.blocked_since = Some(1);
+        blocked.blocked_reason = Some("Legal has the quotes".into());
+        store
+            .record_move(
+                ws,
+                story.id,
+                1,
+                &outcome(&blocked, EventKind::Blocked, Some("Legal has the quotes")),
+                None,
+            )
+            .await
+            .unwrap();
+
+        // The launch rule reads what the item waits for, with its state.
+        let gate = store.gate_state(ws, email.id, 0).await.unwrap();
+        assert_eq!(gate.waits_for.len(), 1);
+        assert_eq!(
+            (
+                gate.waits_for[0].id,
+                gate.waits_for[0].title.as_str(),
+                gate.waits_for[0].status
+            ),
+            (story.id, "Customer story", WorkStatus::Blocked)
+        );
+        assert!(store
+            .gate_state(ws, story.id, 0)
+            .await
+            .unwrap()
+            .waits_for
+            .is_empty());
+
+        let m = store.model(ws).await.unwrap();
+        assert_eq!(m.deps, [(email.id, story.id)]);
+        let owners: Vec<(i64, i64)> = m
+            .sop_versions
+            .iter()
+            .map(|v| (v.version, v.assignments[0].person_id))
+            .collect();
+        assert_eq!(owners, [(1, p), (2, other.id)]);
+        assert_eq!(m.blocks.len(), 1);
+        assert_eq!(
+            (
+                m.blocks[0].workflow_id,
+                m.blocks[0].item_id,
+                m.blocks[0].reason.as_str()
+            ),
+            (w.id, story.id, "Legal has the quotes")
+        );
+        // Another workspace's records are not there.
+        let other_ws = store
+            .create_workspace("other", "Other", None)
+            .await
+            .unwrap()
+            .id;
+        let m = store.model(other_ws).await.unwrap();
+        assert!(m.deps.is_empty() && m.sop_versions.is_empty() && m.blocks.is_empty());
+        assert!(store
+            .gate_state(other_ws, email.id, 0)
+            .await
+            .unwrap()
+            .waits_for
+            .is_empty());
+    }
+);

@@ -206,6 +206,106 @@ async fn a_dependency_loop_is_refused_naming_blocked_by() {
     assert_eq!(t.api.send(Method::DELETE, &dep, None).await.0, 404);
 }
 
+/// Takes an item to its last stage, ticking and approving as the team would.
+async fn to_last_stage(t: &api_team::Team, id: i64) {
+    for _ in 0..3 {
+        tick_all(&t.api, id).await;
+        let (_, g) = t.api.get(&format!("/api/v1/work/{id}/gate")).await;
+        if g["needs_approval"] == true && g["approved"] == false {
+            let (s, e) = mv(&t.api, id, json!({"action": "approve"})).await;
+            assert_eq!(s, 200, "{e}");
+        }
+        let (s, e) = mv(&t.api, id, json!({"action": "advance"})).await;
+        assert_eq!(s, 200, "{e}");
+    }
+    tick_all(&t.api, id).await;
+}
+
+#[tokio::test]
+async fn work_does_not_launch_while_what_it_waits_for_is_blocked_unless_told_why() {
+    let t = team().await;
+    let wf = campaign(&t).await;
+    let story = item(&t, wf, "Customer story").await["id"].as_i64().unwrap();
+    let email = item(&t, wf, "Launch email").await["id"].as_i64().unwrap();
+    let (s, d) = t
+        .api
+        .send(
+            Method::POST,
+            &format!("/api/v1/work/{email}/dependencies"),
+            Some(json!({"blocked_by": story})),
+        )
+        .await;
+    assert_eq!(s, 201, "{d}");
+    let (s, _) = mv(
+        &t.api,
+        story,
+        json!({"action": "block", "reason": "Legal has the quotes"}),
+    )
+    .await;
+    assert_eq!(s, 200);
+    // Health sees it before anyone tries to launch.
+    let (_, h) = t.api.get("/api/v1/health").await;
+    let waits: Vec<&Value> = h["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "work.waits-on-blocked")
+        .collect();
+    assert_eq!(waits.len(), 1, "{h}");
+    assert_eq!(waits[0]["subject_id"], email);
+    assert_eq!(waits[0]["severity"], "warning");
+
+    // Passing the stages before the launch is not held up.
+    to_last_stage(&t, email).await;
+    let (_, g) = t.api.get(&format!("/api/v1/work/{email}/gate")).await;
+    assert_eq!(g["waiting_for"], json!(["Customer story (blocked)"]), "{g}");
+    let (s, e) = mv(&t.api, email, json!({"action": "advance"})).await;
+    assert_eq!(
+        (s, e["error"]["code"].as_str()),
+        (422, Some("refused")),
+        "{e}"
+    );
+    assert_eq!(
+        e["error"]["message"],
+        "This item waits for 'Customer story' (blocked), which is neither launched nor done. Launch when it is, remove the dependency, or give a reason to launch anyway."
+    );
+    let (_, i) = t.api.get(&format!("/api/v1/work/{email}")).await;
+    assert_eq!(
+        i["status"], "in_progress",
+        "a refused launch records nothing"
+    );
+
+    // With a reason it launches, and the history keeps why.
+    let (s, i) = mv(
+        &t.api,
+        email,
+        json!({"action": "advance", "reason": "The event date is fixed"}),
+    )
+    .await;
+    assert_eq!((s, i["status"].as_str()), (200, Some("launched")), "{i}");
+    let (_, ev) = t.api.get(&format!("/api/v1/work/{email}/events")).await;
+    let last = ev["events"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(
+        (last["kind"].as_str(), last["note"].as_str()),
+        (
+            Some("advanced"),
+            Some(
+                "Launched without waiting for 'Customer story' (blocked): The event date is fixed"
+            )
+        ),
+        "{ev}"
+    );
+    let (_, h) = t.api.get("/api/v1/health").await;
+    assert!(
+        !h["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["rule"] == "work.waits-on-blocked"),
+        "launched work no longer waits: {h}"
+    );
+}
+
 #[tokio::test]
 async fn unknown_fields_are_refused_by_name() {
     let t = team().await;

@@ -40,11 +40,14 @@ async fn a_workflow_is_created_read_updated_and_deleted_with_if_match_guarding_e
     assert_eq!(w["version"], 2);
     assert_eq!(w["process_level"], "detailed");
     assert_eq!(w["risk_flags"], json!(["budget", "customer_visible"]));
-    assert!(w["process_level_reason"]
-        .as_str()
-        .unwrap()
-        .contains("risk score 4"));
-
+    assert_eq!(
+        w["process_level_reason"],
+        "It spends budget: work that affects budget, lead quality or strategy is detailed."
+    );
+    assert_eq!(
+        (w["frequency"].as_str(), w["complexity"].as_str()),
+        (Some("recurring"), Some("simple"))
+    );
     let (s, e) = send_if_match(&t.api, Method::PUT, &url, "\"1\"", Some(changed)).await;
     assert_eq!(
         (s, e["error"]["code"].as_str()),
@@ -188,4 +191,52 @@ async fn a_campaign_workflow_from_its_template_is_detailed_with_an_approval_gate
         .await;
     assert_eq!(s, 422, "{e}");
     assert!(fields(&e).contains(&"decision_owner".to_string()));
+}
+
+#[tokio::test]
+async fn frequency_and_complexity_set_the_level_with_the_risks_and_the_reason_says_why() {
+    let t = team().await;
+    let (s, w) = t
+        .api
+        .send(
+            Method::POST,
+            "/api/v1/workflows",
+            Some(sop(&t, "Weekly article")),
+        )
+        .await;
+    assert_eq!(
+        (s, w["process_level"].as_str()),
+        (201, Some("lightweight")),
+        "{w}"
+    );
+    let url = format!("/api/v1/workflows/{}", w["id"]);
+    let mut coordinated = sop(&t, "Weekly article");
+    coordinated["complexity"] = json!("coordinated");
+    coordinated["frequency"] = json!("occasional");
+    let (s, w) = send_if_match(&t.api, Method::PUT, &url, "\"1\"", Some(coordinated)).await;
+    assert_eq!(
+        (s, w["process_level"].as_str()),
+        (200, Some("standard")),
+        "{w}"
+    );
+    assert_eq!(
+        (w["frequency"].as_str(), w["complexity"].as_str()),
+        (Some("occasional"), Some("coordinated"))
+    );
+    assert!(w["process_level_reason"]
+        .as_str()
+        .unwrap()
+        .starts_with("It needs review and coordination between people and runs now and then"));
+    let mut strategy = sop(&t, "Weekly article");
+    strategy["risk_flags"] = json!(["strategy"]);
+    let (s, w) = send_if_match(&t.api, Method::PUT, &url, "\"2\"", Some(strategy)).await;
+    assert_eq!(
+        (s, w["process_level"].as_str()),
+        (200, Some("detailed")),
+        "{w}"
+    );
+    let mut bad = sop(&t, "Weekly article");
+    bad["frequency"] = json!("daily");
+    let (s, e) = send_if_match(&t.api, Method::PUT, &url, "\"3\"", Some(bad)).await;
+    assert!(s == 400 || s == 422, "{s} {e}");
 }

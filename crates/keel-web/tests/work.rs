@@ -255,6 +255,88 @@ async fn work_passes_gates_only_when_ready_and_keeps_its_history() {
 }
 
 #[tokio::test]
+async fn a_launch_waiting_for_blocked_work_asks_for_a_reason_and_keeps_it() {
+    let (_app, b, me) = setup().await;
+    let me = me.to_string();
+    // One stage without a checklist: passing it launches.
+    let r = b
+        .post_form(
+            "/w/acme/workflows",
+            &[
+                ("name", "Quick post"),
+                ("status", "draft"),
+                ("decision_owner", &me),
+                ("execution_owner", &me),
+                ("review_owner", &me),
+                ("stage_name_0", "Publish"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
+    let wf = location(&r)
+        .split('/')
+        .nth(4)
+        .unwrap()
+        .split('?')
+        .next()
+        .unwrap()
+        .to_string();
+    let mut ids = vec![];
+    for title in ["Customer story", "Story post"] {
+        let r = b
+            .post_form("/w/acme/work", &[("workflow_id", &wf), ("title", title)])
+            .await;
+        assert_eq!(r.status(), 303);
+        ids.push(location(&r).split('?').next().unwrap().to_string());
+    }
+    let (story, post) = (&ids[0], &ids[1]);
+    let story_id = story.rsplit('/').next().unwrap();
+    let r = b
+        .post_form(&format!("{post}/deps"), &[("blocked_by", story_id)])
+        .await;
+    assert_eq!(r.status(), 303);
+    let r = b
+        .post_form(
+            &format!("{story}/move"),
+            &[("action", "block"), ("reason", "Legal"), ("version", "1")],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let (_, html) = b.text(post).await;
+    assert!(
+        html.contains("Why launch anyway"),
+        "the reason field is there: {html}"
+    );
+    let r = b
+        .post_form(
+            &format!("{post}/move"),
+            &[("action", "advance"), ("version", "1")],
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("This item waits for &#39;Customer story&#39; (blocked), which is neither launched nor done."),
+        "{html}"
+    );
+    assert!(html.contains("name=\"reason\""), "{html}");
+    let r = b
+        .post_form(
+            &format!("{post}/move"),
+            &[
+                ("action", "advance"),
+                ("version", "1"),
+                ("reason", "The event is fixed"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let (_, html) = b.text(post).await;
+    assert!(html.contains("Launched"), "{html}");
+    assert!(html.contains("The event is fixed"), "{html}");
+}
+
+#[tokio::test]
 async fn blocking_needs_a_reason_and_shows_on_the_board() {
     let (app, b, me) = setup().await;
     let ws = app

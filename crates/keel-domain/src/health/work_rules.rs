@@ -1,8 +1,10 @@
-//! Health rules about work items in flight: every open item has someone running it, and no
-//! item stays blocked longer than its workflow allows.
+//! Health rules about work items in flight: every open item has someone running it, no item
+//! stays blocked longer than its workflow allows, and work that waits for blocked work is
+//! seen before its launch date arrives.
 
 use super::{Finding, Model, Rule, Subject};
-use crate::work::WorkItem;
+use crate::work::{WorkItem, WorkStatus};
+use crate::Date;
 
 fn subject(i: &WorkItem) -> Subject {
     Subject {
@@ -68,6 +70,41 @@ pub(super) fn blocked_too_long(m: &Model, r: &Rule) -> Vec<Finding> {
                     i.title
                 ),
                 "Take it to the decision owner: remove the blocker, re-plan the item, or cancel it.",
+            ))
+        })
+        .collect()
+}
+
+/// Open work that waits for an item which is blocked: it cannot launch on time without an
+/// override, so the block is everyone's problem, not only its owner's.
+pub(super) fn waits_on_blocked(m: &Model, r: &Rule) -> Vec<Finding> {
+    let find = |id: i64| m.work.iter().find(|w| w.id == id);
+    m.deps
+        .iter()
+        .filter_map(|&(item, on)| {
+            let i = find(item).filter(|i| i.status.is_open())?;
+            let b = find(on).filter(|b| b.status == WorkStatus::Blocked)?;
+            let since = b
+                .blocked_since
+                .map(|s| format!(" since {}", Date::from_unix(s)))
+                .unwrap_or_default();
+            let why = b
+                .blocked_reason
+                .as_deref()
+                .filter(|s| !s.trim().is_empty())
+                .map(|s| format!(": {}", s.trim()))
+                .unwrap_or_default();
+            let launch = i
+                .planned_launch
+                .map(|d| format!(" {} is planned to launch on {d}.", i.title))
+                .unwrap_or_default();
+            Some(r.finding(
+                subject(i),
+                format!(
+                    "{} waits for {}, which is blocked{since}{why}.{launch}",
+                    i.title, b.title
+                ),
+                "Unblock what it waits for, re-plan this item's launch, or remove the dependency if it no longer holds.",
             ))
         })
         .collect()

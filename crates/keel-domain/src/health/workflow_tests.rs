@@ -47,7 +47,10 @@ fn healthy() -> Model {
         functions: vec![],
         workflows: vec![Workflow {
             id: 100,
-            spec: spec(),
+            spec: WorkflowSpec {
+                next_review_due: Some(Date::from_unix(NOW).add_days(60)),
+                ..spec()
+            },
             created_at: NOW - 200 * DAY,
             version: 1,
         }],
@@ -89,6 +92,7 @@ fn every_new_rule_is_registered_with_its_severity() {
         ("workflow.idle", Severity::Info),
         ("work.no-owner", Severity::Error),
         ("work.blocked-too-long", Severity::Warning),
+        ("work.waits-on-blocked", Severity::Warning),
     ] {
         let r = RULES
             .iter()
@@ -342,6 +346,42 @@ fn blocked_too_long_stays_quiet_within_the_limit_and_when_unblocked() {
     m.work[0].blocked_since = None;
     m.work[0].blocked_seconds = 30 * DAY;
     assert!(fired(&m, "work.blocked-too-long").is_empty());
+}
+
+#[test]
+fn waits_on_blocked_fires_for_open_work_waiting_for_a_blocked_item() {
+    let mut m = healthy();
+    m.work[0].planned_launch = Some(Date::from_unix(NOW).add_days(6));
+    let mut story = item(2, WorkStatus::Blocked);
+    story.title = "Customer story".into();
+    story.blocked_since = Some(NOW - 2 * DAY);
+    story.blocked_reason = Some("Legal has the quotes".into());
+    m.work.push(story);
+    m.deps = vec![(1, 2)];
+    let f = fired(&m, "work.waits-on-blocked");
+    assert_eq!(f.len(), 1);
+    assert_eq!((f[0].subject.kind, f[0].subject.id), ("work", 1));
+    assert_eq!(f[0].severity, Severity::Warning);
+    assert_eq!(
+        f[0].evidence,
+        "Webinar 1 waits for Customer story, which is blocked since 2026-05-13: Legal has the quotes. Webinar 1 is planned to launch on 2026-05-21."
+    );
+}
+
+#[test]
+fn waits_on_blocked_stays_quiet_when_what_it_waits_for_moves_or_it_is_finished() {
+    let mut m = healthy();
+    m.work.push(item(2, WorkStatus::InProgress));
+    m.deps = vec![(1, 2)];
+    assert!(fired(&m, "work.waits-on-blocked").is_empty());
+    // The waiting item already launched: the block no longer holds it.
+    m.work[1].status = WorkStatus::Blocked;
+    m.work[0].status = WorkStatus::Launched;
+    assert!(fired(&m, "work.waits-on-blocked").is_empty());
+    // A blocked item nobody waits for is another rule's business.
+    m.work[0].status = WorkStatus::InProgress;
+    m.deps.clear();
+    assert!(fired(&m, "work.waits-on-blocked").is_empty());
 }
 
 #[test]

@@ -21,7 +21,8 @@ fn a_gate_with_an_open_checklist_says_what_is_open() {
             0,
             &GateState {
                 checked: vec![0],
-                approved: false
+                approved: false,
+                ..Default::default()
             }
         ),
         Gate::Open
@@ -37,6 +38,7 @@ fn an_approval_gate_needs_the_approval_too() {
         &GateState {
             checked: vec![0],
             approved: false,
+            ..Default::default()
         },
     ) else {
         panic!()
@@ -48,7 +50,8 @@ fn an_approval_gate_needs_the_approval_too() {
             1,
             &GateState {
                 checked: vec![0],
-                approved: true
+                approved: true,
+                ..Default::default()
             }
         ),
         Gate::Open

@@ -11,8 +11,12 @@ use crate::{Date, Invalid};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
-    /// Pass the current stage's gate, which must be open.
-    Advance,
+    /// Pass the current stage's gate, which must be open. The reason is read only when the
+    /// move launches work that still waits for unfinished items: launching anyway needs one,
+    /// and the history keeps it.
+    Advance {
+        reason: String,
+    },
     /// The decision owner passes a gate that is still shut, saying why.
     Override {
         reason: String,
@@ -50,7 +54,7 @@ impl Action {
             ));
         }
         Ok(match kind.trim() {
-            "advance" => Action::Advance,
+            "advance" => Action::Advance { reason },
             "override" => Action::Override { reason },
             "approve" => Action::Approve,
             "send_back" => {
@@ -228,9 +232,48 @@ fn open_and_unblocked(item: &WorkItem) -> Result<(), Refusal> {
     Ok(())
 }
 
+/// The move passes the last stage: it launches the work.
+fn launches(item: &WorkItem, spec: &WorkflowSpec) -> bool {
+    item.stage + 1 >= spec.stages.len()
+}
+
+/// Work does not launch while an item it waits for is neither launched nor done, unless the
+/// move says why it goes ahead anyway. Answers the history line such a launch keeps (naming
+/// what it did not wait for), or `None` when nothing was waited for.
+fn launch_despite_waiting(
+    item: &WorkItem,
+    spec: &WorkflowSpec,
+    gate: &GateState,
+    reason: &str,
+) -> Result<Option<String>, Refusal> {
+    let unfinished = gate.unfinished();
+    if !launches(item, spec) || unfinished.is_empty() {
+        return Ok(None);
+    }
+    let named = unfinished
+        .iter()
+        .map(|w| format!("'{}' ({})", w.title, w.status.label().to_lowercase()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if reason.trim().is_empty() {
+        let (it, is) = if unfinished.len() == 1 {
+            ("it", "is")
+        } else {
+            ("they", "are")
+        };
+        return refuse(format!(
+            "This item waits for {named}, which {is} neither launched nor done. Launch when {it} {is}, remove the dependency, or give a reason to launch anyway."
+        ));
+    }
+    Ok(Some(format!(
+        "Launched without waiting for {named}: {}",
+        reason.trim()
+    )))
+}
+
 /// Moves the item past its current stage: the next stage, or launch after the last.
 fn pass(next: &mut WorkItem, spec: &WorkflowSpec, now: i64) {
-    if next.stage + 1 >= spec.stages.len() {
+    if launches(next, spec) {
         next.status = WorkStatus::Launched;
         next.actual_launch = Some(Date::from_unix(now));
         next.launched_at = Some(now);
@@ -259,13 +302,14 @@ pub fn apply(
         clear_approvals_from: None,
     };
     Ok(match action {
-        Action::Advance => {
+        Action::Advance { reason: r } => {
             open_and_unblocked(item)?;
             if let Gate::Closed(why) = check_gate(spec, item.stage, gate) {
                 return refuse(why.join(" "));
             }
+            let note = launch_despite_waiting(item, spec, gate, r)?;
             pass(&mut next, spec, now);
-            out(EventKind::Advanced, next, None)
+            out(EventKind::Advanced, next, note.as_deref())
         }
         Action::Override { reason: r } => {
             if !actor.is_decision_owner {
@@ -278,8 +322,13 @@ pub fn apply(
                 return refuse("This gate is open: pass it without an override.");
             }
             reason(r, "you override the gate")?;
+            let note = launch_despite_waiting(item, spec, gate, r)?;
             pass(&mut next, spec, now);
-            let mut o = out(EventKind::Overridden, next, Some(r));
+            let mut o = out(
+                EventKind::Overridden,
+                next,
+                Some(note.as_deref().unwrap_or(r)),
+            );
             o.stage = item.stage;
             o.approval = Some(Approval {
                 stage: item.stage,

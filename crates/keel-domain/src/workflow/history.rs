@@ -110,6 +110,8 @@ pub fn fields(spec: &WorkflowSpec, people: &[Person]) -> Vec<(&'static str, Stri
         ("Inputs", inputs),
         ("Quality standard", text(&spec.quality_standard)),
         ("Risks", risks),
+        ("How often it runs", spec.frequency.label().to_string()),
+        ("Complexity", spec.complexity.label().to_string()),
         ("Process level", level),
         ("Reason for the level override", text(&spec.override_reason)),
     ];
@@ -198,7 +200,7 @@ mod tests {
         labels.sort();
         labels.dedup();
         assert_eq!(labels.len(), f.len());
-        assert_eq!(f.len(), 22);
+        assert_eq!(f.len(), 24);
     }
 
     #[test]

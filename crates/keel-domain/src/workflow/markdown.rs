@@ -197,7 +197,7 @@ mod tests {
         ));
         assert!(md.contains("- **Status:** active\n"));
         assert!(md.contains("- **Function:** Acquisition\n"));
-        assert!(md.contains("- **Process level:** detailed. It spends budget (+2)"));
+        assert!(md.contains("- **Process level:** detailed. It spends budget: work that affects budget, lead quality or strategy is detailed."), "{md}");
     }
 
     #[test]

@@ -2,8 +2,8 @@
 //! mistake reported at once.
 
 use super::{
-    text_field, Assignment, InputReq, ProcessLevel, RiskFlag, Stage, WorkflowRole, WorkflowSpec,
-    WorkflowStatus,
+    text_field, Assignment, Complexity, Frequency, InputReq, ProcessLevel, RiskFlag, Stage,
+    WorkflowRole, WorkflowSpec, WorkflowStatus,
 };
 use crate::{text, Date, Invalid, Person};
 
@@ -34,6 +34,10 @@ pub struct WorkflowInput {
     pub last_reviewed: String,
     pub next_review_due: String,
     pub risk_flags: Vec<String>,
+    /// recurring (empty too), occasional or one_off.
+    pub frequency: String,
+    /// simple (empty too) or coordinated.
+    pub complexity: String,
     pub level_override: String,
     pub override_reason: String,
     /// (role, person id) pairs.
@@ -168,6 +172,12 @@ pub fn parse(
         }
     }
     risk_flags.sort();
+    let frequency = inv
+        .take("frequency", Frequency::parse(&i.frequency))
+        .unwrap_or_default();
+    let complexity = inv
+        .take("complexity", Complexity::parse(&i.complexity))
+        .unwrap_or_default();
     let level_override = match i.level_override.trim() {
         "" => None,
         raw => inv.take("level_override", ProcessLevel::parse(raw)),
@@ -345,6 +355,8 @@ pub fn parse(
         last_reviewed,
         next_review_due,
         risk_flags,
+        frequency,
+        complexity,
         level_override,
         override_reason,
         assignments,

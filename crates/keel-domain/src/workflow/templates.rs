@@ -2,7 +2,9 @@
 //! starting point a team edits rather than a blank form. Each template carries the risks it
 //! usually touches, so it starts at the process level those risks call for.
 
-use super::{process_level, LevelReason, RiskFlag, StageInput, WorkflowInput};
+use super::{
+    process_level, Complexity, Frequency, LevelReason, RiskFlag, StageInput, WorkflowInput,
+};
 
 /// One built-in workflow, ready to be turned into a draft.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,6 +22,8 @@ pub struct Template {
     pub review_decisions: &'static str,
     pub escalation: &'static str,
     pub risk_flags: &'static [RiskFlag],
+    pub frequency: Frequency,
+    pub complexity: Complexity,
     /// (stage name, checklist, needs the decision owner's approval)
     pub stages: &'static [(&'static str, &'static [&'static str], bool)],
 }
@@ -43,6 +47,8 @@ pub const TEMPLATES: &[Template] = &[
         review_decisions: "Keep running, shift budget between channels, change the offer or message, fix tracking, or stop the campaign.",
         escalation: "If tracking or CRM checks fail, or spend runs ahead of plan, the execution owner tells the decision owner the same day; the launch waits until the decision owner says go.",
         risk_flags: &[RiskFlag::Budget, RiskFlag::Tracking, RiskFlag::CustomerVisible],
+        frequency: Frequency::Recurring,
+        complexity: Complexity::Coordinated,
         stages: &[
             (
                 "Brief",
@@ -93,6 +99,8 @@ pub const TEMPLATES: &[Template] = &[
         review_decisions: "Update or expand a piece, promote it again, change the topics in the backlog, or stop a format that does not work.",
         escalation: "If the expert review stalls for more than a week, the execution owner asks the decision owner to unblock it or drop the piece.",
         risk_flags: &[RiskFlag::CustomerVisible],
+        frequency: Frequency::Recurring,
+        complexity: Complexity::Coordinated,
         stages: &[
             (
                 "Idea",
@@ -133,6 +141,8 @@ pub const TEMPLATES: &[Template] = &[
         review_decisions: "Scale the winner, run a follow-up test, or stop and record what was learned.",
         escalation: "If spend passes the test budget or tracking breaks, the execution owner pauses the campaign and tells the decision owner.",
         risk_flags: &[RiskFlag::Budget, RiskFlag::Tracking],
+        frequency: Frequency::Occasional,
+        complexity: Complexity::Coordinated,
         stages: &[
             (
                 "Hypothesis",
@@ -179,6 +189,8 @@ pub const TEMPLATES: &[Template] = &[
         review_decisions: "Keep the change, roll it back, or plan a follow-up test.",
         escalation: "If QA finds a broken form or tracking, publishing waits; the execution owner tells the decision owner and agrees a new date.",
         risk_flags: &[RiskFlag::Tracking, RiskFlag::CustomerVisible],
+        frequency: Frequency::Recurring,
+        complexity: Complexity::Coordinated,
         stages: &[
             (
                 "Request",
@@ -219,6 +231,8 @@ pub const TEMPLATES: &[Template] = &[
         review_decisions: "Fix a mapping, add a required field, merge duplicates, or switch off a source that brings bad data.",
         escalation: "If leads arrive without source or consent, the execution owner stops the import or form and tells the decision owner.",
         risk_flags: &[RiskFlag::Tracking, RiskFlag::LeadQuality],
+        frequency: Frequency::Occasional,
+        complexity: Complexity::Coordinated,
         stages: &[
             (
                 "Specify",
@@ -233,7 +247,7 @@ pub const TEMPLATES: &[Template] = &[
             (
                 "Test",
                 &["Test lead submitted", "Test lead checked in the CRM, then removed"],
-                false,
+                true,
             ),
             ("Go live", &["Source switched on", "First real leads spot-checked"], false),
         ],
@@ -253,7 +267,11 @@ pub const TEMPLATES: &[Template] = &[
         review_rhythm: "Every two weeks with the sales lead, looking at accepted and rejected leads.",
         review_decisions: "Change the qualification criteria, adjust routing rules, or agree new follow-up times.",
         escalation: "Leads left unassigned or without follow-up past the agreed time go to the decision owner, who raises it with the sales lead.",
-        risk_flags: &[RiskFlag::LeadQuality, RiskFlag::SalesHandoff],
+        // Routing moves leads that capture and qualification already judged: it is the
+        // handoff that is at stake here, so standard (sales feedback carries lead quality).
+        risk_flags: &[RiskFlag::SalesHandoff],
+        frequency: Frequency::Recurring,
+        complexity: Complexity::Coordinated,
         stages: &[
             (
                 "Qualify",
@@ -284,6 +302,8 @@ pub const TEMPLATES: &[Template] = &[
         review_decisions: "Drop a number nobody uses, add one a decision needed, or change the meeting format.",
         escalation: "If a number looks wrong, the report says so and the execution owner checks the source before the meeting.",
         risk_flags: &[],
+        frequency: Frequency::Recurring,
+        complexity: Complexity::Simple,
         stages: &[
             ("Collect", &["Numbers pulled from the agreed sources"], false),
             ("Annotate", &["Unusual changes explained"], false),
@@ -309,6 +329,8 @@ pub const TEMPLATES: &[Template] = &[
         review_decisions: "Change targeting, an offer or a message, update sales material, or keep things as they are and check again next month.",
         escalation: "If sales and marketing disagree on lead quality, the decision owner settles it with the sales lead.",
         risk_flags: &[RiskFlag::LeadQuality, RiskFlag::SalesHandoff],
+        frequency: Frequency::Recurring,
+        complexity: Complexity::Coordinated,
         stages: &[
             (
                 "Collect",
@@ -342,7 +364,7 @@ pub fn find(key: &str) -> Option<&'static Template> {
 impl Template {
     /// The process level the template's risks call for, and why.
     pub fn level(&self) -> LevelReason {
-        process_level(self.risk_flags)
+        process_level(self.risk_flags, self.frequency, self.complexity)
     }
 
     /// A draft workflow from this template, with the three owners filled in. The decision owner
@@ -375,6 +397,8 @@ impl Template {
                 .iter()
                 .map(|f| f.as_str().to_string())
                 .collect(),
+            frequency: self.frequency.as_str().into(),
+            complexity: self.complexity.as_str().into(),
             roles: vec![
                 ("decision_owner".into(), owner.clone()),
                 ("execution_owner".into(), execution.to_string()),

@@ -139,28 +139,25 @@ fn an_override_needs_a_written_reason() {
 }
 
 #[test]
-fn process_level_follows_risk() {
-    assert_eq!(process_level(&[]).level, ProcessLevel::Lightweight);
+fn frequency_and_complexity_are_read_and_set_the_level_with_the_risks() {
+    let mut i = input();
+    i.risk_flags = vec![];
+    i.status = "draft".into();
+    let s = WorkflowSpec::parse(&i, &people(), &[]).unwrap();
     assert_eq!(
-        process_level(&[RiskFlag::Tracking]).level,
+        s.level(),
+        ProcessLevel::Lightweight,
+        "recurring and simple by default"
+    );
+    i.complexity = "coordinated".into();
+    assert_eq!(
+        WorkflowSpec::parse(&i, &people(), &[]).unwrap().level(),
         ProcessLevel::Standard
     );
-    assert_eq!(
-        process_level(&[RiskFlag::Budget]).level,
-        ProcessLevel::Standard
-    );
-    assert_eq!(
-        process_level(&[
-            RiskFlag::Tracking,
-            RiskFlag::LeadQuality,
-            RiskFlag::SalesHandoff
-        ])
-        .level,
-        ProcessLevel::Detailed
-    );
-    let r = process_level(&[RiskFlag::Budget, RiskFlag::CustomerVisible]);
-    assert_eq!((r.level, r.score), (ProcessLevel::Detailed, 4));
-    assert!(r.reason.contains("spends budget (+2)"));
+    i.frequency = "weekly".into();
+    i.complexity = "hard".into();
+    let e = WorkflowSpec::parse(&i, &people(), &[]).unwrap_err();
+    assert!(e.message_for("frequency").is_some() && e.message_for("complexity").is_some());
 }
 
 #[test]

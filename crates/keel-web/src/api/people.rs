@@ -107,7 +107,14 @@ impl PersonBody {
     }
 }
 
-async fn draft(state: &AppState, ctx: &ApiCtx, body: &PersonBody) -> Result<PersonDraft, ApiError> {
+/// Parses a body against the workspace's members and its other people (`editing` is the
+/// person being replaced, who may keep their own email).
+async fn draft(
+    state: &AppState,
+    ctx: &ApiCtx,
+    body: &PersonBody,
+    editing: Option<i64>,
+) -> Result<PersonDraft, ApiError> {
     let members: Vec<i64> = state
         .store
         .list_members(ctx.ws_id)
@@ -115,7 +122,9 @@ async fn draft(state: &AppState, ctx: &ApiCtx, body: &PersonBody) -> Result<Pers
         .iter()
         .map(|m| m.user_id)
         .collect();
-    Ok(PersonDraft::parse(&body.input(), &members)?)
+    let mut others = state.store.list_people(ctx.ws_id).await?;
+    others.retain(|p| Some(p.id) != editing);
+    Ok(PersonDraft::parse(&body.input(), &members, &others)?)
 }
 
 /// A person the caller may see, or 404.
@@ -173,17 +182,18 @@ pub async fn find_person(
     Ok(with_etag(StatusCode::OK, p.version, PersonDto::from(p)))
 }
 
-/// Add a person.
+/// Add a person. An email another person of the workspace already has (in any case) is
+/// refused with 422 naming them (409 if they were added at the same moment).
 #[utoipa::path(post, path = "/api/v1/people", operation_id = "create_person", tag = "people", request_body = PersonBody,
     responses((status = 201, body = PersonDto, headers(("ETag" = String))), (status = 400, body = ErrorEnvelope), (status = 401, body = ErrorEnvelope),
-        (status = 403, body = ErrorEnvelope), (status = 413, body = ErrorEnvelope), (status = 415, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
+        (status = 403, body = ErrorEnvelope), (status = 409, body = ErrorEnvelope), (status = 413, body = ErrorEnvelope), (status = 415, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
 pub async fn create_person(
     State(state): State<AppState>,
     ctx: ApiCtx,
     ApiJson(body): ApiJson<PersonBody>,
 ) -> Result<Response, ApiError> {
     ctx.require_edit()?;
-    let d = draft(&state, &ctx, &body).await?;
+    let d = draft(&state, &ctx, &body, None).await?;
     let p = state.store.create_person(ctx.ws_id, &d).await?;
     Ok(with_etag(
         StatusCode::CREATED,
@@ -197,7 +207,7 @@ pub async fn create_person(
 #[utoipa::path(put, path = "/api/v1/people/{id}", operation_id = "update_person", tag = "people", request_body = PersonBody,
     params(("id" = i64, Path, description = "Person id"), ("If-Match" = Option<String>, Header, description = "ETag of the version you edited")),
     responses((status = 200, body = PersonDto, headers(("ETag" = String))), (status = 400, body = ErrorEnvelope), (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope),
-        (status = 404, body = ErrorEnvelope), (status = 412, body = ErrorEnvelope), (status = 413, body = ErrorEnvelope), (status = 415, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
+        (status = 404, body = ErrorEnvelope), (status = 409, body = ErrorEnvelope), (status = 412, body = ErrorEnvelope), (status = 413, body = ErrorEnvelope), (status = 415, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
 pub async fn update_person(
     State(state): State<AppState>,
     ctx: ApiCtx,
@@ -207,7 +217,7 @@ pub async fn update_person(
 ) -> Result<Response, ApiError> {
     visible(&state, &ctx, id).await?;
     ctx.require_edit()?;
-    let d = draft(&state, &ctx, &body).await?;
+    let d = draft(&state, &ctx, &body, Some(id)).await?;
     let expected = if_match(&headers)?;
     let p = state
         .store

@@ -5,7 +5,7 @@ use crate::AppState;
 use keel_domain::access::Reader;
 use keel_domain::health::Model;
 use keel_domain::work::transition::{self, Action, Actor, Refusal};
-use keel_domain::work::{creates_cycle, WorkDraft, WorkInput, WorkItem};
+use keel_domain::work::{creates_cycle, GateState, WorkDraft, WorkInput, WorkItem};
 use keel_domain::workflow::Workflow;
 use keel_domain::Invalid;
 use std::sync::Arc;
@@ -126,6 +126,30 @@ pub async fn set_check(
     Ok(item)
 }
 
+/// The gate of an item's current stage with what it waits for; an item the reader may not see
+/// keeps its state (it still holds the launch) but not its title.
+pub async fn gate(
+    st: &AppState,
+    c: &Caller,
+    reader: &Reader,
+    item: &WorkItem,
+) -> Result<GateState, OpError> {
+    let mut gate = st.store.gate_state(c.ws, item.id, item.stage).await?;
+    if !reader.role.sees_everything() {
+        for w in &mut gate.waits_for {
+            let seen = st
+                .store
+                .find_work(c.ws, w.id)
+                .await?
+                .is_some_and(|x| reader.can_see_work(&x));
+            if !seen {
+                w.title = "an item you do not see".into();
+            }
+        }
+    }
+    Ok(gate)
+}
+
 /// The person the caller acts as is the workflow's decision owner.
 fn is_decision_owner(c: &Caller, wf: &Workflow) -> bool {
     c.person_id.is_some() && wf.spec.decision_owner() == c.person_id
@@ -153,7 +177,7 @@ pub async fn apply(
             current: item.version,
         });
     }
-    let gate = st.store.gate_state(c.ws, id, item.stage).await?;
+    let gate = gate(st, c, reader, &item).await?;
     let actor = Actor {
         is_decision_owner: is_decision_owner(c, &wf),
     };

@@ -278,11 +278,20 @@ async fn create(
     Form(form): Form<PersonForm>,
 ) -> Result<Response, PageError> {
     ctx.require_edit()?;
-    match PersonDraft::parse(&form.input(), &member_ids(&state, ctx.ws.id).await?) {
-        Ok(d) => {
-            state.store.create_person(ctx.ws.id, &d).await?;
-            Ok(Redirect::to(&ctx.link("/people?notice=person-saved")).into_response())
-        }
+    let others = state.store.list_people(ctx.ws.id).await?;
+    match PersonDraft::parse(
+        &form.input(),
+        &member_ids(&state, ctx.ws.id).await?,
+        &others,
+    ) {
+        Ok(d) => match state.store.create_person(ctx.ws.id, &d).await {
+            Ok(_) => Ok(Redirect::to(&ctx.link("/people?notice=person-saved")).into_response()),
+            // Someone added the same email at the same moment: the store's index refused it.
+            Err(StoreError::Conflict(m)) => {
+                form_page(&state, &ctx, None, form, Invalid::one("email", m), None).await
+            }
+            Err(e) => Err(e.into()),
+        },
         Err(inv) => form_page(&state, &ctx, None, form, inv, None).await,
     }
 }
@@ -332,7 +341,13 @@ async fn update(
 ) -> Result<Response, PageError> {
     let p = find(&state, &ctx, id).await?;
     ctx.require_edit()?;
-    let draft = match PersonDraft::parse(&form.input(), &member_ids(&state, ctx.ws.id).await?) {
+    let mut others = state.store.list_people(ctx.ws.id).await?;
+    others.retain(|o| o.id != id);
+    let draft = match PersonDraft::parse(
+        &form.input(),
+        &member_ids(&state, ctx.ws.id).await?,
+        &others,
+    ) {
         Ok(d) => d,
         Err(inv) => return form_page(&state, &ctx, Some(p), form, inv, None).await,
     };
@@ -355,6 +370,9 @@ async fn update(
                 Some(current),
             )
             .await
+        }
+        Err(StoreError::Conflict(m)) => {
+            form_page(&state, &ctx, Some(p), form, Invalid::one("email", m), None).await
         }
         Err(e) => Err(e.into()),
     }

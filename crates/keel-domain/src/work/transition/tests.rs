@@ -1,5 +1,6 @@
 use super::*;
 use crate::work::tests::spec;
+use crate::work::Waiting;
 
 fn item() -> WorkItem {
     WorkItem {
@@ -33,7 +34,9 @@ const DECIDER: Actor = Actor {
 };
 
 fn advance() -> Action {
-    Action::Advance
+    Action::Advance {
+        reason: String::new(),
+    }
 }
 
 #[test]
@@ -54,6 +57,7 @@ fn an_open_checklist_keeps_the_gate_shut_and_says_why() {
         &GateState {
             checked: vec![0],
             approved: false,
+            ..Default::default()
         },
         &advance(),
         ANYONE,
@@ -74,6 +78,7 @@ fn passing_the_last_gate_launches_the_work() {
         &GateState {
             checked: vec![0],
             approved: true,
+            ..Default::default()
         },
         &advance(),
         ANYONE,
@@ -180,7 +185,8 @@ fn blocking_keeps_time_and_reason_and_stops_moves() {
         &spec(),
         &GateState {
             checked: vec![0],
-            approved: true
+            approved: true,
+            ..Default::default()
         },
         &advance(),
         ANYONE,
@@ -271,6 +277,7 @@ fn an_open_gate_cannot_be_overridden_by_anyone() {
     let open = GateState {
         checked: vec![0],
         approved: false,
+        ..Default::default()
     };
     let o = Action::Override {
         reason: "Because".into(),
@@ -318,6 +325,7 @@ fn approving_leaves_an_approval_and_moves_nothing() {
     let approved = GateState {
         checked: vec![],
         approved: true,
+        ..Default::default()
     };
     assert!(apply(&i, &spec(), &approved, &Action::Approve, DECIDER, 0).is_err());
 }
@@ -348,7 +356,9 @@ fn sending_back_withdraws_the_approvals_from_that_stage_on() {
 fn actions_parse_once_with_errors_that_name_the_field() {
     assert_eq!(
         Action::parse("advance", None, None).unwrap(),
-        Action::Advance
+        Action::Advance {
+            reason: String::new()
+        }
     );
     assert_eq!(
         Action::parse("override", Some("  late  "), None).unwrap(),
@@ -376,4 +386,118 @@ fn event_words_read_back_including_the_old_spelling() {
     }
     assert_eq!(EventKind::parse("override"), Some(EventKind::Overridden));
     assert_eq!(EventKind::parse("teleported"), None);
+}
+
+fn waiting(status: WorkStatus) -> GateState {
+    GateState {
+        checked: vec![0],
+        approved: true,
+        waits_for: vec![Waiting {
+            id: 7,
+            title: "Customer story".into(),
+            status,
+        }],
+    }
+}
+
+fn at_last_stage() -> WorkItem {
+    let mut i = item();
+    i.stage = 1;
+    i.status = WorkStatus::InProgress;
+    i
+}
+
+#[test]
+fn work_does_not_launch_while_what_it_waits_for_is_unfinished() {
+    for status in [
+        WorkStatus::Blocked,
+        WorkStatus::InProgress,
+        WorkStatus::Cancelled,
+    ] {
+        let e = apply(
+            &at_last_stage(),
+            &spec(),
+            &waiting(status),
+            &advance(),
+            ANYONE,
+            0,
+        )
+        .unwrap_err();
+        assert!(matches!(e, Refusal::Rule(_)));
+        assert_eq!(
+            e.message(),
+            format!(
+                "This item waits for 'Customer story' ({}), which is neither launched nor done. Launch when it is, remove the dependency, or give a reason to launch anyway.",
+                status.label().to_lowercase()
+            )
+        );
+    }
+}
+
+#[test]
+fn work_launches_once_what_it_waits_for_launched_or_is_done() {
+    for status in [WorkStatus::Launched, WorkStatus::Done] {
+        let o = apply(
+            &at_last_stage(),
+            &spec(),
+            &waiting(status),
+            &advance(),
+            ANYONE,
+            0,
+        )
+        .unwrap();
+        assert_eq!((o.next.status, o.note), (WorkStatus::Launched, None));
+    }
+}
+
+#[test]
+fn waiting_holds_only_the_launch_not_the_stages_before_it() {
+    let o = apply(
+        &item(),
+        &spec(),
+        &waiting(WorkStatus::Blocked),
+        &advance(),
+        ANYONE,
+        0,
+    )
+    .unwrap();
+    assert_eq!(o.next.stage, 1);
+}
+
+#[test]
+fn launching_anyway_needs_a_reason_that_the_history_keeps() {
+    let anyway = Action::parse("advance", Some("  The event date is fixed "), None).unwrap();
+    let o = apply(
+        &at_last_stage(),
+        &spec(),
+        &waiting(WorkStatus::Blocked),
+        &anyway,
+        ANYONE,
+        0,
+    )
+    .unwrap();
+    assert_eq!(o.next.status, WorkStatus::Launched);
+    assert_eq!(o.event, EventKind::Advanced);
+    assert_eq!(
+        o.note.as_deref(),
+        Some("Launched without waiting for 'Customer story' (blocked): The event date is fixed")
+    );
+    // The decision owner's override of a shut last gate names what it did not wait for too.
+    let mut shut = waiting(WorkStatus::InReview);
+    shut.approved = false;
+    let o = apply(
+        &at_last_stage(),
+        &spec(),
+        &shut,
+        &Action::Override {
+            reason: "Board meeting".into(),
+        },
+        DECIDER,
+        0,
+    )
+    .unwrap();
+    assert_eq!(
+        o.note.as_deref(),
+        Some("Launched without waiting for 'Customer story' (in review): Board meeting")
+    );
 }

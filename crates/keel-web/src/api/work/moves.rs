@@ -18,8 +18,9 @@ use keel_domain::workflow::Workflow;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-/// A move of a work item. `reason` is needed to override a gate, send work back or block it;
-/// `to` is the stage index work is sent back to.
+/// A move of a work item. `reason` is needed to override a gate, send work back or block it,
+/// and to launch work while an item it waits for is neither launched nor done (the history
+/// keeps it); `to` is the stage index work is sent back to.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MoveBody {
@@ -75,6 +76,10 @@ pub struct WorkGate {
     pub open: bool,
     /// Why the gate is closed, in plain sentences; empty when open or the work is not open.
     pub why_closed: Vec<String>,
+    /// The items this one waits for that are neither launched nor done ("an item you do not
+    /// see" for one outside your view). While any remain, the move that launches the work
+    /// needs a `reason`, which its history keeps.
+    pub waiting_for: Vec<String>,
 }
 
 async fn gate(
@@ -83,10 +88,7 @@ async fn gate(
     item: &WorkItem,
     wf: &Workflow,
 ) -> Result<WorkGate, ApiError> {
-    let g = state
-        .store
-        .gate_state(ctx.ws_id, item.id, item.stage)
-        .await?;
+    let g = wops::gate(state, &caller(ctx), &ctx.reader(), item).await?;
     let stage = wf.spec.stages.get(item.stage);
     let (open, why_closed) = match check_gate(&wf.spec, item.stage, &g) {
         _ if !item.status.is_open() => (false, vec![]),
@@ -114,6 +116,11 @@ async fn gate(
         approved: g.approved,
         open,
         why_closed,
+        waiting_for: g
+            .unfinished()
+            .iter()
+            .map(|w| format!("{} ({})", w.title, w.status.label().to_lowercase()))
+            .collect(),
     })
 }
 

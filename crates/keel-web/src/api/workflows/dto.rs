@@ -63,11 +63,16 @@ pub struct WorkflowDto {
     pub last_reviewed: Option<String>,
     /// YYYY-MM-DD.
     pub next_review_due: Option<String>,
-    /// budget, tracking, lead_quality, sales_handoff, customer_visible.
+    /// budget, lead_quality, strategy, tracking, sales_handoff, customer_visible.
     pub risk_flags: Vec<String>,
-    /// The level in force: the override when set, else the one its risks call for.
+    /// How often it runs: recurring, occasional or one_off.
+    pub frequency: String,
+    /// simple, or coordinated (needs review and coordination between people).
+    pub complexity: String,
+    /// The level in force: the override when set, else the one its risks, frequency and
+    /// complexity call for.
     pub process_level: String,
-    /// Why its risks call for the level they do.
+    /// Why its risks, frequency and complexity call for the level they do.
     pub process_level_reason: String,
     /// A level set by hand instead of the computed one.
     pub level_override: Option<String>,
@@ -107,6 +112,8 @@ impl From<Workflow> for WorkflowDto {
             last_reviewed: s.last_reviewed.map(|d| d.to_string()),
             next_review_due: s.next_review_due.map(|d| d.to_string()),
             risk_flags: s.risk_flags.iter().map(|f| f.as_str().into()).collect(),
+            frequency: s.frequency.as_str().into(),
+            complexity: s.complexity.as_str().into(),
             level_override: s.level_override.map(|l| l.as_str().into()),
             override_reason: text(&s.override_reason),
             roles: s
@@ -214,9 +221,17 @@ pub struct WorkflowBody {
     #[serde(default)]
     #[schema(format = Date, example = "2026-06-12")]
     pub next_review_due: Option<String>,
-    /// Any of budget, tracking, lead_quality, sales_handoff, customer_visible.
+    /// Any of budget, lead_quality, strategy, tracking, sales_handoff, customer_visible.
     #[serde(default)]
     pub risk_flags: Vec<String>,
+    /// How often it runs; recurring when not said.
+    #[serde(default)]
+    #[schema(pattern = "^(recurring|occasional|one_off)$")]
+    pub frequency: Option<String>,
+    /// simple (when not said) or coordinated: needs review and coordination between people.
+    #[serde(default)]
+    #[schema(pattern = "^(simple|coordinated)$")]
+    pub complexity: Option<String>,
     #[serde(default)]
     #[schema(pattern = "^(lightweight|standard|detailed)$")]
     pub level_override: Option<String>,
@@ -256,6 +271,8 @@ impl WorkflowBody {
             last_reviewed: opt(&self.last_reviewed),
             next_review_due: opt(&self.next_review_due),
             risk_flags: self.risk_flags.clone(),
+            frequency: opt(&self.frequency),
+            complexity: opt(&self.complexity),
             level_override: opt(&self.level_override),
             override_reason: opt(&self.override_reason),
             roles: self

@@ -56,7 +56,9 @@ struct Page {
     errors: Errors,
     /// A move refused by the workflow's rules, or a stale version.
     problem: Option<String>,
-    waits_for: Vec<(i64, String)>,
+    waits_for: Vec<(i64, String, &'static str)>,
+    /// What launching would not wait for, named: the launch form then asks for a reason.
+    unfinished: Vec<String>,
     candidates: Vec<(i64, String)>,
     events: Vec<WorkEvent>,
 }
@@ -114,7 +116,7 @@ async fn page(
     // Pickers and names come from what the reader sees, never the whole workspace.
     let seen = wops::view(state, &c, &reader).await?;
     let people = seen.people.clone();
-    let gate = state.store.gate_state(ctx.ws.id, id, item.stage).await?;
+    let gate = wops::gate(state, &c, &reader, &item).await?;
     let stage = wf.spec.stages.get(item.stage);
     let checks = stage
         .map(|s| {
@@ -136,16 +138,21 @@ async fn page(
     let me = ctx.person_id;
     let is_decider = me.is_some() && wf.spec.decision_owner() == me;
     let can_work = ctx.role.can_edit_model() || me.is_some_and(|p| item.involves(p));
-    let waits_for: Vec<(i64, String)> = wops::dependencies(state, &c, &reader, id)
+    let waits_for: Vec<(i64, String, &'static str)> = wops::dependencies(state, &c, &reader, id)
         .await?
         .into_iter()
-        .map(|w| (w.id, w.title))
+        .map(|w| (w.id, w.title, w.status.label()))
+        .collect();
+    let unfinished = gate
+        .unfinished()
+        .iter()
+        .map(|w| format!("{} ({})", w.title, w.status.label().to_lowercase()))
         .collect();
     let candidates = seen
         .work
         .iter()
         .filter(|w| w.status.is_open())
-        .filter(|w| w.id != id && !waits_for.iter().any(|(d, _)| *d == w.id))
+        .filter(|w| w.id != id && !waits_for.iter().any(|(d, _, _)| *d == w.id))
         .take(200)
         .map(|w| (w.id, w.title.clone()))
         .collect();
@@ -185,6 +192,7 @@ async fn page(
         errors: crate::pages::forms::Errors(errors),
         problem,
         waits_for,
+        unfinished,
         candidates,
         item,
         wf,

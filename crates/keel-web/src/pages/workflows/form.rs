@@ -25,6 +25,8 @@ pub struct WorkflowForm {
     pub status: String,
     pub last_reviewed: String,
     pub next_review_due: String,
+    pub frequency: String,
+    pub complexity: String,
     pub level_override: String,
     pub override_reason: String,
     pub max_blocked_days: String,
@@ -64,6 +66,8 @@ impl WorkflowForm {
                 "status" => f.status = v,
                 "last_reviewed" => f.last_reviewed = v,
                 "next_review_due" => f.next_review_due = v,
+                "frequency" => f.frequency = v,
+                "complexity" => f.complexity = v,
                 "level_override" => f.level_override = v,
                 "override_reason" => f.override_reason = v,
                 "max_blocked_days" => f.max_blocked_days = v,
@@ -105,6 +109,8 @@ impl WorkflowForm {
             status: s.status.as_str().into(),
             last_reviewed: opt(s.last_reviewed),
             next_review_due: opt(s.next_review_due),
+            frequency: s.frequency.as_str().into(),
+            complexity: s.complexity.as_str().into(),
             level_override: s
                 .level_override
                 .map(|l| l.as_str().to_string())
@@ -156,6 +162,8 @@ impl WorkflowForm {
             escalation: i.escalation.clone(),
             status: i.status.clone(),
             risks: i.risk_flags.clone(),
+            frequency: i.frequency.clone(),
+            complexity: i.complexity.clone(),
             roles: i.roles.clone(),
             inputs: i.inputs.clone(),
             stages: i
@@ -186,6 +194,8 @@ impl WorkflowForm {
             last_reviewed: self.last_reviewed.clone(),
             next_review_due: self.next_review_due.clone(),
             risk_flags: self.risks.clone(),
+            frequency: self.frequency.clone(),
+            complexity: self.complexity.clone(),
             level_override: self.level_override.clone(),
             override_reason: self.override_reason.clone(),
             roles: self.roles.clone(),

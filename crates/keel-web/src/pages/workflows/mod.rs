@@ -19,7 +19,8 @@ use axum::Form;
 use form::{StageRow, WorkflowForm};
 use keel_domain::work::metrics::Figures;
 use keel_domain::workflow::{
-    self, history, templates, ProcessLevel, RiskFlag, Workflow, WorkflowRole, WorkflowStatus,
+    self, history, templates, Complexity, Frequency, ProcessLevel, RiskFlag, Workflow,
+    WorkflowRole, WorkflowStatus,
 };
 use keel_domain::{Function, Invalid, Person};
 use keel_store::Revision;
@@ -123,6 +124,12 @@ impl FormPage {
     }
     fn levels(&self) -> &'static [ProcessLevel] {
         &ProcessLevel::ALL
+    }
+    fn frequencies(&self) -> &'static [Frequency] {
+        &Frequency::ALL
+    }
+    fn complexities(&self) -> &'static [Complexity] {
+        &Complexity::ALL
     }
     fn selected(&self, a: &str, b: &str) -> bool {
         a == b
