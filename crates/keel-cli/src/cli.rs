@@ -23,6 +23,17 @@ pub struct Cli {
     )]
     pub database_url: String,
 
+    /// How log lines on stderr are written: text (for people) or json (one object a line,
+    /// with the request id, for a log collector).
+    #[arg(
+        long,
+        global = true,
+        env = "KEEL_LOG_FORMAT",
+        value_enum,
+        default_value = "text"
+    )]
+    pub log_format: LogFormat,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -166,6 +177,24 @@ pub struct ServeArgs {
         default_value = "x-forwarded-for"
     )]
     pub client_ip_header: ClientIpHeaderArg,
+
+    /// Serve Prometheus metrics at /metrics to requests that carry this token as a bearer
+    /// token (Authorization: Bearer TOKEN); at least 16 characters. Without it /metrics
+    /// answers 404.
+    #[arg(long, env = "KEEL_METRICS_TOKEN", hide_env_values = true, value_name = "TOKEN",
+          value_parser = parse_metrics_token)]
+    pub metrics_token: Option<String>,
+
+    /// On ctrl-c or SIGTERM keel stops accepting connections and lets requests in flight
+    /// finish, for at most this many seconds.
+    #[arg(long, default_value_t = 30, value_name = "SECS")]
+    pub shutdown_grace: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -178,6 +207,10 @@ pub enum ClientIpHeaderArg {
 
 fn parse_public_url(s: &str) -> Result<keel_web::config::PublicUrl, String> {
     keel_web::config::PublicUrl::parse(s)
+}
+
+fn parse_metrics_token(s: &str) -> Result<String, String> {
+    keel_web::config::parse_metrics_token(s)
 }
 
 fn parse_proxy(s: &str) -> Result<keel_web::config::IpNet, String> {

@@ -32,7 +32,7 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => return failure::clap_error(e),
     };
-    if let Err(e) = init_logging() {
+    if let Err(e) = init_logging(cli.log_format) {
         return failure::report(&e);
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -70,7 +70,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
 }
 
 /// Log lines go to stderr, filtered by KEEL_LOG; stdout carries only what commands print.
-fn init_logging() -> Result<()> {
+fn init_logging(format: cli::LogFormat) -> Result<()> {
     let filter = match std::env::var("KEEL_LOG") {
         Ok(v) if !v.trim().is_empty() => EnvFilter::try_new(v.trim()).map_err(|e| {
             usage(format!(
@@ -79,11 +79,18 @@ fn init_logging() -> Result<()> {
         })?,
         _ => EnvFilter::new("info,sqlx=warn"),
     };
-    tracing_subscriber::fmt()
+    let fmt = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal())
-        .init();
+        .with_writer(std::io::stderr);
+    match format {
+        cli::LogFormat::Text => fmt.with_ansi(std::io::stderr().is_terminal()).init(),
+        // One object a line; the request's span (its id, method and path) is in "span".
+        cli::LogFormat::Json => fmt
+            .json()
+            .with_current_span(true)
+            .with_span_list(false)
+            .init(),
+    }
     Ok(())
 }
 

@@ -33,6 +33,8 @@ fn config(args: &ServeArgs) -> Config {
             ClientIpHeaderArg::XForwardedFor => ClientIpHeader::XForwardedFor,
             ClientIpHeaderArg::Forwarded => ClientIpHeader::Forwarded,
         },
+        metrics_token: args.metrics_token.clone(),
+        shutdown_grace: std::time::Duration::from_secs(args.shutdown_grace),
         ..defaults
     }
 }
@@ -75,6 +77,9 @@ pub async fn serve(
     store: &Store,
     config: Config,
 ) -> Result<()> {
+    if config.metrics_token.is_some() {
+        tracing::info!("Prometheus metrics at /metrics, for requests with the metrics token");
+    }
     if config.secure_cookies {
         tracing::info!(
             "cookies are marked Secure: sign-in works only when keel is reached over https"

@@ -52,6 +52,16 @@ use sqlx::{PgPool, SqlitePool};
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 
+/// One connection pool's state: connections in use by a query, open and idle, and the most
+/// it may open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolStats {
+    pub name: &'static str,
+    pub in_use: u32,
+    pub idle: u32,
+    pub max: u32,
+}
+
 #[derive(Clone)]
 pub struct Store {
     db: Db,
@@ -132,6 +142,24 @@ impl Store {
     pub async fn ping(&self) -> Result<()> {
         read!(self, p => sqlx::query("SELECT 1").execute(p).await.map(|r| r.rows_affected()))?;
         Ok(())
+    }
+
+    /// Each connection pool's size and idle connections, for monitoring.
+    pub fn pool_stats(&self) -> Vec<PoolStats> {
+        fn of<DB: sqlx::Database>(name: &'static str, p: &sqlx::Pool<DB>) -> PoolStats {
+            let open = p.size();
+            let idle = u32::try_from(p.num_idle()).unwrap_or(open).min(open);
+            PoolStats {
+                name,
+                in_use: open - idle,
+                idle,
+                max: p.options().get_max_connections(),
+            }
+        }
+        match &self.db {
+            Db::Sqlite { writer, reader } => vec![of("writer", writer), of("reader", reader)],
+            Db::Postgres(p) => vec![of("postgres", p)],
+        }
     }
 
     pub async fn close(&self) {

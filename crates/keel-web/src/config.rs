@@ -31,6 +31,11 @@ pub struct Config {
     pub public_url: Option<PublicUrl>,
     /// How often each node deletes expired sessions and sign-in counters.
     pub purge_every: std::time::Duration,
+    /// `/metrics` is served only when set, and only to a request that carries this as a
+    /// bearer token; `None`: `/metrics` answers 404 like any unknown path.
+    pub metrics_token: Option<String>,
+    /// After a stop signal, how long requests in flight may take to finish.
+    pub shutdown_grace: std::time::Duration,
 }
 
 impl Default for Config {
@@ -48,6 +53,8 @@ impl Default for Config {
             client_ip_header: ClientIpHeader::XForwardedFor,
             public_url: None,
             purge_every: std::time::Duration::from_secs(10 * 60),
+            metrics_token: None,
+            shutdown_grace: std::time::Duration::from_secs(30),
         }
     }
 }
@@ -121,6 +128,27 @@ impl PublicUrl {
     pub fn authority(&self) -> &str {
         self.0.split_once("://").map_or("", |(_, a)| a)
     }
+}
+
+/// The shortest metrics token accepted: it guards what every route costs and how busy the
+/// database is, so it must not be guessable.
+pub const METRICS_TOKEN_MIN_LEN: usize = 16;
+
+/// A metrics token as configured: printable ASCII without spaces (it travels in a header),
+/// at least [`METRICS_TOKEN_MIN_LEN`] characters.
+pub fn parse_metrics_token(value: &str) -> Result<String, String> {
+    let t = value.trim();
+    if t.len() < METRICS_TOKEN_MIN_LEN {
+        return Err(format!(
+            "the metrics token must be at least {METRICS_TOKEN_MIN_LEN} characters (try: openssl rand -hex 32)"
+        ));
+    }
+    if !t.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(
+            "the metrics token may hold only letters, digits and punctuation, no spaces".into(),
+        );
+    }
+    Ok(t.to_string())
 }
 
 /// A list of proxy addresses or CIDR ranges, separated by commas or spaces.

@@ -3,9 +3,9 @@
 
 use crate::auth::{csrf, session};
 use crate::error::{self, Internal};
-use crate::AppState;
+use crate::{monitoring, AppState};
 use axum::body::{to_bytes, Body};
-use axum::extract::{Request, State};
+use axum::extract::{MatchedPath, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -17,9 +17,13 @@ font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none';
 /// Gives each request an id (in the log, in the `x-request-id` header and on error pages),
 /// adds security headers, and turns a 5xx into a page or JSON error that shows the id and
 /// nothing else: the details go to the log only.
-pub async fn request_id(req: Request, next: Next) -> Response {
+/// Also counts the request for `/metrics`, under its route template.
+pub async fn request_id(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let started = std::time::Instant::now();
     let id = crate::auth::secret::generate()[..16].to_string();
     let is_api = req.uri().path().starts_with("/api/");
+    let method = req.method().clone();
+    let route = req.extensions().get::<MatchedPath>().cloned();
     let span =
         tracing::info_span!("request", id = %id, method = %req.method(), path = %req.uri().path());
     let mut res = async move {
@@ -49,6 +53,14 @@ pub async fn request_id(req: Request, next: Next) -> Response {
     h.insert(
         header::REFERRER_POLICY,
         HeaderValue::from_static("same-origin"),
+    );
+    state.metrics.record(
+        route
+            .as_ref()
+            .map_or(monitoring::UNMATCHED, MatchedPath::as_str),
+        &method,
+        res.status().as_u16(),
+        started.elapsed(),
     );
     res
 }

@@ -14,6 +14,7 @@ pub mod error;
 mod grants;
 mod layers;
 mod model;
+pub mod monitoring;
 pub mod ops;
 pub mod pages;
 pub mod routes;
@@ -22,6 +23,7 @@ mod time_fmt;
 pub use config::Config;
 
 use keel_store::Store;
+use std::future::IntoFuture;
 use std::sync::Arc;
 use tokio::net::TcpListener;
 
@@ -30,6 +32,7 @@ pub struct AppState {
     pub store: Store,
     pub config: Arc<Config>,
     pub models: Arc<model::ModelCache>,
+    pub metrics: Arc<monitoring::Metrics>,
 }
 
 /// The whole application as one router, ready to serve.
@@ -38,13 +41,27 @@ pub fn app(store: Store, config: Config) -> axum::Router {
         store,
         config: Arc::new(config),
         models: Default::default(),
+        metrics: Default::default(),
     };
     routes::routes().into_router(state)
 }
 
 /// Serves until ctrl-c or SIGTERM. Takes a bound listener so tests can bind port 0. Without
 /// a configured public address, links use the bound one.
-pub async fn serve(listener: TcpListener, store: Store, mut config: Config) -> std::io::Result<()> {
+pub async fn serve(listener: TcpListener, store: Store, config: Config) -> std::io::Result<()> {
+    serve_until(listener, store, config, shutdown()).await
+}
+
+/// Serves until `stop` resolves, then stops accepting connections and lets the requests in
+/// flight finish (idle keep-alive connections are closed), for at most
+/// `config.shutdown_grace`: a client that never finishes its request cannot hold the process
+/// up for ever.
+pub async fn serve_until(
+    listener: TcpListener,
+    store: Store,
+    mut config: Config,
+    stop: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     if config.public_url.is_none() {
         let bound = listener.local_addr()?;
         if bound.ip().is_unspecified() {
@@ -61,12 +78,27 @@ pub async fn serve(listener: TcpListener, store: Store, mut config: Config) -> s
         "links and the origin check use the public address"
     );
     let purge = tokio::spawn(purge_periodically(store.clone(), config.clone()));
+    let grace = config.shutdown_grace;
     let app = app(store, config).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    let served = axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown())
-        .await;
+    let stopping = Arc::new(tokio::sync::Notify::new());
+    let told = stopping.clone();
+    let served = axum::serve(listener, app).with_graceful_shutdown(async move {
+        stop.await;
+        tracing::info!("stopping: no new connections; finishing the requests in flight");
+        told.notify_one();
+    });
+    let out = tokio::select! {
+        out = served.into_future() => out,
+        _ = async {
+            stopping.notified().await;
+            tokio::time::sleep(grace).await;
+        } => {
+            tracing::warn!("requests still in flight after {grace:?}; stopping anyway");
+            Ok(())
+        }
+    };
     purge.abort();
-    served
+    out
 }
 
 /// Keeps the sessions and sign-in counter tables from growing for ever. Every node runs it;

@@ -10,6 +10,7 @@ use keel_domain::work::WorkItem;
 use keel_domain::Person;
 use keel_store::{Store, StoreError, WorkFilter};
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 const MAX_AGE_SECS: i64 = 60;
@@ -99,9 +100,16 @@ pub struct ModelCache {
     /// One load at a time: when many requests miss at once, the first loads and the others
     /// wait and find its result, instead of all reading the same rows.
     loading: tokio::sync::Mutex<()>,
+    /// Models read from the database (first loads and reloads), for `/metrics`.
+    reloads: AtomicU64,
 }
 
 impl ModelCache {
+    /// How many times a workspace's model was read from the database on this node.
+    pub fn reloads(&self) -> u64 {
+        self.reloads.load(Ordering::Relaxed)
+    }
+
     /// The entry at this data version, and whether it is young enough to answer alone.
     fn cached(&self, ws: i64, version: i64) -> Option<(Arc<Loaded>, bool)> {
         let now = crate::time_fmt::now();
@@ -130,6 +138,7 @@ impl ModelCache {
         // Read after the version: a write in between makes this entry look older than it is,
         // which only costs a reload, never a stale answer.
         let m = Arc::new(Loaded::new(store.model(ws).await?));
+        self.reloads.fetch_add(1, Ordering::Relaxed);
         self.entries
             .lock()
             .expect("model cache lock")

@@ -1,6 +1,6 @@
 //! Every route of keel, registered through one recorder so tests can walk them all.
 
-use crate::{api, assets, layers, pages, AppState};
+use crate::{api, assets, layers, monitoring, pages, AppState};
 use axum::handler::Handler;
 use axum::http::Method;
 use axum::routing::{on, MethodFilter};
@@ -60,7 +60,10 @@ impl Routes {
                 state.clone(),
                 layers::session,
             ))
-            .layer(axum::middleware::from_fn(layers::request_id))
+            .layer(axum::middleware::from_fn_with_state(
+                state.clone(),
+                layers::request_id,
+            ))
             .with_state(state)
     }
 }
@@ -71,7 +74,9 @@ pub fn routes() -> Routes {
         list: Vec::new(),
     };
     let r = r
-        .get("/healthz", || async { "ok" })
+        .get("/healthz", monitoring::healthz)
+        .get("/readyz", monitoring::readyz)
+        .get("/metrics", monitoring::metrics)
         .get("/assets/{file}", assets::serve);
     let r = pages::routes(r);
     api::routes(r)

@@ -16,6 +16,11 @@ use std::collections::HashMap;
 const OUTSIDE_ANY_WORKSPACE: &[(&str, &str)] = &[
     ("/", "redirects to the user's own workspaces"),
     ("/healthz", "liveness, no data"),
+    ("/readyz", "readiness: the database answers; no data"),
+    (
+        "/metrics",
+        "counts by route template, no workspace data; bearer token from the config (tests/monitoring.rs)",
+    ),
     ("/assets/{file}", "static files"),
     ("/login", "sign-in form"),
     ("/logout", "ends the caller's own session"),
