@@ -281,6 +281,13 @@ async fn create(store: &Store, args: &DemoArgs) -> Result<Workspace> {
     crate::demo_strategy::seed(store, ws.id, &team, today)
         .await
         .context("cannot create the demo's objectives and priorities")?;
+    let values = crate::demo_metrics::seed(store, ws.id, &team, today)
+        .await
+        .context("cannot create the demo's metrics")?;
+    println!(
+        "Added {} demo metrics with {values} values over the last year.",
+        crate::demo_metrics::METRICS.len()
+    );
     crate::demo_load::seed(store, ws.id, &team)
         .await
         .context("cannot add the demo's recurring commitments")?;

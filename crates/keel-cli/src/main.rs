@@ -8,6 +8,7 @@ mod cli;
 mod demo;
 mod demo_leads;
 mod demo_load;
+mod demo_metrics;
 mod demo_strategy;
 mod demo_work;
 mod failure;

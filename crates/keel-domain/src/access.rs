@@ -1,7 +1,8 @@
 //! Who may see what. Everyone but a partner sees the whole workspace; a partner (an agency
 //! or contractor) sees only what is assigned to its person: the functions it executes, the
 //! work it executes or contributes to, the workflows it has a role or work in, and the people
-//! on those.
+//! on those; the objectives, priorities and channels its person owns; and the metrics it owns
+//! or that measure something it sees.
 //!
 //! Architecture Invariant: lists, pickers, linked names and ids in request bodies all go
 //! through `Reader::view`, so a hidden record is the same as a missing one everywhere.
@@ -89,6 +90,31 @@ impl Reader {
             .filter(|c| owns(c.owner_id))
             .cloned()
             .collect();
+        // Metrics: those its person owns, and those that measure a function, objective,
+        // channel or workflow it sees; with their measurements.
+        let metrics: Vec<_> = m
+            .metrics
+            .iter()
+            .filter(|x| {
+                owns(x.owner_id)
+                    || x.function_id
+                        .is_some_and(|id| functions.iter().any(|f| f.id == id))
+                    || x.objective_id
+                        .is_some_and(|id| objectives.iter().any(|o| o.id == id))
+                    || x.channel_id
+                        .is_some_and(|id| channels.iter().any(|c| c.id == id))
+                    || x.workflow_id
+                        .is_some_and(|id| workflows.iter().any(|w| w.id == id))
+            })
+            .cloned()
+            .collect();
+        let seen: HashSet<i64> = metrics.iter().map(|x| x.id).collect();
+        let measurements = m
+            .measurements
+            .iter()
+            .filter(|v| seen.contains(&v.metric_id))
+            .cloned()
+            .collect();
         let mut people: HashSet<i64> = self.person_id.into_iter().collect();
         for f in &functions {
             people.extend(f.business_owner_id);
@@ -142,6 +168,8 @@ impl Reader {
             priorities,
             channels,
             channel_focus_limit: m.channel_focus_limit,
+            metrics,
+            measurements,
             now: m.now,
             leads: if self.role.sees_leads() {
                 m.leads.clone()
@@ -246,6 +274,30 @@ mod tests {
         assert_eq!(ids(&v.workflows, |w| w.id), [1]);
         // Itself, its function's business owner, workflow 1's role holders, its contributor.
         assert_eq!(ids(&v.people, |p| p.id), [1, 2, 3, 10, 20, 30]);
+    }
+
+    #[test]
+    fn a_partner_sees_the_metrics_of_what_it_sees_and_their_values_only() {
+        let mut m = model();
+        let metric = |id, function_id, owner_id| crate::metric::Metric {
+            function_id,
+            owner_id,
+            ..crate::metric::tests::metric(id)
+        };
+        m.metrics = vec![
+            metric(1, Some(1), Some(10)), // measures its function
+            metric(2, Some(2), Some(11)), // another function's
+            metric(3, None, Some(20)),    // owned by its person
+        ];
+        m.measurements = [1, 2, 3]
+            .into_iter()
+            .map(|id| crate::metric::tests::value(id, "2026-10-01", 5.0))
+            .collect();
+        let v = Reader::new(Role::Partner, Some(20)).view(&m);
+        assert_eq!(ids(&v.metrics, |x| x.id), [1, 3]);
+        assert_eq!(ids(&v.measurements, |x| x.metric_id), [1, 3]);
+        let v = Reader::new(Role::Viewer, Some(20)).view(&m);
+        assert_eq!(v.metrics.len(), 3);
     }
 
     #[test]

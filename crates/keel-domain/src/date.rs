@@ -59,6 +59,25 @@ impl Date {
         civil_from_days(self.0)
     }
 
+    /// The date of a year, month (1-12) and day; the day is clamped to the month's length.
+    pub fn from_ymd(y: i64, m: u32, d: u32) -> Date {
+        let m = m.clamp(1, 12);
+        Date(days_from_civil(y, m, d.clamp(1, days_in_month(y, m))))
+    }
+
+    /// The first day of this date's month.
+    pub fn month_start(self) -> Date {
+        let (y, m, _) = self.ymd();
+        Date::from_ymd(y, m, 1)
+    }
+
+    /// The same day `n` months later (or earlier), clamped to the month's length.
+    pub fn add_months(self, n: i64) -> Date {
+        let (y, m, d) = self.ymd();
+        let months = y * 12 + (m as i64 - 1) + n;
+        Date::from_ymd(months.div_euclid(12), (months.rem_euclid(12) + 1) as u32, d)
+    }
+
     /// Monday of this date's week.
     pub fn week_start(self) -> Date {
         // 1970-01-01 was a Thursday (weekday 3 counting Monday as 0).

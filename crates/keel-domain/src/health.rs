@@ -5,12 +5,14 @@
 
 use crate::capacity::{self, Commitment, PersonLoad};
 use crate::channel::Channel;
+use crate::metric::{Measurement, Metric};
 use crate::work::WorkItem;
 use crate::workflow::Workflow;
 use crate::{Date, Function, Objective, Person, Priority, Sourcing};
 use serde::Serialize;
 
 pub mod lead_rules;
+mod metric_rules;
 pub mod review_rules;
 mod strategy_rules;
 mod work_rules;
@@ -74,6 +76,10 @@ pub struct Model {
     /// Channels, and how many may be active at once (`None`: the default).
     pub channels: Vec<Channel>,
     pub channel_focus_limit: Option<usize>,
+    /// Metrics, and their measurements sorted by (metric, period) so
+    /// `metric::measurements_of` finds one metric's values without a scan.
+    pub metrics: Vec<Metric>,
+    pub measurements: Vec<Measurement>,
     /// Recurring commitments of the people (meetings, deciding, managing, other).
     pub commitments: Vec<Commitment>,
     /// The moment the rules judge at (unix seconds), so "overdue" and "blocked for long"
@@ -397,6 +403,30 @@ pub const RULES: &[Rule] = &[
         check: strategy_rules::over_focus_limit,
     },
     Rule {
+        id: "metric.no-owner-or-source",
+        severity: Severity::Warning,
+        title: "A metric has no owner or no source",
+        check: metric_rules::no_owner_or_source,
+    },
+    Rule {
+        id: "metric.not-measured",
+        severity: Severity::Warning,
+        title: "A metric has no value for a period that has ended",
+        check: metric_rules::not_measured,
+    },
+    Rule {
+        id: "objective.kpi-off-track",
+        severity: Severity::Warning,
+        title: "An objective's KPI is off target and its trend misses the target",
+        check: metric_rules::kpi_off_track,
+    },
+    Rule {
+        id: "function.only-activity-metrics",
+        severity: Severity::Info,
+        title: "A function measures only activity, no outcome",
+        check: metric_rules::only_activity,
+    },
+    Rule {
         id: "leads.completeness-below-bar",
         severity: Severity::Warning,
         title: "A CRM field is filled on too few leads",
@@ -441,6 +471,8 @@ pub fn has_errors(findings: &[Finding]) -> bool {
 
 #[cfg(test)]
 mod lead_tests;
+#[cfg(test)]
+mod metric_tests;
 #[cfg(test)]
 mod review_tests;
 #[cfg(test)]

@@ -13,6 +13,7 @@ pub mod function;
 pub mod health;
 pub mod ics;
 pub mod lead;
+pub mod metric;
 pub mod objective;
 pub mod ownership;
 pub mod person;

@@ -202,7 +202,10 @@ pub fn smart(o: &Objective, m: &Model) -> Vec<SmartPart> {
     let specific = (words < MIN_OUTCOME_WORDS).then(|| {
         format!("Say what will change, for whom, in at least {MIN_OUTCOME_WORDS} words (\"{}\" is a wish).", o.outcome)
     });
-    let measurable = match (&o.metric, o.baseline, o.target) {
+    // A metric linked as the objective's KPI names it as well as the typed name.
+    let kpi = crate::metric::kpi_of(m, o.id);
+    let named = o.metric.as_ref().or(kpi.map(|k| &k.name));
+    let measurable = match (named, o.baseline, o.target) {
         (None, _, _) => Some("Name the metric (KPI) that shows the outcome.".to_string()),
         (Some(_), None, _) => Some("Enter the baseline: where the metric stands today.".into()),
         (Some(_), Some(_), None) => Some("Enter the target the metric should reach.".into()),
@@ -255,11 +258,35 @@ fn achievable(o: &Objective, m: &Model) -> Option<String> {
         .map(|p| p.weekly_hours)
         .sum();
     let over = -capacity::team_free(m, None);
-    (needs > 0.0 && over > 1e-9).then(|| {
-        format!(
+    if needs > 0.0 && over > 1e-9 {
+        return Some(format!(
             "Its \"now\" priorities need {needs} h a week, and the team's \"now\" priorities already need {over} h more than it has free."
-        )
-    })
+        ));
+    }
+    against_trend(o, m)
+}
+
+/// The target against the KPI's past: where measurements make a trend, a target that needs
+/// the metric to move far faster than it did (or to turn round) is not achievable as set.
+fn against_trend(o: &Objective, m: &Model) -> Option<String> {
+    use crate::metric::{trend, with_unit};
+    let kpi = crate::metric::kpi_of(m, o.id)?;
+    let ms = crate::metric::measurements_of(m, kpi.id);
+    let p = trend::pace(kpi, ms, o.target?, o.deadline?)?;
+    if !p.out_of_reach(kpi.direction) {
+        return None;
+    }
+    let unit = kpi.unit.as_deref();
+    let word = kpi.cadence.period_word();
+    Some(format!(
+        "{} has moved {} a {word} lately; reaching {} by {} needs {} a {word}, so the trend leads to about {}. Set a target the trend can reach, a later deadline, or say what will change the pace.",
+        kpi.name,
+        trend::round(p.past),
+        with_unit(o.target.unwrap_or_default(), unit),
+        o.deadline.map(|d| d.to_string()).unwrap_or_default(),
+        trend::round(p.needed),
+        with_unit(p.projected, unit),
+    ))
 }
 
 /// Whether every part of the SMART check holds.

@@ -19,6 +19,7 @@ mod invites;
 mod lead_import;
 mod lead_rollups;
 mod leads;
+mod metrics;
 mod model;
 mod objectives;
 mod people;

@@ -44,6 +44,8 @@ impl Store {
             priorities: self.list_priorities(ws).await?,
             channels: self.list_channels(ws).await?,
             channel_focus_limit: self.channel_focus_limit(ws).await?.limit,
+            metrics: self.list_metrics(ws).await?,
+            measurements: self.list_measurements(ws).await?,
             commitments: self.list_commitments(ws).await?,
             now: t,
             leads: self.lead_facts(ws, t).await?,

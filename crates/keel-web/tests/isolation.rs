@@ -46,7 +46,13 @@ fn is_api_collection(r: &RouteInfo) -> bool {
 }
 
 fn body_for(path: &str) -> serde_json::Value {
-    if path.contains("/commitments") {
+    if path.ends_with("/measurements/bulk") {
+        json!({"measurements": [{"period": "2026-01", "value": 1}]})
+    } else if path.ends_with("/measurements") {
+        json!({"period": "2026-01", "value": 1})
+    } else if path.contains("/metrics") {
+        json!({"name": "Probe", "cadence": "monthly", "direction": "higher", "metric_type": "outcome", "kind": "cost"})
+    } else if path.contains("/commitments") {
         json!({"label": "Probe", "kind": "meetings", "hours": 1})
     } else if path.ends_with("/feedback") {
         json!({"qualification": "accepted"})
@@ -167,7 +173,12 @@ async fn a_member_of_one_workspace_never_reaches_another_workspaces_records() {
         .await
         .unwrap()
         .id;
+    let (b_metric, b_measurement) = app
+        .metric_with_value(&b, "Bravo Secret Metric", Some(b_function))
+        .await;
     let ids: HashMap<&str, i64> = [
+        ("metric", b_metric),
+        ("measurement", b_measurement),
         ("channel", b_channel),
         ("objective", b_objective),
         ("priority", b_priority),
@@ -198,6 +209,7 @@ async fn a_member_of_one_workspace_never_reaches_another_workspaces_records() {
             ("/objectives/", "objective"),
             ("/priorities/", "priority"),
             ("/channels/", "channel"),
+            ("/metrics/", "metric"),
             ("/leads/", "lead"),
             ("/spend/", "spend"),
         ] {
@@ -234,6 +246,7 @@ async fn a_member_of_one_workspace_never_reaches_another_workspaces_records() {
             let url = path
                 .replace("{id}", &api_id(path).to_string())
                 .replace("{dep}", &ids["dep"].to_string())
+                .replace("{measurement}", &ids["measurement"].to_string())
                 .replace("{index}", "0");
             let mut req = api.req(r.method.clone(), &url);
             if r.method == Method::PUT || r.method == Method::POST {
@@ -307,6 +320,8 @@ async fn a_member_of_one_workspace_never_reaches_another_workspaces_records() {
             .version,
         1
     );
+    let kept = app.store.measurements_of(b.id, b_metric).await.unwrap();
+    assert_eq!((kept.len(), kept[0].value, kept[0].version), (1, 42.0, 1));
     let lead = app.store.find_lead(b.id, b_lead).await.unwrap().unwrap();
     assert_eq!(
         lead.qualification,

@@ -43,6 +43,8 @@ struct Fixture {
     objective: i64,
     priority: i64,
     channel: i64,
+    metric: i64,
+    measurement: i64,
     lead: i64,
     spend: i64,
     commitment: i64,
@@ -126,6 +128,10 @@ async fn fixture() -> Fixture {
         .await
         .unwrap()
         .id;
+    // Measures a function the partner has no part in: hidden from it.
+    let (metric, measurement) = app
+        .metric_with_value(&ws, "Secret pipeline metric", Some(unassigned))
+        .await;
     let lead = app.lead(&ws, "1", "Paid Search", "Demo").await;
     let spend = app
         .store
@@ -134,6 +140,8 @@ async fn fixture() -> Fixture {
         .unwrap()
         .id;
     Fixture {
+        metric,
+        measurement,
         channel,
         objective,
         priority,
@@ -174,6 +182,8 @@ fn fill(path: &str, f: &Fixture) -> String {
         f.priority
     } else if path.contains("/channels/") {
         f.channel
+    } else if path.contains("/metrics/") {
+        f.metric
     } else if path.contains("/leads/") {
         f.lead
     } else if path.contains("/spend/") {
@@ -193,6 +203,8 @@ fn fill(path: &str, f: &Fixture) -> String {
         .replace("{objective}", &f.objective.to_string())
         .replace("{priority}", &f.priority.to_string())
         .replace("{channel}", &f.channel.to_string())
+        .replace("{metric}", &f.metric.to_string())
+        .replace("{measurement}", &f.measurement.to_string())
         .replace("{lead}", &f.lead.to_string())
         .replace("{spend}", &f.spend.to_string())
         .replace("{commitment}", &f.commitment.to_string())
@@ -201,7 +213,13 @@ fn fill(path: &str, f: &Fixture) -> String {
 }
 
 fn body_for(path: &str) -> serde_json::Value {
-    if path.contains("/commitments") {
+    if path.ends_with("/measurements/bulk") {
+        json!({"measurements": [{"period": "2026-01", "value": 1}]})
+    } else if path.ends_with("/measurements") {
+        json!({"period": "2026-01", "value": 1})
+    } else if path.contains("/metrics") {
+        json!({"name": "Changed", "cadence": "monthly", "direction": "higher", "metric_type": "outcome", "kind": "cost"})
+    } else if path.contains("/commitments") {
         json!({"label": "Changed", "kind": "meetings", "hours": 1})
     } else if path == "/api/v1/leads" {
         json!({"external_id": "x", "created": "2026-03-01"})
@@ -296,6 +314,7 @@ async fn every_write_route_refuses(f: &Fixture, email: &str, role: Role) {
                 "/objectives",
                 "/priorities",
                 "/channels/",
+                "/metrics",
                 "/leads",
                 "/lead-quality",
                 "/spend",
@@ -318,6 +337,8 @@ async fn every_write_route_refuses(f: &Fixture, email: &str, role: Role) {
         1
     );
     assert_eq!(app.store.list_members(ws.id).await.unwrap().len(), 4);
+    let values = app.store.measurements_of(ws.id, f.metric).await.unwrap();
+    assert_eq!((values.len(), values[0].version), (1, 1));
     let lead = app.store.find_lead(ws.id, f.lead).await.unwrap().unwrap();
     assert_eq!((lead.version, lead.qualification.as_str()), (1, "pending"));
     assert_eq!(

@@ -20,7 +20,7 @@ pub(crate) fn person(id: i64, kind: PersonKind, capacity: f64) -> Person {
     }
 }
 
-fn function(id: i64, b: Option<i64>, e: Option<i64>, hours: f64) -> Function {
+pub(crate) fn function(id: i64, b: Option<i64>, e: Option<i64>, hours: f64) -> Function {
     Function {
         id,
         name: format!("F{id}"),

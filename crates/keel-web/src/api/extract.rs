@@ -95,6 +95,20 @@ impl<S: Send + Sync> FromRequestParts<S> for ApiPath {
     }
 }
 
+/// Two numeric ids in the path; anything else cannot name a record, so it is not found.
+pub struct ApiPath2(pub i64, pub i64);
+
+impl<S: Send + Sync> FromRequestParts<S> for ApiPath2 {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        match Path::<(i64, i64)>::from_request_parts(parts, state).await {
+            Ok(Path((a, b))) => Ok(ApiPath2(a, b)),
+            Err(_) => Err(ApiError::not_found()),
+        }
+    }
+}
+
 /// The version named by `If-Match` (`"3"` or `W/"3"`). Every change to an editable record
 /// names the version it was made from: without one it is refused (428), a malformed one
 /// cannot match (412).

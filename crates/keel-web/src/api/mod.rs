@@ -13,6 +13,7 @@ mod lead_quality;
 mod leads;
 mod load;
 mod members;
+mod metrics;
 mod model;
 mod objectives;
 mod openapi;
@@ -24,7 +25,7 @@ mod work;
 mod workflows;
 mod workspace;
 
-pub use extract::{if_match, ApiJson, ApiPaging, ApiPath, ApiQuery, Paging};
+pub use extract::{if_match, ApiJson, ApiPaging, ApiPath, ApiPath2, ApiQuery, Paging};
 pub use openapi::document;
 
 use crate::routes::Routes;
@@ -46,6 +47,7 @@ pub fn routes(r: Routes) -> Routes {
     let r = objectives::routes(r);
     let r = priorities::routes(r);
     let r = channels::routes(r);
+    let r = metrics::routes(r);
     let r = leads::routes(r);
     let r = lead_feedback::routes(r);
     let r = lead_quality::routes(r);

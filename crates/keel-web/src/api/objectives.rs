@@ -64,6 +64,10 @@ pub struct ObjectiveDto {
     pub deadline: Option<String>,
     /// The company initiative or revenue goal it serves.
     pub serves: Option<String>,
+    /// The metric linked as this objective's KPI, if any.
+    pub kpi_metric_id: Option<i64>,
+    /// That metric's latest value.
+    pub kpi_latest: Option<f64>,
     /// Whether every part of the SMART check holds.
     pub smart: bool,
     pub smart_check: Vec<SmartDto>,
@@ -73,7 +77,13 @@ pub struct ObjectiveDto {
 
 pub fn dto(o: Objective, m: &Model) -> ObjectiveDto {
     let parts = objective::smart(&o, m);
+    let kpi = keel_domain::metric::kpi_of(m, o.id);
     ObjectiveDto {
+        kpi_metric_id: kpi.map(|k| k.id),
+        kpi_latest: kpi.and_then(|k| {
+            keel_domain::metric::trend::latest(keel_domain::metric::measurements_of(m, k.id))
+                .map(|l| l.value)
+        }),
         smart: objective::is_smart(&parts),
         smart_check: parts.into_iter().map(SmartDto::from).collect(),
         id: o.id,

@@ -2,8 +2,8 @@
 //! (tests/openapi.rs) locks it, so a change to the API is a visible change to a file.
 
 use super::{
-    channels, functions, lead_feedback, lead_quality, leads, load, members, model, objectives,
-    people, priorities, spend, tokens, work, workflows, workspace,
+    channels, functions, lead_feedback, lead_quality, leads, load, members, metrics, model,
+    objectives, people, priorities, spend, tokens, work, workflows, workspace,
 };
 use crate::error::{ErrorBody, ErrorEnvelope, FieldMessage};
 use axum::Json;
@@ -32,6 +32,8 @@ use utoipa::{Modify, OpenApi};
         priorities::list_priorities, priorities::find_priority, priorities::create_priority, priorities::update_priority, priorities::delete_priority,
         channels::list_channels, channels::find_channel, channels::create_channel, channels::update_channel, channels::delete_channel,
         channels::find_channel_focus, channels::update_channel_focus,
+        metrics::list_metrics, metrics::find_metric, metrics::create_metric, metrics::update_metric, metrics::delete_metric,
+        metrics::list_measurements, metrics::create_measurement, metrics::create_measurements, metrics::delete_measurement,
         leads::list_leads, leads::find_lead, leads::create_lead, leads::create_leads,
         lead_feedback::give_lead_feedback, lead_feedback::give_leads_feedback,
         lead_quality::find_lead_quality, spend::list_spend, spend::set_spend, spend::delete_spend,
@@ -51,6 +53,7 @@ use utoipa::{Modify, OpenApi};
         (name = "objectives", description = "Objectives: outcome, owner, KPI with baseline, target and deadline, what it serves, and the SMART check"),
         (name = "priorities", description = "Ranked priorities serving objectives; a new \"now\" priority names what it pauses unless the hours it needs are free"),
         (name = "channels", description = "Channels with owner, tactic phase, status and monthly budget, and the workspace's channel-focus limit"),
+        (name = "metrics", description = "Metrics with definition, owner, source, cadence, direction and target, what they measure, and their values per period (idempotent per period)"),
         (name = "work", description = "Work items moving through their workflow's gates, with checklists, approvals, history and dependencies"),
         (name = "leads", description = "Leads from the CRM (idempotent by record id), sales feedback, lead quality, completeness and spend"),
     )

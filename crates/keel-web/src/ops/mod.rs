@@ -2,6 +2,7 @@
 //! call the domain's rules, store. One place, so the two interfaces cannot drift.
 
 pub mod leads;
+pub mod metrics;
 pub mod strategy;
 pub mod work;
 pub mod workflows;

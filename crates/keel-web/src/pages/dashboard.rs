@@ -45,10 +45,19 @@ pub struct NowLine {
     pub paused: Option<String>,
 }
 
+/// A key metric on Home: an objective's KPI, or a metric off target.
+pub struct MetricLine {
+    pub id: i64,
+    pub name: String,
+    pub latest: Option<String>,
+    pub off_target: bool,
+}
+
 #[derive(Template)]
 #[template(path = "dashboard.html")]
 struct Page {
     now: Vec<NowLine>,
+    key_metrics: Vec<MetricLine>,
     objectives: usize,
     not_smart: usize,
     blocked: Vec<WorkLine>,
@@ -168,9 +177,35 @@ async fn page(
         .iter()
         .filter(|o| !keel_domain::objective::is_smart(&keel_domain::objective::smart(o, &m)))
         .count();
+    // Objectives' KPIs first, then the other metrics that are off target.
+    let mut key_metrics: Vec<(bool, MetricLine)> = m
+        .metrics
+        .iter()
+        .filter_map(|x| {
+            let s = crate::ops::metrics::summary(x, &m);
+            let off = s.off_target == Some(true);
+            let kpi = x.objective_id.is_some();
+            (kpi || off).then(|| {
+                (
+                    !kpi,
+                    MetricLine {
+                        id: x.id,
+                        name: x.name.clone(),
+                        latest: s
+                            .latest
+                            .map(|l| keel_domain::metric::with_unit(l.value, x.unit.as_deref())),
+                        off_target: off,
+                    },
+                )
+            })
+        })
+        .collect();
+    key_metrics.sort_by_key(|(other, _)| *other);
+    let key_metrics = key_metrics.into_iter().take(6).map(|(_, l)| l).collect();
     let title = ctx.ws.name.clone();
     render(&Page {
         now,
+        key_metrics,
         objectives: m.objectives.len(),
         not_smart,
         blocked,

@@ -51,6 +51,11 @@ fn nav_for(role: Role) -> Vec<NavItem> {
             path: "/channels",
         },
         NavItem {
+            key: "metrics",
+            label: "Metrics",
+            path: "/metrics",
+        },
+        NavItem {
             key: "people",
             label: "Team",
             path: "/people",
@@ -165,6 +170,10 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "priority-deleted" => "Priority removed.",
         "channel-saved" => "Channel saved.",
         "channel-deleted" => "Channel removed.",
+        "metric-saved" => "Metric saved.",
+        "metric-deleted" => "Metric removed, with its values.",
+        "value-saved" => "Value saved; the chart and the table below include it.",
+        "value-deleted" => "Value removed.",
         "channel-limit-saved" => "Channel-focus limit saved.",
         "member-saved" => "Role changed.",
         "member-removed" => "Member removed from this workspace.",

@@ -13,6 +13,8 @@ mod lead_quality;
 mod leads;
 mod load_chart;
 mod members;
+mod metric_chart;
+mod metrics;
 mod objectives;
 mod ownership;
 mod people;
@@ -46,6 +48,7 @@ pub fn routes(r: Routes) -> Routes {
     let r = objectives::routes(r);
     let r = priorities::routes(r);
     let r = channels::routes(r);
+    let r = metrics::routes(r);
     let r = leads::routes(r);
     let r = lead_quality::routes(r);
     let r = spend::routes(r);

@@ -34,12 +34,30 @@ pub struct Row {
     pub owner: Option<Person>,
     pub smart: Vec<SmartPart>,
     pub ok: bool,
+    /// The linked KPI metric's id and latest value ("latest 51 leads, Nov 2026").
+    pub kpi_metric: Option<(i64, String)>,
+    kpi_name: Option<String>,
 }
 
 impl Row {
     fn new(o: Objective, m: &Model) -> Row {
         let smart = objective::smart(&o, m);
+        let kpi_metric = keel_domain::metric::kpi_of(m, o.id).map(|k| {
+            let latest =
+                keel_domain::metric::trend::latest(keel_domain::metric::measurements_of(m, k.id));
+            let said = match latest {
+                Some(l) => format!(
+                    "latest {}, {}",
+                    keel_domain::metric::with_unit(l.value, k.unit.as_deref()),
+                    super::metric_chart::period_label(k.cadence, l.period)
+                ),
+                None => "no values yet".into(),
+            };
+            (k.id, said)
+        });
         Row {
+            kpi_name: keel_domain::metric::kpi_of(m, o.id).map(|k| k.name.clone()),
+            kpi_metric,
             owner: o
                 .owner_id
                 .and_then(|id| m.people.iter().find(|p| p.id == id).cloned()),
@@ -53,7 +71,8 @@ impl Row {
     pub fn kpi(&self) -> String {
         let o = &self.objective;
         let n = |v: Option<f64>| v.map_or("?".to_string(), |x| x.to_string());
-        let mut s = o.metric.clone().unwrap_or_else(|| "No metric".into());
+        let named = o.metric.clone().or_else(|| self.kpi_name.clone());
+        let mut s = named.unwrap_or_else(|| "No metric".into());
         if o.baseline.is_some() || o.target.is_some() {
             s.push_str(&format!(": {} → {}", n(o.baseline), n(o.target)));
         }

@@ -378,3 +378,54 @@ pub fn channel(name: &str) -> keel_domain::channel::ChannelDraft {
         monthly_budget: 1000.0,
     }
 }
+
+/// A monthly outcome metric of `function` (if any), with a target of 80 leads.
+pub fn metric(name: &str, function: Option<i64>) -> keel_domain::metric::MetricDraft {
+    use keel_domain::metric::{Cadence, Direction, Kind, MetricType};
+    keel_domain::metric::MetricDraft {
+        name: name.into(),
+        definition: Some("Leads accepted by sales in the month".into()),
+        owner_id: None,
+        source: Some("HubSpot".into()),
+        unit: Some("leads".into()),
+        cadence: Cadence::Monthly,
+        direction: Direction::Higher,
+        target: Some(80.0),
+        metric_type: MetricType::Outcome,
+        kind: Kind::Contribution,
+        function_id: function,
+        objective_id: None,
+        channel_id: None,
+        workflow_id: None,
+    }
+}
+
+impl TestApp {
+    /// A metric with one value for January 2026; answers (metric id, measurement id).
+    pub async fn metric_with_value(
+        &self,
+        ws: &Workspace,
+        name: &str,
+        function: Option<i64>,
+    ) -> (i64, i64) {
+        let m = self
+            .store
+            .create_metric(ws.id, &metric(name, function))
+            .await
+            .unwrap();
+        let v = self
+            .store
+            .put_measurements(
+                ws.id,
+                m.id,
+                &[keel_domain::metric::MeasurementDraft {
+                    period: keel_domain::Date::parse("2026-01-01").unwrap(),
+                    value: 42.0,
+                    note: None,
+                }],
+            )
+            .await
+            .unwrap();
+        (m.id, v[0].id)
+    }
+}

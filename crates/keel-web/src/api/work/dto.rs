@@ -4,7 +4,7 @@
 use crate::api::workflows::date_shapes;
 use crate::api::Paging;
 use crate::error::ApiError;
-use axum::extract::{FromRequestParts, Path, Query};
+use axum::extract::{FromRequestParts, Query};
 use axum::http::{request::Parts, StatusCode};
 use keel_domain::work::{WorkInput, WorkItem, WorkStatus};
 use keel_domain::workflow::Workflow;
@@ -258,16 +258,4 @@ impl NewWorkBody {
     }
 }
 
-/// Two numeric ids in the path; anything else cannot name a record, so it is not found.
-pub struct ApiPath2(pub i64, pub i64);
-
-impl<S: Send + Sync> FromRequestParts<S> for ApiPath2 {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
-        match Path::<(i64, i64)>::from_request_parts(parts, state).await {
-            Ok(Path((a, b))) => Ok(ApiPath2(a, b)),
-            Err(_) => Err(ApiError::not_found()),
-        }
-    }
-}
+pub use crate::api::ApiPath2;

@@ -1,0 +1,636 @@
+//! Metrics: the list with what each one's values say and which sides each function
+//! measures; one metric's page with its chart, the same numbers in a table, and a form for a
+//! value; and the metric's own form.
+
+use super::forms::{choices, version, Choice, Errors};
+use super::layout::{render, Chrome};
+use super::metric_chart;
+use super::objectives::owner_choices;
+use super::people::NoticeQuery;
+use crate::ctx::WsCtx;
+use crate::error::PageError;
+use crate::ops::metrics as ops;
+use crate::ops::strategy::{today, view as model_view};
+use crate::routes::Routes;
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use keel_domain::health::Model;
+use keel_domain::metric::{
+    self, trend, Cadence, Direction, Kind, MeasurementDraft, MeasurementInput, Metric, MetricDraft,
+    MetricInput, MetricType,
+};
+use keel_domain::Invalid;
+use keel_store::StoreError;
+use serde::Deserialize;
+use std::sync::Arc;
+
+pub fn routes(r: Routes) -> Routes {
+    r.get("/w/{ws}/metrics", list)
+        .get("/w/{ws}/metrics/new", new)
+        .post("/w/{ws}/metrics", create)
+        .get("/w/{ws}/metrics/{metric}", show)
+        .get("/w/{ws}/metrics/{metric}/chart.svg", chart)
+        .get("/w/{ws}/metrics/{metric}/edit", edit)
+        .post("/w/{ws}/metrics/{metric}", update)
+        .post("/w/{ws}/metrics/{metric}/delete", delete)
+        .post("/w/{ws}/metrics/{metric}/measurements", add_value)
+        .post(
+            "/w/{ws}/metrics/{metric}/measurements/{measurement}/delete",
+            delete_value,
+        )
+}
+
+async fn view(state: &AppState, ctx: &WsCtx) -> Result<Arc<Model>, PageError> {
+    Ok(model_view(state, ctx.ws.id, ctx.ws.data_version, &ctx.reader()).await?)
+}
+
+fn name_of<T>(xs: &[T], id: Option<i64>, key: impl Fn(&T) -> (i64, String)) -> Option<String> {
+    let id = id?;
+    xs.iter().map(key).find(|(i, _)| *i == id).map(|(_, n)| n)
+}
+
+/// A metric with what its values say, as the list and the metric page print it.
+pub struct Row {
+    pub metric: Metric,
+    pub owner: Option<String>,
+    pub latest: Option<String>,
+    pub latest_period: Option<String>,
+    pub off_target: bool,
+    pub target: Option<String>,
+    pub trend: Option<String>,
+    /// Whether the trend goes the better way (`None`: flat or no trend).
+    pub better: Option<bool>,
+    pub missing: Option<String>,
+    /// What it measures: (label, link) pairs.
+    pub links: Vec<(String, String)>,
+}
+
+impl Row {
+    fn new(x: &Metric, m: &Model, ctx: &WsCtx) -> Row {
+        let s = ops::summary(x, m);
+        let unit = x.unit.as_deref();
+        let mut links = Vec::new();
+        if let Some(n) = name_of(&m.objectives, x.objective_id, |o| (o.id, o.outcome.clone())) {
+            let href = ctx.link(&format!(
+                "/objectives/{}",
+                x.objective_id.unwrap_or_default()
+            ));
+            links.push((format!("KPI of: {n}"), href));
+        }
+        if let Some(n) = name_of(&m.functions, x.function_id, |f| (f.id, f.name.clone())) {
+            let href = ctx.link(&format!("/functions/{}", x.function_id.unwrap_or_default()));
+            links.push((format!("Function: {n}"), href));
+        }
+        if let Some(n) = name_of(&m.channels, x.channel_id, |c| (c.id, c.name.clone())) {
+            let href = ctx.link(&format!("/channels/{}", x.channel_id.unwrap_or_default()));
+            links.push((format!("Channel: {n}"), href));
+        }
+        if let Some(n) = name_of(&m.workflows, x.workflow_id, |w| (w.id, w.spec.name.clone())) {
+            let href = ctx.link(&format!("/workflows/{}", x.workflow_id.unwrap_or_default()));
+            links.push((format!("Workflow: {n}"), href));
+        }
+        Row {
+            owner: name_of(&m.people, x.owner_id, |p| (p.id, p.name.clone())),
+            latest: s.latest.as_ref().map(|l| metric::with_unit(l.value, unit)),
+            latest_period: s
+                .latest
+                .as_ref()
+                .map(|l| metric_chart::period_label(x.cadence, l.period)),
+            off_target: s.off_target == Some(true),
+            target: x.target.map(|t| metric::with_unit(t, unit)),
+            trend: s.trend.map(|t| t.describe(x.cadence)),
+            better: s.trend.and_then(|t| t.better),
+            missing: s.missing.map(|d| metric_chart::period_label(x.cadence, d)),
+            links,
+            metric: x.clone(),
+        }
+    }
+}
+
+/// One function's row of the coverage table: which sides its metrics show.
+pub struct CoverageRow {
+    pub function: String,
+    pub sides: Vec<bool>,
+    pub metrics: usize,
+    pub outcome: usize,
+}
+
+#[derive(Template)]
+#[template(path = "strategy/metrics.html")]
+struct ListPage {
+    chrome: Chrome,
+    rows: Vec<Row>,
+    kinds: Vec<&'static str>,
+    coverage: Vec<CoverageRow>,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    ctx: WsCtx,
+    Query(q): Query<NoticeQuery>,
+) -> Result<Response, PageError> {
+    let m = view(&state, &ctx).await?;
+    let rows = m.metrics.iter().map(|x| Row::new(x, &m, &ctx)).collect();
+    let coverage = metric::coverage(&m)
+        .into_iter()
+        .filter_map(|c| {
+            let f = m.functions.iter().find(|f| f.id == c.function_id)?;
+            Some(CoverageRow {
+                function: f.name.clone(),
+                sides: Kind::ALL.iter().map(|k| c.covers(*k)).collect(),
+                metrics: c.metrics,
+                outcome: c.outcome,
+            })
+        })
+        .collect();
+    render(&ListPage {
+        chrome: ctx
+            .chrome("Metrics", "metrics")
+            .with_notice(q.notice.as_deref()),
+        rows,
+        kinds: Kind::ALL.iter().map(|k| k.label()).collect(),
+        coverage,
+    })
+}
+
+async fn find(state: &AppState, ctx: &WsCtx, id: i64) -> Result<(Metric, Arc<Model>), PageError> {
+    let m = view(state, ctx).await?;
+    let x = ops::metric(&m, id).ok_or(PageError::NotFound)?;
+    Ok((x, m))
+}
+
+/// One value in the table beside the chart.
+pub struct ValueRow {
+    pub id: i64,
+    pub period: String,
+    pub value: String,
+    pub off_target: bool,
+    pub note: Option<String>,
+    pub version: i64,
+}
+
+#[derive(Deserialize, Default, Clone)]
+pub struct ValueForm {
+    #[serde(default)]
+    pub period: String,
+    #[serde(default)]
+    pub value: String,
+    #[serde(default)]
+    pub note: String,
+}
+
+#[derive(Template)]
+#[template(path = "strategy/metric.html")]
+struct ShowPage {
+    chrome: Chrome,
+    row: Row,
+    chart_url: String,
+    alt: String,
+    recent: Vec<ValueRow>,
+    earlier: Vec<ValueRow>,
+    form: ValueForm,
+    errors: Errors,
+    period_hint: &'static str,
+}
+
+async fn show_page(
+    state: &AppState,
+    ctx: &WsCtx,
+    id: i64,
+    form: Option<ValueForm>,
+    errors: Invalid,
+    notice: Option<&str>,
+) -> Result<Response, PageError> {
+    let (x, m) = find(state, ctx, id).await?;
+    let ms = metric::measurements_of(&m, x.id);
+    let unit = x.unit.as_deref();
+    let value_row = |v: &metric::Measurement| ValueRow {
+        id: v.id,
+        period: metric_chart::period_label(x.cadence, v.period),
+        value: metric::with_unit(v.value, unit),
+        off_target: trend::off_target(&x, v.value) == Some(true),
+        note: v.note.clone(),
+        version: v.version,
+    };
+    let shown = metric_chart::shown(ms);
+    let recent: Vec<ValueRow> = shown.iter().rev().map(value_row).collect();
+    let earlier: Vec<ValueRow> = ms[..ms.len() - shown.len()]
+        .iter()
+        .rev()
+        .map(value_row)
+        .collect();
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let form = form.unwrap_or_else(|| ValueForm {
+        period: x.cadence.period_start(today()).to_string(),
+        ..Default::default()
+    });
+    let alt = format!(
+        "Line chart of {} over the last {} {}s{}; the same numbers are in the table beside it.",
+        x.name,
+        shown.len(),
+        x.cadence.period_word(),
+        if x.target.is_some() {
+            ", with the target as a dashed line"
+        } else {
+            ""
+        }
+    );
+    let mut r = render(&ShowPage {
+        chrome: ctx.chrome(x.name.clone(), "metrics").with_notice(notice),
+        chart_url: ctx.link(&format!(
+            "/metrics/{}/chart.svg?v={}",
+            x.id, ctx.ws.data_version
+        )),
+        alt,
+        recent,
+        earlier,
+        form,
+        errors: Errors(errors),
+        period_hint: match x.cadence {
+            Cadence::Weekly => "Any day of the week; it is kept as that week's Monday.",
+            Cadence::Monthly => {
+                "Any day of the month, or YYYY-MM; it is kept as the month's first day."
+            }
+            Cadence::Quarterly => "Any day of the quarter; it is kept as the quarter's first day.",
+        },
+        row: Row::new(&x, &m, ctx),
+    })?;
+    *r.status_mut() = status;
+    Ok(r)
+}
+
+async fn show(
+    State(state): State<AppState>,
+    ctx: WsCtx,
+    Path((_, id)): Path<(String, i64)>,
+    Query(q): Query<NoticeQuery>,
+) -> Result<Response, PageError> {
+    show_page(&state, &ctx, id, None, Invalid::new(), q.notice.as_deref()).await
+}
+
+async fn chart(
+    State(state): State<AppState>,
+    ctx: WsCtx,
+    Path((_, id)): Path<(String, i64)>,
+) -> Result<Response, PageError> {
+    let (x, m) = find(&state, &ctx, id).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            (header::CACHE_CONTROL, "private, max-age=60"),
+        ],
+        metric_chart::svg(&x, metric::measurements_of(&m, x.id)),
+    )
+        .into_response())
+}
+
+async fn add_value(
+    State(state): State<AppState>,
+    ctx: WsCtx,
+    Path((_, id)): Path<(String, i64)>,
+    Form(f): Form<ValueForm>,
+) -> Result<Response, PageError> {
+    let (x, _) = find(&state, &ctx, id).await?;
+    ctx.require_edit()?;
+    let input = MeasurementInput {
+        period: f.period.clone(),
+        value: f.value.clone(),
+        note: f.note.clone(),
+    };
+    let d = match MeasurementDraft::parse(&input, x.cadence, today()) {
+        Ok(d) => d,
+        Err(inv) => return show_page(&state, &ctx, id, Some(f), inv, None).await,
+    };
+    match state.store.put_measurements(ctx.ws.id, id, &[d]).await {
+        Ok(_) => Ok(
+            Redirect::to(&ctx.link(&format!("/metrics/{id}?notice=value-saved"))).into_response(),
+        ),
+        Err(StoreError::NotFound) => Err(PageError::NotFound),
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+struct DeleteForm {
+    #[serde(default)]
+    version: String,
+}
+
+async fn delete_value(
+    State(state): State<AppState>,
+    ctx: WsCtx,
+    Path((_, id, value)): Path<(String, i64, i64)>,
+    Form(f): Form<DeleteForm>,
+) -> Result<Response, PageError> {
+    find(&state, &ctx, id).await?;
+    ctx.require_edit()?;
+    match state
+        .store
+        .delete_measurement(ctx.ws.id, id, value, version(&f.version))
+        .await
+    {
+        Ok(()) => Ok(
+            Redirect::to(&ctx.link(&format!("/metrics/{id}?notice=value-deleted"))).into_response(),
+        ),
+        Err(StoreError::Stale { .. }) => {
+            let inv = Invalid::one("version", "Someone changed this value after you opened the page. Check it below, then remove it again if you still want to.");
+            show_page(&state, &ctx, id, None, inv, None).await
+        }
+        Err(StoreError::NotFound) => Err(PageError::NotFound),
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize, Default, Clone)]
+pub struct MetricForm {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub definition: String,
+    #[serde(default)]
+    pub owner_id: String,
+    #[serde(default)]
+    pub source: String,
+    #[serde(default)]
+    pub unit: String,
+    #[serde(default)]
+    pub cadence: String,
+    #[serde(default)]
+    pub direction: String,
+    #[serde(default)]
+    pub target: String,
+    #[serde(default)]
+    pub metric_type: String,
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub function_id: String,
+    #[serde(default)]
+    pub objective_id: String,
+    #[serde(default)]
+    pub channel_id: String,
+    #[serde(default)]
+    pub workflow_id: String,
+    #[serde(default)]
+    pub version: String,
+}
+
+impl MetricForm {
+    fn input(&self) -> MetricInput {
+        MetricInput {
+            name: self.name.clone(),
+            definition: self.definition.clone(),
+            owner_id: self.owner_id.clone(),
+            source: self.source.clone(),
+            unit: self.unit.clone(),
+            cadence: self.cadence.clone(),
+            direction: self.direction.clone(),
+            target: self.target.clone(),
+            metric_type: self.metric_type.clone(),
+            kind: self.kind.clone(),
+            function_id: self.function_id.clone(),
+            objective_id: self.objective_id.clone(),
+            channel_id: self.channel_id.clone(),
+            workflow_id: self.workflow_id.clone(),
+        }
+    }
+
+    fn from_metric(x: &Metric) -> MetricForm {
+        let id = |v: Option<i64>| v.map(|i| i.to_string()).unwrap_or_default();
+        MetricForm {
+            name: x.name.clone(),
+            definition: x.definition.clone().unwrap_or_default(),
+            owner_id: id(x.owner_id),
+            source: x.source.clone().unwrap_or_default(),
+            unit: x.unit.clone().unwrap_or_default(),
+            cadence: x.cadence.as_str().into(),
+            direction: x.direction.as_str().into(),
+            target: x.target.map(|t| t.to_string()).unwrap_or_default(),
+            metric_type: x.metric_type.as_str().into(),
+            kind: x.kind.as_str().into(),
+            function_id: id(x.function_id),
+            objective_id: id(x.objective_id),
+            channel_id: id(x.channel_id),
+            workflow_id: id(x.workflow_id),
+            version: x.version.to_string(),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "strategy/metric_form.html")]
+struct FormPage {
+    chrome: Chrome,
+    metric: Option<Metric>,
+    form: MetricForm,
+    errors: Errors,
+    owners: Vec<Choice>,
+    cadences: Vec<Choice>,
+    directions: Vec<Choice>,
+    types: Vec<Choice>,
+    kinds: Vec<Choice>,
+    functions: Vec<Choice>,
+    objectives: Vec<Choice>,
+    channels: Vec<Choice>,
+    workflows: Vec<Choice>,
+    conflict: bool,
+    action: String,
+}
+
+/// A picker with "none" first.
+fn picker(items: impl Iterator<Item = (i64, String)>, current: &str) -> Vec<Choice> {
+    choices(
+        std::iter::once((String::new(), "— none —".to_string()))
+            .chain(items.map(|(id, n)| (id.to_string(), n))),
+        current,
+    )
+}
+
+fn enum_choices<T: Copy>(
+    all: &[T],
+    f: impl Fn(T) -> (&'static str, &'static str),
+    current: &str,
+) -> Vec<Choice> {
+    choices(all.iter().map(|x| f(*x)), current)
+}
+
+async fn form_page(
+    state: &AppState,
+    ctx: &WsCtx,
+    stored: Option<Metric>,
+    form: MetricForm,
+    errors: Invalid,
+    conflict: bool,
+) -> Result<Response, PageError> {
+    let m = view(state, ctx).await?;
+    let status = if conflict {
+        StatusCode::CONFLICT
+    } else if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let page = FormPage {
+        chrome: ctx.chrome(
+            stored
+                .as_ref()
+                .map(|x| format!("Edit {}", x.name))
+                .unwrap_or_else(|| "Add a metric".into()),
+            "metrics",
+        ),
+        action: match &stored {
+            Some(x) => ctx.link(&format!("/metrics/{}", x.id)),
+            None => ctx.link("/metrics"),
+        },
+        owners: owner_choices(&m.people, &form.owner_id),
+        cadences: enum_choices(Cadence::ALL, |c| (c.as_str(), c.label()), &form.cadence),
+        directions: enum_choices(Direction::ALL, |c| (c.as_str(), c.label()), &form.direction),
+        types: enum_choices(
+            MetricType::ALL,
+            |c| (c.as_str(), c.label()),
+            &form.metric_type,
+        ),
+        kinds: enum_choices(Kind::ALL, |c| (c.as_str(), c.label()), &form.kind),
+        functions: picker(
+            m.functions.iter().map(|f| (f.id, f.name.clone())),
+            &form.function_id,
+        ),
+        objectives: picker(
+            m.objectives.iter().map(|o| (o.id, o.outcome.clone())),
+            &form.objective_id,
+        ),
+        channels: picker(
+            m.channels.iter().map(|c| (c.id, c.name.clone())),
+            &form.channel_id,
+        ),
+        workflows: picker(
+            m.workflows.iter().map(|w| (w.id, w.spec.name.clone())),
+            &form.workflow_id,
+        ),
+        metric: stored,
+        form,
+        errors: Errors(errors),
+        conflict,
+    };
+    let mut r = render(&page)?;
+    *r.status_mut() = status;
+    Ok(r)
+}
+
+async fn new(State(state): State<AppState>, ctx: WsCtx) -> Result<Response, PageError> {
+    ctx.require_edit()?;
+    let form = MetricForm {
+        cadence: "monthly".into(),
+        direction: "higher".into(),
+        metric_type: "outcome".into(),
+        kind: "contribution".into(),
+        ..Default::default()
+    };
+    form_page(&state, &ctx, None, form, Invalid::new(), false).await
+}
+
+async fn save(
+    state: &AppState,
+    ctx: &WsCtx,
+    stored: Option<Metric>,
+    form: MetricForm,
+) -> Result<Response, PageError> {
+    let m = view(state, ctx).await?;
+    let d = match MetricDraft::parse(&form.input(), &m, stored.as_ref().map(|x| x.id)) {
+        Ok(d) => d,
+        Err(inv) => return form_page(state, ctx, stored, form, inv, false).await,
+    };
+    let saved = match &stored {
+        Some(x) => {
+            state
+                .store
+                .update_metric(ctx.ws.id, x.id, version(&form.version), &d)
+                .await
+        }
+        None => state.store.create_metric(ctx.ws.id, &d).await,
+    };
+    match saved {
+        Ok(x) => Ok(
+            Redirect::to(&ctx.link(&format!("/metrics/{}?notice=metric-saved", x.id)))
+                .into_response(),
+        ),
+        Err(StoreError::Conflict(msg)) => {
+            let field = if msg.contains("objective") {
+                "objective_id"
+            } else {
+                "name"
+            };
+            form_page(state, ctx, stored, form, Invalid::one(field, msg), false).await
+        }
+        Err(StoreError::Stale { current }) => {
+            let id = stored.as_ref().map(|x| x.id).unwrap_or_default();
+            let x = state.store.find_metric(ctx.ws.id, id).await?;
+            let mut form = form;
+            form.version = current.to_string();
+            form_page(state, ctx, x, form, Invalid::new(), true).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn create(
+    State(state): State<AppState>,
+    ctx: WsCtx,
+    Form(form): Form<MetricForm>,
+) -> Result<Response, PageError> {
+    ctx.require_edit()?;
+    save(&state, &ctx, None, form).await
+}
+
+async fn edit(
+    State(state): State<AppState>,
+    ctx: WsCtx,
+    Path((_, id)): Path<(String, i64)>,
+) -> Result<Response, PageError> {
+    let (x, _) = find(&state, &ctx, id).await?;
+    ctx.require_edit()?;
+    let form = MetricForm::from_metric(&x);
+    form_page(&state, &ctx, Some(x), form, Invalid::new(), false).await
+}
+
+async fn update(
+    State(state): State<AppState>,
+    ctx: WsCtx,
+    Path((_, id)): Path<(String, i64)>,
+    Form(form): Form<MetricForm>,
+) -> Result<Response, PageError> {
+    let (x, _) = find(&state, &ctx, id).await?;
+    ctx.require_edit()?;
+    save(&state, &ctx, Some(x), form).await
+}
+
+async fn delete(
+    State(state): State<AppState>,
+    ctx: WsCtx,
+    Path((_, id)): Path<(String, i64)>,
+    Form(f): Form<DeleteForm>,
+) -> Result<Response, PageError> {
+    let (x, _) = find(&state, &ctx, id).await?;
+    ctx.require_edit()?;
+    match state
+        .store
+        .delete_metric(ctx.ws.id, id, version(&f.version))
+        .await
+    {
+        Ok(()) => Ok(Redirect::to(&ctx.link("/metrics?notice=metric-deleted")).into_response()),
+        Err(StoreError::Stale { .. }) => {
+            let inv = Invalid::one("version", "Someone changed this metric after you opened the page. Check it below, then remove it again if you still want to.");
+            let form = MetricForm::from_metric(&x);
+            form_page(&state, &ctx, Some(x), form, inv, false).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
