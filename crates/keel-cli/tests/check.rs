@@ -83,7 +83,9 @@ fn the_demo_has_warnings_but_no_errors_so_the_check_passes() {
     // poor-fit leads, organic leads without a campaign, display ads with spend and no leads,
     // leads waiting for feedback, a newsletter feature waiting for the blocked story, and
     // SOPs due a review (a partner joined one, the same legal blocker came back three times in
-    // another, whose review date is ten days away), and nothing worse.
+    // another, whose review date is ten days away), a content function that counts only
+    // activity, a brand metric nobody owns or sources, and the speed objective's KPI stuck far
+    // from its target, and nothing worse.
     let mut rules: Vec<&str> = all.iter().map(|f| f["rule"].as_str().unwrap()).collect();
     rules.sort();
     rules.dedup();
@@ -91,10 +93,13 @@ fn the_demo_has_warnings_but_no_errors_so_the_check_passes() {
         rules,
         [
             "function.no-execution-owner",
+            "function.only-activity-metrics",
             "leads.completeness-below-bar",
             "leads.feedback-pending",
             "leads.poor-fit-pair",
             "leads.spend-without-leads",
+            "metric.no-owner-or-source",
+            "objective.kpi-off-track",
             "objective.not-smart",
             "person.over-capacity",
             "work.blocked-too-long",
