@@ -82,6 +82,34 @@ pub enum Command {
     /// Import data exported from other tools.
     #[command(subcommand)]
     Import(ImportCommand),
+
+    /// Copy the database to FILE while keel serves (SQLite; for PostgreSQL, prints the
+    /// pg_dump command after checking the server answers).
+    ///
+    /// The copy is consistent (one moment of the database, whatever is being written) and
+    /// never overwrites an existing file. Restore it with `keel restore`.
+    Backup(BackupArgs),
+
+    /// Restore a backup made by `keel backup` into an empty database (SQLite; for PostgreSQL,
+    /// prints the pg_restore command after checking the database is empty).
+    ///
+    /// Refuses a backup whose schema is newer than this keel's, and a database that is not
+    /// empty. A backup from an older keel is brought up to date.
+    Restore(RestoreArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// The file to write; it must not exist.
+    #[arg(value_name = "FILE")]
+    pub file: std::path::PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// The backup file.
+    #[arg(value_name = "FILE")]
+    pub file: std::path::PathBuf,
 }
 
 #[derive(Debug, Subcommand)]
@@ -189,6 +217,13 @@ pub struct ServeArgs {
     /// finish, for at most this many seconds.
     #[arg(long, default_value_t = 30, value_name = "SECS")]
     pub shutdown_grace: u64,
+
+    /// The most records (people, functions, workflows, work items, commitments, objectives,
+    /// priorities, channels) this node keeps in memory over all workspaces' models; the least
+    /// recently used workspaces are dropped beyond it and read again when visited.
+    #[arg(long, env = "KEEL_MODEL_CACHE_RECORDS", default_value_t = 500_000, value_name = "N",
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub model_cache_records: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -3,6 +3,7 @@
 //! Every failure ends in one line "keel: <cause>" on stderr (see `failure`); commands return
 //! errors with context instead of printing them.
 
+mod backup;
 mod check;
 mod cli;
 mod demo;
@@ -52,11 +53,16 @@ fn main() -> ExitCode {
 async fn run(cli: Cli) -> Result<ExitCode> {
     let url = cli.database_url.trim();
     // `migrate` connects without migrating first, to report what it does.
-    if let Command::Migrate = cli.command {
-        return migrate(url).await;
-    }
+    // `backup` and `restore` neither migrate: one reads a database another keel may serve,
+    // the other needs an empty one.
+    let command = match cli.command {
+        Command::Migrate => return migrate(url).await,
+        Command::Backup(args) => return backup::backup(url, args).await,
+        Command::Restore(args) => return backup::restore(url, args).await,
+        other => other,
+    };
     let store = open_store(url).await?;
-    let out = match cli.command {
+    let out = match command {
         Command::Serve(args) => serve::run(&store, args).await,
         Command::Demo(args) => demo::run(&store, args).await,
         Command::Migrate => migrate(url).await,
@@ -65,6 +71,8 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Token(c) => tokens::run(&store, c).await,
         Command::Check(args) => check::run(&store, args).await,
         Command::Import(cli::ImportCommand::Leads(args)) => import::leads(&store, args).await,
+        Command::Backup(args) => backup::backup(url, args).await,
+        Command::Restore(args) => backup::restore(url, args).await,
     };
     store.close().await;
     out

@@ -35,6 +35,7 @@ fn config(args: &ServeArgs) -> Config {
         },
         metrics_token: args.metrics_token.clone(),
         shutdown_grace: std::time::Duration::from_secs(args.shutdown_grace),
+        model_cache_records: args.model_cache_records,
         ..defaults
     }
 }

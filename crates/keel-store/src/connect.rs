@@ -13,7 +13,8 @@ pub enum Backend {
     Postgres,
 }
 
-static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+pub(crate) static SQLITE_MIGRATIONS: sqlx::migrate::Migrator =
+    sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
 /// The file a `sqlite:` URL points at, if it names one.
@@ -23,6 +24,23 @@ pub fn sqlite_path(url: &str) -> Option<&str> {
         .or_else(|| url.strip_prefix("sqlite:"))?;
     let path = rest.split('?').next().unwrap_or(rest);
     (!path.is_empty() && path != ":memory:").then_some(path)
+}
+
+/// The URL without its password, to show or to put in a command line (the password then
+/// comes from `PGPASSWORD` or `~/.pgpass`).
+pub fn without_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let host_start = rest.find('/').unwrap_or(rest.len());
+    match rest[..host_start].rfind('@') {
+        Some(at) => {
+            let user = &rest[..at];
+            let user = user.split_once(':').map_or(user, |(u, _)| u);
+            format!("{scheme}://{user}{}", &rest[at..])
+        }
+        None => url.to_string(),
+    }
 }
 
 impl Store {
@@ -119,4 +137,22 @@ async fn connect_postgres(url: &str) -> Result<Db> {
         .await
         .map_err(|e| StoreError::Config(format!("cannot reach PostgreSQL: {e}")))?;
     Ok(Db::Postgres(pool))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn passwords_are_left_out_of_urls() {
+        use super::without_password as w;
+        assert_eq!(
+            w("postgres://ana:s3cr@t@db:5432/keel"),
+            "postgres://ana@db:5432/keel"
+        );
+        assert_eq!(w("postgres://ana@db/keel"), "postgres://ana@db/keel");
+        assert_eq!(
+            w("postgres://db/keel?sslmode=require"),
+            "postgres://db/keel?sslmode=require"
+        );
+        assert_eq!(w("sqlite://keel.db"), "sqlite://keel.db");
+    }
 }

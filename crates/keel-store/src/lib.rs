@@ -9,6 +9,7 @@
 //! that takes a record id also takes the workspace id, so an id from another workspace is
 //! simply not found.
 
+mod backup;
 mod channels;
 mod commitments;
 mod connect;
@@ -33,8 +34,9 @@ mod work;
 mod workflows;
 mod workspaces;
 
+pub use backup::{inspect_sqlite_backup, restore_sqlite, BackupInfo};
 pub use channels::FocusLimit;
-pub use connect::{sqlite_path, Backend};
+pub use connect::{sqlite_path, without_password, Backend};
 pub use error::StoreError;
 pub use feeds::{Feed, LiveFeed};
 pub use invites::{Invite, InviteStatus};

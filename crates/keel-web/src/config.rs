@@ -36,6 +36,9 @@ pub struct Config {
     pub metrics_token: Option<String>,
     /// After a stop signal, how long requests in flight may take to finish.
     pub shutdown_grace: std::time::Duration,
+    /// The most records (people, functions, workflows, work, …) the node keeps in its cache
+    /// of workspace models, over all workspaces; the least used are dropped beyond it.
+    pub model_cache_records: u64,
 }
 
 impl Default for Config {
@@ -55,6 +58,7 @@ impl Default for Config {
             purge_every: std::time::Duration::from_secs(10 * 60),
             metrics_token: None,
             shutdown_grace: std::time::Duration::from_secs(30),
+            model_cache_records: 500_000,
         }
     }
 }

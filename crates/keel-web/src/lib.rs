@@ -39,8 +39,8 @@ pub struct AppState {
 pub fn app(store: Store, config: Config) -> axum::Router {
     let state = AppState {
         store,
+        models: Arc::new(model::ModelCache::new(config.model_cache_records)),
         config: Arc::new(config),
-        models: Default::default(),
         metrics: Default::default(),
     };
     routes::routes().into_router(state)

@@ -9,17 +9,18 @@ use keel_domain::work::metrics::{self, Figures};
 use keel_domain::work::WorkItem;
 use keel_domain::Person;
 use keel_store::{Store, StoreError, WorkFilter};
+use moka::ops::compute::{CompResult, Op};
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
 
 const MAX_AGE_SECS: i64 = 60;
 
 /// (data version, computed at, figures)
 type CachedFigures = (i64, i64, Arc<Figures>);
 
-/// (workspace, filter) -> (data version, the page's items)
-type WorkPages = HashMap<(i64, WorkFilter), (i64, Arc<Vec<WorkItem>>)>;
+/// (data version, the page's items)
+type WorkPage = (i64, Arc<Vec<WorkItem>>);
 
 /// A loaded model and what the board needs to find one workflow's open work without
 /// walking every item.
@@ -88,62 +89,166 @@ impl Loaded {
     }
 }
 
-#[derive(Default)]
+/// Figures kept at most, per kind (a workflow's, a person's); each is a few numbers.
+const MAX_FIGURES: u64 = 10_000;
+/// Work items kept at most over all cached pages of the work list.
+const MAX_WORK_PAGE_ITEMS: u64 = 200_000;
+
+/// A cached model: the data version it was read at, and whether a request is refreshing it
+/// because only the clock moved.
+struct Entry {
+    version: i64,
+    loaded: Arc<Loaded>,
+    refreshing: AtomicBool,
+}
+
+impl Entry {
+    fn young(&self, now: i64) -> bool {
+        self.loaded.model.now + MAX_AGE_SECS > now
+    }
+}
+
+/// Each workspace's model and figures on this node, bounded: a node serving many workspaces
+/// keeps the most used ones within `Config::model_cache_records` and reads the others again
+/// when they are visited. Loading is per workspace: requests that miss the same workspace
+/// at once share one read, and a slow read of one workspace holds up no other.
 pub struct ModelCache {
-    entries: Mutex<HashMap<i64, (i64, Arc<Loaded>)>>,
+    models: moka::future::Cache<i64, Arc<Entry>>,
     /// Per (workspace, workflow): the figures of all its work, at a data version.
-    figures: Mutex<HashMap<(i64, i64), CachedFigures>>,
+    figures: moka::future::Cache<(i64, i64), CachedFigures>,
     /// Per (workspace, person): the figures of the work they run, at a data version.
-    person_figures: Mutex<HashMap<(i64, i64), CachedFigures>>,
+    person_figures: moka::future::Cache<(i64, i64), CachedFigures>,
     /// Pages of the work list, per (workspace, filter), at a data version.
-    work_pages: Mutex<WorkPages>,
-    /// One load at a time: when many requests miss at once, the first loads and the others
-    /// wait and find its result, instead of all reading the same rows.
-    loading: tokio::sync::Mutex<()>,
+    work_pages: moka::future::Cache<(i64, WorkFilter), WorkPage>,
     /// Models read from the database (first loads and reloads), for `/metrics`.
     reloads: AtomicU64,
+    max_records: u64,
+}
+
+/// A model's weight in the cache: the records it holds (people, functions, workflows, work and
+/// its dependencies and history, strategy, channels, metrics and their values, commitments),
+/// plus one so an empty workspace still counts. Records
+/// differ in size, so this bounds memory only roughly; docs/benchmarks.md measures it.
+fn weight(m: &Model) -> u32 {
+    let records = m.people.len()
+        + m.functions.len()
+        + m.workflows.len()
+        + m.work.len()
+        + m.deps.len()
+        + m.sop_versions.len()
+        + m.blocks.len()
+        + m.objectives.len()
+        + m.priorities.len()
+        + m.channels.len()
+        + m.commitments.len()
+        + m.metrics.len()
+        + m.measurements.len()
+        + 1;
+    u32::try_from(records).unwrap_or(u32::MAX)
 }
 
 impl ModelCache {
+    /// A cache holding models of at most `max_records` records in all (see [`weight`]).
+    pub fn new(max_records: u64) -> ModelCache {
+        ModelCache {
+            models: moka::future::Cache::builder()
+                .max_capacity(max_records)
+                .weigher(|_, e: &Arc<Entry>| weight(&e.loaded.model))
+                .build(),
+            figures: moka::future::Cache::new(MAX_FIGURES),
+            person_figures: moka::future::Cache::new(MAX_FIGURES),
+            work_pages: moka::future::Cache::builder()
+                .max_capacity(MAX_WORK_PAGE_ITEMS)
+                .weigher(|_, (_, items): &WorkPage| {
+                    u32::try_from(items.len() + 1).unwrap_or(u32::MAX)
+                })
+                .build(),
+            reloads: AtomicU64::new(0),
+            max_records,
+        }
+    }
+
     /// How many times a workspace's model was read from the database on this node.
     pub fn reloads(&self) -> u64 {
         self.reloads.load(Ordering::Relaxed)
     }
 
-    /// The entry at this data version, and whether it is young enough to answer alone.
-    fn cached(&self, ws: i64, version: i64) -> Option<(Arc<Loaded>, bool)> {
-        let now = crate::time_fmt::now();
-        let entries = self.entries.lock().expect("model cache lock");
-        let (v, m) = entries.get(&ws)?;
-        (*v == version).then(|| (m.clone(), m.model.now + MAX_AGE_SECS > now))
+    /// (workspaces cached, their records, the most records kept), for `/metrics`. Eviction
+    /// runs in the background, so the records may exceed the bound for a moment.
+    pub fn size(&self) -> (u64, u64, u64) {
+        (
+            self.models.entry_count(),
+            self.models.weighted_size(),
+            self.max_records,
+        )
     }
 
     async fn get(&self, store: &Store, ws: i64, version: i64) -> Result<Arc<Loaded>, StoreError> {
-        let _one_at_a_time = match self.cached(ws, version) {
-            Some((m, true)) => return Ok(m),
-            // Only the clock moved: while one request reloads, the others answer from the
-            // entry they have (its data is current; its "now" is a minute old).
-            Some((m, false)) => match self.loading.try_lock() {
-                Ok(guard) => guard,
-                Err(_) => return Ok(m),
-            },
-            None => {
-                let guard = self.loading.lock().await;
-                if let Some((m, true)) = self.cached(ws, version) {
-                    return Ok(m);
+        self.get_with(ws, version, || store.model(ws)).await
+    }
+
+    /// The model of `ws` at `version`, read with `read` when the cache has none that is
+    /// current. Requests for one workspace are serialised on that workspace only.
+    async fn get_with<F, Fut>(
+        &self,
+        ws: i64,
+        version: i64,
+        read: F,
+    ) -> Result<Arc<Loaded>, StoreError>
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = Result<Model, StoreError>>,
+    {
+        let now = crate::time_fmt::now();
+        let mut refreshing = None;
+        if let Some(e) = self.models.get(&ws).await {
+            if e.version == version {
+                if e.young(now) {
+                    return Ok(e.loaded.clone());
                 }
-                guard
+                // Only the clock moved: while one request reloads, the others answer from
+                // the entry they have (its data is current; its "now" is a minute old).
+                if e.refreshing.swap(true, Ordering::AcqRel) {
+                    return Ok(e.loaded.clone());
+                }
+                refreshing = Some(e);
             }
-        };
-        // Read after the version: a write in between makes this entry look older than it is,
-        // which only costs a reload, never a stale answer.
-        let m = Arc::new(Loaded::new(store.model(ws).await?));
-        self.reloads.fetch_add(1, Ordering::Relaxed);
-        self.entries
-            .lock()
-            .expect("model cache lock")
-            .insert(ws, (version, m.clone()));
-        Ok(m)
+        }
+        let computed = self
+            .models
+            .entry(ws)
+            .and_try_compute_with(|current| async move {
+                // Another request may have loaded it while this one waited for the key.
+                if current.is_some_and(|c| {
+                    let c = c.into_value();
+                    c.version == version && c.young(crate::time_fmt::now())
+                }) {
+                    return Ok(Op::Nop);
+                }
+                // Read after the version: a write in between makes this entry look older
+                // than it is, which only costs a reload, never a stale answer.
+                let model = read().await?;
+                self.reloads.fetch_add(1, Ordering::Relaxed);
+                Ok::<_, StoreError>(Op::Put(Arc::new(Entry {
+                    version,
+                    loaded: Arc::new(Loaded::new(model)),
+                    refreshing: AtomicBool::new(false),
+                })))
+            })
+            .await;
+        if let Some(e) = refreshing {
+            // Replaced on success; on failure the next request may try again.
+            e.refreshing.store(false, Ordering::Release);
+        }
+        match computed? {
+            CompResult::Inserted(e) | CompResult::ReplacedWith(e) | CompResult::Unchanged(e) => {
+                Ok(e.into_value().loaded.clone())
+            }
+            // Neither happens: the closure never removes, and a Nop needs an entry.
+            CompResult::StillNone(_) | CompResult::Removed(_) => Err(StoreError::Config(
+                "the model cache lost an entry it had just computed".into(),
+            )),
+        }
     }
 }
 
@@ -237,22 +342,17 @@ pub async fn workflow_figures(
 ) -> Result<Arc<Figures>, StoreError> {
     let now = crate::time_fmt::now();
     let cache = &state.models.figures;
-    if let Some((v, at, f)) = cache
-        .lock()
-        .expect("figures cache lock")
-        .get(&(ws, workflow))
-    {
-        if *v == data_version && at + MAX_AGE_SECS > now {
-            return Ok(f.clone());
+    if let Some((v, at, f)) = cache.get(&(ws, workflow)).await {
+        if v == data_version && at + MAX_AGE_SECS > now {
+            return Ok(f);
         }
     }
     let items = state.store.work_of_workflow(ws, workflow).await?;
     let refs: Vec<_> = items.iter().collect();
     let f = Arc::new(metrics::figures(&refs, now));
     cache
-        .lock()
-        .expect("figures cache lock")
-        .insert((ws, workflow), (data_version, now, f.clone()));
+        .insert((ws, workflow), (data_version, now, f.clone()))
+        .await;
     Ok(f)
 }
 
@@ -266,9 +366,9 @@ pub async fn person_figures(
 ) -> Result<Arc<Figures>, StoreError> {
     let now = crate::time_fmt::now();
     let cache = &state.models.person_figures;
-    if let Some((v, at, f)) = cache.lock().expect("figures cache lock").get(&(ws, person)) {
-        if *v == data_version && at + MAX_AGE_SECS > now {
-            return Ok(f.clone());
+    if let Some((v, at, f)) = cache.get(&(ws, person)).await {
+        if v == data_version && at + MAX_AGE_SECS > now {
+            return Ok(f);
         }
     }
     let filter = WorkFilter {
@@ -278,16 +378,11 @@ pub async fn person_figures(
     let items = state.store.list_work(ws, &filter).await?;
     let refs: Vec<_> = items.iter().collect();
     let f = Arc::new(metrics::figures(&refs, now));
-    let mut c = cache.lock().expect("figures cache lock");
-    if c.len() >= MAX_WORK_PAGES {
-        c.clear();
-    }
-    c.insert((ws, person), (data_version, now, f.clone()));
+    cache
+        .insert((ws, person), (data_version, now, f.clone()))
+        .await;
     Ok(f)
 }
-
-/// Cached pages of the work list kept at most; beyond that the cache starts again empty.
-const MAX_WORK_PAGES: usize = 512;
 
 /// A page of the work list, read once per data version: every write bumps the version, so a
 /// cached page is never older than the data the request was authorised against.
@@ -299,16 +394,145 @@ pub async fn work_page(
 ) -> Result<Arc<Vec<WorkItem>>, StoreError> {
     let cache = &state.models.work_pages;
     let key = (ws, filter.clone());
-    if let Some((v, items)) = cache.lock().expect("work page cache lock").get(&key) {
-        if *v == data_version {
-            return Ok(items.clone());
+    if let Some((v, items)) = cache.get(&key).await {
+        if v == data_version {
+            return Ok(items);
         }
     }
     let items = Arc::new(state.store.list_work(ws, filter).await?);
-    let mut pages = cache.lock().expect("work page cache lock");
-    if pages.len() >= MAX_WORK_PAGES {
-        pages.clear();
-    }
-    pages.insert(key, (data_version, items.clone()));
+    cache.insert(key, (data_version, items.clone())).await;
     Ok(items)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use keel_domain::capacity::{Commitment, CommitmentKind};
+    use std::sync::atomic::AtomicUsize;
+    use std::time::Duration;
+
+    /// A model of `records` records (see [`weight`]), judged now.
+    fn model(records: usize) -> Model {
+        let commitments = (1..records)
+            .map(|i| Commitment {
+                id: i as i64,
+                person_id: 1,
+                label: format!("Weekly sync {i}"),
+                kind: CommitmentKind::Meetings,
+                hours: 1.0,
+                workflow_id: None,
+                version: 1,
+            })
+            .collect();
+        Model {
+            commitments,
+            now: crate::time_fmt::now(),
+            ..Default::default()
+        }
+    }
+
+    #[tokio::test]
+    async fn a_slow_load_of_one_workspace_holds_up_no_other() {
+        let cache = Arc::new(ModelCache::new(1_000));
+        let slow = {
+            let cache = cache.clone();
+            tokio::spawn(async move {
+                cache
+                    .get_with(1, 7, || async {
+                        tokio::time::sleep(Duration::from_secs(3)).await;
+                        Ok(model(5))
+                    })
+                    .await
+                    .map(|_| ())
+            })
+        };
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let started = std::time::Instant::now();
+        let other = tokio::time::timeout(
+            Duration::from_secs(1),
+            cache.get_with(2, 7, || async { Ok(model(5)) }),
+        )
+        .await
+        .expect("workspace 2 waited for workspace 1's load")
+        .unwrap();
+        assert_eq!(other.model.commitments.len(), 4);
+        assert!(started.elapsed() < Duration::from_secs(1));
+        assert!(!slow.is_finished(), "the slow load was not slow");
+        slow.await.unwrap().unwrap();
+        assert_eq!(cache.reloads(), 2);
+    }
+
+    #[tokio::test]
+    async fn requests_that_miss_one_workspace_at_once_share_one_read() {
+        let cache = Arc::new(ModelCache::new(1_000));
+        let reads = Arc::new(AtomicUsize::new(0));
+        let mut waiting = Vec::new();
+        for _ in 0..8 {
+            let (cache, reads) = (cache.clone(), reads.clone());
+            waiting.push(tokio::spawn(async move {
+                cache
+                    .get_with(3, 1, || async move {
+                        reads.fetch_add(1, Ordering::SeqCst);
+                        tokio::time::sleep(Duration::from_millis(300)).await;
+                        Ok(model(2))
+                    })
+                    .await
+                    .unwrap()
+            }));
+        }
+        let mut loaded = Vec::new();
+        for w in waiting {
+            loaded.push(w.await.unwrap());
+        }
+        assert_eq!(
+            reads.load(Ordering::SeqCst),
+            1,
+            "one read for eight requests"
+        );
+        assert!(loaded.iter().all(|m| Arc::ptr_eq(m, &loaded[0])));
+        // A new data version is read again; the same one is not.
+        cache
+            .get_with(3, 2, || async { Ok(model(2)) })
+            .await
+            .unwrap();
+        cache
+            .get_with(3, 2, || async { panic!("read although current") })
+            .await
+            .unwrap();
+        assert_eq!(cache.reloads(), 2);
+    }
+
+    #[tokio::test]
+    async fn the_cache_keeps_within_its_bound_and_reads_dropped_workspaces_again() {
+        let cache = ModelCache::new(100);
+        for ws in 1..=50 {
+            cache
+                .get_with(ws, 1, || async { Ok(model(10)) })
+                .await
+                .unwrap();
+        }
+        cache.models.run_pending_tasks().await;
+        let (workspaces, records, max) = cache.size();
+        assert_eq!(max, 100);
+        assert!(records <= 100, "{records} records cached, bound 100");
+        assert!(
+            (1..=10).contains(&workspaces),
+            "{workspaces} workspaces of 10 records in 100"
+        );
+        // Those dropped are read again when visited; nothing breaks.
+        let before = cache.reloads();
+        for ws in 1..=50 {
+            let m = cache
+                .get_with(ws, 1, || async { Ok(model(10)) })
+                .await
+                .unwrap();
+            assert_eq!(m.model.commitments.len(), 9);
+        }
+        assert!(
+            cache.reloads() >= before + 40,
+            "dropped workspaces were not read again"
+        );
+        cache.models.run_pending_tasks().await;
+        assert!(cache.size().1 <= 100);
+    }
 }

@@ -186,6 +186,28 @@ impl Metrics {
             "Times a workspace's operating model was read from the database into this node's cache.",
         );
         let _ = writeln!(out, "keel_model_reloads_total {}", state.models.reloads());
+        let (workspaces, records, max_records) = state.models.size();
+        family(
+            &mut out,
+            "keel_model_cache_workspaces",
+            "gauge",
+            "Workspace models held in this node's cache.",
+        );
+        let _ = writeln!(out, "keel_model_cache_workspaces {workspaces}");
+        family(
+            &mut out,
+            "keel_model_cache_records",
+            "gauge",
+            "Records (people, functions, workflows, work, ...) in the cached models.",
+        );
+        let _ = writeln!(out, "keel_model_cache_records {records}");
+        family(
+            &mut out,
+            "keel_model_cache_records_max",
+            "gauge",
+            "The most records the model cache keeps (--model-cache-records).",
+        );
+        let _ = writeln!(out, "keel_model_cache_records_max {max_records}");
         out
     }
 }

@@ -209,6 +209,12 @@ keel_testkit::each_backend!(metrics_count_requests_by_route_template, |db| {
     assert_eq!(*kind, PrometheusType::Counter);
     assert_eq!(reloads[0].1, 1.0, "{text}");
 
+    let (kind, max) = &families["keel_model_cache_records_max"];
+    assert_eq!(*kind, PrometheusType::Gauge);
+    assert_eq!(max[0].1, Config::default().model_cache_records as f64);
+    assert!(families.contains_key("keel_model_cache_workspaces"));
+    assert!(families.contains_key("keel_model_cache_records"));
+
     // The next scrape counts the first one.
     let (_, families) = scrape(&app).await;
     let (_, requests) = &families["keel_http_requests_total"];
