@@ -13,6 +13,7 @@ use anyhow::{anyhow, Context, Result};
 use keel_domain::health;
 use keel_domain::{
     FunctionDraft, FunctionInput, Person, PersonDraft, PersonInput, PersonKind, Role, Sourcing,
+    Zone,
 };
 use keel_store::{Store, StoreError, User, Workspace};
 use keel_web::auth::password;
@@ -20,6 +21,8 @@ use std::net::SocketAddr;
 use std::process::ExitCode;
 
 pub const SLUG: &str = "northwind-demo";
+/// The demo workspace's time zone.
+const ZONE: &str = "America/Los_Angeles";
 pub const NAME: &str = "Northwind Analytics (demo)";
 pub const PASSWORD: &str = "keel-demo-2026";
 pub const OWNER_EMAIL: &str = "demo@keel.local";
@@ -244,6 +247,9 @@ async fn create(store: &Store, args: &DemoArgs) -> Result<Workspace> {
         }
         Err(e) => return Err(e.into()),
     };
+    // The demo team works from California: its "today" and launch days are Pacific time.
+    let zone = Zone::parse(ZONE).map_err(|e| anyhow!(e))?;
+    let ws = store.set_time_zone(ws.id, ws.version, &zone).await?;
     for (user, _, role) in &accounts[1..] {
         store.add_member(ws.id, user.id, *role).await?;
     }
@@ -272,7 +278,7 @@ async fn create(store: &Store, args: &DemoArgs) -> Result<Workspace> {
     crate::demo_work::seed(store, ws.id, &team, owner.id)
         .await
         .context("cannot create the demo's workflows and work")?;
-    let today = keel_domain::Date::from_unix(
+    let today = ws.zone().date_of(
         std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_secs() as i64)

@@ -7,7 +7,6 @@
 
 use anyhow::Result;
 use keel_domain::lead::{month_of, Feedback, LeadDraft, Qualification};
-use keel_domain::Date;
 use keel_store::Store;
 
 /// (source, source detail, offer, campaign, channel, share of leads in %, acceptance in %).
@@ -111,7 +110,7 @@ const SPEND: &[(&str, i64)] = &[
 /// Creates 600 leads over the last 120 days, feedback on most of them, and spend for the
 /// last three whole months.
 pub async fn seed(store: &Store, ws: i64, owner_user: i64, now: i64) -> Result<usize> {
-    let today = Date::from_unix(now);
+    let today = store.zone_of(ws).await?.date_of(now);
     let mut seq = Seq(20_260_301);
     let mut leads = Vec::new();
     let mut judged = Vec::new();

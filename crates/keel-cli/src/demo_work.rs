@@ -7,7 +7,7 @@ use anyhow::{anyhow, Context, Result};
 use keel_domain::work::transition::{self, Action, Actor};
 use keel_domain::work::{WorkDraft, WorkItem};
 use keel_domain::workflow::{templates, Assignment, Workflow, WorkflowRole, WorkflowSpec};
-use keel_domain::{Date, Person};
+use keel_domain::Person;
 use keel_store::Store;
 
 /// The blocker that keeps coming back in the demo's content SOP.
@@ -45,7 +45,7 @@ async fn workflow(
     let mut input = t.input(decider, executor, decider, function);
     if active {
         input.status = "active".into();
-        let today = Date::from_unix(now());
+        let today = store.zone_of(ws).await?.date_of(now());
         input.last_reviewed = today.add_days(-20).to_string();
         input.next_review_due = today.add_days(70).to_string();
     }
@@ -76,6 +76,7 @@ async fn step(
     let decider = Actor {
         is_decision_owner: true,
     };
+    let zone = store.zone_of(ws).await?;
     let mut item = item;
     if matches!(action, Action::Advance { .. }) {
         let stage = &wf.spec.stages[item.stage];
@@ -86,13 +87,13 @@ async fn step(
         }
         let gate = store.gate_state(ws, item.id, item.stage).await?;
         if stage.needs_approval && !gate.approved && by.is_some() {
-            let o = transition::apply(&item, &wf.spec, &gate, &Action::Approve, decider, at)
+            let o = transition::apply(&item, &wf.spec, &gate, &Action::Approve, decider, at, &zone)
                 .map_err(|e| anyhow!(e.to_string()))?;
             item = store.record_move(ws, item.id, item.version, &o, by).await?;
         }
     }
     let gate = store.gate_state(ws, item.id, item.stage).await?;
-    let o = transition::apply(&item, &wf.spec, &gate, &action, decider, at)
+    let o = transition::apply(&item, &wf.spec, &gate, &action, decider, at, &zone)
         .map_err(|e| anyhow!(e.to_string()))?;
     Ok(store.record_move(ws, item.id, item.version, &o, by).await?)
 }
@@ -111,7 +112,7 @@ async fn start(
     owner: i64,
     launch_in_days: i64,
 ) -> Result<WorkItem> {
-    let today = Date::from_unix(now());
+    let today = store.zone_of(ws).await?.date_of(now());
     let launch = today.add_days(launch_in_days);
     let d = WorkDraft {
         title: title.into(),
@@ -152,7 +153,7 @@ pub async fn seed(
         .update_workflow(ws, campaign.id, campaign.version, &spec, by)
         .await?;
     let mut spec = content.spec.clone();
-    spec.next_review_due = Some(Date::from_unix(t).add_days(10));
+    spec.next_review_due = Some(store.zone_of(ws).await?.date_of(t).add_days(10));
     let content = store
         .update_workflow(ws, content.id, content.version, &spec, by)
         .await?;

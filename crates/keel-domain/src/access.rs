@@ -171,6 +171,7 @@ impl Reader {
             metrics,
             measurements,
             now: m.now,
+            zone: m.zone.clone(),
             leads: if self.role.sees_leads() {
                 m.leads.clone()
             } else {

@@ -12,7 +12,7 @@
 
 use crate::person::MAX_WEEKLY_HOURS;
 use crate::work::WorkItem;
-use crate::{Date, Function, Person};
+use crate::{Date, Function, Person, Zone};
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -110,8 +110,8 @@ impl OneOff {
     }
 }
 
-/// How an open item spreads over weeks, as of `today`.
-pub fn spread(item: &WorkItem, today: Date) -> OneOff {
+/// How an open item spreads over weeks, as of `today` (`zone` gives the day it was created).
+pub fn spread(item: &WorkItem, today: Date, zone: &Zone) -> OneOff {
     let span_days = (DEFAULT_SPAN_WEEKS - 1) * 7;
     let launch = item.actual_launch.or(item.planned_launch);
     let (first, last, span) = match (item.start_date, launch) {
@@ -120,7 +120,7 @@ pub fn spread(item: &WorkItem, today: Date) -> OneOff {
         (None, Some(l)) => (l.add_days(-span_days), l, Span::NoStart),
         (Some(s), None) => (s, s.add_days(span_days), Span::NoLaunch),
         (None, None) => {
-            let created = Date::from_unix(item.created_at);
+            let created = zone.date_of(item.created_at);
             (created, created.add_days(span_days), Span::NoDates)
         }
     };
@@ -235,6 +235,7 @@ pub fn person_load(
     commitments: &[Commitment],
     work: &[WorkItem],
     today: Date,
+    zone: &Zone,
 ) -> PersonLoad {
     let decides = functions
         .iter()
@@ -249,7 +250,7 @@ pub fn person_load(
         .filter(|c| c.person_id == person.id)
         .collect();
     let items: Vec<&WorkItem> = work.iter().filter(|w| runs(w, person.id)).collect();
-    build(person, decides, &fs, &cs, &items, today)
+    build(person, decides, &fs, &cs, &items, today, zone)
 }
 
 fn runs(w: &WorkItem, person: i64) -> bool {
@@ -263,6 +264,7 @@ fn build(
     commitments: &[&Commitment],
     work: &[&WorkItem],
     today: Date,
+    zone: &Zone,
 ) -> PersonLoad {
     let mut recurring: Vec<Recurring> = functions
         .iter()
@@ -281,7 +283,7 @@ fn build(
         source: Source::Commitment(c.id),
     }));
     let base: f64 = recurring.iter().map(|r| r.hours).sum();
-    let one_off: Vec<OneOff> = work.iter().map(|w| spread(w, today)).collect();
+    let one_off: Vec<OneOff> = work.iter().map(|w| spread(w, today, zone)).collect();
     let this_week = today.week_start();
     let weeks = (0..WEEKS_SHOWN as i64)
         .map(|i| {
@@ -314,6 +316,7 @@ pub fn team(
     commitments: &[Commitment],
     work: &[WorkItem],
     today: Date,
+    zone: &Zone,
 ) -> Vec<PersonLoad> {
     #[derive(Default)]
     struct Parts<'a> {
@@ -344,7 +347,15 @@ pub fn team(
         .iter()
         .map(|p| {
             let x = parts.get(&p.id).unwrap_or(&none);
-            build(p, x.decides, &x.functions, &x.commitments, &x.work, today)
+            build(
+                p,
+                x.decides,
+                &x.functions,
+                &x.commitments,
+                &x.work,
+                today,
+                zone,
+            )
         })
         .collect()
 }

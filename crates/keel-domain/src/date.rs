@@ -1,7 +1,18 @@
-//! Calendar dates without a time zone, as marketers plan them ("2026-03-12"), and the few
-//! computations the rules need. Kept here so the domain needs no date crate.
+//! Calendar dates as marketers plan them ("2026-03-12"), and the workspace's time zone that
+//! turns a moment into one. The calendar is jiff's; a `Date` keeps its day number since
+//! 1970-01-01 because that is how both databases store it.
+//!
+//! There is no "date of a unix time" without a zone: `Zone::date_of` is the one way, so a
+//! team in California that launches at 6 pm records that day, not tomorrow in UTC.
 
+use jiff::civil;
+use jiff::tz::TimeZone;
+use jiff::{Span, Timestamp, Unit};
+
+const EPOCH: civil::Date = civil::date(1970, 1, 1);
 use serde::{Deserialize, Serialize};
+
+const DAY: i64 = 86_400;
 
 /// Days since 1970-01-01.
 #[derive(
@@ -11,7 +22,7 @@ use serde::{Deserialize, Serialize};
 pub struct Date(pub i64);
 
 impl Date {
-    /// Parses `YYYY-MM-DD`.
+    /// Parses `YYYY-MM-DD`, from 1970 to 9999.
     pub fn parse(s: &str) -> Result<Date, String> {
         let bad = || {
             format!(
@@ -19,36 +30,41 @@ impl Date {
                 s.trim()
             )
         };
-        let parts: Vec<&str> = s.trim().split('-').collect();
-        let [y, m, d] = parts.as_slice() else {
-            return Err(bad());
-        };
-        if y.len() != 4 || m.len() != 2 || d.len() != 2 {
-            return Err(bad());
-        }
-        let (y, m, d): (i64, u32, u32) = (
-            y.parse().map_err(|_| bad())?,
-            m.parse().map_err(|_| bad())?,
-            d.parse().map_err(|_| bad())?,
-        );
-        if !(1970..=9999).contains(&y)
-            || !(1..=12).contains(&m)
-            || d == 0
-            || d > days_in_month(y, m)
-        {
+        let t = s.trim();
+        // jiff reads more shapes than people type (a basic "20260312", a week date); the
+        // form says YYYY-MM-DD, so only that is taken.
+        let shaped = t.len() == 10
+            && t.char_indices().all(|(i, c)| {
+                if i == 4 || i == 7 {
+                    c == '-'
+                } else {
+                    c.is_ascii_digit()
+                }
+            });
+        if !shaped {
             return Err(bad());
         }
-        Ok(Date(days_from_civil(y, m, d)))
+        let d: civil::Date = t.parse().map_err(|_| bad())?;
+        if d.year() < 1970 {
+            return Err(bad());
+        }
+        Ok(Date::from_civil(d))
     }
 
-    /// The date of a unix time, in UTC.
-    pub fn from_unix(secs: i64) -> Date {
-        Date(secs.div_euclid(86_400))
+    /// The day number of a calendar date.
+    pub fn from_civil(d: civil::Date) -> Date {
+        let days = EPOCH
+            .until((Unit::Day, d))
+            .map(|s| s.get_days() as i64)
+            .unwrap_or_default();
+        Date(days)
     }
 
-    /// Midnight UTC of this date as a unix time.
-    pub fn unix(self) -> i64 {
-        self.0 * 86_400
+    /// This day on jiff's calendar (clamped to the years jiff knows, -9999 to 9999).
+    pub fn civil(self) -> civil::Date {
+        EPOCH
+            .checked_add(Span::new().days(self.0.clamp(-4_000_000, 2_932_896)))
+            .unwrap_or(EPOCH)
     }
 
     pub fn add_days(self, n: i64) -> Date {
@@ -56,13 +72,17 @@ impl Date {
     }
 
     pub fn ymd(self) -> (i64, u32, u32) {
-        civil_from_days(self.0)
+        let d = self.civil();
+        (d.year() as i64, d.month() as u32, d.day() as u32)
     }
 
     /// The date of a year, month (1-12) and day; the day is clamped to the month's length.
     pub fn from_ymd(y: i64, m: u32, d: u32) -> Date {
-        let m = m.clamp(1, 12);
-        Date(days_from_civil(y, m, d.clamp(1, days_in_month(y, m))))
+        let y = y.clamp(-9999, 9999) as i16;
+        let m = m.clamp(1, 12) as i8;
+        let first = civil::Date::new(y, m, 1).unwrap_or(EPOCH);
+        let d = (d.max(1) as i8).min(first.days_in_month());
+        Date::from_civil(civil::Date::new(y, m, d).unwrap_or(first))
     }
 
     /// The first day of this date's month.
@@ -80,53 +100,91 @@ impl Date {
 
     /// Monday of this date's week.
     pub fn week_start(self) -> Date {
-        // 1970-01-01 was a Thursday (weekday 3 counting Monday as 0).
-        Date(self.0 - (self.0 + 3).rem_euclid(7))
+        Date(self.0 - self.civil().weekday().to_monday_zero_offset() as i64)
+    }
+
+    /// "12 Mar 2026".
+    pub fn long(self) -> String {
+        self.civil().strftime("%-d %b %Y").to_string()
+    }
+
+    /// "3 Dec".
+    pub fn day_month(self) -> String {
+        self.civil().strftime("%-d %b").to_string()
     }
 }
 
 impl std::fmt::Display for Date {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let (y, m, d) = self.ymd();
-        write!(f, "{y:04}-{m:02}-{d:02}")
+        write!(f, "{}", self.civil())
     }
 }
 
-fn is_leap(y: i64) -> bool {
-    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
-}
+/// A workspace's time zone (an IANA name such as "America/Los_Angeles"): its "today", the
+/// day a move happened on, and the moment a typed date starts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Zone(TimeZone);
 
-fn days_in_month(y: i64, m: u32) -> u32 {
-    match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        _ if is_leap(y) => 29,
-        _ => 28,
+impl Default for Zone {
+    fn default() -> Zone {
+        Zone::utc()
     }
 }
 
-// Howard Hinnant's algorithms for the proleptic Gregorian calendar.
-fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let m = m as i64;
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d as i64 - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
+impl Zone {
+    pub fn utc() -> Zone {
+        Zone(TimeZone::UTC)
+    }
 
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + if m <= 2 { 1 } else { 0 };
-    (y, m, d)
+    /// An IANA time zone name, as the settings form and API take it.
+    pub fn parse(name: &str) -> Result<Zone, String> {
+        let n = name.trim();
+        if n.is_empty() || n.len() > 64 {
+            return Err("Choose a time zone, such as Europe/Berlin or America/New_York.".into());
+        }
+        TimeZone::get(n).map(Zone).map_err(|_| {
+            format!("'{n}' is not a time zone keel knows. Use a name such as Europe/Berlin or America/Los_Angeles.")
+        })
+    }
+
+    /// A stored name; one keel no longer knows reads as UTC rather than failing a page.
+    pub fn stored(name: &str) -> Zone {
+        Zone::parse(name).unwrap_or_default()
+    }
+
+    /// The IANA name ("UTC" for UTC).
+    pub fn name(&self) -> String {
+        self.0.iana_name().unwrap_or("UTC").to_string()
+    }
+
+    /// The day a moment falls on here.
+    pub fn date_of(&self, unix: i64) -> Date {
+        let z = Timestamp::from_second(unix)
+            .unwrap_or(Timestamp::UNIX_EPOCH)
+            .to_zoned_datetime(self.0.clone());
+        Date::from_civil(z.date())
+    }
+
+    /// The moment a day starts here (the first moment of it, where a clock change skips
+    /// midnight).
+    pub fn start_of(&self, d: Date) -> i64 {
+        d.civil()
+            .to_zoned_datetime(self.0.clone())
+            .map(|z| z.timestamp().as_second())
+            .unwrap_or(d.0 * DAY)
+    }
+
+    /// "12 Mar 2026" for a moment, on this zone's calendar.
+    pub fn long(&self, unix: i64) -> String {
+        self.date_of(unix).long()
+    }
+
+    /// Every zone name keel knows, sorted, for a picker.
+    pub fn all_names() -> Vec<String> {
+        let mut v: Vec<String> = jiff::tz::db().available().map(|n| n.to_string()).collect();
+        v.sort();
+        v
+    }
 }
 
 #[cfg(test)]
@@ -135,7 +193,13 @@ mod tests {
 
     #[test]
     fn dates_round_trip_and_refuse_nonsense() {
-        for s in ["1970-01-01", "2024-02-29", "2026-12-31", "2000-03-01"] {
+        for s in [
+            "1970-01-01",
+            "2024-02-29",
+            "2026-12-31",
+            "2000-03-01",
+            "9999-12-31",
+        ] {
             assert_eq!(Date::parse(s).unwrap().to_string(), s);
         }
         assert_eq!(Date::parse("1970-01-02").unwrap(), Date(1));
@@ -146,10 +210,13 @@ mod tests {
             "2026/01/01",
             "",
             "2026-1-1",
+            "20260101",
+            "1969-12-31",
+            "2026-W01-1",
         ] {
             assert!(Date::parse(s).is_err(), "{s}");
         }
-        assert_eq!(Date::from_unix(86_400 * 3 + 5), Date(3));
+        assert_eq!(Zone::utc().date_of(DAY * 3 + 5), Date(3));
         assert_eq!(
             Date::parse("2026-11-26").unwrap().week_start().to_string(),
             "2026-11-23"
@@ -158,5 +225,35 @@ mod tests {
             Date::parse("2026-11-23").unwrap().week_start().to_string(),
             "2026-11-23"
         );
+        assert_eq!(Date::parse("2026-03-02").unwrap().long(), "2 Mar 2026");
+        assert_eq!(Date::parse("2026-12-03").unwrap().day_month(), "3 Dec");
+    }
+
+    #[test]
+    fn six_pm_in_california_is_that_day_there_and_the_next_in_utc() {
+        let la = Zone::parse("America/Los_Angeles").unwrap();
+        // 2026-06-10 18:00 PDT (UTC-7) is 2026-06-11 01:00 UTC.
+        let six_pm = Date::parse("2026-06-11").unwrap().0 * DAY + 3600;
+        assert_eq!(la.date_of(six_pm).to_string(), "2026-06-10");
+        assert_eq!(Zone::utc().date_of(six_pm).to_string(), "2026-06-11");
+        // Its day starts at 07:00 UTC; Berlin's the evening before in UTC.
+        let d = Date::parse("2026-06-10").unwrap();
+        assert_eq!(la.start_of(d), d.0 * DAY + 7 * 3600);
+        let berlin = Zone::parse("Europe/Berlin").unwrap();
+        assert_eq!(berlin.start_of(d), d.0 * DAY - 2 * 3600);
+        assert_eq!(la.name(), "America/Los_Angeles");
+    }
+
+    #[test]
+    fn zone_names_are_iana_names() {
+        assert!(Zone::parse("Mars/Olympus")
+            .unwrap_err()
+            .contains("not a time zone"));
+        assert!(Zone::parse(" ").is_err());
+        assert_eq!(Zone::stored("nonsense"), Zone::utc());
+        assert_eq!(Zone::utc().name(), "UTC");
+        let all = Zone::all_names();
+        assert!(all.iter().any(|n| n == "America/Los_Angeles"));
+        assert!(all.len() > 300);
     }
 }

@@ -8,7 +8,7 @@ use crate::channel::Channel;
 use crate::metric::{Measurement, Metric};
 use crate::work::WorkItem;
 use crate::workflow::Workflow;
-use crate::{Date, Function, Objective, Person, Priority, Sourcing};
+use crate::{Date, Function, Objective, Person, Priority, Sourcing, Zone};
 use serde::Serialize;
 
 pub mod lead_rules;
@@ -85,6 +85,8 @@ pub struct Model {
     /// The moment the rules judge at (unix seconds), so "overdue" and "blocked for long"
     /// stay pure and testable.
     pub now: i64,
+    /// The workspace's time zone: "today" and the day anything happened on are its.
+    pub zone: Zone,
     /// What lead rollups say (empty for a role that does not see leads).
     pub leads: lead_rules::LeadFacts,
 }
@@ -95,9 +97,9 @@ impl Model {
         self.day_of(self.now)
     }
 
-    /// The day a moment falls on.
+    /// The day a moment falls on, in the workspace's time zone.
     pub fn day_of(&self, unix: i64) -> Date {
-        Date::from_unix(unix)
+        self.zone.date_of(unix)
     }
 
     /// Everyone's load, in the order of `people`: the one capacity model.
@@ -108,6 +110,7 @@ impl Model {
             &self.commitments,
             &self.work,
             self.today(),
+            &self.zone,
         )
     }
 
@@ -119,6 +122,7 @@ impl Model {
             &self.commitments,
             &self.work,
             self.today(),
+            &self.zone,
         )
     }
 

@@ -54,15 +54,12 @@ pub fn fold(line: &str) -> String {
     out
 }
 
+/// A moment in UTC, as RFC 5545 writes one ("20260312T101500Z").
 fn stamp(unix: i64) -> String {
-    let (y, m, d) = Date::from_unix(unix).ymd();
-    let secs = unix.rem_euclid(86_400);
-    format!(
-        "{y:04}{m:02}{d:02}T{:02}{:02}{:02}Z",
-        secs / 3600,
-        secs % 3600 / 60,
-        secs % 60
-    )
+    jiff::Timestamp::from_second(unix)
+        .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+        .strftime("%Y%m%dT%H%M%SZ")
+        .to_string()
 }
 
 fn day(d: Date) -> String {

@@ -23,7 +23,7 @@ pub mod text;
 pub mod work;
 pub mod workflow;
 
-pub use date::Date;
+pub use date::{Date, Zone};
 pub use field::{FieldError, Invalid};
 pub use function::{Function, FunctionDraft, FunctionInput, Sourcing};
 pub use health::{Finding, Severity, Subject};

@@ -110,7 +110,9 @@ pub fn parse(s: &str, order: Option<DateOrder>) -> Result<Date, String> {
         || format!("'{t}' is not a date keel can read (use 2026-03-12, 3/12/2026 or 12.03.2026).");
     if t.len() >= 12 && t.chars().all(|c| c.is_ascii_digit()) {
         let ms: i64 = t.parse().map_err(|_| bad())?;
-        return Ok(Date::from_unix(ms / 1000));
+        // A moment, not a day: read on UTC's calendar, as the export's own zone is unknown
+        // (the workspace's zone is not passed into the reader yet).
+        return Ok(keel_domain::Zone::utc().date_of(ms / 1000));
     }
     let p = split(date_part(t)).ok_or_else(bad)?;
     if p.a.len() == 4 {

@@ -6,7 +6,7 @@ use keel_domain::health::lead_rules::{LeadFacts, PENDING_FEEDBACK_DAYS};
 use keel_domain::health::review_rules::RECURRING_BLOCK_DAYS;
 use keel_domain::health::Model;
 use keel_domain::lead::month_of;
-use keel_domain::Date;
+use keel_domain::Zone;
 
 /// Lead rules judge the last three months.
 const LEAD_DAYS: i64 = 90;
@@ -19,6 +19,7 @@ impl Store {
     /// and work created in the last 60 days (not the whole archive).
     pub async fn model(&self, ws: i64) -> Result<Model> {
         let t = now();
+        let zone = self.zone_of(ws).await?;
         let mut work = self
             .list_work(
                 ws,
@@ -48,13 +49,14 @@ impl Store {
             measurements: self.list_measurements(ws).await?,
             commitments: self.list_commitments(ws).await?,
             now: t,
-            leads: self.lead_facts(ws, t).await?,
+            leads: self.lead_facts(ws, t, &zone).await?,
+            zone,
         })
     }
 
     /// What the lead rules read: recent rollups, spend and the feedback queue's tail.
-    pub async fn lead_facts(&self, ws: i64, now: i64) -> Result<LeadFacts> {
-        let today = Date::from_unix(now);
+    pub async fn lead_facts(&self, ws: i64, now: i64, zone: &Zone) -> Result<LeadFacts> {
+        let today = zone.date_of(now);
         let months = crate::Months {
             from: Some(month_of(today.add_days(-LEAD_DAYS))),
             to: None,

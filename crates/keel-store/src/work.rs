@@ -238,14 +238,15 @@ impl Store {
                 .bind(n.blocked_since).bind(n.blocked_seconds).bind(n.revisions).bind(n.launched_at).bind(t).bind(expected)
                 .fetch_optional(&mut *tx).await?;
             if row.is_some() {
+                // The history is dated by the move itself, like the block it starts.
                 sqlx::query("INSERT INTO work_events (workspace_id, item_id, at, kind, to_stage, note, by_user) VALUES ($1, $2, $3, $4, $5, $6, $7)")
-                    .bind(ws).bind(id).bind(t).bind(o.event.as_str()).bind(o.stage as i64).bind(&o.note).bind(by_user)
+                    .bind(ws).bind(id).bind(o.at).bind(o.event.as_str()).bind(o.stage as i64).bind(&o.note).bind(by_user)
                     .execute(&mut *tx).await?;
                 if let Some(a) = &o.approval {
                     sqlx::query(
                         "INSERT INTO work_approvals (workspace_id, item_id, stage, approved_by, approved_at, override_reason) VALUES ($1, $2, $3, $4, $5, $6)
                          ON CONFLICT (item_id, stage) DO UPDATE SET approved_by = excluded.approved_by, approved_at = excluded.approved_at, override_reason = excluded.override_reason")
-                        .bind(ws).bind(id).bind(a.stage as i64).bind(by_user).bind(t).bind(&a.override_reason).execute(&mut *tx).await?;
+                        .bind(ws).bind(id).bind(a.stage as i64).bind(by_user).bind(o.at).bind(&a.override_reason).execute(&mut *tx).await?;
                 }
                 if let Some(from) = o.clear_approvals_from {
                     sqlx::query("DELETE FROM work_approvals WHERE workspace_id = $1 AND item_id = $2 AND stage >= $3")

@@ -1,7 +1,7 @@
 //! Workspaces and who belongs to them in which role.
 
 use crate::{now, read, tx, write, Result, Store, StoreError};
-use keel_domain::{catalogue::DEFAULT_FUNCTIONS, Role};
+use keel_domain::{catalogue::DEFAULT_FUNCTIONS, Role, Zone};
 use serde::Serialize;
 
 #[derive(Debug, Clone, sqlx::FromRow, Serialize)]
@@ -12,6 +12,17 @@ pub struct Workspace {
     pub created_at: i64,
     /// Bumped by every change to the workspace's operating model (see migration 0003).
     pub data_version: i64,
+    /// Its IANA time zone: "today" and the day anything happened on are its.
+    pub time_zone: String,
+    /// The version of its settings (the time zone), for `If-Match`.
+    pub version: i64,
+}
+
+impl Workspace {
+    /// Its time zone (UTC for a name keel no longer knows).
+    pub fn zone(&self) -> Zone {
+        Zone::stored(&self.time_zone)
+    }
 }
 
 /// A user's place in one workspace: the workspace, their role there, and the person record
@@ -31,7 +42,8 @@ pub(crate) const LINKED_PERSON: &str = "(SELECT p.id FROM people p WHERE p.works
 /// Follow it with `LINKED_PERSON AS ws_person_id`.
 pub(crate) const MEMBERSHIP_COLUMNS: &str =
     "w.id AS ws_id, w.slug AS ws_slug, w.name AS ws_name, w.created_at AS ws_created_at,
-     w.data_version AS ws_data_version, m.role AS ws_role";
+     w.data_version AS ws_data_version, w.time_zone AS ws_time_zone, w.version AS ws_version,
+     m.role AS ws_role";
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct MembershipRow {
@@ -40,6 +52,8 @@ pub(crate) struct MembershipRow {
     ws_name: Option<String>,
     ws_created_at: Option<i64>,
     ws_data_version: Option<i64>,
+    ws_time_zone: Option<String>,
+    ws_version: Option<i64>,
     ws_role: Option<String>,
     ws_person_id: Option<i64>,
 }
@@ -53,6 +67,8 @@ impl MembershipRow {
                 name: self.ws_name?,
                 created_at: self.ws_created_at?,
                 data_version: self.ws_data_version?,
+                time_zone: self.ws_time_zone?,
+                version: self.ws_version?,
             },
             role: role(&self.ws_role?),
             person_id: self.ws_person_id,
@@ -95,7 +111,7 @@ impl Store {
         let ws = tx!(self, tx => {
             let ws = sqlx::query_as::<_, Workspace>(
                 "INSERT INTO workspaces (slug, name, created_at) VALUES ($1, $2, $3)
-                 RETURNING id, slug, name, created_at, data_version")
+                 RETURNING id, slug, name, created_at, data_version, time_zone, version")
                 .bind(slug).bind(name).bind(t)
                 .fetch_one(&mut *tx).await
                 .map_err(|e| StoreError::unique(e, format!("The address name '{slug}' is taken; choose another.")))?;
@@ -118,13 +134,13 @@ impl Store {
 
     pub async fn find_workspace_by_slug(&self, slug: &str) -> Result<Option<Workspace>> {
         Ok(read!(self, p => sqlx::query_as::<_, Workspace>(
-            "SELECT id, slug, name, created_at, data_version FROM workspaces WHERE slug = $1")
+            "SELECT id, slug, name, created_at, data_version, time_zone, version FROM workspaces WHERE slug = $1")
             .bind(slug).fetch_optional(p).await)?)
     }
 
     pub async fn list_workspaces(&self) -> Result<Vec<Workspace>> {
         Ok(read!(self, p => sqlx::query_as::<_, Workspace>(
-            "SELECT id, slug, name, created_at, data_version FROM workspaces ORDER BY name")
+            "SELECT id, slug, name, created_at, data_version, time_zone, version FROM workspaces ORDER BY name")
             .fetch_all(p).await)?)
     }
 
@@ -137,10 +153,12 @@ impl Store {
             name: String,
             created_at: i64,
             data_version: i64,
+            time_zone: String,
+            version: i64,
             role: String,
         }
         let rows = read!(self, p => sqlx::query_as::<_, Row>(
-            "SELECT w.id, w.slug, w.name, w.created_at, w.data_version, m.role FROM workspaces w
+            "SELECT w.id, w.slug, w.name, w.created_at, w.data_version, w.time_zone, w.version, m.role FROM workspaces w
              JOIN memberships m ON m.workspace_id = w.id WHERE m.user_id = $1 ORDER BY w.name")
             .bind(user_id).fetch_all(p).await)?;
         Ok(rows
@@ -153,11 +171,39 @@ impl Store {
                         name: r.name,
                         created_at: r.created_at,
                         data_version: r.data_version,
+                        time_zone: r.time_zone,
+                        version: r.version,
                     },
                     role(&r.role),
                 )
             })
             .collect())
+    }
+
+    /// Sets the workspace's time zone if its settings are still at `expected`. The model's
+    /// data version moves too, so every node reloads "today" in the new zone.
+    pub async fn set_time_zone(&self, ws: i64, expected: i64, zone: &Zone) -> Result<Workspace> {
+        let row = write!(self, p => sqlx::query_as::<_, Workspace>(
+            "UPDATE workspaces SET time_zone = $2, version = version + 1, data_version = data_version + 1
+             WHERE id = $1 AND version = $3
+             RETURNING id, slug, name, created_at, data_version, time_zone, version")
+            .bind(ws).bind(zone.name()).bind(expected).fetch_optional(p).await)?;
+        if let Some(w) = row {
+            return Ok(w);
+        }
+        let current: Option<i64> = read!(self, p => sqlx::query_scalar(
+            "SELECT version FROM workspaces WHERE id = $1").bind(ws).fetch_optional(p).await)?;
+        Err(match current {
+            Some(current) => StoreError::Stale { current },
+            None => StoreError::NotFound,
+        })
+    }
+
+    /// The time zone of a workspace (UTC when there is none).
+    pub async fn zone_of(&self, ws: i64) -> Result<Zone> {
+        let name: Option<String> = read!(self, p => sqlx::query_scalar(
+            "SELECT time_zone FROM workspaces WHERE id = $1").bind(ws).fetch_optional(p).await)?;
+        Ok(name.map(|n| Zone::stored(&n)).unwrap_or_default())
     }
 
     /// The workspace with this slug, the user's role in it and their person there, in one

@@ -507,7 +507,7 @@ contract!(feedback_in_bulk_is_all_or_nothing, |store, ws| {
 contract!(
     the_lead_rules_read_recent_rollups_spend_and_the_queue,
     |store, ws| {
-        let today = Date::from_unix(keel_store_now());
+        let today = keel_domain::Zone::utc().date_of(keel_store_now());
         // The last day of last month: a whole month the rules judge.
         let last_month_end = today.add_days(-(today.ymd().2 as i64));
         let mut old = lead("1", "SEO", "Guide");

@@ -400,9 +400,17 @@ contract!(dependencies_and_feeds_stay_in_their_workspace, |store| {
     assert_eq!((m.workflows.len(), m.work.len()), (1, 2));
 });
 
+fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or_default()
+}
+
 fn outcome(next: &keel_domain::work::WorkItem, event: EventKind, note: Option<&str>) -> Outcome {
     Outcome {
         next: next.clone(),
+        at: unix_now(),
         event,
         note: note.map(str::to_string),
         stage: next.stage,
@@ -496,7 +504,11 @@ contract!(
                 ws,
                 story.id,
                 1,
-                &outcome(&blocked, EventKind::Blocked, Some("Legal has the quotes")),
+                &keel_domain::work::transition::Outcome {
+                    // An hour ago: the history is dated by the move, not the store's clock.
+                    at: unix_now() - 3600,
+                    ..outcome(&blocked, EventKind::Blocked, Some("Legal has the quotes"))
+                },
                 None,
             )
             .await
@@ -536,6 +548,15 @@ contract!(
                 m.blocks[0].reason.as_str()
             ),
             (w.id, story.id, "Legal has the quotes")
+        );
+        // The block's history line carries the move's moment, as its blocked_since does, so
+        // "blocked N days" and the history agree.
+        let at = m.blocks[0].at;
+        assert!((unix_now() - 3600 - at).abs() < 60, "{at}");
+        assert_eq!(
+            m.zone,
+            keel_domain::Zone::utc(),
+            "a new workspace is on UTC"
         );
         // Another workspace's records are not there.
         let other_ws = store

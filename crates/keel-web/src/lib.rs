@@ -18,7 +18,7 @@ pub mod monitoring;
 pub mod ops;
 pub mod pages;
 pub mod routes;
-mod time_fmt;
+pub mod time_fmt;
 
 pub use config::Config;
 

@@ -168,7 +168,7 @@ async fn a_decision_owner_takes_a_campaign_from_the_template_through_every_gate_
         user_id: Some(ana),
     };
     app.store.create_person(ws.id, &me).await.unwrap();
-    let today = Date::from_unix(
+    let today = keel_domain::Zone::utc().date_of(
         std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .unwrap()

@@ -5,7 +5,7 @@ mod common;
 use common::TestApp;
 use icalendar::{Calendar, CalendarComponent, Component};
 use keel_domain::work::WorkDraft;
-use keel_domain::{Date, PersonKind};
+use keel_domain::PersonKind;
 
 #[tokio::test]
 async fn a_calendar_feed_lists_launches_and_first_reviews_until_revoked() {
@@ -14,7 +14,7 @@ async fn a_calendar_feed_lists_launches_and_first_reviews_until_revoked() {
     let ws = app.workspace("acme", ana).await;
     let p = app.person(&ws, "Maya Chen", PersonKind::Internal).await;
     let wf = app.workflow(&ws, "Campaign launch", p).await;
-    let today = Date::from_unix(
+    let today = keel_domain::Zone::utc().date_of(
         std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .unwrap()

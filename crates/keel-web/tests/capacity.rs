@@ -15,7 +15,7 @@ fn monday() -> Date {
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_secs() as i64;
-    Date::from_unix(now).week_start()
+    keel_domain::Zone::utc().date_of(now).week_start()
 }
 
 async fn post(t: &Team, path: &str, body: Value) -> Value {

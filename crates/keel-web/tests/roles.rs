@@ -235,6 +235,8 @@ fn body_for(path: &str) -> serde_json::Value {
         json!({"name": "Changed", "kind": "internal", "weekly_capacity": 1})
     } else if path.contains("/objectives") {
         json!({"outcome": "Changed"})
+    } else if path.ends_with("/settings") {
+        json!({"time_zone": "Europe/Berlin"})
     } else if path.contains("/channel-focus") {
         json!({"limit": 5})
     } else if path.contains("/channels") {

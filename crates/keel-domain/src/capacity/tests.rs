@@ -69,7 +69,7 @@ pub(crate) fn item(
         blocked_since: None,
         blocked_seconds: 0,
         revisions: 0,
-        created_at: d("2026-11-16").unix(),
+        created_at: d("2026-11-16").0 * 86_400,
         launched_at: None,
         version: 1,
     }
@@ -91,7 +91,7 @@ fn recurring_commitments_count_every_week_deciding_and_meetings_included() {
         commitment(3, 1, CommitmentKind::Managing, 5.0),
         commitment(4, 2, CommitmentKind::Other, 9.0),
     ];
-    let l = person_load(&p, &fs, &cs, &[], d(TODAY));
+    let l = person_load(&p, &fs, &cs, &[], d(TODAY), &Zone::utc());
     assert_eq!(l.recurring_hours(), 18.5);
     assert_eq!(l.weeks.len(), WEEKS_SHOWN);
     assert!(l.weeks.iter().all(|w| w.total == 18.5 && w.one_off == 0.0));
@@ -107,7 +107,7 @@ fn one_off_work_is_spread_over_the_weeks_from_start_to_launch() {
     let p = person(1, PersonKind::Internal, 15.0);
     // 120 h over six weeks (23 Nov .. 28 Dec) is 20 h a week, not 120.
     let work = [item(1, 1, 120.0, Some("2026-11-23"), Some("2026-12-30"))];
-    let l = person_load(&p, &[], &[], &work, d(TODAY));
+    let l = person_load(&p, &[], &[], &work, d(TODAY), &Zone::utc());
     let hours: Vec<f64> = l.weeks.iter().map(|w| w.total).collect();
     assert_eq!(hours, [20.0, 20.0, 20.0, 20.0, 20.0, 20.0, 0.0, 0.0, 0.0]);
     assert_eq!(l.hours(), 20.0);
@@ -128,7 +128,7 @@ fn work_without_dates_gets_the_default_span_and_says_so() {
         // No dates: four weeks from the week it was created (16 Nov).
         item(3, 1, 40.0, None, None),
     ];
-    let l = person_load(&p, &[], &[], &work, d(TODAY));
+    let l = person_load(&p, &[], &[], &work, d(TODAY), &Zone::utc());
     let spans: Vec<Span> = l.one_off.iter().map(|o| o.span).collect();
     assert_eq!(spans, [Span::NoStart, Span::NoLaunch, Span::NoDates]);
     assert!(l.one_off.iter().skip(1).all(|o| o.span.note().is_some()));
@@ -150,7 +150,7 @@ fn late_open_work_keeps_its_weekly_share_this_week_and_closed_work_counts_nothin
         done,
         other,
     ];
-    let l = person_load(&p, &[], &[], &work, d(TODAY));
+    let l = person_load(&p, &[], &[], &work, d(TODAY), &Zone::utc());
     assert_eq!(l.one_off.len(), 1);
     assert!(l.one_off[0].late);
     let hours: Vec<f64> = l.weeks.iter().map(|w| w.total).collect();
@@ -173,9 +173,9 @@ fn the_team_pass_gives_each_person_what_person_load_gives() {
         item(1, 1, 30.0, Some("2026-11-23"), Some("2026-12-04")),
         item(2, 3, 9.0, None, None),
     ];
-    let all = team(&people, &fs, &cs, &work, d(TODAY));
+    let all = team(&people, &fs, &cs, &work, d(TODAY), &Zone::utc());
     for (p, l) in people.iter().zip(&all) {
-        assert_eq!(l, &person_load(p, &fs, &cs, &work, d(TODAY)));
+        assert_eq!(l, &person_load(p, &fs, &cs, &work, d(TODAY), &Zone::utc()));
     }
     let (t, internal) = totals(&all.iter().collect::<Vec<_>>());
     assert_eq!(

@@ -19,7 +19,7 @@ fn healthy() -> Model {
             ..metric(3)
         }],
         measurements: monthly(3, &values),
-        now: Date::parse("2026-12-05").unwrap().unix(),
+        now: Date::parse("2026-12-05").unwrap().0 * 86_400,
         ..Default::default()
     }
 }
@@ -49,7 +49,7 @@ fn a_metric_without_owner_or_source_is_flagged() {
 #[test]
 fn a_metric_with_no_value_for_an_ended_period_is_flagged() {
     let mut m = healthy();
-    m.now = Date::parse("2027-01-11").unwrap().unix(); // December is due by now
+    m.now = Date::parse("2027-01-11").unwrap().0 * 86_400; // December is due by now
     let f = fired(&m, "metric.not-measured");
     assert_eq!(f.len(), 1);
     assert!(
@@ -86,7 +86,7 @@ fn an_objective_whose_kpi_trend_misses_the_target_is_flagged() {
         f[0].evidence
     );
     // After the deadline, a KPI still short of the target is flagged as missed.
-    m.now = Date::parse("2027-07-10").unwrap().unix();
+    m.now = Date::parse("2027-07-10").unwrap().0 * 86_400;
     let f = fired(&m, "objective.kpi-off-track");
     assert!(f[0].evidence.contains("has passed"), "{}", f[0].evidence);
     // A KPI already past the target is on track whatever its trend.

@@ -25,7 +25,7 @@ fn healthy() -> Model {
     let v1 = SopVersion {
         workflow_id: 100,
         version: 1,
-        saved_at: day("2026-03-20").unix(),
+        saved_at: day("2026-03-20").0 * DAY,
         assignments: spec.assignments.clone(),
     };
     Model {
@@ -54,7 +54,7 @@ fn save(m: &mut Model, on: &str, change: impl FnOnce(&mut WorkflowSpec)) {
     m.sop_versions.push(SopVersion {
         workflow_id: w.id,
         version: w.version,
-        saved_at: day(on).unix() + 15 * 3600,
+        saved_at: day(on).0 * DAY + 15 * 3600,
         assignments: w.spec.assignments.clone(),
     });
 }

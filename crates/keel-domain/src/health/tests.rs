@@ -120,7 +120,7 @@ fn over_capacity_fires_when_execution_hours_exceed_capacity() {
 fn over_capacity_counts_commitments_and_this_weeks_share_of_work() {
     use crate::capacity::{Commitment, CommitmentKind};
     let mut m = healthy();
-    m.now = crate::Date::parse("2026-11-25").unwrap().unix();
+    m.now = crate::Date::parse("2026-11-25").unwrap().0 * 86_400;
     // P1 executes 10 h; a 12 h meeting load and deciding time bring them to 40.5 h.
     let c = |id, kind, hours| Commitment {
         id,
@@ -146,7 +146,7 @@ fn over_capacity_counts_commitments_and_this_weeks_share_of_work() {
     );
     // A 120 h item over six weeks adds 20 h a week to P2 (capacity 20, 20 h of functions).
     let mut m = healthy();
-    m.now = crate::Date::parse("2026-11-25").unwrap().unix();
+    m.now = crate::Date::parse("2026-11-25").unwrap().0 * 86_400;
     m.functions[1].weekly_hours = 0.0;
     m.functions[2].weekly_hours = 0.0;
     m.work = vec![crate::capacity::tests::item(

@@ -4,7 +4,6 @@
 
 use super::{Finding, Model, Rule, Subject};
 use crate::work::{WorkItem, WorkStatus};
-use crate::Date;
 
 fn subject(i: &WorkItem) -> Subject {
     Subject {
@@ -86,7 +85,7 @@ pub(super) fn waits_on_blocked(m: &Model, r: &Rule) -> Vec<Finding> {
             let b = find(on).filter(|b| b.status == WorkStatus::Blocked)?;
             let since = b
                 .blocked_since
-                .map(|s| format!(" since {}", Date::from_unix(s)))
+                .map(|s| format!(" since {}", m.day_of(s)))
                 .unwrap_or_default();
             let why = b
                 .blocked_reason

@@ -4,7 +4,6 @@
 use super::{Finding, Model, Rule, Subject, IDLE_AFTER_DAYS};
 use crate::workflow::history::names;
 use crate::workflow::{Workflow, WorkflowRole, WorkflowStatus};
-use crate::Date;
 
 fn subject(w: &Workflow) -> Subject {
     Subject {
@@ -146,7 +145,7 @@ pub(super) fn too_many_approvers(m: &Model, r: &Rule) -> Vec<Finding> {
 }
 
 pub(super) fn review_overdue(m: &Model, r: &Rule) -> Vec<Finding> {
-    let today = Date::from_unix(m.now);
+    let today = m.today();
     m.workflows
         .iter()
         .filter(|w| w.spec.status.in_use())
@@ -206,7 +205,7 @@ pub(super) fn idle(m: &Model, r: &Rule) -> Vec<Finding> {
                 return None;
             }
             let when = match last {
-                Some(t) => format!("the last one was started on {}", Date::from_unix(t)),
+                Some(t) => format!("the last one was started on {}", m.day_of(t)),
                 None => "none was ever started".to_string(),
             };
             Some(r.finding(

@@ -48,7 +48,7 @@ fn healthy() -> Model {
         workflows: vec![Workflow {
             id: 100,
             spec: WorkflowSpec {
-                next_review_due: Some(Date::from_unix(NOW).add_days(60)),
+                next_review_due: Some(crate::Zone::utc().date_of(NOW).add_days(60)),
                 ..spec()
             },
             created_at: NOW - 200 * DAY,
@@ -73,7 +73,7 @@ fn assign(m: &mut Model, person_id: i64, role: WorkflowRole) {
 
 #[test]
 fn the_test_clock_is_the_middle_of_may_2026() {
-    assert_eq!(Date::from_unix(NOW).to_string(), "2026-05-15");
+    assert_eq!(crate::Zone::utc().date_of(NOW).to_string(), "2026-05-15");
 }
 
 #[test]
@@ -351,7 +351,7 @@ fn blocked_too_long_stays_quiet_within_the_limit_and_when_unblocked() {
 #[test]
 fn waits_on_blocked_fires_for_open_work_waiting_for_a_blocked_item() {
     let mut m = healthy();
-    m.work[0].planned_launch = Some(Date::from_unix(NOW).add_days(6));
+    m.work[0].planned_launch = Some(crate::Zone::utc().date_of(NOW).add_days(6));
     let mut story = item(2, WorkStatus::Blocked);
     story.title = "Customer story".into();
     story.blocked_since = Some(NOW - 2 * DAY);

@@ -278,7 +278,7 @@ fn the_pace_says_whether_a_target_is_within_reach_of_the_trend() {
 #[test]
 fn the_smart_check_reads_the_kpi_s_trend_where_there_are_measurements() {
     let mut m = model();
-    m.now = d("2026-07-15").unix();
+    m.now = d("2026-07-15").0 * 86_400;
     let mut o = smart_objective(5, 1); // 40 → 80 by 2027-06-30
     o.metric = None;
     m.metrics = vec![Metric {

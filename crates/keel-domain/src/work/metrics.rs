@@ -3,7 +3,6 @@
 //! the items (one workflow's, one person's); `by_workflow` and `by_person` do the usual cuts.
 
 use super::WorkItem;
-use crate::Date;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -64,9 +63,8 @@ pub fn figures(items: &[&WorkItem], now: i64) -> Figures {
         .filter(|i| i.launched_at.is_some())
         .filter_map(|i| {
             let planned = i.planned_launch?;
-            let actual = i
-                .actual_launch
-                .or_else(|| i.launched_at.map(Date::from_unix))?;
+            // A launch always records its day (in the workspace's zone) with its moment.
+            let actual = i.actual_launch?;
             Some(actual <= planned)
         })
         .collect();
@@ -177,8 +175,8 @@ mod tests {
         let mut i = item(id, WorkStatus::Launched);
         let at = T0 + (days * DAY as f64) as i64;
         i.launched_at = Some(at);
-        i.actual_launch = Some(Date::from_unix(at));
-        i.planned_launch = planned.map(|d| Date::from_unix(T0).add_days(d));
+        i.actual_launch = Some(crate::Zone::utc().date_of(at));
+        i.planned_launch = planned.map(|d| crate::Zone::utc().date_of(T0).add_days(d));
         i
     }
 
@@ -246,7 +244,7 @@ mod tests {
             launched(4, 9.0, None),    // no plan: not counted
             {
                 let mut i = item(5, WorkStatus::InProgress); // open: not counted
-                i.planned_launch = Some(Date::from_unix(T0));
+                i.planned_launch = Some(crate::Zone::utc().date_of(T0));
                 i
             },
         ];

@@ -7,7 +7,7 @@
 
 use super::{check_gate, Gate, GateState, WorkItem, WorkStatus};
 use crate::workflow::WorkflowSpec;
-use crate::{Date, Invalid};
+use crate::{Invalid, Zone};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
@@ -159,6 +159,9 @@ pub struct Approval {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Outcome {
     pub next: WorkItem,
+    /// When the move happened (unix seconds): its history line, approval and block are
+    /// dated by this one moment.
+    pub at: i64,
     /// The one line of history this move writes.
     pub event: EventKind,
     pub note: Option<String>,
@@ -272,10 +275,11 @@ fn launch_despite_waiting(
 }
 
 /// Moves the item past its current stage: the next stage, or launch after the last.
-fn pass(next: &mut WorkItem, spec: &WorkflowSpec, now: i64) {
+fn pass(next: &mut WorkItem, spec: &WorkflowSpec, now: i64, zone: &Zone) {
     if launches(next, spec) {
         next.status = WorkStatus::Launched;
-        next.actual_launch = Some(Date::from_unix(now));
+        // The day it launched where the team is, not in UTC.
+        next.actual_launch = Some(zone.date_of(now));
         next.launched_at = Some(now);
     } else {
         next.stage += 1;
@@ -283,7 +287,8 @@ fn pass(next: &mut WorkItem, spec: &WorkflowSpec, now: i64) {
     }
 }
 
-/// What `action` does to `item`, checked against the workflow's gates and the actor's rights.
+/// What `action` does to `item` at `now`, checked against the workflow's gates and the actor's
+/// rights; `zone` is the workspace's time zone (the day a launch is recorded on).
 pub fn apply(
     item: &WorkItem,
     spec: &WorkflowSpec,
@@ -291,9 +296,11 @@ pub fn apply(
     action: &Action,
     actor: Actor,
     now: i64,
+    zone: &Zone,
 ) -> Result<Outcome, Refusal> {
     let mut next = item.clone();
     let out = |event: EventKind, next: WorkItem, note: Option<&str>| Outcome {
+        at: now,
         stage: next.stage,
         next,
         event,
@@ -308,7 +315,7 @@ pub fn apply(
                 return refuse(why.join(" "));
             }
             let note = launch_despite_waiting(item, spec, gate, r)?;
-            pass(&mut next, spec, now);
+            pass(&mut next, spec, now, zone);
             out(EventKind::Advanced, next, note.as_deref())
         }
         Action::Override { reason: r } => {
@@ -323,7 +330,7 @@ pub fn apply(
             }
             reason(r, "you override the gate")?;
             let note = launch_despite_waiting(item, spec, gate, r)?;
-            pass(&mut next, spec, now);
+            pass(&mut next, spec, now, zone);
             let mut o = out(
                 EventKind::Overridden,
                 next,

@@ -4,7 +4,7 @@ use super::{if_match, with_etag, ApiJson, ApiPaging, ApiPath, ApiPath2, Paging};
 use crate::ctx::ApiCtx;
 use crate::error::{ApiError, ErrorEnvelope};
 use crate::ops::metrics as ops;
-use crate::ops::strategy::{today, view as model_view};
+use crate::ops::strategy::view as model_view;
 use crate::routes::Routes;
 use crate::AppState;
 use axum::extract::State;
@@ -404,7 +404,8 @@ pub async fn create_measurement(
     ApiJson(body): ApiJson<MeasurementBody>,
 ) -> Result<Response, ApiError> {
     let x = writable(&state, &ctx, id).await?;
-    let d = MeasurementDraft::parse(&body.input(), x.cadence, today())?;
+    let today = crate::time_fmt::today(&state.store.zone_of(ctx.ws_id).await?);
+    let d = MeasurementDraft::parse(&body.input(), x.cadence, today)?;
     let stored = state.store.put_measurements(ctx.ws_id, id, &[d]).await?;
     let x = stored.into_iter().next().ok_or_else(ApiError::not_found)?;
     Ok(with_etag(
@@ -431,7 +432,8 @@ pub async fn create_measurements(
     }
     let x = writable(&state, &ctx, id).await?;
     let rows: Vec<MeasurementInput> = body.measurements.iter().map(|b| b.input()).collect();
-    let drafts = ops::parse_values(&x, &rows)?;
+    let today = crate::time_fmt::today(&state.store.zone_of(ctx.ws_id).await?);
+    let drafts = ops::parse_values(&x, &rows, today)?;
     let stored = state.store.put_measurements(ctx.ws_id, id, &drafts).await?;
     Ok(Json(MeasurementsList {
         measurements: stored.into_iter().map(MeasurementDto::from).collect(),

@@ -31,9 +31,11 @@ pub fn summary(x: &Metric, m: &Model) -> Summary {
     }
 }
 
+/// Parses values as of `today` (the workspace's: a period not begun there is refused).
 pub fn parse_values(
     x: &Metric,
     rows: &[MeasurementInput],
+    today: keel_domain::Date,
 ) -> Result<Vec<MeasurementDraft>, Invalid> {
-    metric::parse_many(rows, x.cadence, super::strategy::today())
+    metric::parse_many(rows, x.cadence, today)
 }

@@ -28,9 +28,10 @@ pub fn priority(m: &Model, id: i64) -> Option<Priority> {
     m.priorities.iter().find(|p| p.id == id).cloned()
 }
 
-/// Today (UTC), the earliest date a new deadline may have.
-pub fn today() -> Date {
-    Date::from_unix(crate::time_fmt::now())
+/// Today in the workspace's time zone (the model's), the earliest date a new deadline may
+/// have.
+pub fn today(m: &Model) -> Date {
+    crate::time_fmt::today(&m.zone)
 }
 
 pub fn parse_objective(
@@ -38,7 +39,7 @@ pub fn parse_objective(
     input: &ObjectiveInput,
     stored: Option<&Objective>,
 ) -> Result<ObjectiveDraft, Invalid> {
-    ObjectiveDraft::parse(input, &m.people, today(), stored.and_then(|o| o.deadline))
+    ObjectiveDraft::parse(input, &m.people, today(m), stored.and_then(|o| o.deadline))
 }
 
 pub fn parse_priority(

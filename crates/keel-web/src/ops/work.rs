@@ -182,11 +182,17 @@ pub async fn apply(
         is_decision_owner: is_decision_owner(c, &wf),
     };
     let now = crate::time_fmt::now();
-    let outcome =
-        transition::apply(&item, &wf.spec, &gate, action, actor, now).map_err(|r| match r {
+    // The day a launch is recorded on is the workspace's (the cached model holds its zone).
+    let zone = crate::model::whole(st, c.ws, c.data_version)
+        .await?
+        .zone
+        .clone();
+    let outcome = transition::apply(&item, &wf.spec, &gate, action, actor, now, &zone).map_err(
+        |r| match r {
             Refusal::NotDecisionOwner(m) => OpError::Forbidden(m.into()),
             Refusal::Rule(m) => OpError::Refused(m),
-        })?;
+        },
+    )?;
     Ok(st
         .store
         .record_move(c.ws, id, expected, &outcome, Some(c.user_id))

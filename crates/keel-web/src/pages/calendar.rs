@@ -16,7 +16,7 @@ use axum::Form;
 use keel_domain::access::Reader;
 use keel_domain::ics::{calendar, Event};
 use keel_domain::work::WorkItem;
-use keel_domain::{Date, Person};
+use keel_domain::Person;
 use keel_store::{Feed, WorkFilter};
 use serde::Deserialize;
 
@@ -39,7 +39,7 @@ struct Page {
 
 impl Page {
     fn when(&self, t: &i64) -> String {
-        crate::time_fmt::date(*t)
+        crate::time_fmt::date(*t, &self.chrome.zone)
     }
     fn is_me(&self, id: &i64) -> bool {
         self.me == Some(*id)
@@ -196,7 +196,12 @@ async fn feed(
         ..Default::default()
     };
     let now = crate::time_fmt::now();
-    let since = Date::from_unix(now).add_days(-FEED_DAYS_BACK);
+    let since = state
+        .store
+        .zone_of(f.workspace_id)
+        .await?
+        .date_of(now)
+        .add_days(-FEED_DAYS_BACK);
     let items: Vec<WorkItem> = state
         .store
         .list_work(f.workspace_id, &filter)

@@ -153,8 +153,8 @@ impl LoadView {
                 per_week: round1(o.per_week),
                 weeks: format!(
                     "{} – {}",
-                    crate::time_fmt::day_month(o.first_week),
-                    crate::time_fmt::day_month(o.last_week.add_days(6))
+                    o.first_week.day_month(),
+                    o.last_week.add_days(6).day_month()
                 ),
                 note: o.span.note(),
                 late: o.late,

@@ -106,7 +106,7 @@ async fn page(
     let findings = model::findings(&m);
     let (errors, warnings, _) = health::summary(&findings);
     let top = findings.into_iter().take(3).collect();
-    let today = keel_domain::Date::from_unix(m.now);
+    let today = m.today();
     let week = keel_domain::work::digest::digest(&m.work, today);
     let visible = loads.for_people(&m.people);
     let overloaded = keel_domain::work::digest::overloaded(&visible)

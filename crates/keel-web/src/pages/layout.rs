@@ -26,6 +26,8 @@ pub struct Chrome {
     pub nav: Vec<NavItem>,
     pub active: &'static str,
     pub notice: Option<String>,
+    /// The workspace's time zone: dates are shown, and typed, on its calendar.
+    pub zone: keel_domain::Zone,
 }
 
 fn nav_for(role: Role) -> Vec<NavItem> {
@@ -105,6 +107,13 @@ fn nav_for(role: Role) -> Vec<NavItem> {
         label: "API tokens",
         path: "/tokens",
     });
+    if role.can_manage() {
+        v.push(NavItem {
+            key: "settings",
+            label: "Settings",
+            path: "/settings",
+        });
+    }
     v
 }
 
@@ -118,6 +127,7 @@ impl Chrome {
             nav: vec![],
             active: "",
             notice: None,
+            zone: keel_domain::Zone::utc(),
         }
     }
 
@@ -138,6 +148,7 @@ impl Chrome {
             }),
             nav: nav_for(ctx.role),
             active,
+            zone: ctx.ws.zone(),
             ..Chrome::signed_in(title, &ctx.session)
         }
     }
@@ -149,6 +160,11 @@ impl Chrome {
 
     pub fn can_edit(&self) -> bool {
         self.ws.as_ref().is_some_and(|w| w.role.can_edit_model())
+    }
+
+    /// "America/Los_Angeles": said next to every date a person types.
+    pub fn zone_name(&self) -> String {
+        self.zone.name()
     }
 
     pub fn can_manage(&self) -> bool {
@@ -175,6 +191,7 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "value-saved" => "Value saved; the chart and the table below include it.",
         "value-deleted" => "Value removed.",
         "channel-limit-saved" => "Channel-focus limit saved.",
+        "settings-saved" => "Settings saved. Dates from now on are read in the new time zone.",
         "member-saved" => "Role changed.",
         "member-removed" => "Member removed from this workspace.",
         "invite-deleted" => "Invitation withdrawn; its link no longer works.",

@@ -57,10 +57,10 @@ impl ListPage {
         self.qualification == q
     }
     fn when(&self, l: &Lead) -> String {
-        date(l.created.unix())
+        l.created.long()
     }
     fn at(&self, t: &i64) -> String {
-        date(*t)
+        date(*t, &self.chrome.zone)
     }
     fn text<'a>(&self, v: &'a Option<String>) -> &'a str {
         v.as_deref().unwrap_or("–")
@@ -141,7 +141,7 @@ struct QueuePage {
 
 impl QueuePage {
     fn when(&self, l: &Lead) -> String {
-        date(l.created.unix())
+        l.created.long()
     }
     fn text<'a>(&self, v: &'a Option<String>) -> &'a str {
         v.as_deref().unwrap_or("–")

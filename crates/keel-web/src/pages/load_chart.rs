@@ -6,7 +6,7 @@ use serde_json::json;
 
 /// "3 Dec", the week's Monday.
 pub fn week_label(l: &keel_domain::capacity::Week) -> String {
-    crate::time_fmt::day_month(l.start)
+    l.start.day_month()
 }
 
 /// The chart's title: the answer to "can this person take more?".
@@ -77,7 +77,14 @@ mod tests {
             user_id: None,
             version: 1,
         };
-        let l = capacity::person_load(&p, &[], &[], &[], Date::parse("2026-11-25").unwrap());
+        let l = capacity::person_load(
+            &p,
+            &[],
+            &[],
+            &[],
+            Date::parse("2026-11-25").unwrap(),
+            &keel_domain::Zone::utc(),
+        );
         let s = svg(&l);
         assert!(s.starts_with("<svg"), "{s}");
         assert!(

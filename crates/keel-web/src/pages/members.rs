@@ -49,7 +49,7 @@ impl Page {
         )
     }
     fn when(&self, t: &i64) -> String {
-        date(*t)
+        date(*t, &self.chrome.zone)
     }
 }
 

@@ -10,7 +10,7 @@ use super::people::NoticeQuery;
 use crate::ctx::WsCtx;
 use crate::error::PageError;
 use crate::ops::metrics as ops;
-use crate::ops::strategy::{today, view as model_view};
+use crate::ops::strategy::view as model_view;
 use crate::routes::Routes;
 use crate::AppState;
 use askama::Template;
@@ -229,7 +229,10 @@ async fn show_page(
         StatusCode::UNPROCESSABLE_ENTITY
     };
     let form = form.unwrap_or_else(|| ValueForm {
-        period: x.cadence.period_start(today()).to_string(),
+        period: x
+            .cadence
+            .period_start(crate::time_fmt::today(&ctx.ws.zone()))
+            .to_string(),
         ..Default::default()
     });
     let alt = format!(
@@ -305,7 +308,8 @@ async fn add_value(
         value: f.value.clone(),
         note: f.note.clone(),
     };
-    let d = match MeasurementDraft::parse(&input, x.cadence, today()) {
+    let today = crate::time_fmt::today(&ctx.ws.zone());
+    let d = match MeasurementDraft::parse(&input, x.cadence, today) {
         Ok(d) => d,
         Err(inv) => return show_page(&state, &ctx, id, Some(f), inv, None).await,
     };

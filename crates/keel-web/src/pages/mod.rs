@@ -20,6 +20,7 @@ mod ownership;
 mod people;
 mod priorities;
 mod reference;
+mod settings;
 mod spend;
 mod tokens;
 mod work;
@@ -42,6 +43,7 @@ pub fn routes(r: Routes) -> Routes {
     let r = health::routes(r);
     let r = members::routes(r);
     let r = tokens::routes(r);
+    let r = settings::routes(r);
     let r = workflows::routes(r);
     let r = work::routes(r);
     let r = calendar::routes(r);

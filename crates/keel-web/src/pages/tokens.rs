@@ -38,10 +38,11 @@ struct Page {
 
 impl Page {
     fn when(&self, t: &i64) -> String {
-        date(*t)
+        date(*t, &self.chrome.zone)
     }
     fn when_opt(&self, t: &Option<i64>) -> String {
-        t.map(date).unwrap_or_else(|| "never".into())
+        t.map(|t| date(t, &self.chrome.zone))
+            .unwrap_or_else(|| "never".into())
     }
 }
 

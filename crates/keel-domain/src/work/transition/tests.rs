@@ -1,6 +1,7 @@
 use super::*;
 use crate::work::tests::spec;
 use crate::work::Waiting;
+use crate::{Date, Zone};
 
 fn item() -> WorkItem {
     WorkItem {
@@ -48,6 +49,7 @@ fn an_open_checklist_keeps_the_gate_shut_and_says_why() {
         &advance(),
         ANYONE,
         100,
+        &Zone::utc(),
     )
     .unwrap_err();
     assert!(e.message().contains("Audience named"), "{e}");
@@ -62,6 +64,7 @@ fn an_open_checklist_keeps_the_gate_shut_and_says_why() {
         &advance(),
         ANYONE,
         100,
+        &Zone::utc(),
     )
     .unwrap()
     .next;
@@ -83,6 +86,7 @@ fn passing_the_last_gate_launches_the_work() {
         &advance(),
         ANYONE,
         86_400 * 3,
+        &Zone::utc(),
     )
     .unwrap()
     .next;
@@ -91,10 +95,18 @@ fn passing_the_last_gate_launches_the_work() {
         (WorkStatus::Launched, Some(Date(3)), Some(86_400 * 3))
     );
     assert_eq!(
-        apply(&n, &spec(), &GateState::default(), &Action::Done, ANYONE, 0)
-            .unwrap()
-            .next
-            .status,
+        apply(
+            &n,
+            &spec(),
+            &GateState::default(),
+            &Action::Done,
+            ANYONE,
+            0,
+            &Zone::utc()
+        )
+        .unwrap()
+        .next
+        .status,
         WorkStatus::Done
     );
 }
@@ -108,17 +120,24 @@ fn only_the_decision_owner_overrides_and_only_with_a_reason() {
         &GateState::default(),
         &o("Urgent"),
         ANYONE,
-        0
+        0,
+        &Zone::utc()
     )
     .unwrap_err()
     .message()
     .contains("Only the workflow's decision owner"));
-    assert!(
-        apply(&item(), &spec(), &GateState::default(), &o(" "), DECIDER, 0)
-            .unwrap_err()
-            .message()
-            .contains("Say why")
-    );
+    assert!(apply(
+        &item(),
+        &spec(),
+        &GateState::default(),
+        &o(" "),
+        DECIDER,
+        0,
+        &Zone::utc()
+    )
+    .unwrap_err()
+    .message()
+    .contains("Say why"));
     assert_eq!(
         apply(
             &item(),
@@ -126,7 +145,8 @@ fn only_the_decision_owner_overrides_and_only_with_a_reason() {
             &GateState::default(),
             &o("Launch date fixed by event"),
             DECIDER,
-            0
+            0,
+            &Zone::utc()
         )
         .unwrap()
         .next
@@ -143,11 +163,28 @@ fn sending_back_counts_a_revision() {
         to: 0,
         reason: "Brief unclear".into(),
     };
-    let n = apply(&i, &spec(), &GateState::default(), &back, ANYONE, 0)
-        .unwrap()
-        .next;
+    let n = apply(
+        &i,
+        &spec(),
+        &GateState::default(),
+        &back,
+        ANYONE,
+        0,
+        &Zone::utc(),
+    )
+    .unwrap()
+    .next;
     assert_eq!((n.stage, n.revisions), (0, 1));
-    assert!(apply(&item(), &spec(), &GateState::default(), &back, ANYONE, 0).is_err());
+    assert!(apply(
+        &item(),
+        &spec(),
+        &GateState::default(),
+        &back,
+        ANYONE,
+        0,
+        &Zone::utc()
+    )
+    .is_err());
     assert!(apply(
         &i,
         &spec(),
@@ -157,7 +194,8 @@ fn sending_back_counts_a_revision() {
             reason: "".into()
         },
         ANYONE,
-        0
+        0,
+        &Zone::utc()
     )
     .is_err());
 }
@@ -173,6 +211,7 @@ fn blocking_keeps_time_and_reason_and_stops_moves() {
         },
         ANYONE,
         1_000,
+        &Zone::utc(),
     )
     .unwrap()
     .next;
@@ -190,7 +229,8 @@ fn blocking_keeps_time_and_reason_and_stops_moves() {
         },
         &advance(),
         ANYONE,
-        0
+        0,
+        &Zone::utc()
     )
     .unwrap_err()
     .message()
@@ -202,6 +242,7 @@ fn blocking_keeps_time_and_reason_and_stops_moves() {
         &Action::Unblock,
         ANYONE,
         1_000 + 86_400,
+        &Zone::utc(),
     )
     .unwrap()
     .next;
@@ -215,7 +256,8 @@ fn blocking_keeps_time_and_reason_and_stops_moves() {
         &GateState::default(),
         &Action::Block { reason: " ".into() },
         ANYONE,
-        0
+        0,
+        &Zone::utc()
     )
     .is_err());
 }
@@ -229,18 +271,29 @@ fn cancelled_work_stops() {
         &Action::Cancel,
         ANYONE,
         0,
+        &Zone::utc(),
     )
     .unwrap()
     .next;
     assert_eq!(c.status, WorkStatus::Cancelled);
-    assert!(apply(&c, &spec(), &GateState::default(), &advance(), ANYONE, 0).is_err());
+    assert!(apply(
+        &c,
+        &spec(),
+        &GateState::default(),
+        &advance(),
+        ANYONE,
+        0,
+        &Zone::utc()
+    )
+    .is_err());
     assert!(apply(
         &c,
         &spec(),
         &GateState::default(),
         &Action::Cancel,
         ANYONE,
-        0
+        0,
+        &Zone::utc()
     )
     .is_err());
 }
@@ -256,6 +309,7 @@ fn an_override_records_one_line_and_the_approval_it_leaves() {
         },
         DECIDER,
         0,
+        &Zone::utc(),
     )
     .unwrap();
     assert_eq!(
@@ -283,13 +337,13 @@ fn an_open_gate_cannot_be_overridden_by_anyone() {
         reason: "Because".into(),
     };
     for who in [ANYONE, DECIDER] {
-        let e = apply(&item(), &spec(), &open, &o, who, 0).unwrap_err();
+        let e = apply(&item(), &spec(), &open, &o, who, 0, &Zone::utc()).unwrap_err();
         assert!(
             e.message().contains("decision owner") || e.message().contains("gate is open"),
             "{e}"
         );
     }
-    assert!(apply(&item(), &spec(), &open, &o, DECIDER, 0)
+    assert!(apply(&item(), &spec(), &open, &o, DECIDER, 0, &Zone::utc())
         .unwrap_err()
         .message()
         .contains("pass it without an override"));
@@ -306,6 +360,7 @@ fn approving_leaves_an_approval_and_moves_nothing() {
         &Action::Approve,
         DECIDER,
         0,
+        &Zone::utc(),
     )
     .unwrap();
     assert_eq!(
@@ -319,7 +374,8 @@ fn approving_leaves_an_approval_and_moves_nothing() {
         &GateState::default(),
         &Action::Approve,
         ANYONE,
-        0
+        0,
+        &Zone::utc()
     )
     .is_err());
     let approved = GateState {
@@ -327,7 +383,16 @@ fn approving_leaves_an_approval_and_moves_nothing() {
         approved: true,
         ..Default::default()
     };
-    assert!(apply(&i, &spec(), &approved, &Action::Approve, DECIDER, 0).is_err());
+    assert!(apply(
+        &i,
+        &spec(),
+        &approved,
+        &Action::Approve,
+        DECIDER,
+        0,
+        &Zone::utc()
+    )
+    .is_err());
 }
 
 #[test]
@@ -344,6 +409,7 @@ fn sending_back_withdraws_the_approvals_from_that_stage_on() {
         },
         ANYONE,
         0,
+        &Zone::utc(),
     )
     .unwrap();
     assert_eq!(
@@ -421,6 +487,7 @@ fn work_does_not_launch_while_what_it_waits_for_is_unfinished() {
             &advance(),
             ANYONE,
             0,
+            &Zone::utc(),
         )
         .unwrap_err();
         assert!(matches!(e, Refusal::Rule(_)));
@@ -444,6 +511,7 @@ fn work_launches_once_what_it_waits_for_launched_or_is_done() {
             &advance(),
             ANYONE,
             0,
+            &Zone::utc(),
         )
         .unwrap();
         assert_eq!((o.next.status, o.note), (WorkStatus::Launched, None));
@@ -459,6 +527,7 @@ fn waiting_holds_only_the_launch_not_the_stages_before_it() {
         &advance(),
         ANYONE,
         0,
+        &Zone::utc(),
     )
     .unwrap();
     assert_eq!(o.next.stage, 1);
@@ -474,6 +543,7 @@ fn launching_anyway_needs_a_reason_that_the_history_keeps() {
         &anyway,
         ANYONE,
         0,
+        &Zone::utc(),
     )
     .unwrap();
     assert_eq!(o.next.status, WorkStatus::Launched);
@@ -494,10 +564,39 @@ fn launching_anyway_needs_a_reason_that_the_history_keeps() {
         },
         DECIDER,
         0,
+        &Zone::utc(),
     )
     .unwrap();
     assert_eq!(
         o.note.as_deref(),
         Some("Launched without waiting for 'Customer story' (in review): Board meeting")
     );
+}
+
+#[test]
+fn a_launch_at_six_pm_in_california_is_recorded_on_that_day() {
+    let la = Zone::parse("America/Los_Angeles").unwrap();
+    // 2026-06-10 18:00 in Los Angeles is 2026-06-11 01:00 UTC.
+    let six_pm = Date::parse("2026-06-11").unwrap().0 * 86_400 + 3600;
+    let mut i = item();
+    i.stage = 1;
+    let ready = GateState {
+        checked: vec![0],
+        approved: true,
+        ..Default::default()
+    };
+    let o = apply(&i, &spec(), &ready, &advance(), ANYONE, six_pm, &la).unwrap();
+    assert_eq!(o.next.actual_launch.unwrap().to_string(), "2026-06-10");
+    assert_eq!((o.at, o.next.launched_at), (six_pm, Some(six_pm)));
+    let o = apply(
+        &i,
+        &spec(),
+        &ready,
+        &advance(),
+        ANYONE,
+        six_pm,
+        &Zone::utc(),
+    )
+    .unwrap();
+    assert_eq!(o.next.actual_launch.unwrap().to_string(), "2026-06-11");
 }

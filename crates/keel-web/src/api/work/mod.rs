@@ -25,7 +25,7 @@ use deps::{create_work_dependency, delete_work_dependency, list_work_dependencie
 use dto::{ApiWorkQuery, NewWorkBody, WorkBody, WorkDto, WorkList, WorkQuery};
 use events::list_work_events;
 use keel_domain::work::{WorkDraft, WorkInput};
-use keel_domain::{Date, Invalid};
+use keel_domain::Invalid;
 use keel_store::WorkFilter;
 use moves::{approve_work_stage, find_work_gate, move_work, set_work_check};
 
@@ -78,6 +78,10 @@ pub async fn list_work(
         limit: q.limit,
         offset: q.offset,
     };
+    let zone = crate::model::whole(&state, ctx.ws_id, ctx.data_version)
+        .await?
+        .zone
+        .clone();
     let mut filter = WorkFilter {
         workflow_id: q.workflow_id,
         owner_id: q.owner_id,
@@ -86,7 +90,7 @@ pub async fn list_work(
         overdue_before: q
             .overdue
             .unwrap_or(false)
-            .then(|| Date::from_unix(crate::time_fmt::now())),
+            .then(|| crate::time_fmt::today(&zone)),
         limit: page.fetch(),
         offset: page.offset(),
         ..Default::default()

@@ -83,7 +83,7 @@ impl Page {
             .unwrap_or_default()
     }
     fn when(&self, t: &i64) -> String {
-        crate::time_fmt::date(*t)
+        crate::time_fmt::date(*t, &self.chrome.zone)
     }
     fn is(&self, a: &str, b: &i64) -> bool {
         a == b.to_string()

@@ -166,7 +166,7 @@ async fn render_list(
     mine: bool,
 ) -> Result<Response, PageError> {
     let reader = ctx.reader();
-    let today = Date::from_unix(crate::time_fmt::now());
+    let today = crate::time_fmt::today(&ctx.ws.zone());
     let mut filter = q.filter(today);
     if mine || !reader.role.sees_everything() {
         // No linked person: nothing is "mine" (id 0 matches nobody).
@@ -278,7 +278,7 @@ async fn board(
             items,
             std::slice::from_ref(wf),
             &model.people,
-            Date::from_unix(crate::time_fmt::now()),
+            crate::time_fmt::today(&ctx.ws.zone()),
         );
         columns = wf
             .spec

@@ -491,7 +491,7 @@ struct HistoryPage {
 
 impl HistoryPage {
     fn when(&self, t: &i64) -> String {
-        crate::time_fmt::date(*t)
+        crate::time_fmt::date(*t, &self.chrome.zone)
     }
 }
 
