@@ -1,10 +1,12 @@
 //! The demo's objectives and priorities: two SMART objectives, one vague wish the SMART check
 //! flags, five ranked priorities (one of which paused the podcast to make room), and five
-//! channels, three of them active: exactly the default focus limit.
+//! channels, three of them active: exactly the default focus limit; and five offers with the
+//! channels that carry them.
 
 use anyhow::{anyhow, Result};
 use keel_domain::channel::{ChannelDraft, ChannelStatus, Phase};
 use keel_domain::objective::Layer;
+use keel_domain::offer::{OfferDraft, OfferKind, OfferStatus};
 use keel_domain::priority::Status;
 use keel_domain::{Date, ObjectiveDraft, Person, PriorityDraft};
 use keel_store::Store;
@@ -162,6 +164,7 @@ pub async fn seed(
     ] {
         store.create_priority(ws, &d).await?;
     }
+    let mut channels: Vec<(&str, i64)> = Vec::new();
     for (name, owner, phase, status, budget) in [
         (
             "Paid search",
@@ -206,7 +209,68 @@ pub async fn seed(
             status,
             monthly_budget: budget,
         };
-        store.create_channel(ws, &d).await?;
+        channels.push((name, store.create_channel(ws, &d).await?.id));
+    }
+    let carried = |names: &[&str]| -> Vec<i64> {
+        let mut ids: Vec<i64> = channels
+            .iter()
+            .filter(|(n, _)| names.contains(n))
+            .map(|(_, id)| *id)
+            .collect();
+        ids.sort_unstable();
+        ids
+    };
+    for (name, kind, audience, owner, status, carriers) in [
+        (
+            "Product demo",
+            OfferKind::Demo,
+            "Plant and operations managers at mid-market manufacturers",
+            sales,
+            OfferStatus::Active,
+            carried(&["Paid search", "LinkedIn ads"]),
+        ),
+        (
+            "Downtime cost assessment",
+            OfferKind::Assessment,
+            "Operations directors comparing vendors",
+            lead,
+            OfferStatus::Active,
+            carried(&["Paid search", "Email nurture"]),
+        ),
+        (
+            "Buyer's guide to predictive maintenance",
+            OfferKind::Guide,
+            "Maintenance leads who recognise the problem",
+            generalist,
+            OfferStatus::Active,
+            carried(&["Email nurture", "LinkedIn ads"]),
+        ),
+        (
+            "Monthly live product webinar",
+            OfferKind::Webinar,
+            "Evaluators in an open deal",
+            lead,
+            OfferStatus::Active,
+            carried(&["Webinars"]),
+        ),
+        (
+            "Pilot on one production line",
+            OfferKind::Trial,
+            "Selected accounts of the account-based pilot",
+            founder,
+            OfferStatus::Planned,
+            vec![],
+        ),
+    ] {
+        let d = OfferDraft {
+            name: name.into(),
+            kind,
+            audience: Some(audience.into()),
+            owner_id: Some(owner),
+            status,
+            channel_ids: carriers,
+        };
+        store.create_offer(ws, &d).await?;
     }
     Ok(())
 }

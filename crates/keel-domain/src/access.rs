@@ -108,6 +108,23 @@ impl Reader {
             })
             .cloned()
             .collect();
+        // Offers: those its person owns, and those a channel it sees carries.
+        let offers: Vec<_> = m
+            .offers
+            .iter()
+            .filter(|o| {
+                owns(o.owner_id)
+                    || o.channel_ids
+                        .iter()
+                        .any(|id| channels.iter().any(|c| c.id == *id))
+            })
+            .cloned()
+            .map(|mut o| {
+                o.channel_ids
+                    .retain(|id| channels.iter().any(|c| c.id == *id));
+                o
+            })
+            .collect();
         let seen: HashSet<i64> = metrics.iter().map(|x| x.id).collect();
         let measurements = m
             .measurements
@@ -170,6 +187,7 @@ impl Reader {
             channel_focus_limit: m.channel_focus_limit,
             metrics,
             measurements,
+            offers,
             now: m.now,
             zone: m.zone.clone(),
             leads: if self.role.sees_leads() {

@@ -6,6 +6,7 @@
 use crate::capacity::{self, Commitment, PersonLoad};
 use crate::channel::Channel;
 use crate::metric::{Measurement, Metric};
+use crate::offer::Offer;
 use crate::work::WorkItem;
 use crate::workflow::Workflow;
 use crate::{Date, Function, Objective, Person, Priority, Sourcing, Zone};
@@ -80,6 +81,8 @@ pub struct Model {
     /// `metric::measurements_of` finds one metric's values without a scan.
     pub metrics: Vec<Metric>,
     pub measurements: Vec<Measurement>,
+    /// Offers and the channels that carry them.
+    pub offers: Vec<Offer>,
     /// Recurring commitments of the people (meetings, deciding, managing, other).
     pub commitments: Vec<Commitment>,
     /// The moment the rules judge at (unix seconds), so "overdue" and "blocked for long"

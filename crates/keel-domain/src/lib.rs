@@ -15,6 +15,7 @@ pub mod ics;
 pub mod lead;
 pub mod metric;
 pub mod objective;
+pub mod offer;
 pub mod ownership;
 pub mod person;
 pub mod priority;

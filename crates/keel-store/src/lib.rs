@@ -23,6 +23,7 @@ mod leads;
 mod metrics;
 mod model;
 mod objectives;
+mod offers;
 mod people;
 mod priorities;
 mod schema;

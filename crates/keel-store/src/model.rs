@@ -47,6 +47,7 @@ impl Store {
             channel_focus_limit: self.channel_focus_limit(ws).await?.limit,
             metrics: self.list_metrics(ws).await?,
             measurements: self.list_measurements(ws).await?,
+            offers: self.list_offers(ws).await?,
             commitments: self.list_commitments(ws).await?,
             now: t,
             leads: self.lead_facts(ws, t, &zone).await?,

@@ -50,6 +50,8 @@ fn body_for(path: &str) -> serde_json::Value {
         json!({"measurements": [{"period": "2026-01", "value": 1}]})
     } else if path.ends_with("/measurements") {
         json!({"period": "2026-01", "value": 1})
+    } else if path.contains("/offers") {
+        json!({"name": "Probe", "kind": "demo", "status": "planned"})
     } else if path.contains("/metrics") {
         json!({"name": "Probe", "cadence": "monthly", "direction": "higher", "metric_type": "outcome", "kind": "cost"})
     } else if path.contains("/commitments") {
@@ -176,7 +178,14 @@ async fn a_member_of_one_workspace_never_reaches_another_workspaces_records() {
     let (b_metric, b_measurement) = app
         .metric_with_value(&b, "Bravo Secret Metric", Some(b_function))
         .await;
+    let b_offer = app
+        .store
+        .create_offer(b.id, &common::offer("Bravo Secret Offer", vec![b_channel]))
+        .await
+        .unwrap()
+        .id;
     let ids: HashMap<&str, i64> = [
+        ("offer", b_offer),
         ("metric", b_metric),
         ("measurement", b_measurement),
         ("channel", b_channel),
@@ -210,6 +219,7 @@ async fn a_member_of_one_workspace_never_reaches_another_workspaces_records() {
             ("/priorities/", "priority"),
             ("/channels/", "channel"),
             ("/metrics/", "metric"),
+            ("/offers/", "offer"),
             ("/leads/", "lead"),
             ("/spend/", "spend"),
         ] {

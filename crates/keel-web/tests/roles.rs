@@ -45,6 +45,7 @@ struct Fixture {
     channel: i64,
     metric: i64,
     measurement: i64,
+    offer: i64,
     lead: i64,
     spend: i64,
     commitment: i64,
@@ -132,6 +133,12 @@ async fn fixture() -> Fixture {
     let (metric, measurement) = app
         .metric_with_value(&ws, "Secret pipeline metric", Some(unassigned))
         .await;
+    let offer = app
+        .store
+        .create_offer(ws.id, &common::offer("ROI assessment", vec![channel]))
+        .await
+        .unwrap()
+        .id;
     let lead = app.lead(&ws, "1", "Paid Search", "Demo").await;
     let spend = app
         .store
@@ -140,6 +147,7 @@ async fn fixture() -> Fixture {
         .unwrap()
         .id;
     Fixture {
+        offer,
         metric,
         measurement,
         channel,
@@ -184,6 +192,8 @@ fn fill(path: &str, f: &Fixture) -> String {
         f.channel
     } else if path.contains("/metrics/") {
         f.metric
+    } else if path.contains("/offers/") {
+        f.offer
     } else if path.contains("/leads/") {
         f.lead
     } else if path.contains("/spend/") {
@@ -204,6 +214,7 @@ fn fill(path: &str, f: &Fixture) -> String {
         .replace("{priority}", &f.priority.to_string())
         .replace("{channel}", &f.channel.to_string())
         .replace("{metric}", &f.metric.to_string())
+        .replace("{offer}", &f.offer.to_string())
         .replace("{measurement}", &f.measurement.to_string())
         .replace("{lead}", &f.lead.to_string())
         .replace("{spend}", &f.spend.to_string())
@@ -217,6 +228,8 @@ fn body_for(path: &str) -> serde_json::Value {
         json!({"measurements": [{"period": "2026-01", "value": 1}]})
     } else if path.ends_with("/measurements") {
         json!({"period": "2026-01", "value": 1})
+    } else if path.contains("/offers") {
+        json!({"name": "Changed", "kind": "demo", "status": "planned"})
     } else if path.contains("/metrics") {
         json!({"name": "Changed", "cadence": "monthly", "direction": "higher", "metric_type": "outcome", "kind": "cost"})
     } else if path.contains("/commitments") {
@@ -317,6 +330,7 @@ async fn every_write_route_refuses(f: &Fixture, email: &str, role: Role) {
                 "/priorities",
                 "/channels/",
                 "/metrics",
+                "/offers",
                 "/leads",
                 "/lead-quality",
                 "/spend",
@@ -339,6 +353,8 @@ async fn every_write_route_refuses(f: &Fixture, email: &str, role: Role) {
         1
     );
     assert_eq!(app.store.list_members(ws.id).await.unwrap().len(), 4);
+    let offer = app.store.find_offer(ws.id, f.offer).await.unwrap().unwrap();
+    assert_eq!((offer.version, offer.name.as_str()), (1, "ROI assessment"));
     let values = app.store.measurements_of(ws.id, f.metric).await.unwrap();
     assert_eq!((values.len(), values[0].version), (1, 1));
     let lead = app.store.find_lead(ws.id, f.lead).await.unwrap().unwrap();

@@ -16,6 +16,7 @@ mod members;
 mod metrics;
 mod model;
 mod objectives;
+mod offers;
 mod openapi;
 mod people;
 mod priorities;
@@ -48,6 +49,7 @@ pub fn routes(r: Routes) -> Routes {
     let r = priorities::routes(r);
     let r = channels::routes(r);
     let r = metrics::routes(r);
+    let r = offers::routes(r);
     let r = leads::routes(r);
     let r = lead_feedback::routes(r);
     let r = lead_quality::routes(r);

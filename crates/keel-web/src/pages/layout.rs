@@ -53,6 +53,11 @@ fn nav_for(role: Role) -> Vec<NavItem> {
             path: "/channels",
         },
         NavItem {
+            key: "offers",
+            label: "Offers",
+            path: "/offers",
+        },
+        NavItem {
             key: "metrics",
             label: "Metrics",
             path: "/metrics",
@@ -186,6 +191,8 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "priority-deleted" => "Priority removed.",
         "channel-saved" => "Channel saved.",
         "channel-deleted" => "Channel removed.",
+        "offer-saved" => "Offer saved.",
+        "offer-deleted" => "Offer removed.",
         "metric-saved" => "Metric saved.",
         "metric-deleted" => "Metric removed, with its values.",
         "value-saved" => "Value saved; the chart and the table below include it.",

@@ -16,6 +16,7 @@ mod members;
 mod metric_chart;
 mod metrics;
 mod objectives;
+mod offers;
 mod ownership;
 mod people;
 mod priorities;
@@ -51,6 +52,7 @@ pub fn routes(r: Routes) -> Routes {
     let r = priorities::routes(r);
     let r = channels::routes(r);
     let r = metrics::routes(r);
+    let r = offers::routes(r);
     let r = leads::routes(r);
     let r = lead_quality::routes(r);
     let r = spend::routes(r);

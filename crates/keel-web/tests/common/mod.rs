@@ -429,3 +429,15 @@ impl TestApp {
         (m.id, v[0].id)
     }
 }
+
+/// An active demo offer carried by `channels`, with no owner.
+pub fn offer(name: &str, channels: Vec<i64>) -> keel_domain::offer::OfferDraft {
+    keel_domain::offer::OfferDraft {
+        name: name.into(),
+        kind: keel_domain::offer::OfferKind::Demo,
+        audience: Some("Mid-market manufacturers".into()),
+        owner_id: None,
+        status: keel_domain::offer::OfferStatus::Active,
+        channel_ids: channels,
+    }
+}
