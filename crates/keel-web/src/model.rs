@@ -126,7 +126,7 @@ pub struct ModelCache {
 }
 
 /// A model's weight in the cache: the records it holds (people, functions, workflows, work and
-/// its dependencies and history, strategy, channels, metrics and their values, commitments),
+/// its dependencies and history, strategy, channels, offers, metrics and their values, commitments),
 /// plus one so an empty workspace still counts. Records
 /// differ in size, so this bounds memory only roughly; docs/benchmarks.md measures it.
 fn weight(m: &Model) -> u32 {
@@ -143,6 +143,7 @@ fn weight(m: &Model) -> u32 {
         + m.commitments.len()
         + m.metrics.len()
         + m.measurements.len()
+        + m.offers.len()
         + 1;
     u32::try_from(records).unwrap_or(u32::MAX)
 }
