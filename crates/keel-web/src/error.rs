@@ -2,6 +2,7 @@
 //! A 5xx carries its details in an [`Internal`] response extension; the request-id layer
 //! logs them and replaces the body, so internals never reach the client.
 
+use crate::pages::layout::Chrome;
 use askama::Template;
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -173,9 +174,25 @@ impl From<StoreError> for PageError {
     }
 }
 
+/// What an error page says. A page error's response carries it until the session layer,
+/// which knows who asked, draws it inside the layout with that person's navigation
+/// (`in_layout`); the body it starts with is the same page without navigation.
+#[derive(Debug, Clone)]
+pub struct Fault {
+    pub status: StatusCode,
+    pub heading: String,
+    pub message: String,
+}
+
+/// The session of whoever met a 5xx, handed by the session layer to the request-id layer so
+/// the "something went wrong" page keeps their navigation too.
+#[derive(Clone)]
+pub struct FaultSession(pub crate::auth::session::Session);
+
 #[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorPage<'a> {
+    chrome: Chrome,
     status: u16,
     heading: &'a str,
     message: &'a str,
@@ -187,8 +204,10 @@ fn error_page(
     heading: &str,
     message: &str,
     request_id: Option<&str>,
+    session: Option<&crate::auth::session::Session>,
 ) -> Response {
     let page = ErrorPage {
+        chrome: Chrome::for_error(heading, session),
         status: status.as_u16(),
         heading,
         message,
@@ -200,32 +219,60 @@ fn error_page(
     }
 }
 
+/// An error page that the session layer will draw again inside the caller's layout.
+fn fault(status: StatusCode, heading: &str, message: &str) -> Response {
+    let mut r = error_page(status, heading, message, None, None);
+    r.extensions_mut().insert(Fault {
+        status,
+        heading: heading.into(),
+        message: message.into(),
+    });
+    r
+}
+
+/// Draws a page error inside the layout of the person who met it (their workspace's
+/// navigation when the request named one they are a member of), and hands a 5xx the session
+/// for the same. Other responses pass unchanged.
+pub fn in_layout(mut res: Response, session: Option<&crate::auth::session::Session>) -> Response {
+    if let Some(f) = res.extensions_mut().remove::<Fault>() {
+        let mut page = error_page(f.status, &f.heading, &f.message, None, session);
+        // Keep what the handler set besides the body (cookies, for one).
+        for (k, v) in res.headers() {
+            if k != header::CONTENT_TYPE && k != header::CONTENT_LENGTH {
+                page.headers_mut().append(k.clone(), v.clone());
+            }
+        }
+        return page;
+    }
+    if let (true, Some(s)) = (res.extensions().get::<Internal>().is_some(), session) {
+        res.extensions_mut().insert(FaultSession(s.clone()));
+    }
+    res
+}
+
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         match self {
-            PageError::NotFound => error_page(
+            PageError::NotFound => fault(
                 StatusCode::NOT_FOUND,
                 "Not found",
                 "This page does not exist, or it belongs to a workspace you are not a member of.",
-                None,
             ),
-            PageError::Forbidden(why) => error_page(StatusCode::FORBIDDEN, "Not allowed", &why, None),
+            PageError::Forbidden(why) => fault(StatusCode::FORBIDDEN, "Not allowed", &why),
             PageError::SignIn(next) => {
                 let next = crate::auth::redirect::local_path(&next);
                 let q = serde_urlencoded::to_string([("next", next)]).unwrap_or_default();
                 Redirect::to(&format!("/login?{q}")).into_response()
             }
-            PageError::Csrf => error_page(
+            PageError::Csrf => fault(
                 StatusCode::FORBIDDEN,
                 "This form has expired",
                 "For your security the form could not be sent. Go back, reload the page and try again.",
-                None,
             ),
-            PageError::TooLarge => error_page(
+            PageError::TooLarge => fault(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "Too much at once",
                 "What you sent is larger than keel accepts. Shorten it and try again.",
-                None,
             ),
             PageError::Internal(detail) => Internal(detail).into_response(),
         }
@@ -233,7 +280,11 @@ impl IntoResponse for PageError {
 }
 
 /// The body of a 5xx, built by the request-id layer once the details are logged.
-pub fn internal_response(is_api: bool, request_id: &str) -> Response {
+pub fn internal_response(
+    is_api: bool,
+    request_id: &str,
+    session: Option<&crate::auth::session::Session>,
+) -> Response {
     let status = StatusCode::INTERNAL_SERVER_ERROR;
     if is_api {
         let body = ErrorEnvelope {
@@ -251,6 +302,7 @@ pub fn internal_response(is_api: bool, request_id: &str) -> Response {
             "Something went wrong",
             "Something went wrong on our side. It has been logged; if it keeps happening, tell your keel operator this request id.",
             Some(request_id),
+            session,
         )
     }
 }

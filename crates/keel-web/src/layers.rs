@@ -35,7 +35,8 @@ pub async fn request_id(State(state): State<AppState>, req: Request, next: Next)
     .await;
     if let Some(Internal(detail)) = res.extensions_mut().remove::<Internal>() {
         tracing::error!(request_id = %id, "internal error: {detail}");
-        res = error::internal_response(is_api, &id);
+        let who = res.extensions_mut().remove::<error::FaultSession>();
+        res = error::internal_response(is_api, &id, who.as_ref().map(|s| &s.0));
     }
     let h = res.headers_mut();
     if let Ok(v) = HeaderValue::from_str(&id) {
@@ -84,13 +85,29 @@ fn named_workspace(req: &Request) -> Option<String> {
 const CROSS_SITE: &str = "This form was sent from another site, so keel refused it. Open keel at its own address and try again.";
 
 /// Loads the session once (handlers read it from the request's extensions) and refuses
-/// unsafe requests sent from another site or whose CSRF token is missing or wrong.
-pub async fn session(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+/// unsafe requests sent from another site or whose CSRF token is missing or wrong. Error
+/// pages are drawn inside the caller's layout on the way out.
+pub async fn session(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let slug = named_workspace(&req);
     let sess = match session::load(&state, req.headers(), slug.as_deref()).await {
         Ok(s) => s,
         Err(e) => return Internal(format!("loading session: {e}")).into_response(),
     };
+    let is_api = req.uri().path().starts_with("/api/");
+    let res = checked(&state, sess.clone(), req, next).await;
+    if is_api {
+        res
+    } else {
+        error::in_layout(res, sess.as_ref())
+    }
+}
+
+async fn checked(
+    state: &AppState,
+    sess: Option<session::Session>,
+    mut req: Request,
+    next: Next,
+) -> Response {
     if csrf::is_unsafe(req.method()) {
         let path = req.uri().path().to_string();
         let bearer = req.headers().contains_key(header::AUTHORIZATION);

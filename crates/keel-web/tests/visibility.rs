@@ -8,6 +8,7 @@ use common::{Api, TestApp};
 use keel_domain::{PersonDraft, PersonKind, Role};
 use reqwest::Method;
 use serde_json::{json, Value};
+use sqlx::Connection;
 use std::collections::BTreeSet;
 
 struct World {
@@ -395,4 +396,55 @@ async fn a_calendar_feed_ends_with_its_owners_membership_and_shows_only_what_the
         .await;
     assert_eq!(s, 204);
     assert_eq!(reqwest::get(&feed).await.unwrap().status(), 404);
+}
+
+#[tokio::test]
+async fn a_partner_reads_the_sop_of_work_it_finished_long_ago_and_no_other() {
+    let w = world().await;
+    let ws = w
+        .app
+        .store
+        .find_workspace_by_slug("alpha")
+        .await
+        .unwrap()
+        .unwrap();
+    let lead = w.app.person(&ws, "Archive Lead", PersonKind::Internal).await;
+    let archive = w.app.workflow(&ws, "Archived launches", lead).await;
+    let untouched = w.app.workflow(&ws, "Untouched launches", lead).await;
+    let old = w
+        .app
+        .work(&ws, archive, "Last year's webinar", Some(w.agency))
+        .await;
+    // Done and older than the model keeps finished work: as the app cannot make it, age it.
+    let url = &w.app.db.as_ref().unwrap().url;
+    let mut conn = sqlx::SqliteConnection::connect(url).await.unwrap();
+    sqlx::query("UPDATE work_items SET status = 'done', created_at = 1 WHERE id = $1")
+        .bind(old)
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    conn.close().await.unwrap();
+    let b = w.app.sign_in(&w.partner_email).await;
+    let (s, item) = b.text(&format!("/w/alpha/work/{old}")).await;
+    assert_eq!(s, 200);
+    let link = format!("/w/alpha/workflows/{archive}");
+    assert!(item.contains(&link), "the item links its SOP");
+    let (s, sop) = b.text(&link).await;
+    assert_eq!(s, 200, "{sop}");
+    assert!(sop.contains("Archived launches") && sop.contains("Quality standard"));
+    assert!(sop.contains("Archive Lead"), "the SOP names its owners");
+    let (s, md) = b.text(&format!("{link}/sop.md")).await;
+    assert_eq!(s, 200);
+    assert!(md.contains("Archived launches"));
+    // A workflow it has no work or role in stays missing, as does the other workspace data.
+    for path in [
+        format!("/w/alpha/workflows/{untouched}"),
+        format!("/w/alpha/workflows/{untouched}/history"),
+        format!("/w/alpha/workflows/{untouched}/sop.md"),
+    ] {
+        let (s, _) = b.text(&path).await;
+        assert_eq!(s, 404, "{path}");
+    }
+    let (_, list) = b.text("/w/alpha/work").await;
+    assert!(!list.contains("Untouched launches"));
 }

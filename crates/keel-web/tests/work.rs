@@ -526,3 +526,68 @@ async fn the_board_moves_a_ready_card_and_sends_a_shut_gate_to_its_reason() {
         1
     );
 }
+
+#[tokio::test]
+async fn a_cancel_asks_first_and_is_undone_by_reopening_where_the_work_stopped() {
+    let (app, b, me) = setup().await;
+    let ws = app
+        .store
+        .find_workspace_by_slug("acme")
+        .await
+        .unwrap()
+        .unwrap();
+    let viewer = app.member(&ws, "vic@acme.test", Role::Viewer).await;
+    let _ = viewer;
+    let wf = app.workflow(&ws, "Campaign launch", me).await;
+    let id = app.work(&ws, wf, "Spring webinar", Some(me)).await;
+    let page = format!("/w/acme/work/{id}");
+    let url = format!("{page}/move");
+    let (_, html) = b.text(&page).await;
+    assert!(
+        html.contains("data-confirm=\"Cancel “Spring webinar”?"),
+        "the cancel button asks first"
+    );
+    let r = b
+        .post_form(&url, &[("action", "cancel"), ("version", "1")])
+        .await;
+    assert_eq!(r.status(), 303);
+    assert!(location(&r).ends_with("notice=work-cancelled"));
+    let (_, html) = b.text(&location(&r)).await;
+    assert!(html.contains("Work cancelled. Changed your mind?"), "{html}");
+    assert!(html.contains("This work is cancelled."), "{html}");
+    assert!(html.contains("value=\"reopen\""), "an undo is offered");
+    assert!(!html.contains("value=\"cancel\""), "nothing to cancel twice");
+
+    // A viewer may not undo it; a stale undo is told and changes nothing.
+    let vic = app.sign_in("vic@acme.test").await;
+    let r = vic
+        .post_form(&url, &[("action", "reopen"), ("version", "2")])
+        .await;
+    assert_eq!(r.status(), 403);
+    let r = b
+        .post_form(&url, &[("action", "reopen"), ("version", "1")])
+        .await;
+    assert_eq!(r.status(), 409);
+    let item = app.store.find_work(ws.id, id).await.unwrap().unwrap();
+    assert_eq!(item.status.as_str(), "cancelled");
+
+    let r = b
+        .post_form(&url, &[("action", "reopen"), ("version", "2")])
+        .await;
+    assert_eq!(r.status(), 303);
+    let (_, html) = b.text(&location(&r)).await;
+    assert!(html.contains("Work reopened where it stopped."), "{html}");
+    assert!(html.contains("Reopened"), "the history says so");
+    let item = app.store.find_work(ws.id, id).await.unwrap().unwrap();
+    assert_eq!((item.status.as_str(), item.stage), ("intake", 0));
+    // Open work has nothing to reopen: the page says why.
+    let r = b
+        .post_form(&url, &[("action", "reopen"), ("version", "3")])
+        .await;
+    assert_eq!(r.status(), 422);
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("Only cancelled work can be reopened."));
+}

@@ -35,11 +35,13 @@ pub enum Action {
     /// Launched work whose first review happened.
     Done,
     Cancel,
+    /// Cancelled work taken up again where it stopped (the undo of a cancel).
+    Reopen,
 }
 
 /// The words a form or body uses for each action.
 pub const ACTION_WORDS: &str =
-    "advance, override, approve, send_back, block, unblock, done or cancel";
+    "advance, override, approve, send_back, block, unblock, done, cancel or reopen";
 
 impl Action {
     /// What a form or a JSON body asks for: the action's word, a reason and the stage to send
@@ -71,6 +73,7 @@ impl Action {
             "unblock" => Action::Unblock,
             "done" => Action::Done,
             "cancel" => Action::Cancel,
+            "reopen" => Action::Reopen,
             _ => {
                 return Err(Invalid::one(
                     "action",
@@ -93,10 +96,11 @@ pub enum EventKind {
     Unblocked,
     Done,
     Cancelled,
+    Reopened,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 9] = [
+    pub const ALL: [EventKind; 10] = [
         EventKind::Created,
         EventKind::Advanced,
         EventKind::Overridden,
@@ -106,6 +110,7 @@ impl EventKind {
         EventKind::Unblocked,
         EventKind::Done,
         EventKind::Cancelled,
+        EventKind::Reopened,
     ];
 
     /// The word kept in the database and the API.
@@ -120,6 +125,7 @@ impl EventKind {
             EventKind::Unblocked => "unblocked",
             EventKind::Done => "done",
             EventKind::Cancelled => "cancelled",
+            EventKind::Reopened => "reopened",
         }
     }
 
@@ -143,6 +149,7 @@ impl EventKind {
             EventKind::Unblocked => "Unblocked",
             EventKind::Done => "Marked done",
             EventKind::Cancelled => "Cancelled",
+            EventKind::Reopened => "Reopened",
         }
     }
 }
@@ -274,6 +281,15 @@ fn launch_despite_waiting(
     )))
 }
 
+/// The status of work taking up its current stage again (after a block or a cancel).
+fn resumed(item: &WorkItem) -> WorkStatus {
+    if item.stage == 0 && item.revisions == 0 {
+        WorkStatus::Intake
+    } else {
+        WorkStatus::InProgress
+    }
+}
+
 /// Moves the item past its current stage: the next stage, or launch after the last.
 fn pass(next: &mut WorkItem, spec: &WorkflowSpec, now: i64, zone: &Zone) {
     if launches(next, spec) {
@@ -392,11 +408,7 @@ pub fn apply(
                 return refuse("This item is not blocked.");
             }
             end_block(&mut next, now);
-            next.status = if item.stage == 0 && item.revisions == 0 {
-                WorkStatus::Intake
-            } else {
-                WorkStatus::InProgress
-            };
+            next.status = resumed(item);
             out(EventKind::Unblocked, next, None)
         }
         Action::Done => {
@@ -413,6 +425,14 @@ pub fn apply(
             end_block(&mut next, now);
             next.status = WorkStatus::Cancelled;
             out(EventKind::Cancelled, next, None)
+        }
+        Action::Reopen => {
+            if item.status != WorkStatus::Cancelled {
+                return refuse("Only cancelled work can be reopened.");
+            }
+            // A cancel keeps the stage, ticks and approvals, so the work resumes where it was.
+            next.status = resumed(item);
+            out(EventKind::Reopened, next, None)
         }
     })
 }

@@ -1,5 +1,6 @@
 //! What every page shares: title, user, workspace navigation, CSRF token, a notice.
 
+use crate::auth::session::Session;
 use crate::ctx::WsCtx;
 use crate::error::PageError;
 use askama::Template;
@@ -158,6 +159,25 @@ impl Chrome {
         }
     }
 
+    /// The layout of an error page: the caller's own navigation when signed in, and the
+    /// workspace's when the request named one the caller is a member of (read with the
+    /// session, so a workspace they are not in stays unnamed).
+    pub fn for_error(title: impl Into<String>, session: Option<&Session>) -> Chrome {
+        let Some(s) = session else {
+            return Chrome::public(title);
+        };
+        let mut c = Chrome::signed_in(title, s);
+        if let Some(m) = &s.here {
+            c.ws = Some(NavWs {
+                slug: m.workspace.slug.clone(),
+                name: m.workspace.name.clone(),
+                role: m.role,
+            });
+            c.nav = nav_for(m.role);
+        }
+        c
+    }
+
     pub fn with_notice(mut self, notice: Option<&str>) -> Chrome {
         self.notice = notice.and_then(notice_text).map(String::from);
         self
@@ -208,6 +228,8 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "work-saved" => "Work item saved.",
         "work-deleted" => "Work item deleted.",
         "work-moved" => "Saved. The history at the bottom of the page shows what changed.",
+        "work-cancelled" => "Work cancelled. Changed your mind? Reopen it below: it carries on where it stopped.",
+        "work-reopened" => "Work reopened where it stopped.",
         "feed-created" => "Calendar address created. Copy it into your calendar app now: it is shown only once.",
         "feed-revoked" => "Calendar address revoked; calendars using it stop updating.",
         "token-revoked" => "Token revoked; scripts using it are now refused.",

@@ -299,6 +299,33 @@ fn cancelled_work_stops() {
 }
 
 #[test]
+fn a_cancel_is_undone_by_reopening_where_the_work_stopped() {
+    let mut at_draft = item();
+    at_draft.stage = 1;
+    at_draft.status = WorkStatus::InProgress;
+    let gate = GateState::default();
+    let cancelled = apply(&at_draft, &spec(), &gate, &Action::Cancel, ANYONE, 0)
+        .unwrap()
+        .next;
+    let o = apply(&cancelled, &spec(), &gate, &Action::Reopen, ANYONE, 10).unwrap();
+    assert_eq!(o.event, EventKind::Reopened);
+    assert_eq!((o.next.status, o.next.stage), (WorkStatus::InProgress, 1));
+    assert_eq!((o.approval, o.clear_approvals_from), (None, None));
+    // Fresh work reopens as intake; open or launched work has nothing to reopen.
+    let fresh = apply(&item(), &spec(), &gate, &Action::Cancel, ANYONE, 0)
+        .unwrap()
+        .next;
+    let o = apply(&fresh, &spec(), &gate, &Action::Reopen, ANYONE, 0).unwrap();
+    assert_eq!(o.next.status, WorkStatus::Intake);
+    let e = apply(&item(), &spec(), &gate, &Action::Reopen, ANYONE, 0).unwrap_err();
+    assert_eq!(e.message(), "Only cancelled work can be reopened.");
+    assert_eq!(
+        Action::parse("reopen", None, None).unwrap(),
+        Action::Reopen
+    );
+}
+
+#[test]
 fn an_override_records_one_line_and_the_approval_it_leaves() {
     let o = apply(
         &item(),

@@ -17,7 +17,7 @@ pub struct WorkEventDto {
     /// RFC 3339.
     pub at: String,
     /// created, advanced, overridden, sent_back, blocked, unblocked, approved, override, done,
-    /// cancelled.
+    /// cancelled, reopened.
     pub kind: String,
     /// The stage index the item is at after the event.
     pub to_stage: Option<i64>,

@@ -26,7 +26,7 @@ use utoipa::ToSchema;
 pub struct MoveBody {
     #[schema(
         example = "advance",
-        pattern = "^(advance|override|approve|send_back|block|unblock|done|cancel)$"
+        pattern = "^(advance|override|approve|send_back|block|unblock|done|cancel|reopen)$"
     )]
     pub action: String,
     #[serde(default)]
@@ -124,8 +124,8 @@ async fn gate(
     })
 }
 
-/// Move a work item: through its gate, back for a revision, into or out of a block, done or
-/// cancelled. `If-Match` with the item's ETag is required, so of two people moving one item at
+/// Move a work item: through its gate, back for a revision, into or out of a block, done,
+/// cancelled or reopened after a cancel. `If-Match` with the item's ETag is required, so of two people moving one item at
 /// once the second is told (412) instead of moving it twice. A move the workflow's rules refuse
 /// answers 422 with code `refused` and the reason.
 #[utoipa::path(post, path = "/api/v1/work/{id}/moves", operation_id = "move_work", tag = "work", request_body = MoveBody,

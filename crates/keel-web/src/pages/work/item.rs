@@ -396,6 +396,11 @@ async fn move_item(
     if action != Ok(Action::Approve) {
         wops::workable(&state, &c, &reader, id).await?;
     }
+    let notice = match action {
+        Ok(Action::Cancel) => "work-cancelled",
+        Ok(Action::Reopen) => "work-reopened",
+        _ => "work-moved",
+    };
     let r = match action {
         Ok(a) => {
             let expected = crate::pages::forms::version(&f.version);
@@ -418,7 +423,7 @@ async fn move_item(
         )
         .into_response());
     }
-    outcome(&state, &ctx, id, r, "work-moved").await
+    outcome(&state, &ctx, id, r, notice).await
 }
 
 #[derive(Deserialize)]

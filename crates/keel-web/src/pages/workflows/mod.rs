@@ -348,14 +348,9 @@ async fn show(
     Path((_, id)): Path<(String, i64)>,
     Query(q): Query<NoticeQuery>,
 ) -> Result<Response, PageError> {
-    // Read from the cached model: the SOP page makes no query of its own.
-    let model = crate::model::load(&state, ctx.ws.id, ctx.ws.data_version, &ctx.reader()).await?;
-    let w = model
-        .workflows
-        .iter()
-        .find(|w| w.id == id)
-        .cloned()
-        .ok_or(PageError::NotFound)?;
+    // Read from the cached model: the SOP page makes no query of its own (except for a
+    // partner whose work in it is older than the model holds).
+    let (model, w) = wops::seen_with(&state, &caller(&ctx), &ctx.reader(), id).await?;
     let (people, functions) = (&model.people, &model.functions);
     let owners = w
         .spec
@@ -501,15 +496,14 @@ async fn history_page(
     Path((_, id)): Path<(String, i64)>,
     Query(q): Query<CompareQuery>,
 ) -> Result<Response, PageError> {
-    let w = find(&state, &ctx, id).await?;
+    let (seen, w) = wops::seen_with(&state, &caller(&ctx), &ctx.reader(), id).await?;
     let revisions = state.store.list_revisions(ctx.ws.id, id).await?;
-    let people =
-        crate::model::people_seen(&state, ctx.ws.id, ctx.ws.data_version, &ctx.reader()).await?;
+    let people = &seen.people;
     let to = q.to.unwrap_or(w.version);
     let from = q.from.unwrap_or((to - 1).max(1));
     let spec_of = |v: i64| revisions.iter().find(|r| r.version == v).map(|r| &r.spec);
     let changes = match (spec_of(from), spec_of(to)) {
-        (Some(a), Some(b)) => history::diff(a, b, &people),
+        (Some(a), Some(b)) => history::diff(a, b, people),
         _ => vec![],
     };
     render(&HistoryPage {
@@ -527,14 +521,12 @@ async fn markdown(
     ctx: WsCtx,
     Path((_, id)): Path<(String, i64)>,
 ) -> Result<Response, PageError> {
-    let w = find(&state, &ctx, id).await?;
-    let people =
-        crate::model::people_seen(&state, ctx.ws.id, ctx.ws.data_version, &ctx.reader()).await?;
-    let functions = state.store.list_functions(ctx.ws.id).await?;
+    // Names from what the reader sees: a partner's export names no function it cannot see.
+    let (seen, w) = wops::seen_with(&state, &caller(&ctx), &ctx.reader(), id).await?;
     let md = workflow::markdown::markdown(
         &w.spec,
-        &people,
-        function_name(&functions, w.spec.function_id).as_deref(),
+        &seen.people,
+        function_name(&seen.functions, w.spec.function_id).as_deref(),
     );
     let file = format!(
         "attachment; filename=\"{}.md\"",
