@@ -1,6 +1,7 @@
 //! The demo's workflows and work: three SOPs from the built-in templates and a handful of
 //! work items in believable states (one blocked, one waiting for the blocked one, one launched
-//! this week, one late, one sent back for a revision). With `--workflows`/`--work-items` it also makes a large synthetic
+//! this week, one late, one sent back for a revision, two waiting for the demo owner's
+//! approval). With `--workflows`/`--work-items` it also makes a large synthetic
 //! load for benchmarks.
 
 use anyhow::{anyhow, Context, Result};
@@ -123,7 +124,8 @@ async fn start(
         planned_launch: Some(launch),
         first_review: Some(launch.add_days(14)),
     };
-    Ok(store.create_work(ws, wf.id, &d, None).await?)
+    let status = transition::first_status(&wf.spec);
+    Ok(store.start_work(ws, wf.id, &d, status, None).await?)
 }
 
 /// The demo's workflows and work, for a team created by `demo::create`.
@@ -197,6 +199,36 @@ pub async fn seed(
     .await?;
     w = step(store, ws, &campaign, w, advance(), t - 2 * 86_400, by).await?;
     let _ = w;
+    // Waiting for the lead's approval: the pre-launch check of a campaign (tracking still
+    // being tested) and a guide whose edit is done. Home and My work list both for her.
+    let mut w = start(
+        store,
+        ws,
+        &campaign,
+        "Spring pipeline webinar: CFO panel",
+        generalist,
+        6,
+    )
+    .await?;
+    for _ in 0..2 {
+        w = step(store, ws, &campaign, w, advance(), t - 4 * 86_400, by).await?;
+    }
+    store.set_check(ws, w.id, w.stage, 2, true, by).await?;
+    let mut w = start(
+        store,
+        ws,
+        &content,
+        "Guide: closing the books in five days",
+        writer,
+        9,
+    )
+    .await?;
+    for _ in 0..3 {
+        w = step(store, ws, &content, w, advance(), t - 86_400, by).await?;
+    }
+    for i in 0..content.spec.stages[w.stage].checklist.len() {
+        store.set_check(ws, w.id, w.stage, i, true, by).await?;
+    }
     // Blocked for a week on legal.
     let w = start(
         store,

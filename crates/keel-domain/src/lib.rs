@@ -20,6 +20,7 @@ pub mod ownership;
 pub mod person;
 pub mod priority;
 pub mod role;
+pub mod setup;
 pub mod text;
 pub mod work;
 pub mod workflow;

@@ -20,7 +20,8 @@ pub enum WorkStatus {
     Intake,
     InProgress,
     Blocked,
-    InReview,
+    /// At a stage that needs the decision owner's approval, which it does not have yet.
+    AwaitingApproval,
     Launched,
     Done,
     Cancelled,
@@ -31,7 +32,7 @@ impl WorkStatus {
         WorkStatus::Intake,
         WorkStatus::InProgress,
         WorkStatus::Blocked,
-        WorkStatus::InReview,
+        WorkStatus::AwaitingApproval,
         WorkStatus::Launched,
         WorkStatus::Done,
         WorkStatus::Cancelled,
@@ -42,7 +43,7 @@ impl WorkStatus {
             WorkStatus::Intake => "intake",
             WorkStatus::InProgress => "in_progress",
             WorkStatus::Blocked => "blocked",
-            WorkStatus::InReview => "in_review",
+            WorkStatus::AwaitingApproval => "awaiting_approval",
             WorkStatus::Launched => "launched",
             WorkStatus::Done => "done",
             WorkStatus::Cancelled => "cancelled",
@@ -54,7 +55,7 @@ impl WorkStatus {
             WorkStatus::Intake => "Intake",
             WorkStatus::InProgress => "In progress",
             WorkStatus::Blocked => "Blocked",
-            WorkStatus::InReview => "In review",
+            WorkStatus::AwaitingApproval => "Waiting for approval",
             WorkStatus::Launched => "Launched",
             WorkStatus::Done => "Done",
             WorkStatus::Cancelled => "Cancelled",
@@ -65,7 +66,7 @@ impl WorkStatus {
         WorkStatus::ALL
             .into_iter()
             .find(|x| x.as_str() == s.trim())
-            .ok_or_else(|| "Status is one of intake, in_progress, blocked, in_review, launched, done, cancelled.".to_string())
+            .ok_or_else(|| "Status is one of intake, in_progress, blocked, awaiting_approval, launched, done, cancelled.".to_string())
     }
 
     /// Still moving through the workflow (not launched, done or cancelled).
@@ -75,7 +76,7 @@ impl WorkStatus {
             WorkStatus::Intake
                 | WorkStatus::InProgress
                 | WorkStatus::Blocked
-                | WorkStatus::InReview
+                | WorkStatus::AwaitingApproval
         )
     }
 }

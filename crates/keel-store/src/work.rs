@@ -94,9 +94,9 @@ pub struct WorkFilter {
 const FILTER: &str = "workspace_id = $1 AND ($2 IS NULL OR workflow_id = $2) AND ($3 IS NULL OR execution_owner_id = $3)
     AND ($4 IS NULL OR execution_owner_id = $4 OR contributor_ids LIKE '%,' || $4 || ',%')
     AND ($5 IS NULL OR status = $5)
-    AND ($6 = 0 OR status IN ('intake', 'in_progress', 'blocked', 'in_review'))
+    AND ($6 = 0 OR status IN ('intake', 'in_progress', 'blocked', 'awaiting_approval'))
     AND ($7 = 0 OR blocked_since IS NOT NULL)
-    AND ($8 IS NULL OR (planned_launch < $8 AND status IN ('intake', 'in_progress', 'blocked', 'in_review')))";
+    AND ($8 IS NULL OR (planned_launch < $8 AND status IN ('intake', 'in_progress', 'blocked', 'awaiting_approval')))";
 
 /// A line of an item's history.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -157,6 +157,8 @@ impl Store {
         Ok(row.map(item))
     }
 
+    /// New work at the first stage, as intake (for tests and fixtures whose first stage needs
+    /// no approval; the app starts work with `start_work` and the domain's first status).
     pub async fn create_work(
         &self,
         ws: i64,
@@ -164,16 +166,30 @@ impl Store {
         d: &WorkDraft,
         by_user: Option<i64>,
     ) -> Result<WorkItem> {
+        self.start_work(ws, workflow_id, d, WorkStatus::Intake, by_user)
+            .await
+    }
+
+    /// New work at the first stage in `status` (`transition::first_status` of its workflow).
+    pub async fn start_work(
+        &self,
+        ws: i64,
+        workflow_id: i64,
+        d: &WorkDraft,
+        status: WorkStatus,
+        by_user: Option<i64>,
+    ) -> Result<WorkItem> {
         let t = now();
         let sql = format!(
             "INSERT INTO work_items (workspace_id, workflow_id, title, execution_owner_id, contributor_ids, stage, status, estimated_hours,
                 start_date, planned_launch, first_review, blocked_seconds, revisions, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, 0, 'intake', $6, $7, $8, $9, 0, 0, $10, $10) RETURNING {COLUMNS}"
+             VALUES ($1, $2, $3, $4, $5, 0, $11, $6, $7, $8, $9, 0, 0, $10, $10) RETURNING {COLUMNS}"
         );
         let row = tx!(self, tx => {
             let row = sqlx::query_as::<_, Row>(&sql)
                 .bind(ws).bind(workflow_id).bind(&d.title).bind(d.execution_owner_id).bind(id_list(&d.contributor_ids))
                 .bind(d.estimated_hours).bind(d.start_date.map(|x| x.0)).bind(d.planned_launch.map(|x| x.0)).bind(d.first_review.map(|x| x.0)).bind(t)
+                .bind(status.as_str())
                 .fetch_one(&mut *tx).await?;
             sqlx::query("INSERT INTO work_events (workspace_id, item_id, at, kind, to_stage, by_user) VALUES ($1, $2, $3, 'created', 0, $4)")
                 .bind(ws).bind(row.id).bind(t).bind(by_user).execute(&mut *tx).await?;

@@ -99,6 +99,19 @@ pub(crate) fn role(s: &str) -> Role {
     Role::parse(s).unwrap_or(Role::Viewer)
 }
 
+/// A new workspace, its catalogue functions and its owner: shared with the first run.
+pub(crate) const INSERT_WORKSPACE: &str =
+    "INSERT INTO workspaces (slug, name, created_at) VALUES ($1, $2, $3)
+     RETURNING id, slug, name, created_at, data_version, time_zone, version";
+pub(crate) const INSERT_CATALOGUE_FUNCTION: &str = "INSERT INTO functions (workspace_id, name, description, sourcing, weekly_hours, created_at, updated_at)
+     VALUES ($1, $2, $3, 'internal', 0, $4, $4)";
+pub(crate) const INSERT_OWNER: &str =
+    "INSERT INTO memberships (workspace_id, user_id, role, created_at) VALUES ($1, $2, 'owner', $3)";
+
+pub(crate) fn slug_taken(slug: &str) -> String {
+    format!("The address name '{slug}' is taken; choose another.")
+}
+
 impl Store {
     /// Creates a workspace with the default function catalogue and, if given, its first owner.
     pub async fn create_workspace(
@@ -109,21 +122,17 @@ impl Store {
     ) -> Result<Workspace> {
         let t = now();
         let ws = tx!(self, tx => {
-            let ws = sqlx::query_as::<_, Workspace>(
-                "INSERT INTO workspaces (slug, name, created_at) VALUES ($1, $2, $3)
-                 RETURNING id, slug, name, created_at, data_version, time_zone, version")
+            let ws = sqlx::query_as::<_, Workspace>(INSERT_WORKSPACE)
                 .bind(slug).bind(name).bind(t)
                 .fetch_one(&mut *tx).await
-                .map_err(|e| StoreError::unique(e, format!("The address name '{slug}' is taken; choose another.")))?;
+                .map_err(|e| StoreError::unique(e, slug_taken(slug)))?;
             for f in DEFAULT_FUNCTIONS {
-                sqlx::query(
-                    "INSERT INTO functions (workspace_id, name, description, sourcing, weekly_hours, created_at, updated_at)
-                     VALUES ($1, $2, $3, 'internal', 0, $4, $4)")
+                sqlx::query(INSERT_CATALOGUE_FUNCTION)
                     .bind(ws.id).bind(f.name).bind(f.description).bind(t)
                     .execute(&mut *tx).await?;
             }
             if let Some(user) = owner {
-                sqlx::query("INSERT INTO memberships (workspace_id, user_id, role, created_at) VALUES ($1, $2, 'owner', $3)")
+                sqlx::query(INSERT_OWNER)
                     .bind(ws.id).bind(user).bind(t)
                     .execute(&mut *tx).await?;
             }

@@ -574,3 +574,78 @@ contract!(
             .is_empty());
     }
 );
+
+/// Runs one SQL statement on the test database outside the Store.
+async fn raw(url: &str, sql: &str) {
+    use sqlx::Connection;
+    if url.starts_with("sqlite:") {
+        let mut c = sqlx::SqliteConnection::connect(url).await.unwrap();
+        sqlx::query(sql).execute(&mut c).await.unwrap();
+        c.close().await.unwrap();
+    } else {
+        let mut c = sqlx::PgConnection::connect(url).await.unwrap();
+        sqlx::query(sql).execute(&mut c).await.unwrap();
+        c.close().await.unwrap();
+    }
+}
+
+// Migration 0022 gives work already waiting at an approval stage its own status, on both
+// backends (the JSON of the SOP is read by each dialect's own functions).
+keel_testkit::each_backend!(work_already_waiting_for_approval_gets_its_status, |db| {
+    let store = db.store().await;
+    let (ws, p) = setup(&store).await;
+    let w = store
+        .create_workflow(ws, &spec("Launch", p), None)
+        .await
+        .unwrap();
+    let at_launch = |title: &'static str| {
+        let store = store.clone();
+        async move {
+            let item = store
+                .create_work(ws, w.id, &draft(title, Some(p)), None)
+                .await
+                .unwrap();
+            let mut next = item.clone();
+            next.stage = 1;
+            next.status = WorkStatus::InProgress;
+            store
+                .record_move(
+                    ws,
+                    item.id,
+                    item.version,
+                    &outcome(&next, EventKind::Advanced, None),
+                    None,
+                )
+                .await
+                .unwrap()
+        }
+    };
+    let waiting = at_launch("Waiting").await;
+    let approved = at_launch("Approved").await;
+    let mut o = outcome(&approved, EventKind::Approved, None);
+    o.approval = Some(Approval {
+        stage: 1,
+        override_reason: None,
+    });
+    store
+        .record_move(ws, approved.id, approved.version, &o, None)
+        .await
+        .unwrap();
+    let fresh = store
+        .create_work(ws, w.id, &draft("Fresh", Some(p)), None)
+        .await
+        .unwrap();
+    store.close().await;
+    // As before the migration: run it again on these rows.
+    raw(&db.url, "DELETE FROM _sqlx_migrations WHERE version = 22").await;
+    let store = db.store().await;
+    let status = |id: i64| {
+        let store = store.clone();
+        async move { store.find_work(ws, id).await.unwrap().unwrap().status }
+    };
+    assert_eq!(status(waiting.id).await, WorkStatus::AwaitingApproval);
+    assert_eq!(status(approved.id).await, WorkStatus::InProgress);
+    assert_eq!(status(fresh.id).await, WorkStatus::Intake);
+    store.close().await;
+    db.cleanup().await;
+});

@@ -33,6 +33,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub models: Arc<model::ModelCache>,
     pub metrics: Arc<monitoring::Metrics>,
+    /// An account exists, so the first-run page is gone (`pages::set_up`).
+    pub setup_done: Arc<std::sync::atomic::AtomicBool>,
 }
 
 /// The whole application as one router, ready to serve.
@@ -42,6 +44,7 @@ pub fn app(store: Store, config: Config) -> axum::Router {
         models: Arc::new(model::ModelCache::new(config.model_cache_records)),
         config: Arc::new(config),
         metrics: Default::default(),
+        setup_done: Default::default(),
     };
     routes::routes().into_router(state)
 }

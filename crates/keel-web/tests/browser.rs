@@ -46,7 +46,7 @@ async fn a_marketing_lead_builds_the_team_names_owners_and_is_told_what_to_fix()
     tab.shot("dashboard").await;
     let page = tab.text().await;
     assert!(page.contains("Dana Whitfield"), "signed-in name:\n{page}");
-    assert!(page.contains("Start by writing down your team."), "{page}");
+    assert!(page.contains("First steps"), "{page}");
 
     // Team: add an internal person.
     tab.nav("Team", "Team", "people-empty").await;

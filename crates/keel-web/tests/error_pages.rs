@@ -15,7 +15,7 @@ async fn setup() -> (TestApp, common::Browser) {
     let ws = app.workspace("alpha", owner).await;
     let other = app.user("other@b.test", "Bea Other").await;
     app.workspace("beta", other).await;
-    app.member(&ws, "viewer@a.test", Role::Viewer).await;
+    app.member(&ws, "partner@a.test", Role::Partner).await;
     let b = app.sign_in("owner@a.test").await;
     (app, b)
 }
@@ -31,7 +31,10 @@ async fn a_missing_page_in_a_workspace_keeps_its_navigation_and_a_way_back() {
     let (s, html) = b.text("/w/alpha/work/999999").await;
     assert_eq!(s, 404);
     assert!(html.contains("Not found"), "{html}");
-    assert!(has_nav_of(&html, "alpha"), "no workspace navigation:\n{html}");
+    assert!(
+        has_nav_of(&html, "alpha"),
+        "no workspace navigation:\n{html}"
+    );
     assert!(html.contains("Olive Owner"), "the signed-in name");
     assert!(html.contains("Back to alpha Inc"), "{html}");
     // An unknown address under the workspace is the same page.
@@ -47,7 +50,10 @@ async fn a_workspace_one_is_not_in_is_not_named_on_its_error_page() {
         let (s, html) = b.text(path).await;
         assert_eq!(s, 404, "{path}");
         assert!(!html.contains("beta Inc"), "{path} names the workspace");
-        assert!(!html.contains("class=\"ws-nav\""), "{path} shows a navigation");
+        assert!(
+            !html.contains("class=\"ws-nav\""),
+            "{path} shows a navigation"
+        );
         assert!(html.contains("Your workspaces"), "{path}: {html}");
         assert!(html.contains("Olive Owner"), "{path}: still signed in");
     }
@@ -59,7 +65,10 @@ async fn signed_out_a_missing_page_offers_to_sign_in_and_the_api_keeps_json() {
     let b = common::Browser::new(&app.base);
     let (s, html) = b.text("/no-such-page").await;
     assert_eq!(s, 404);
-    assert!(html.contains("Not found") && html.contains("href=\"/login\""), "{html}");
+    assert!(
+        html.contains("Not found") && html.contains("href=\"/login\""),
+        "{html}"
+    );
     assert!(!html.contains("Sign out"));
     let r = b.get("/api/v1/no-such-endpoint").await;
     assert_eq!(r.status(), 404);
@@ -70,16 +79,20 @@ async fn signed_out_a_missing_page_offers_to_sign_in_and_the_api_keeps_json() {
 #[tokio::test]
 async fn a_refused_change_keeps_the_navigation_of_the_role_that_was_refused() {
     let (app, _) = setup().await;
-    let viewer = app.sign_in("viewer@a.test").await;
-    let r = viewer
-        .post_form("/w/alpha/people", &[("name", "Nobody"), ("kind", "internal")])
+    let partner = app.sign_in("partner@a.test").await;
+    let r = partner
+        .post_form(
+            "/w/alpha/people",
+            &[("name", "Nobody"), ("kind", "internal")],
+        )
         .await;
     assert_eq!(r.status(), 403);
     let html = r.text().await.unwrap();
     assert!(html.contains("Not allowed"), "{html}");
     assert!(has_nav_of(&html, "alpha"), "{html}");
-    // A viewer's navigation: no Members entry.
+    // A partner's navigation: no Members, no Leads.
     assert!(!html.contains("href=\"/w/alpha/members\""), "{html}");
+    assert!(!html.contains("href=\"/w/alpha/leads\""), "{html}");
 }
 
 #[tokio::test]
@@ -91,7 +104,9 @@ async fn a_failure_on_our_side_shows_the_request_id_inside_the_layout() {
         .await
         .unwrap()
         .unwrap();
-    let p = app.person(&ws, "Ana Ruiz", keel_domain::PersonKind::Internal).await;
+    let p = app
+        .person(&ws, "Ana Ruiz", keel_domain::PersonKind::Internal)
+        .await;
     let wf = app.workflow(&ws, "Campaign launch", p).await;
     let id = app.work(&ws, wf, "Spring webinar", Some(p)).await;
     // Break what the item page reads, as a damaged database would.

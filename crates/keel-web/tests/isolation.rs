@@ -23,6 +23,10 @@ const OUTSIDE_ANY_WORKSPACE: &[(&str, &str)] = &[
     ),
     ("/assets/{file}", "static files"),
     ("/login", "sign-in form"),
+    (
+        "/setup",
+        "first-run form: only while no account exists (first_run.rs)",
+    ),
     ("/logout", "ends the caller's own session"),
     (
         "/workspaces",

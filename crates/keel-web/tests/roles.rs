@@ -13,6 +13,7 @@ use serde_json::json;
 /// Write routes every member may use for their own things, with the reason.
 const OPEN_TO_ALL_ROLES: &[&str] = &[
     "/login",
+    "/setup", // the first run: refused to everyone once an account exists (first_run.rs)
     "/logout",
     "/workspaces",                   // creating a new workspace of one's own
     "/invite/{code}",                // accepting an invitation

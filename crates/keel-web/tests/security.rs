@@ -170,6 +170,11 @@ async fn cookies_are_secure_when_configured_for_https() {
         ..Default::default()
     };
     let app = TestApp::start(keel_testkit::TestDb::sqlite().await, config).await;
+    // With an account (without one, keel opens on the first-run page, which sets it too).
+    let r = Browser::new(&app.base).get("/setup").await;
+    let c = r.headers()["set-cookie"].to_str().unwrap();
+    assert!(c.contains("; Secure"), "{c}");
+    app.user("ana@acme.test", "Ana").await;
     let r = Browser::new(&app.base).get("/login").await;
     let c = r.headers()["set-cookie"].to_str().unwrap();
     assert!(c.contains("; Secure"), "{c}");

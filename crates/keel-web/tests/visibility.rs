@@ -408,7 +408,10 @@ async fn a_partner_reads_the_sop_of_work_it_finished_long_ago_and_no_other() {
         .await
         .unwrap()
         .unwrap();
-    let lead = w.app.person(&ws, "Archive Lead", PersonKind::Internal).await;
+    let lead = w
+        .app
+        .person(&ws, "Archive Lead", PersonKind::Internal)
+        .await;
     let archive = w.app.workflow(&ws, "Archived launches", lead).await;
     let untouched = w.app.workflow(&ws, "Untouched launches", lead).await;
     let old = w

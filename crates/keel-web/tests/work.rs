@@ -553,10 +553,16 @@ async fn a_cancel_asks_first_and_is_undone_by_reopening_where_the_work_stopped()
     assert_eq!(r.status(), 303);
     assert!(location(&r).ends_with("notice=work-cancelled"));
     let (_, html) = b.text(&location(&r)).await;
-    assert!(html.contains("Work cancelled. Changed your mind?"), "{html}");
+    assert!(
+        html.contains("Work cancelled. Changed your mind?"),
+        "{html}"
+    );
     assert!(html.contains("This work is cancelled."), "{html}");
     assert!(html.contains("value=\"reopen\""), "an undo is offered");
-    assert!(!html.contains("value=\"cancel\""), "nothing to cancel twice");
+    assert!(
+        !html.contains("value=\"cancel\""),
+        "nothing to cancel twice"
+    );
 
     // A viewer may not undo it; a stale undo is told and changes nothing.
     let vic = app.sign_in("vic@acme.test").await;

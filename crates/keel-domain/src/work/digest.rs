@@ -1,7 +1,9 @@
-//! What the home page says about work this week: what is stuck, what ships, what is late.
+//! What the home page says about work this week: what is stuck, what ships, what is late,
+//! what waits for my approval; and "my work", what one person has on their plate.
 
-use super::WorkItem;
+use super::{WorkItem, WorkStatus};
 use crate::capacity::PersonLoad;
+use crate::workflow::Workflow;
 use crate::Date;
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -35,6 +37,85 @@ pub fn digest(items: &[WorkItem], today: Date) -> WeekDigest<'_> {
         blocked,
         launches,
         overdue,
+    }
+}
+
+/// Soonest planned launch first (work without a date last), then oldest first.
+fn by_launch(items: &mut [&WorkItem]) {
+    items.sort_by_key(|i| (i.planned_launch.is_none(), i.planned_launch, i.id));
+}
+
+/// Work waiting for `person`'s approval: at a stage that needs the decision owner, in a
+/// workflow whose decision owner `person` is.
+pub fn awaiting<'a>(
+    items: &'a [WorkItem],
+    workflows: &[Workflow],
+    person: i64,
+) -> Vec<&'a WorkItem> {
+    let decides = |workflow: i64| {
+        workflows
+            .iter()
+            .any(|w| w.id == workflow && w.spec.decision_owner() == Some(person))
+    };
+    let mut out: Vec<&WorkItem> = items
+        .iter()
+        .filter(|i| i.status == WorkStatus::AwaitingApproval && decides(i.workflow_id))
+        .collect();
+    by_launch(&mut out);
+    out
+}
+
+/// One person's open work, by what they are to do about it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MyWork<'a> {
+    /// Waiting for my decision: my approval as the workflow's decision owner.
+    pub to_approve: Vec<&'a WorkItem>,
+    /// Work I execute that is not blocked.
+    pub execute: Vec<&'a WorkItem>,
+    /// Work I contribute to (and do not execute) that is not blocked.
+    pub contribute: Vec<&'a WorkItem>,
+    /// Blocked work I execute, contribute to or decide.
+    pub blocked: Vec<&'a WorkItem>,
+}
+
+impl MyWork<'_> {
+    pub fn is_empty(&self) -> bool {
+        self.to_approve.is_empty()
+            && self.execute.is_empty()
+            && self.contribute.is_empty()
+            && self.blocked.is_empty()
+    }
+}
+
+pub fn my_work<'a>(items: &'a [WorkItem], workflows: &[Workflow], person: i64) -> MyWork<'a> {
+    let decides = |i: &WorkItem| {
+        workflows
+            .iter()
+            .any(|w| w.id == i.workflow_id && w.spec.decision_owner() == Some(person))
+    };
+    let open = || {
+        items
+            .iter()
+            .filter(|i| i.status.is_open() && i.status != WorkStatus::Blocked)
+    };
+    let mut execute: Vec<&WorkItem> = open()
+        .filter(|i| i.execution_owner_id == Some(person))
+        .collect();
+    let mut contribute: Vec<&WorkItem> = open()
+        .filter(|i| i.execution_owner_id != Some(person) && i.contributor_ids.contains(&person))
+        .collect();
+    let mut blocked: Vec<&WorkItem> = items
+        .iter()
+        .filter(|i| i.status == WorkStatus::Blocked && (i.involves(person) || decides(i)))
+        .collect();
+    by_launch(&mut execute);
+    by_launch(&mut contribute);
+    blocked.sort_by_key(|i| (i.blocked_since, i.id));
+    MyWork {
+        to_approve: awaiting(items, workflows, person),
+        execute,
+        contribute,
+        blocked,
     }
 }
 
@@ -109,5 +190,74 @@ mod tests {
         assert_eq!(d.launches.iter().map(|i| i.id).collect::<Vec<_>>(), [3, 1]);
         assert_eq!(d.overdue.iter().map(|i| i.id).collect::<Vec<_>>(), [2]);
         assert_eq!(digest(&[], today), WeekDigest::default());
+    }
+
+    fn workflow(id: i64, decider: i64) -> Workflow {
+        let mut spec = crate::work::tests::spec(); // roles: 1 decides, 2 executes, 3 reviews
+        for a in &mut spec.assignments {
+            if a.role == crate::workflow::WorkflowRole::DecisionOwner {
+                a.person_id = decider;
+            }
+        }
+        Workflow {
+            id,
+            spec,
+            created_at: 0,
+            version: 1,
+        }
+    }
+
+    #[test]
+    fn my_work_sorts_what_i_approve_execute_contribute_to_and_what_is_blocked() {
+        let me = 7;
+        let flows = [workflow(1, me), workflow(2, 99)];
+        let with = |id, wf, status, owner: i64, contributors: Vec<i64>, planned: Option<&str>| {
+            let mut i = item(id, status, planned, None, None);
+            i.workflow_id = wf;
+            i.execution_owner_id = Some(owner);
+            i.contributor_ids = contributors;
+            if status == WorkStatus::Blocked {
+                i.blocked_since = Some(id);
+            }
+            i
+        };
+        let items = vec![
+            // Mine to approve (I decide workflow 1), the later launch listed last.
+            with(
+                1,
+                1,
+                WorkStatus::AwaitingApproval,
+                2,
+                vec![],
+                Some("2026-12-20"),
+            ),
+            with(
+                2,
+                1,
+                WorkStatus::AwaitingApproval,
+                2,
+                vec![],
+                Some("2026-12-01"),
+            ),
+            // Waiting for someone else's approval (workflow 2): not mine to approve, but I run it.
+            with(3, 2, WorkStatus::AwaitingApproval, me, vec![], None),
+            with(4, 2, WorkStatus::InProgress, me, vec![], Some("2026-12-05")),
+            with(5, 2, WorkStatus::Intake, 2, vec![me], None),
+            // Blocked: one I contribute to, one in a workflow I decide, one of nobody I know.
+            with(6, 2, WorkStatus::Blocked, 2, vec![me], None),
+            with(7, 1, WorkStatus::Blocked, 2, vec![], None),
+            with(8, 2, WorkStatus::Blocked, 2, vec![], None),
+            // Finished work is off the plate.
+            with(9, 2, WorkStatus::Done, me, vec![], None),
+            with(10, 1, WorkStatus::Cancelled, me, vec![], None),
+        ];
+        let ids = |v: &[&WorkItem]| v.iter().map(|i| i.id).collect::<Vec<_>>();
+        let m = my_work(&items, &flows, me);
+        assert_eq!(ids(&m.to_approve), [2, 1]);
+        assert_eq!(ids(&m.execute), [4, 3]);
+        assert_eq!(ids(&m.contribute), [5]);
+        assert_eq!(ids(&m.blocked), [6, 7]);
+        assert_eq!(ids(&awaiting(&items, &flows, 99)), [3]);
+        assert!(my_work(&items, &flows, 1234).is_empty());
     }
 }

@@ -267,7 +267,7 @@ mod tests {
         a.estimated_hours = 6.5;
         a.blocked_seconds = DAY; // one earlier day
         a.blocked_since = Some(T0); // blocked again, for 2 days by `now`
-        let mut b = item(2, WorkStatus::InReview);
+        let mut b = item(2, WorkStatus::AwaitingApproval);
         b.revisions = 1;
         b.estimated_hours = 3.0;
         let mut c = launched(3, 4.0, None);

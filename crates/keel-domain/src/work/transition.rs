@@ -281,9 +281,38 @@ fn launch_despite_waiting(
     )))
 }
 
-/// The status of work taking up its current stage again (after a block or a cancel).
-fn resumed(item: &WorkItem) -> WorkStatus {
-    if item.stage == 0 && item.revisions == 0 {
+/// Whether the stage waits for the decision owner: it needs an approval not given yet.
+fn awaits_approval(spec: &WorkflowSpec, stage: usize, approved: bool) -> bool {
+    !approved && spec.stages.get(stage).is_some_and(|s| s.needs_approval)
+}
+
+/// The status of work arriving at `stage` (passed to it or sent back to it): waiting for the
+/// decision owner where the stage needs an approval (a stage's approval is never there yet
+/// on arrival: a send-back withdraws it), else in progress.
+pub fn arrival(spec: &WorkflowSpec, stage: usize) -> WorkStatus {
+    if awaits_approval(spec, stage, false) {
+        WorkStatus::AwaitingApproval
+    } else {
+        WorkStatus::InProgress
+    }
+}
+
+/// The status new work starts in: intake, or waiting for approval if its first stage needs one.
+pub fn first_status(spec: &WorkflowSpec) -> WorkStatus {
+    if awaits_approval(spec, 0, false) {
+        WorkStatus::AwaitingApproval
+    } else {
+        WorkStatus::Intake
+    }
+}
+
+/// The status of work taking up its current stage again (after a block, a cancel or an
+/// approval): still waiting for the decision owner if the stage's approval is missing, else
+/// intake when it never left the first stage, else in progress.
+fn resumed(item: &WorkItem, spec: &WorkflowSpec, approved: bool) -> WorkStatus {
+    if awaits_approval(spec, item.stage, approved) {
+        WorkStatus::AwaitingApproval
+    } else if item.stage == 0 && item.revisions == 0 {
         WorkStatus::Intake
     } else {
         WorkStatus::InProgress
@@ -299,7 +328,7 @@ fn pass(next: &mut WorkItem, spec: &WorkflowSpec, now: i64, zone: &Zone) {
         next.launched_at = Some(now);
     } else {
         next.stage += 1;
-        next.status = WorkStatus::InProgress;
+        next.status = arrival(spec, next.stage);
     }
 }
 
@@ -371,6 +400,9 @@ pub fn apply(
             if gate.approved {
                 return refuse("This stage is already approved.");
             }
+            if item.status == WorkStatus::AwaitingApproval {
+                next.status = resumed(item, spec, true);
+            }
             let mut o = out(EventKind::Approved, next, None);
             o.approval = Some(Approval {
                 stage: item.stage,
@@ -387,7 +419,7 @@ pub fn apply(
                 return refuse("Work can only be sent back to an earlier stage.");
             }
             next.stage = *to;
-            next.status = WorkStatus::InProgress;
+            next.status = arrival(spec, *to);
             next.revisions += 1;
             let mut o = out(EventKind::SentBack, next, Some(r));
             o.clear_approvals_from = Some(*to);
@@ -408,7 +440,7 @@ pub fn apply(
                 return refuse("This item is not blocked.");
             }
             end_block(&mut next, now);
-            next.status = resumed(item);
+            next.status = resumed(item, spec, gate.approved);
             out(EventKind::Unblocked, next, None)
         }
         Action::Done => {
@@ -431,7 +463,7 @@ pub fn apply(
                 return refuse("Only cancelled work can be reopened.");
             }
             // A cancel keeps the stage, ticks and approvals, so the work resumes where it was.
-            next.status = resumed(item);
+            next.status = resumed(item, spec, gate.approved);
             out(EventKind::Reopened, next, None)
         }
     })

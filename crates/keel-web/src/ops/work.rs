@@ -79,9 +79,10 @@ pub async fn create(
         .find(|w| w.id == workflow_id)
         .ok_or_else(|| Invalid::one("workflow_id", "Choose one of this workspace's workflows."))?;
     let draft = WorkDraft::parse(input, &seen.people)?.with_workflow_defaults(&wf.spec);
+    let status = transition::first_status(&wf.spec);
     Ok(st
         .store
-        .create_work(c.ws, wf.id, &draft, Some(c.user_id))
+        .start_work(c.ws, wf.id, &draft, status, Some(c.user_id))
         .await?)
 }
 

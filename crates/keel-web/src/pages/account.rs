@@ -31,7 +31,12 @@ async fn home(
     MaybeSignedIn(s): MaybeSignedIn,
 ) -> Result<Response, PageError> {
     let Some(s) = s else {
-        return Ok(Redirect::to("/login").into_response());
+        let to = if super::set_up(&state).await? {
+            "/login"
+        } else {
+            "/setup"
+        };
+        return Ok(Redirect::to(to).into_response());
     };
     let mine = state.store.workspaces_of(s.user_id).await?;
     Ok(match mine.as_slice() {
@@ -87,6 +92,10 @@ async fn login_page(
 ) -> Result<Response, PageError> {
     if s.is_some() {
         return Ok(Redirect::to(&safe_next(&q.next)).into_response());
+    }
+    // Nobody can sign in before the first account exists: make it first.
+    if !super::set_up(&state).await? {
+        return Ok(Redirect::to("/setup").into_response());
     }
     let chrome = Chrome::public("Sign in").with_notice(q.notice.as_deref());
     with_pre_cookie(&state, chrome, |chrome| {

@@ -38,6 +38,15 @@ pub struct WorkLine {
     pub note: String,
 }
 
+/// Work waiting for the reader's approval, with what the one-click approval sends.
+pub struct ApprovalLine {
+    pub id: i64,
+    pub title: String,
+    /// Workflow · stage.
+    pub at: String,
+    pub version: i64,
+}
+
 /// A "now" priority on Home: id, title, and the title of what it paused.
 pub struct NowLine {
     pub id: i64,
@@ -56,6 +65,11 @@ pub struct MetricLine {
 #[derive(Template)]
 #[template(path = "dashboard.html")]
 struct Page {
+    /// The first steps while the workspace is setting up (empty afterwards).
+    steps: Vec<keel_domain::setup::Step>,
+    /// Findings that are open first steps, counted apart from the health card's.
+    setup_findings: usize,
+    approvals: Vec<ApprovalLine>,
     now: Vec<NowLine>,
     key_metrics: Vec<MetricLine>,
     objectives: usize,
@@ -71,6 +85,16 @@ struct Page {
     errors: usize,
     warnings: usize,
     top: Vec<Finding>,
+}
+
+impl Page {
+    /// The first open step: its button is the page's one primary action.
+    fn is_next(&self, key: &str) -> bool {
+        self.steps
+            .iter()
+            .find(|s| !s.done)
+            .is_some_and(|s| s.key == key)
+    }
 }
 
 async fn page(
@@ -103,7 +127,14 @@ async fn page(
             .filter(|f| has(f.execution_owner_id))
             .count(),
     };
-    let findings = model::findings(&m);
+    let steps = keel_domain::setup::first_steps(&m);
+    let (setup, findings) = keel_domain::setup::split(&m, &steps, model::findings(&m));
+    let setup_findings = setup.len();
+    let steps = if keel_domain::setup::setting_up(&m, &steps) {
+        steps
+    } else {
+        vec![]
+    };
     let (errors, warnings, _) = health::summary(&findings);
     let top = findings.into_iter().take(3).collect();
     let today = m.today();
@@ -119,6 +150,29 @@ async fn page(
                 title: p.display(),
                 note: format!("{} h of {} h", l.hours(), l.capacity),
             })
+        })
+        .collect();
+    // What waits for my decision: the week's digest names it with one-click approvals.
+    let approvals = ctx
+        .person_id
+        .map(|me| keel_domain::work::digest::awaiting(&m.work, &m.workflows, me))
+        .unwrap_or_default()
+        .into_iter()
+        .map(|i| {
+            let wf = m.workflows.iter().find(|w| w.id == i.workflow_id);
+            let stage = wf
+                .and_then(|w| w.spec.stages.get(i.stage))
+                .map(|s| s.name.as_str())
+                .unwrap_or_default();
+            ApprovalLine {
+                id: i.id,
+                title: i.title.clone(),
+                at: format!(
+                    "{} · {stage}",
+                    wf.map(|w| w.spec.name.as_str()).unwrap_or_default()
+                ),
+                version: i.version,
+            }
         })
         .collect();
     let line = |i: &&keel_domain::work::WorkItem, note: String| WorkLine {
@@ -204,6 +258,9 @@ async fn page(
     let key_metrics = key_metrics.into_iter().take(6).map(|(_, l)| l).collect();
     let title = ctx.ws.name.clone();
     render(&Page {
+        steps,
+        setup_findings,
+        approvals,
         now,
         key_metrics,
         objectives: m.objectives.len(),

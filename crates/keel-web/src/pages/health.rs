@@ -19,6 +19,8 @@ pub fn routes(r: Routes) -> Routes {
 struct Page {
     chrome: Chrome,
     findings: Vec<Finding>,
+    /// Unowned functions while the workspace is setting up: its open first steps.
+    setup: Vec<Finding>,
     errors: usize,
     warnings: usize,
     rules: usize,
@@ -46,11 +48,13 @@ impl Page {
 async fn page(State(state): State<AppState>, ctx: WsCtx) -> Result<Response, PageError> {
     let reader = ctx.reader();
     let m = model::load(&state, ctx.ws.id, ctx.ws.data_version, &reader).await?;
-    let findings = model::findings(&m);
+    let steps = keel_domain::setup::first_steps(&m);
+    let (setup, findings) = keel_domain::setup::split(&m, &steps, model::findings(&m));
     let (errors, warnings, _) = health::summary(&findings);
     render(&Page {
         chrome: ctx.chrome("Health", "health"),
         findings,
+        setup,
         errors,
         warnings,
         rules: health::RULES.len(),

@@ -230,6 +230,7 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "work-moved" => "Saved. The history at the bottom of the page shows what changed.",
         "work-cancelled" => "Work cancelled. Changed your mind? Reopen it below: it carries on where it stopped.",
         "work-reopened" => "Work reopened where it stopped.",
+        "work-approved" => "Approved. The work is back with its execution owner to pass the gate.",
         "feed-created" => "Calendar address created. Copy it into your calendar app now: it is shown only once.",
         "feed-revoked" => "Calendar address revoked; calendars using it stop updating.",
         "token-revoked" => "Token revoked; scripts using it are now refused.",
@@ -241,6 +242,8 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "spend-deleted" => "Spend removed.",
         "joined" => "Welcome! You are now a member of this workspace.",
         "signed-out" => "You are signed out.",
+        "set-up" => "Your account and workspace are ready. The first steps below set up your team.",
+        "already-set-up" => "keel is already set up: an account exists. Sign in, or ask its owner for an invitation.",
         _ => return None,
     })
 }

@@ -22,6 +22,7 @@ mod people;
 mod priorities;
 mod reference;
 mod settings;
+mod setup;
 mod spend;
 mod tokens;
 mod work;
@@ -33,8 +34,11 @@ use crate::routes::Routes;
 use axum::http::Uri;
 use axum::response::{IntoResponse, Response};
 
+pub use setup::done as set_up;
+
 pub fn routes(r: Routes) -> Routes {
     let r = account::routes(r);
+    let r = setup::routes(r);
     let r = workspaces::routes(r);
     let r = dashboard::routes(r);
     let r = people::routes(r);

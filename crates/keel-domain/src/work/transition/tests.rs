@@ -68,7 +68,8 @@ fn an_open_checklist_keeps_the_gate_shut_and_says_why() {
     )
     .unwrap()
     .next;
-    assert_eq!((n.stage, n.status), (1, WorkStatus::InProgress));
+    // Stage 1 needs the decision owner's approval: the work waits for it there.
+    assert_eq!((n.stage, n.status), (1, WorkStatus::AwaitingApproval));
 }
 
 #[test]
@@ -307,10 +308,18 @@ fn a_cancel_is_undone_by_reopening_where_the_work_stopped() {
     let cancelled = apply(&at_draft, &spec(), &gate, &Action::Cancel, ANYONE, 0)
         .unwrap()
         .next;
-    let o = apply(&cancelled, &spec(), &gate, &Action::Reopen, ANYONE, 10).unwrap();
+    // Stage 1 needs the decision owner: approved before the cancel, the work carries on;
+    // not approved, it waits for the approval again.
+    let approved = GateState {
+        approved: true,
+        ..Default::default()
+    };
+    let o = apply(&cancelled, &spec(), &approved, &Action::Reopen, ANYONE, 10).unwrap();
     assert_eq!(o.event, EventKind::Reopened);
     assert_eq!((o.next.status, o.next.stage), (WorkStatus::InProgress, 1));
     assert_eq!((o.approval, o.clear_approvals_from), (None, None));
+    let o = apply(&cancelled, &spec(), &gate, &Action::Reopen, ANYONE, 10).unwrap();
+    assert_eq!(o.next.status, WorkStatus::AwaitingApproval);
     // Fresh work reopens as intake; open or launched work has nothing to reopen.
     let fresh = apply(&item(), &spec(), &gate, &Action::Cancel, ANYONE, 0)
         .unwrap()
@@ -580,7 +589,7 @@ fn launching_anyway_needs_a_reason_that_the_history_keeps() {
         Some("Launched without waiting for 'Customer story' (blocked): The event date is fixed")
     );
     // The decision owner's override of a shut last gate names what it did not wait for too.
-    let mut shut = waiting(WorkStatus::InReview);
+    let mut shut = waiting(WorkStatus::AwaitingApproval);
     shut.approved = false;
     let o = apply(
         &at_last_stage(),
@@ -596,7 +605,7 @@ fn launching_anyway_needs_a_reason_that_the_history_keeps() {
     .unwrap();
     assert_eq!(
         o.note.as_deref(),
-        Some("Launched without waiting for 'Customer story' (in review): Board meeting")
+        Some("Launched without waiting for 'Customer story' (waiting for approval): Board meeting")
     );
 }
 
@@ -626,4 +635,95 @@ fn a_launch_at_six_pm_in_california_is_recorded_on_that_day() {
     )
     .unwrap();
     assert_eq!(o.next.actual_launch.unwrap().to_string(), "2026-06-11");
+}
+
+#[test]
+fn work_at_a_stage_that_needs_approval_waits_for_its_decision_owner_until_approved() {
+    // The test SOP: stage 0 "Brief" (no approval), stage 1 needs the decision owner, stage 2.
+    let s = spec();
+    assert_eq!(first_status(&s), WorkStatus::Intake);
+    let ticked = GateState {
+        checked: vec![0],
+        approved: false,
+        ..Default::default()
+    };
+    let at_review = apply(&item(), &s, &ticked, &advance(), ANYONE, 0)
+        .unwrap()
+        .next;
+    assert_eq!(
+        (at_review.stage, at_review.status),
+        (1, WorkStatus::AwaitingApproval)
+    );
+    assert!(at_review.status.is_open());
+    // Only the decision owner's approval ends the wait.
+    let e = apply(&at_review, &s, &ticked, &Action::Approve, ANYONE, 0).unwrap_err();
+    assert!(matches!(e, Refusal::NotDecisionOwner(_)));
+    let approved = apply(
+        &at_review,
+        &s,
+        &GateState::default(),
+        &Action::Approve,
+        DECIDER,
+        0,
+    )
+    .unwrap();
+    assert_eq!(approved.next.status, WorkStatus::InProgress);
+    assert_eq!(approved.approval.map(|a| a.stage), Some(1));
+    // A block in between keeps the wait: unblocked, it waits again unless approved meanwhile.
+    let blocked = apply(
+        &at_review,
+        &s,
+        &GateState::default(),
+        &Action::Block {
+            reason: "Legal".into(),
+        },
+        ANYONE,
+        0,
+    )
+    .unwrap()
+    .next;
+    assert_eq!(blocked.status, WorkStatus::Blocked);
+    let unblock = |gate: &GateState| {
+        apply(&blocked, &s, gate, &Action::Unblock, ANYONE, 10)
+            .unwrap()
+            .next
+            .status
+    };
+    assert_eq!(unblock(&GateState::default()), WorkStatus::AwaitingApproval);
+    let given = GateState {
+        approved: true,
+        ..Default::default()
+    };
+    assert_eq!(unblock(&given), WorkStatus::InProgress);
+    // Work sent back to a stage that needs approval waits for it again (its approval is
+    // withdrawn); sent back elsewhere, it is in progress.
+    let mut three = s.clone();
+    let mut report = three.stages[0].clone();
+    report.name = "Report".into();
+    three.stages.push(report);
+    let mut later = approved.next.clone();
+    later.stage = 2;
+    let back = |to: usize| {
+        apply(
+            &later,
+            &three,
+            &GateState::default(),
+            &Action::SendBack {
+                to,
+                reason: "Offer unclear".into(),
+            },
+            ANYONE,
+            0,
+        )
+        .unwrap()
+    };
+    assert_eq!(back(1).next.status, WorkStatus::AwaitingApproval);
+    assert_eq!(back(1).clear_approvals_from, Some(1));
+    assert_eq!(back(0).next.status, WorkStatus::InProgress);
+    // A first stage that needs approval: new work starts waiting for it.
+    let mut first = s.clone();
+    first.stages[0].needs_approval = true;
+    assert_eq!(first_status(&first), WorkStatus::AwaitingApproval);
+    assert_eq!(arrival(&first, 1), WorkStatus::AwaitingApproval);
+    assert_eq!(arrival(&three, 2), WorkStatus::InProgress);
 }

@@ -29,7 +29,8 @@ pub struct WorkDto {
     /// Index of the current stage in the workflow's stages, from 0.
     pub stage: i64,
     pub stage_name: Option<String>,
-    /// intake, in_progress, blocked, in_review, launched, done or cancelled.
+    /// intake, in_progress, blocked, awaiting_approval (at a stage that needs its decision owner's
+    /// approval, not given yet), launched, done or cancelled.
     pub status: String,
     pub estimated_hours: f64,
     /// YYYY-MM-DD.
@@ -94,7 +95,7 @@ pub struct WorkQuery {
     /// Only items this person executes.
     pub owner_id: Option<i64>,
     /// Only items with this status.
-    #[param(pattern = "^(intake|in_progress|blocked|in_review|launched|done|cancelled)$")]
+    #[param(pattern = "^(intake|in_progress|blocked|awaiting_approval|launched|done|cancelled)$")]
     pub status: Option<String>,
     /// Only items blocked now.
     pub blocked: Option<bool>,

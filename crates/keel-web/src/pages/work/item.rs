@@ -410,8 +410,9 @@ async fn move_item(
         }
         Err(inv) => Err(OpError::Invalid(inv)),
     };
+    // The board, My work and Home move with buttons and go back where they were; a refusal
+    // still lands on the item page with the reason.
     if r.is_ok() && f.back == "board" {
-        // The board moves with buttons; a refusal still lands on the item page with the reason.
         let wf = state
             .store
             .find_work(ctx.ws.id, id)
@@ -422,6 +423,11 @@ async fn move_item(
             &ctx.link(&format!("/work/board?workflow={wf}&notice=work-moved")),
         )
         .into_response());
+    }
+    let approved = notice == "work-moved" && f.action == "approve";
+    if r.is_ok() && approved && (f.back == "mine" || f.back == "home") {
+        let to = if f.back == "mine" { "/work/mine" } else { "" };
+        return Ok(Redirect::to(&ctx.link(&format!("{to}?notice=work-approved"))).into_response());
     }
     outcome(&state, &ctx, id, r, notice).await
 }

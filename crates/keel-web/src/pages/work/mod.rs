@@ -1,6 +1,7 @@
 //! Work: the list with filters, "my work", the board by stage, and starting new work.
 
 mod item;
+mod mine;
 
 use super::forms::Errors;
 use super::layout::{render, Chrome};
@@ -24,7 +25,7 @@ use serde::Deserialize;
 pub fn routes(r: Routes) -> Routes {
     let r = r
         .get("/w/{ws}/work", list)
-        .get("/w/{ws}/work/mine", mine)
+        .get("/w/{ws}/work/mine", mine::page)
         .get("/w/{ws}/work/board", board)
         .get("/w/{ws}/work/new", new)
         .post("/w/{ws}/work", create);
@@ -147,7 +148,6 @@ struct ListPage<'a> {
     statuses: &'static [WorkStatus],
     page: i64,
     more: bool,
-    mine: bool,
 }
 
 impl ListPage<'_> {
@@ -159,17 +159,12 @@ impl ListPage<'_> {
     }
 }
 
-async fn render_list(
-    state: &AppState,
-    ctx: &WsCtx,
-    q: ListQuery,
-    mine: bool,
-) -> Result<Response, PageError> {
+async fn render_list(state: &AppState, ctx: &WsCtx, q: ListQuery) -> Result<Response, PageError> {
     let reader = ctx.reader();
     let today = crate::time_fmt::today(&ctx.ws.zone());
     let mut filter = q.filter(today);
-    if mine || !reader.role.sees_everything() {
-        // No linked person: nothing is "mine" (id 0 matches nobody).
+    if !reader.role.sees_everything() {
+        // A partner's list is its own work. No linked person: nothing (id 0 matches nobody).
         filter.involving = Some(ctx.person_id.unwrap_or(0));
     }
     // One more than a page: if it comes, there is a next page (no count over every item).
@@ -181,7 +176,7 @@ async fn render_list(
     // Names and pickers come from what the reader sees.
     let model = crate::model::load(state, ctx.ws.id, ctx.ws.data_version, &reader).await?;
     let page = q.page.max(0);
-    let title = if mine { "My work" } else { "Work" };
+    let title = "Work";
     let page = ListPage {
         chrome: ctx.chrome(title, "work").with_notice(q.notice.as_deref()),
         title: title.into(),
@@ -196,7 +191,6 @@ async fn render_list(
         statuses: &WorkStatus::ALL,
         page,
         more,
-        mine,
     };
     render(&page)
 }
@@ -206,15 +200,7 @@ async fn list(
     ctx: WsCtx,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, PageError> {
-    render_list(&state, &ctx, q, false).await
-}
-
-async fn mine(
-    State(state): State<AppState>,
-    ctx: WsCtx,
-    Query(q): Query<ListQuery>,
-) -> Result<Response, PageError> {
-    render_list(&state, &ctx, q, true).await
+    render_list(&state, &ctx, q).await
 }
 
 #[derive(Deserialize, Default)]
