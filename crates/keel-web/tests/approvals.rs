@@ -62,8 +62,16 @@ async fn advance_to(app: &TestApp, ws: &Workspace, id: i64, stage: usize) {
         };
         let mut item = item;
         if wf.spec.stages[item.stage].needs_approval && !gate.approved {
-            let o =
-                transition::apply(&item, &wf.spec, &gate, &Action::Approve, decider, 0).unwrap();
+            let o = transition::apply(
+                &item,
+                &wf.spec,
+                &gate,
+                &Action::Approve,
+                decider,
+                0,
+                &keel_domain::Zone::utc(),
+            )
+            .unwrap();
             item = app
                 .store
                 .record_move(ws.id, id, item.version, &o, None)
@@ -80,6 +88,7 @@ async fn advance_to(app: &TestApp, ws: &Workspace, id: i64, stage: usize) {
             },
             decider,
             0,
+            &keel_domain::Zone::utc(),
         )
         .unwrap();
         app.store

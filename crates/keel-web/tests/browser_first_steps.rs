@@ -131,6 +131,7 @@ async fn a_decision_owner_approves_from_my_work_in_one_click() {
             },
             anyone,
             0,
+            &keel_domain::Zone::utc(),
         )
         .unwrap();
         app.store

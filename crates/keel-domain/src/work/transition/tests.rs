@@ -305,33 +305,82 @@ fn a_cancel_is_undone_by_reopening_where_the_work_stopped() {
     at_draft.stage = 1;
     at_draft.status = WorkStatus::InProgress;
     let gate = GateState::default();
-    let cancelled = apply(&at_draft, &spec(), &gate, &Action::Cancel, ANYONE, 0)
-        .unwrap()
-        .next;
+    let cancelled = apply(
+        &at_draft,
+        &spec(),
+        &gate,
+        &Action::Cancel,
+        ANYONE,
+        0,
+        &Zone::utc(),
+    )
+    .unwrap()
+    .next;
     // Stage 1 needs the decision owner: approved before the cancel, the work carries on;
     // not approved, it waits for the approval again.
     let approved = GateState {
         approved: true,
         ..Default::default()
     };
-    let o = apply(&cancelled, &spec(), &approved, &Action::Reopen, ANYONE, 10).unwrap();
+    let o = apply(
+        &cancelled,
+        &spec(),
+        &approved,
+        &Action::Reopen,
+        ANYONE,
+        10,
+        &Zone::utc(),
+    )
+    .unwrap();
     assert_eq!(o.event, EventKind::Reopened);
     assert_eq!((o.next.status, o.next.stage), (WorkStatus::InProgress, 1));
     assert_eq!((o.approval, o.clear_approvals_from), (None, None));
-    let o = apply(&cancelled, &spec(), &gate, &Action::Reopen, ANYONE, 10).unwrap();
+    let o = apply(
+        &cancelled,
+        &spec(),
+        &gate,
+        &Action::Reopen,
+        ANYONE,
+        10,
+        &Zone::utc(),
+    )
+    .unwrap();
     assert_eq!(o.next.status, WorkStatus::AwaitingApproval);
     // Fresh work reopens as intake; open or launched work has nothing to reopen.
-    let fresh = apply(&item(), &spec(), &gate, &Action::Cancel, ANYONE, 0)
-        .unwrap()
-        .next;
-    let o = apply(&fresh, &spec(), &gate, &Action::Reopen, ANYONE, 0).unwrap();
+    let fresh = apply(
+        &item(),
+        &spec(),
+        &gate,
+        &Action::Cancel,
+        ANYONE,
+        0,
+        &Zone::utc(),
+    )
+    .unwrap()
+    .next;
+    let o = apply(
+        &fresh,
+        &spec(),
+        &gate,
+        &Action::Reopen,
+        ANYONE,
+        0,
+        &Zone::utc(),
+    )
+    .unwrap();
     assert_eq!(o.next.status, WorkStatus::Intake);
-    let e = apply(&item(), &spec(), &gate, &Action::Reopen, ANYONE, 0).unwrap_err();
+    let e = apply(
+        &item(),
+        &spec(),
+        &gate,
+        &Action::Reopen,
+        ANYONE,
+        0,
+        &Zone::utc(),
+    )
+    .unwrap_err();
     assert_eq!(e.message(), "Only cancelled work can be reopened.");
-    assert_eq!(
-        Action::parse("reopen", None, None).unwrap(),
-        Action::Reopen
-    );
+    assert_eq!(Action::parse("reopen", None, None).unwrap(), Action::Reopen);
 }
 
 #[test]
@@ -647,7 +696,7 @@ fn work_at_a_stage_that_needs_approval_waits_for_its_decision_owner_until_approv
         approved: false,
         ..Default::default()
     };
-    let at_review = apply(&item(), &s, &ticked, &advance(), ANYONE, 0)
+    let at_review = apply(&item(), &s, &ticked, &advance(), ANYONE, 0, &Zone::utc())
         .unwrap()
         .next;
     assert_eq!(
@@ -656,7 +705,16 @@ fn work_at_a_stage_that_needs_approval_waits_for_its_decision_owner_until_approv
     );
     assert!(at_review.status.is_open());
     // Only the decision owner's approval ends the wait.
-    let e = apply(&at_review, &s, &ticked, &Action::Approve, ANYONE, 0).unwrap_err();
+    let e = apply(
+        &at_review,
+        &s,
+        &ticked,
+        &Action::Approve,
+        ANYONE,
+        0,
+        &Zone::utc(),
+    )
+    .unwrap_err();
     assert!(matches!(e, Refusal::NotDecisionOwner(_)));
     let approved = apply(
         &at_review,
@@ -665,6 +723,7 @@ fn work_at_a_stage_that_needs_approval_waits_for_its_decision_owner_until_approv
         &Action::Approve,
         DECIDER,
         0,
+        &Zone::utc(),
     )
     .unwrap();
     assert_eq!(approved.next.status, WorkStatus::InProgress);
@@ -679,15 +738,24 @@ fn work_at_a_stage_that_needs_approval_waits_for_its_decision_owner_until_approv
         },
         ANYONE,
         0,
+        &Zone::utc(),
     )
     .unwrap()
     .next;
     assert_eq!(blocked.status, WorkStatus::Blocked);
     let unblock = |gate: &GateState| {
-        apply(&blocked, &s, gate, &Action::Unblock, ANYONE, 10)
-            .unwrap()
-            .next
-            .status
+        apply(
+            &blocked,
+            &s,
+            gate,
+            &Action::Unblock,
+            ANYONE,
+            10,
+            &Zone::utc(),
+        )
+        .unwrap()
+        .next
+        .status
     };
     assert_eq!(unblock(&GateState::default()), WorkStatus::AwaitingApproval);
     let given = GateState {
@@ -714,6 +782,7 @@ fn work_at_a_stage_that_needs_approval_waits_for_its_decision_owner_until_approv
             },
             ANYONE,
             0,
+            &Zone::utc(),
         )
         .unwrap()
     };

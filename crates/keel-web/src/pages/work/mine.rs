@@ -12,7 +12,6 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use keel_domain::work::digest::my_work;
-use keel_domain::Date;
 
 /// One list of the page.
 pub struct Section<'a> {
@@ -40,7 +39,7 @@ pub async fn page(
     Query(q): Query<NoticeQuery>,
 ) -> Result<Response, PageError> {
     let seen = crate::model::load(&state, ctx.ws.id, ctx.ws.data_version, &ctx.reader()).await?;
-    let today = Date::from_unix(seen.now);
+    let today = seen.today();
     // No linked person: nothing is mine (id 0 is nobody).
     let me = ctx.person_id.unwrap_or(0);
     let mine = my_work(&seen.work, &seen.workflows, me);
