@@ -384,11 +384,17 @@ pub async fn list_measurements(
 }
 
 /// The metric values are sent for: one the caller sees, and may record values of.
-async fn writable(state: &AppState, ctx: &ApiCtx, id: i64) -> Result<Metric, ApiError> {
+/// The metric the caller may write to, and today in the workspace's time zone (read from the
+/// model already loaded, not from the database again).
+async fn writable(
+    state: &AppState,
+    ctx: &ApiCtx,
+    id: i64,
+) -> Result<(Metric, keel_domain::Date), ApiError> {
     let m = view(state, ctx).await?;
     let x = visible(&m, id)?;
     ctx.require_edit()?;
-    Ok(x)
+    Ok((x, crate::ops::strategy::today(&m)))
 }
 
 /// Set the value of one period (idempotent: the same period again replaces it).
@@ -403,8 +409,7 @@ pub async fn create_measurement(
     ApiPath(id): ApiPath,
     ApiJson(body): ApiJson<MeasurementBody>,
 ) -> Result<Response, ApiError> {
-    let x = writable(&state, &ctx, id).await?;
-    let today = crate::time_fmt::today(&state.store.zone_of(ctx.ws_id).await?);
+    let (x, today) = writable(&state, &ctx, id).await?;
     let d = MeasurementDraft::parse(&body.input(), x.cadence, today)?;
     let stored = state.store.put_measurements(ctx.ws_id, id, &[d]).await?;
     let x = stored.into_iter().next().ok_or_else(ApiError::not_found)?;
@@ -430,9 +435,8 @@ pub async fn create_measurements(
     if body.measurements.is_empty() {
         return Err(Invalid::one("measurements", "Send at least one value.").into());
     }
-    let x = writable(&state, &ctx, id).await?;
+    let (x, today) = writable(&state, &ctx, id).await?;
     let rows: Vec<MeasurementInput> = body.measurements.iter().map(|b| b.input()).collect();
-    let today = crate::time_fmt::today(&state.store.zone_of(ctx.ws_id).await?);
     let drafts = ops::parse_values(&x, &rows, today)?;
     let stored = state.store.put_measurements(ctx.ws_id, id, &drafts).await?;
     Ok(Json(MeasurementsList {
