@@ -45,6 +45,13 @@ fn by_launch(items: &mut [&WorkItem]) {
     items.sort_by_key(|i| (i.planned_launch.is_none(), i.planned_launch, i.id));
 }
 
+/// Whether `person` is the decision owner of the workflow `item` belongs to.
+fn decides(workflows: &[Workflow], item: &WorkItem, person: i64) -> bool {
+    workflows
+        .iter()
+        .any(|w| w.id == item.workflow_id && w.spec.decision_owner() == Some(person))
+}
+
 /// Work waiting for `person`'s approval: at a stage that needs the decision owner, in a
 /// workflow whose decision owner `person` is.
 pub fn awaiting<'a>(
@@ -52,14 +59,9 @@ pub fn awaiting<'a>(
     workflows: &[Workflow],
     person: i64,
 ) -> Vec<&'a WorkItem> {
-    let decides = |workflow: i64| {
-        workflows
-            .iter()
-            .any(|w| w.id == workflow && w.spec.decision_owner() == Some(person))
-    };
     let mut out: Vec<&WorkItem> = items
         .iter()
-        .filter(|i| i.status == WorkStatus::AwaitingApproval && decides(i.workflow_id))
+        .filter(|i| i.status == WorkStatus::AwaitingApproval && decides(workflows, i, person))
         .collect();
     by_launch(&mut out);
     out
@@ -88,11 +90,6 @@ impl MyWork<'_> {
 }
 
 pub fn my_work<'a>(items: &'a [WorkItem], workflows: &[Workflow], person: i64) -> MyWork<'a> {
-    let decides = |i: &WorkItem| {
-        workflows
-            .iter()
-            .any(|w| w.id == i.workflow_id && w.spec.decision_owner() == Some(person))
-    };
     let open = || {
         items
             .iter()
@@ -106,7 +103,9 @@ pub fn my_work<'a>(items: &'a [WorkItem], workflows: &[Workflow], person: i64) -
         .collect();
     let mut blocked: Vec<&WorkItem> = items
         .iter()
-        .filter(|i| i.status == WorkStatus::Blocked && (i.involves(person) || decides(i)))
+        .filter(|i| {
+            i.status == WorkStatus::Blocked && (i.involves(person) || decides(workflows, i, person))
+        })
         .collect();
     by_launch(&mut execute);
     by_launch(&mut contribute);
