@@ -1,11 +1,10 @@
 //! Metrics: the list with what each one's values say and which sides each function
 //! measures; one metric's page with its chart, the same numbers in a table, and a form for a
-//! value; and the metric's own form.
+//! value. The metric's own form is in `metric_form.rs`.
 
-use super::forms::{choices, version, Choice, Errors};
+use super::forms::{version, Errors};
 use super::layout::{render, Chrome};
 use super::metric_chart;
-use super::objectives::owner_choices;
 use super::people::NoticeQuery;
 use crate::ctx::WsCtx;
 use crate::error::PageError;
@@ -19,24 +18,17 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use keel_domain::health::Model;
-use keel_domain::metric::{
-    self, trend, Cadence, Direction, Kind, MeasurementDraft, MeasurementInput, Metric, MetricDraft,
-    MetricInput, MetricType,
-};
+use keel_domain::metric::{self, trend, Cadence, Kind, MeasurementDraft, MeasurementInput, Metric};
 use keel_domain::Invalid;
 use keel_store::StoreError;
 use serde::Deserialize;
 use std::sync::Arc;
 
 pub fn routes(r: Routes) -> Routes {
-    r.get("/w/{ws}/metrics", list)
-        .get("/w/{ws}/metrics/new", new)
-        .post("/w/{ws}/metrics", create)
+    super::metric_form::routes(r)
+        .get("/w/{ws}/metrics", list)
         .get("/w/{ws}/metrics/{metric}", show)
         .get("/w/{ws}/metrics/{metric}/chart.svg", chart)
-        .get("/w/{ws}/metrics/{metric}/edit", edit)
-        .post("/w/{ws}/metrics/{metric}", update)
-        .post("/w/{ws}/metrics/{metric}/delete", delete)
         .post("/w/{ws}/metrics/{metric}/measurements", add_value)
         .post(
             "/w/{ws}/metrics/{metric}/measurements/{measurement}/delete",
@@ -44,7 +36,7 @@ pub fn routes(r: Routes) -> Routes {
         )
 }
 
-async fn view(state: &AppState, ctx: &WsCtx) -> Result<Arc<Model>, PageError> {
+pub(super) async fn view(state: &AppState, ctx: &WsCtx) -> Result<Arc<Model>, PageError> {
     Ok(model_view(state, ctx.ws.id, ctx.ws.data_version, &ctx.reader()).await?)
 }
 
@@ -157,7 +149,11 @@ async fn list(
     })
 }
 
-async fn find(state: &AppState, ctx: &WsCtx, id: i64) -> Result<(Metric, Arc<Model>), PageError> {
+pub(super) async fn find(
+    state: &AppState,
+    ctx: &WsCtx,
+    id: i64,
+) -> Result<(Metric, Arc<Model>), PageError> {
     let m = view(state, ctx).await?;
     let x = ops::metric(&m, id).ok_or(PageError::NotFound)?;
     Ok((x, m))
@@ -322,10 +318,11 @@ async fn add_value(
     }
 }
 
+/// A removal carries the version it was shown, for the metric and for one of its values.
 #[derive(Deserialize)]
-struct DeleteForm {
+pub(super) struct DeleteForm {
     #[serde(default)]
-    version: String,
+    pub(super) version: String,
 }
 
 async fn delete_value(
@@ -349,292 +346,6 @@ async fn delete_value(
             show_page(&state, &ctx, id, None, inv, None).await
         }
         Err(StoreError::NotFound) => Err(PageError::NotFound),
-        Err(e) => Err(e.into()),
-    }
-}
-
-#[derive(Deserialize, Default, Clone)]
-pub struct MetricForm {
-    #[serde(default)]
-    pub name: String,
-    #[serde(default)]
-    pub definition: String,
-    #[serde(default)]
-    pub owner_id: String,
-    #[serde(default)]
-    pub source: String,
-    #[serde(default)]
-    pub unit: String,
-    #[serde(default)]
-    pub cadence: String,
-    #[serde(default)]
-    pub direction: String,
-    #[serde(default)]
-    pub target: String,
-    #[serde(default)]
-    pub metric_type: String,
-    #[serde(default)]
-    pub kind: String,
-    #[serde(default)]
-    pub function_id: String,
-    #[serde(default)]
-    pub objective_id: String,
-    #[serde(default)]
-    pub channel_id: String,
-    #[serde(default)]
-    pub workflow_id: String,
-    #[serde(default)]
-    pub version: String,
-}
-
-impl MetricForm {
-    fn input(&self) -> MetricInput {
-        MetricInput {
-            name: self.name.clone(),
-            definition: self.definition.clone(),
-            owner_id: self.owner_id.clone(),
-            source: self.source.clone(),
-            unit: self.unit.clone(),
-            cadence: self.cadence.clone(),
-            direction: self.direction.clone(),
-            target: self.target.clone(),
-            metric_type: self.metric_type.clone(),
-            kind: self.kind.clone(),
-            function_id: self.function_id.clone(),
-            objective_id: self.objective_id.clone(),
-            channel_id: self.channel_id.clone(),
-            workflow_id: self.workflow_id.clone(),
-        }
-    }
-
-    fn from_metric(x: &Metric) -> MetricForm {
-        let id = |v: Option<i64>| v.map(|i| i.to_string()).unwrap_or_default();
-        MetricForm {
-            name: x.name.clone(),
-            definition: x.definition.clone().unwrap_or_default(),
-            owner_id: id(x.owner_id),
-            source: x.source.clone().unwrap_or_default(),
-            unit: x.unit.clone().unwrap_or_default(),
-            cadence: x.cadence.as_str().into(),
-            direction: x.direction.as_str().into(),
-            target: x.target.map(|t| t.to_string()).unwrap_or_default(),
-            metric_type: x.metric_type.as_str().into(),
-            kind: x.kind.as_str().into(),
-            function_id: id(x.function_id),
-            objective_id: id(x.objective_id),
-            channel_id: id(x.channel_id),
-            workflow_id: id(x.workflow_id),
-            version: x.version.to_string(),
-        }
-    }
-}
-
-#[derive(Template)]
-#[template(path = "strategy/metric_form.html")]
-struct FormPage {
-    chrome: Chrome,
-    metric: Option<Metric>,
-    form: MetricForm,
-    errors: Errors,
-    owners: Vec<Choice>,
-    cadences: Vec<Choice>,
-    directions: Vec<Choice>,
-    types: Vec<Choice>,
-    kinds: Vec<Choice>,
-    functions: Vec<Choice>,
-    objectives: Vec<Choice>,
-    channels: Vec<Choice>,
-    workflows: Vec<Choice>,
-    conflict: bool,
-    action: String,
-}
-
-/// A picker with "none" first.
-fn picker(items: impl Iterator<Item = (i64, String)>, current: &str) -> Vec<Choice> {
-    choices(
-        std::iter::once((String::new(), "— none —".to_string()))
-            .chain(items.map(|(id, n)| (id.to_string(), n))),
-        current,
-    )
-}
-
-fn enum_choices<T: Copy>(
-    all: &[T],
-    f: impl Fn(T) -> (&'static str, &'static str),
-    current: &str,
-) -> Vec<Choice> {
-    choices(all.iter().map(|x| f(*x)), current)
-}
-
-async fn form_page(
-    state: &AppState,
-    ctx: &WsCtx,
-    stored: Option<Metric>,
-    form: MetricForm,
-    errors: Invalid,
-    conflict: bool,
-) -> Result<Response, PageError> {
-    let m = view(state, ctx).await?;
-    let status = if conflict {
-        StatusCode::CONFLICT
-    } else if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    let page = FormPage {
-        chrome: ctx.chrome(
-            stored
-                .as_ref()
-                .map(|x| format!("Edit {}", x.name))
-                .unwrap_or_else(|| "Add a metric".into()),
-            "metrics",
-        ),
-        action: match &stored {
-            Some(x) => ctx.link(&format!("/metrics/{}", x.id)),
-            None => ctx.link("/metrics"),
-        },
-        owners: owner_choices(&m.people, &form.owner_id),
-        cadences: enum_choices(Cadence::ALL, |c| (c.as_str(), c.label()), &form.cadence),
-        directions: enum_choices(Direction::ALL, |c| (c.as_str(), c.label()), &form.direction),
-        types: enum_choices(
-            MetricType::ALL,
-            |c| (c.as_str(), c.label()),
-            &form.metric_type,
-        ),
-        kinds: enum_choices(Kind::ALL, |c| (c.as_str(), c.label()), &form.kind),
-        functions: picker(
-            m.functions.iter().map(|f| (f.id, f.name.clone())),
-            &form.function_id,
-        ),
-        objectives: picker(
-            m.objectives.iter().map(|o| (o.id, o.outcome.clone())),
-            &form.objective_id,
-        ),
-        channels: picker(
-            m.channels.iter().map(|c| (c.id, c.name.clone())),
-            &form.channel_id,
-        ),
-        workflows: picker(
-            m.workflows.iter().map(|w| (w.id, w.spec.name.clone())),
-            &form.workflow_id,
-        ),
-        metric: stored,
-        form,
-        errors: Errors(errors),
-        conflict,
-    };
-    let mut r = render(&page)?;
-    *r.status_mut() = status;
-    Ok(r)
-}
-
-async fn new(State(state): State<AppState>, ctx: WsCtx) -> Result<Response, PageError> {
-    ctx.require_edit()?;
-    let form = MetricForm {
-        cadence: "monthly".into(),
-        direction: "higher".into(),
-        metric_type: "outcome".into(),
-        kind: "contribution".into(),
-        ..Default::default()
-    };
-    form_page(&state, &ctx, None, form, Invalid::new(), false).await
-}
-
-async fn save(
-    state: &AppState,
-    ctx: &WsCtx,
-    stored: Option<Metric>,
-    form: MetricForm,
-) -> Result<Response, PageError> {
-    let m = view(state, ctx).await?;
-    let d = match MetricDraft::parse(&form.input(), &m, stored.as_ref().map(|x| x.id)) {
-        Ok(d) => d,
-        Err(inv) => return form_page(state, ctx, stored, form, inv, false).await,
-    };
-    let saved = match &stored {
-        Some(x) => {
-            state
-                .store
-                .update_metric(ctx.ws.id, x.id, version(&form.version), &d)
-                .await
-        }
-        None => state.store.create_metric(ctx.ws.id, &d).await,
-    };
-    match saved {
-        Ok(x) => Ok(
-            Redirect::to(&ctx.link(&format!("/metrics/{}?notice=metric-saved", x.id)))
-                .into_response(),
-        ),
-        Err(StoreError::Conflict(msg)) => {
-            let field = if msg.contains("objective") {
-                "objective_id"
-            } else {
-                "name"
-            };
-            form_page(state, ctx, stored, form, Invalid::one(field, msg), false).await
-        }
-        Err(StoreError::Stale { current }) => {
-            let id = stored.as_ref().map(|x| x.id).unwrap_or_default();
-            let x = state.store.find_metric(ctx.ws.id, id).await?;
-            let mut form = form;
-            form.version = current.to_string();
-            form_page(state, ctx, x, form, Invalid::new(), true).await
-        }
-        Err(e) => Err(e.into()),
-    }
-}
-
-async fn create(
-    State(state): State<AppState>,
-    ctx: WsCtx,
-    Form(form): Form<MetricForm>,
-) -> Result<Response, PageError> {
-    ctx.require_edit()?;
-    save(&state, &ctx, None, form).await
-}
-
-async fn edit(
-    State(state): State<AppState>,
-    ctx: WsCtx,
-    Path((_, id)): Path<(String, i64)>,
-) -> Result<Response, PageError> {
-    let (x, _) = find(&state, &ctx, id).await?;
-    ctx.require_edit()?;
-    let form = MetricForm::from_metric(&x);
-    form_page(&state, &ctx, Some(x), form, Invalid::new(), false).await
-}
-
-async fn update(
-    State(state): State<AppState>,
-    ctx: WsCtx,
-    Path((_, id)): Path<(String, i64)>,
-    Form(form): Form<MetricForm>,
-) -> Result<Response, PageError> {
-    let (x, _) = find(&state, &ctx, id).await?;
-    ctx.require_edit()?;
-    save(&state, &ctx, Some(x), form).await
-}
-
-async fn delete(
-    State(state): State<AppState>,
-    ctx: WsCtx,
-    Path((_, id)): Path<(String, i64)>,
-    Form(f): Form<DeleteForm>,
-) -> Result<Response, PageError> {
-    let (x, _) = find(&state, &ctx, id).await?;
-    ctx.require_edit()?;
-    match state
-        .store
-        .delete_metric(ctx.ws.id, id, version(&f.version))
-        .await
-    {
-        Ok(()) => Ok(Redirect::to(&ctx.link("/metrics?notice=metric-deleted")).into_response()),
-        Err(StoreError::Stale { .. }) => {
-            let inv = Invalid::one("version", "Someone changed this metric after you opened the page. Check it below, then remove it again if you still want to.");
-            let form = MetricForm::from_metric(&x);
-            form_page(&state, &ctx, Some(x), form, inv, false).await
-        }
         Err(e) => Err(e.into()),
     }
 }

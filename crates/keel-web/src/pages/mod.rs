@@ -14,6 +14,7 @@ mod leads;
 mod load_chart;
 mod members;
 mod metric_chart;
+mod metric_form;
 mod metrics;
 mod objectives;
 mod offers;
