@@ -83,6 +83,8 @@ pub struct Member {
     pub name: String,
     pub role: Role,
     pub joined_at: i64,
+    /// The membership's version, for `If-Match` and forms.
+    pub version: i64,
 }
 
 #[derive(sqlx::FromRow)]
@@ -92,6 +94,7 @@ struct MemberRow {
     name: String,
     role: String,
     joined_at: i64,
+    version: i64,
 }
 
 /// Roles are written by keel only; an unreadable one is treated as the least powerful.
@@ -233,7 +236,7 @@ impl Store {
 
     pub async fn list_members(&self, ws: i64) -> Result<Vec<Member>> {
         let rows = read!(self, p => sqlx::query_as::<_, MemberRow>(
-            "SELECT u.id AS user_id, u.email, u.name, m.role, m.created_at AS joined_at FROM memberships m
+            "SELECT u.id AS user_id, u.email, u.name, m.role, m.created_at AS joined_at, m.version FROM memberships m
              JOIN users u ON u.id = m.user_id WHERE m.workspace_id = $1 ORDER BY u.name")
             .bind(ws).fetch_all(p).await)?;
         Ok(rows.into_iter().map(member).collect())
@@ -241,7 +244,7 @@ impl Store {
 
     pub async fn find_member(&self, ws: i64, user_id: i64) -> Result<Option<Member>> {
         let row = read!(self, p => sqlx::query_as::<_, MemberRow>(
-            "SELECT u.id AS user_id, u.email, u.name, m.role, m.created_at AS joined_at FROM memberships m
+            "SELECT u.id AS user_id, u.email, u.name, m.role, m.created_at AS joined_at, m.version FROM memberships m
              JOIN users u ON u.id = m.user_id WHERE m.workspace_id = $1 AND m.user_id = $2")
             .bind(ws).bind(user_id).fetch_optional(p).await)?;
         Ok(row.map(member))
@@ -251,40 +254,52 @@ impl Store {
     pub async fn add_member(&self, ws: i64, user_id: i64, role: Role) -> Result<()> {
         write!(self, p => sqlx::query(
             "INSERT INTO memberships (workspace_id, user_id, role, created_at) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (workspace_id, user_id) DO UPDATE SET role = excluded.role")
+             ON CONFLICT (workspace_id, user_id) DO UPDATE SET role = excluded.role, version = memberships.version + 1")
             .bind(ws).bind(user_id).bind(role.as_str()).bind(now())
             .execute(p).await.map(|r| r.rows_affected()))?;
         Ok(())
     }
 
-    /// Changes a member's role; a workspace always keeps at least one owner.
-    pub async fn set_member_role(&self, ws: i64, user_id: i64, role: Role) -> Result<()> {
+    /// Changes a member's role if it is still at `expected`; a workspace always keeps at least
+    /// one owner.
+    pub async fn set_member_role(
+        &self,
+        ws: i64,
+        user_id: i64,
+        expected: i64,
+        role: Role,
+    ) -> Result<()> {
         tx!(self, tx => {
             let owners: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM memberships WHERE workspace_id = $1 AND role = 'owner' AND user_id <> $2")
                 .bind(ws).bind(user_id).fetch_one(&mut *tx).await?;
             if owners == 0 && role != Role::Owner {
                 return Err(StoreError::Conflict("A workspace needs at least one owner: make someone else owner first.".into()));
             }
-            let n = sqlx::query("UPDATE memberships SET role = $1 WHERE workspace_id = $2 AND user_id = $3")
-                .bind(role.as_str()).bind(ws).bind(user_id).execute(&mut *tx).await?.rows_affected();
+            let n = sqlx::query("UPDATE memberships SET role = $1, version = version + 1 WHERE workspace_id = $2 AND user_id = $3 AND version = $4")
+                .bind(role.as_str()).bind(ws).bind(user_id).bind(expected).execute(&mut *tx).await?.rows_affected();
             if n == 0 {
-                return Err(StoreError::NotFound);
+                let current: Option<i64> = sqlx::query_scalar(MEMBERSHIP_VERSION)
+                    .bind(ws).bind(user_id).fetch_optional(&mut *tx).await?;
+                return Err(current.map_or(StoreError::NotFound, |current| StoreError::Stale { current }));
             }
         });
         Ok(())
     }
 
-    pub async fn remove_member(&self, ws: i64, user_id: i64) -> Result<()> {
+    /// Removes a member if its membership is still at `expected`.
+    pub async fn remove_member(&self, ws: i64, user_id: i64, expected: i64) -> Result<()> {
         tx!(self, tx => {
             let owners: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM memberships WHERE workspace_id = $1 AND role = 'owner' AND user_id <> $2")
                 .bind(ws).bind(user_id).fetch_one(&mut *tx).await?;
             if owners == 0 {
                 return Err(StoreError::Conflict("A workspace needs at least one owner: make someone else owner first.".into()));
             }
-            let n = sqlx::query("DELETE FROM memberships WHERE workspace_id = $1 AND user_id = $2")
-                .bind(ws).bind(user_id).execute(&mut *tx).await?.rows_affected();
+            let n = sqlx::query("DELETE FROM memberships WHERE workspace_id = $1 AND user_id = $2 AND version = $3")
+                .bind(ws).bind(user_id).bind(expected).execute(&mut *tx).await?.rows_affected();
             if n == 0 {
-                return Err(StoreError::NotFound);
+                let current: Option<i64> = sqlx::query_scalar(MEMBERSHIP_VERSION)
+                    .bind(ws).bind(user_id).fetch_optional(&mut *tx).await?;
+                return Err(current.map_or(StoreError::NotFound, |current| StoreError::Stale { current }));
             }
             sqlx::query("UPDATE people SET user_id = NULL WHERE workspace_id = $1 AND user_id = $2")
                 .bind(ws).bind(user_id).execute(&mut *tx).await?;
@@ -293,6 +308,9 @@ impl Store {
     }
 }
 
+const MEMBERSHIP_VERSION: &str =
+    "SELECT version FROM memberships WHERE workspace_id = $1 AND user_id = $2";
+
 fn member(r: MemberRow) -> Member {
     Member {
         user_id: r.user_id,
@@ -300,5 +318,6 @@ fn member(r: MemberRow) -> Member {
         name: r.name,
         role: role(&r.role),
         joined_at: r.joined_at,
+        version: r.version,
     }
 }

@@ -346,11 +346,11 @@ contract!(the_last_owner_cannot_leave_or_be_demoted, |store| {
         .await
         .unwrap();
     assert!(matches!(
-        store.set_member_role(ws.id, owner.id, Role::Admin).await,
+        store.set_member_role(ws.id, owner.id, 1, Role::Admin).await,
         Err(StoreError::Conflict(_))
     ));
     assert!(matches!(
-        store.remove_member(ws.id, owner.id).await,
+        store.remove_member(ws.id, owner.id, 1).await,
         Err(StoreError::Conflict(_))
     ));
     let second = store.create_user("s@acme.test", "S", "h").await.unwrap();
@@ -359,11 +359,46 @@ contract!(the_last_owner_cannot_leave_or_be_demoted, |store| {
         .await
         .unwrap();
     store
-        .set_member_role(ws.id, owner.id, Role::Admin)
+        .set_member_role(ws.id, owner.id, 1, Role::Admin)
         .await
         .unwrap();
     assert_eq!(store.list_members(ws.id).await.unwrap().len(), 2);
 });
+
+contract!(
+    a_role_change_names_the_version_it_was_made_against,
+    |store| {
+        let owner = store.create_user("o@acme.test", "O", "h").await.unwrap();
+        let ws = store
+            .create_workspace("acme", "Acme", Some(owner.id))
+            .await
+            .unwrap();
+        let m = store.create_user("m@acme.test", "M", "h").await.unwrap();
+        store.add_member(ws.id, m.id, Role::Member).await.unwrap();
+        let seen = store.find_member(ws.id, m.id).await.unwrap().unwrap();
+        // A first admin makes M a viewer; a second, who saw the same page, tries to make M an admin.
+        store
+            .set_member_role(ws.id, m.id, seen.version, Role::Viewer)
+            .await
+            .unwrap();
+        let late = store
+            .set_member_role(ws.id, m.id, seen.version, Role::Admin)
+            .await;
+        assert!(matches!(late, Err(StoreError::Stale { current }) if current == seen.version + 1));
+        assert!(matches!(
+            store.remove_member(ws.id, m.id, seen.version).await,
+            Err(StoreError::Stale { .. })
+        ));
+        let now = store.find_member(ws.id, m.id).await.unwrap().unwrap();
+        assert_eq!(now.role, Role::Viewer);
+        assert!(matches!(
+            store.set_member_role(ws.id, 9_999, 1, Role::Viewer).await,
+            Err(StoreError::NotFound)
+        ));
+        store.remove_member(ws.id, m.id, now.version).await.unwrap();
+        assert!(store.find_member(ws.id, m.id).await.unwrap().is_none());
+    }
+);
 
 contract!(tokens_resolve_until_revoked_with_the_lower_role, |store| {
     let u = store.create_user("o@acme.test", "O", "h").await.unwrap();

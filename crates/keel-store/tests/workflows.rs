@@ -387,7 +387,7 @@ contract!(dependencies_and_feeds_stay_in_their_workspace, |store| {
         .add_member(ws, owner.id, keel_domain::Role::Owner)
         .await
         .unwrap();
-    store.remove_member(ws, u.id).await.unwrap();
+    store.remove_member(ws, u.id, 1).await.unwrap();
     assert!(store.find_feed("feedhash").await.unwrap().is_none());
     store
         .add_member(ws, u.id, keel_domain::Role::Member)

@@ -87,11 +87,11 @@ fn the_document_says_exactly_what_the_server_accepts() {
                     assert_eq!(p["schema"]["minimum"], 1, "{method} {path}: {p}");
                 }
             }
-            let editable = ["/people/", "/functions/", "/workflows/", "/work/"]
-                .iter()
-                .any(|r| path.contains(r))
-                && path.ends_with("{id}")
-                && (method == "put" || method == "delete");
+            // Every record changed or removed by id names the version it was read at; revoking a
+            // token or an invitation (a single-use secret, nothing to overwrite) does not.
+            let credential = path.contains("/tokens/") || path.contains("/invites/");
+            let editable =
+                !credential && path.ends_with("{id}") && (method == "put" || method == "delete");
             let moves =
                 method == "post" && (path.ends_with("/moves") || path.ends_with("/approvals"));
             if editable || moves {
@@ -111,7 +111,9 @@ fn the_document_says_exactly_what_the_server_accepts() {
             }
         }
     }
-    assert_eq!(changes, 10, "PUT/DELETE of 4 records, moves and approvals");
+    // Members, people, functions, workflows, work, commitments, objectives, priorities,
+    // channels, offers, metrics, leads...: at least these when this was written.
+    assert!(changes >= 25, "only {changes} changes by id, moves and approvals");
     let email = &doc["components"]["schemas"]["PersonBody"]["properties"]["email"];
     assert!(
         email["anyOf"][0]["pattern"].as_str().unwrap().contains('@'),

@@ -379,18 +379,18 @@ async fn a_calendar_feed_ends_with_its_owners_membership_and_shows_only_what_the
     );
     // The partner leaves the workspace: its feed stops answering.
     let members: Value = owner.get("/api/v1/members").await.1;
-    let partner_id = members["members"]
+    let partner = members["members"]
         .as_array()
         .unwrap()
         .iter()
         .find(|m| m["email"] == w.partner_email.as_str())
-        .unwrap()["user_id"]
-        .as_i64()
         .unwrap();
+    let partner_id = partner["user_id"].as_i64().unwrap();
     let (s, _) = owner
-        .send(
+        .send_at(
             Method::DELETE,
             &format!("/api/v1/members/{partner_id}"),
+            partner["version"].as_i64().unwrap(),
             None,
         )
         .await;

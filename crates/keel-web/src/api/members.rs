@@ -1,6 +1,6 @@
 //! /api/v1/members and /api/v1/invites
 
-use super::{ApiJson, ApiPath};
+use super::{if_match, with_etag, ApiJson, ApiPath};
 use crate::auth::secret;
 use crate::ctx::ApiCtx;
 use crate::error::{ApiError, ErrorEnvelope};
@@ -8,7 +8,7 @@ use crate::routes::Routes;
 use crate::time_fmt::{now, rfc3339};
 use crate::AppState;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use keel_domain::Role;
@@ -31,6 +31,8 @@ pub struct MemberDto {
     pub name: String,
     pub email: String,
     pub role: String,
+    /// The membership's version: send it back as `If-Match` to change or remove it.
+    pub version: i64,
 }
 
 impl From<Member> for MemberDto {
@@ -40,6 +42,7 @@ impl From<Member> for MemberDto {
             name: m.name,
             email: m.email,
             role: m.role.as_str().into(),
+            version: m.version,
         }
     }
 }
@@ -89,15 +92,16 @@ async fn find(state: &AppState, ctx: &ApiCtx, user_id: i64) -> Result<Member, Ap
 
 /// Change a member's role. Only owners make or change owners; a workspace keeps one owner.
 #[utoipa::path(put, path = "/api/v1/members/{id}", operation_id = "update_member", tag = "members", request_body = MemberBody,
-    params(("id" = i64, Path, description = "User id of the member")),
+    params(("id" = i64, Path, description = "User id of the member"), ("If-Match" = Option<String>, Header, description = "ETag of the version you saw")),
     responses((status = 200, body = MemberDto), (status = 400, body = ErrorEnvelope), (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope), (status = 404, body = ErrorEnvelope),
-        (status = 409, body = ErrorEnvelope), (status = 413, body = ErrorEnvelope), (status = 415, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
+        (status = 409, body = ErrorEnvelope), (status = 412, body = ErrorEnvelope), (status = 413, body = ErrorEnvelope), (status = 415, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope), (status = 428, body = ErrorEnvelope)))]
 pub async fn update_member(
     State(state): State<AppState>,
     ctx: ApiCtx,
     ApiPath(id): ApiPath,
+    headers: HeaderMap,
     ApiJson(body): ApiJson<MemberBody>,
-) -> Result<Json<MemberDto>, ApiError> {
+) -> Result<Response, ApiError> {
     let member = find(&state, &ctx, id).await?;
     ctx.require_manage()?;
     let role = Role::parse(&body.role)
@@ -107,25 +111,33 @@ pub async fn update_member(
             "Only an owner can make or change owners.",
         ));
     }
-    state.store.set_member_role(ctx.ws_id, id, role).await?;
-    Ok(Json(find(&state, &ctx, id).await?.into()))
+    let expected = if_match(&headers)?;
+    state
+        .store
+        .set_member_role(ctx.ws_id, id, expected, role)
+        .await?;
+    let m = find(&state, &ctx, id).await?;
+    Ok(with_etag(StatusCode::OK, m.version, MemberDto::from(m)))
 }
 
 /// Remove a member from the workspace.
 #[utoipa::path(delete, path = "/api/v1/members/{id}", operation_id = "delete_member", tag = "members",
-    params(("id" = i64, Path, description = "User id of the member")),
-    responses((status = 204), (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope), (status = 404, body = ErrorEnvelope), (status = 409, body = ErrorEnvelope)))]
+    params(("id" = i64, Path, description = "User id of the member"), ("If-Match" = Option<String>, Header, description = "ETag of the version you saw")),
+    responses((status = 204), (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope), (status = 404, body = ErrorEnvelope), (status = 409, body = ErrorEnvelope),
+        (status = 412, body = ErrorEnvelope), (status = 428, body = ErrorEnvelope)))]
 pub async fn delete_member(
     State(state): State<AppState>,
     ctx: ApiCtx,
     ApiPath(id): ApiPath,
+    headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let member = find(&state, &ctx, id).await?;
     ctx.require_manage()?;
     if !ctx.role.may_grant(member.role) {
         return Err(ApiError::forbidden("Only an owner can remove an owner."));
     }
-    state.store.remove_member(ctx.ws_id, id).await?;
+    let expected = if_match(&headers)?;
+    state.store.remove_member(ctx.ws_id, id, expected).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 

@@ -1,6 +1,6 @@
 //! Members of a workspace, their roles, and invitation links.
 
-use super::forms::{choices, Choice, Errors};
+use super::forms::{choices, version, Choice, Errors};
 use super::layout::{render, Chrome};
 use super::people::NoticeQuery;
 use crate::auth::secret;
@@ -112,6 +112,23 @@ async fn page(
 struct RoleForm {
     #[serde(default)]
     role: String,
+    #[serde(default)]
+    version: String,
+}
+
+/// The hidden version of a remove form.
+#[derive(Deserialize)]
+struct RemoveForm {
+    #[serde(default)]
+    version: String,
+}
+
+/// Another admin changed or removed this member since the page was opened.
+fn stale(name: &str) -> Invalid {
+    Invalid::one(
+        "role",
+        format!("Someone changed {name}'s membership after you opened the page. The list shows it as it is now; do it again if you still want to."),
+    )
 }
 
 async fn find_member(state: &AppState, ctx: &WsCtx, user_id: i64) -> Result<Member, PageError> {
@@ -137,8 +154,24 @@ async fn set_role(
             "Only an owner can make or change owners.".into(),
         ));
     }
-    match state.store.set_member_role(ctx.ws.id, user_id, role).await {
+    match state
+        .store
+        .set_member_role(ctx.ws.id, user_id, version(&f.version), role)
+        .await
+    {
         Ok(()) => Ok(Redirect::to(&ctx.link("/members?notice=member-saved")).into_response()),
+        Err(StoreError::Stale { .. }) => {
+            let inv = stale(&member.name);
+            render_page(
+                &state,
+                &ctx,
+                None,
+                ("member".into(), String::new()),
+                inv,
+                None,
+            )
+            .await
+        }
         Err(StoreError::Conflict(m)) => {
             render_page(
                 &state,
@@ -158,6 +191,7 @@ async fn remove(
     State(state): State<AppState>,
     ctx: WsCtx,
     Path((_, user_id)): Path<(String, i64)>,
+    Form(f): Form<RemoveForm>,
 ) -> Result<Response, PageError> {
     let member = find_member(&state, &ctx, user_id).await?;
     ctx.require_manage()?;
@@ -166,8 +200,24 @@ async fn remove(
             "Only an owner can remove an owner.".into(),
         ));
     }
-    match state.store.remove_member(ctx.ws.id, user_id).await {
+    match state
+        .store
+        .remove_member(ctx.ws.id, user_id, version(&f.version))
+        .await
+    {
         Ok(()) => Ok(Redirect::to(&ctx.link("/members?notice=member-removed")).into_response()),
+        Err(StoreError::Stale { .. }) => {
+            let inv = stale(&member.name);
+            render_page(
+                &state,
+                &ctx,
+                None,
+                ("member".into(), String::new()),
+                inv,
+                None,
+            )
+            .await
+        }
         Err(StoreError::Conflict(m)) => {
             render_page(
                 &state,
