@@ -15,6 +15,7 @@ use keel_domain::{
     FunctionDraft, FunctionInput, Person, PersonDraft, PersonInput, PersonKind, Role, Sourcing,
     Zone,
 };
+use keel_store::WorkspaceId;
 use keel_store::{Store, StoreError, User, Workspace};
 use keel_web::auth::password;
 use std::net::SocketAddr;
@@ -371,7 +372,7 @@ async fn ensure_account(store: &Store, email: &str, name: &str) -> Result<User> 
 /// email and no account.
 async fn add_team(
     store: &Store,
-    ws: i64,
+    ws: WorkspaceId,
     suffix: &str,
     members: &[i64],
     link: impl Fn(&str) -> Option<i64>,

@@ -8,6 +8,7 @@
 use anyhow::Result;
 use keel_domain::lead::{month_of, Feedback, LeadDraft, Qualification};
 use keel_store::Store;
+use keel_store::WorkspaceId;
 
 /// (source, source detail, offer, campaign, channel, share of leads in %, acceptance in %).
 const MIX: &[(&str, &str, &str, &str, &str, u64, u64)] = &[
@@ -109,7 +110,7 @@ const SPEND: &[(&str, i64)] = &[
 
 /// Creates 600 leads over the last 120 days, feedback on most of them, and spend for the
 /// last three whole months.
-pub async fn seed(store: &Store, ws: i64, owner_user: i64, now: i64) -> Result<usize> {
+pub async fn seed(store: &Store, ws: WorkspaceId, owner_user: i64, now: i64) -> Result<usize> {
     let today = store.zone_of(ws).await?.date_of(now);
     let mut seq = Seq(20_260_301);
     let mut leads = Vec::new();

@@ -7,6 +7,7 @@ use keel_domain::capacity::{CommitmentDraft, CommitmentInput};
 use keel_domain::work::WorkDraft;
 use keel_domain::Person;
 use keel_store::Store;
+use keel_store::WorkspaceId;
 
 /// (teammate, kind, what, hours a week)
 pub const COMMITMENTS: &[(&str, &str, &str, f64)] = &[
@@ -44,7 +45,11 @@ fn person<'a>(team: &'a [(&'static str, Person)], key: &str) -> Result<&'a Perso
 }
 
 /// Adds the recurring commitments of a scale copy of the team (no workflows to decide).
-pub async fn seed_copy(store: &Store, ws: i64, team: &[(&'static str, Person)]) -> Result<()> {
+pub async fn seed_copy(
+    store: &Store,
+    ws: WorkspaceId,
+    team: &[(&'static str, Person)],
+) -> Result<()> {
     for &(key, kind, label, hours) in COMMITMENTS {
         let input = CommitmentInput {
             label: label.into(),
@@ -61,7 +66,7 @@ pub async fn seed_copy(store: &Store, ws: i64, team: &[(&'static str, Person)]) 
 }
 
 /// Adds the commitments of the first copy of the team and sets realistic estimates.
-pub async fn seed(store: &Store, ws: i64, team: &[(&'static str, Person)]) -> Result<()> {
+pub async fn seed(store: &Store, ws: WorkspaceId, team: &[(&'static str, Person)]) -> Result<()> {
     let workflows = store.list_workflows(ws).await?;
     let owners: Vec<(i64, Option<i64>)> = workflows
         .iter()

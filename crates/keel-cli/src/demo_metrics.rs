@@ -7,6 +7,7 @@ use anyhow::{anyhow, Result};
 use keel_domain::metric::{Cadence, Direction, Kind, MeasurementDraft, MetricDraft, MetricType};
 use keel_domain::{Date, Person};
 use keel_store::Store;
+use keel_store::WorkspaceId;
 
 pub struct DemoMetric {
     pub name: &'static str,
@@ -163,7 +164,7 @@ pub fn periods(cadence: Cadence, n: usize, today: Date) -> Vec<Date> {
 
 pub async fn seed(
     store: &Store,
-    ws: i64,
+    ws: WorkspaceId,
     team: &[(&'static str, Person)],
     today: Date,
 ) -> Result<usize> {
@@ -257,6 +258,7 @@ mod tests {
             objective_id: None,
             channel_id: None,
             workflow_id: None,
+            definition_changed_at: None,
             version: 1,
         };
         let ms = periods(d.cadence, d.values.len(), today)

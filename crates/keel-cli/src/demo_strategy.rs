@@ -10,6 +10,7 @@ use keel_domain::offer::{OfferDraft, OfferKind, OfferStatus};
 use keel_domain::priority::Status;
 use keel_domain::{Date, ObjectiveDraft, Person, PriorityDraft};
 use keel_store::Store;
+use keel_store::WorkspaceId;
 
 fn id(team: &[(&'static str, Person)], key: &str) -> Result<i64> {
     team.iter()
@@ -59,7 +60,7 @@ fn priority(
 
 pub async fn seed(
     store: &Store,
-    ws: i64,
+    ws: WorkspaceId,
     team: &[(&'static str, Person)],
     today: Date,
 ) -> Result<()> {

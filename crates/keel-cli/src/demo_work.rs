@@ -10,6 +10,7 @@ use keel_domain::work::{WorkDraft, WorkItem};
 use keel_domain::workflow::{templates, Assignment, Workflow, WorkflowRole, WorkflowSpec};
 use keel_domain::Person;
 use keel_store::Store;
+use keel_store::WorkspaceId;
 
 /// The blocker that keeps coming back in the demo's content SOP.
 const LEGAL: &str = "Waiting for the customer's legal team to approve the quotes.";
@@ -30,7 +31,7 @@ fn person<'a>(team: &'a [(&'static str, Person)], key: &str) -> Result<&'a Perso
 
 async fn workflow(
     store: &Store,
-    ws: i64,
+    ws: WorkspaceId,
     key: &str,
     name: Option<&str>,
     decider: i64,
@@ -67,7 +68,7 @@ async fn workflow(
 /// when the move passes a gate, as the team would.
 async fn step(
     store: &Store,
-    ws: i64,
+    ws: WorkspaceId,
     wf: &Workflow,
     item: WorkItem,
     action: Action,
@@ -107,7 +108,7 @@ fn advance() -> Action {
 
 async fn start(
     store: &Store,
-    ws: i64,
+    ws: WorkspaceId,
     wf: &Workflow,
     title: &str,
     owner: i64,
@@ -131,7 +132,7 @@ async fn start(
 /// The demo's workflows and work, for a team created by `demo::create`.
 pub async fn seed(
     store: &Store,
-    ws: i64,
+    ws: WorkspaceId,
     team: &[(&'static str, Person)],
     owner_user: i64,
 ) -> Result<()> {
@@ -308,7 +309,7 @@ pub async fn seed(
 /// them, each moved through its stages with a full history.
 pub async fn bench_load(
     store: &Store,
-    ws: i64,
+    ws: WorkspaceId,
     team: &[(&'static str, Person)],
     workflows: u32,
     items: u32,

@@ -356,6 +356,12 @@ pub const RULES: &[Rule] = &[
         check: review_rules::recurring_blocker,
     },
     Rule {
+        id: "workflow.reporting-changed",
+        severity: Severity::Warning,
+        title: "A metric a workflow feeds changed what it counts since its SOP was last reviewed",
+        check: review_rules::reporting_changed,
+    },
+    Rule {
         id: "workflow.incomplete-for-level",
         severity: Severity::Warning,
         title: "An SOP in use is incomplete for its process level",

@@ -155,6 +155,9 @@ pub struct Metric {
     pub objective_id: Option<i64>,
     pub channel_id: Option<i64>,
     pub workflow_id: Option<i64>,
+    /// Unix time its definition, source or unit last changed (not set by creating it): a
+    /// shift in reporting that asks the SOP of the workflow it measures for a review.
+    pub definition_changed_at: Option<i64>,
     pub version: i64,
 }
 

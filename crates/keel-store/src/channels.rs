@@ -1,5 +1,6 @@
 //! Channels of a workspace and its channel-focus limit (migration 0015).
 
+use crate::WorkspaceId;
 use crate::{now, read, tx, write, Result, Store, StoreError};
 use keel_domain::channel::{Channel, ChannelDraft, ChannelStatus, Phase};
 
@@ -45,20 +46,20 @@ pub struct FocusLimit {
 
 impl Store {
     /// Channels by name.
-    pub async fn list_channels(&self, ws: i64) -> Result<Vec<Channel>> {
+    pub async fn list_channels(&self, ws: WorkspaceId) -> Result<Vec<Channel>> {
         let sql =
             format!("SELECT {COLUMNS} FROM channels WHERE workspace_id = $1 ORDER BY name, id");
         let rows = read!(self, p => sqlx::query_as::<_, Row>(&sql).bind(ws).fetch_all(p).await)?;
         Ok(rows.into_iter().map(channel).collect())
     }
 
-    pub async fn find_channel(&self, ws: i64, id: i64) -> Result<Option<Channel>> {
+    pub async fn find_channel(&self, ws: WorkspaceId, id: i64) -> Result<Option<Channel>> {
         let sql = format!("SELECT {COLUMNS} FROM channels WHERE workspace_id = $1 AND id = $2");
         let row = read!(self, p => sqlx::query_as::<_, Row>(&sql).bind(ws).bind(id).fetch_optional(p).await)?;
         Ok(row.map(channel))
     }
 
-    pub async fn create_channel(&self, ws: i64, d: &ChannelDraft) -> Result<Channel> {
+    pub async fn create_channel(&self, ws: WorkspaceId, d: &ChannelDraft) -> Result<Channel> {
         let sql = format!(
             "INSERT INTO channels (workspace_id, name, owner_id, phase, status, monthly_budget, created_at, updated_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING {COLUMNS}"
@@ -72,7 +73,7 @@ impl Store {
 
     pub async fn update_channel(
         &self,
-        ws: i64,
+        ws: WorkspaceId,
         id: i64,
         expected: i64,
         d: &ChannelDraft,
@@ -92,7 +93,7 @@ impl Store {
         }
     }
 
-    pub async fn delete_channel(&self, ws: i64, id: i64, expected: i64) -> Result<()> {
+    pub async fn delete_channel(&self, ws: WorkspaceId, id: i64, expected: i64) -> Result<()> {
         let n = write!(self, p => sqlx::query(
             "DELETE FROM channels WHERE workspace_id = $1 AND id = $2 AND version = $3")
             .bind(ws).bind(id).bind(expected).execute(p).await.map(|r| r.rows_affected()))?;
@@ -102,7 +103,7 @@ impl Store {
         Ok(())
     }
 
-    pub async fn channel_focus_limit(&self, ws: i64) -> Result<FocusLimit> {
+    pub async fn channel_focus_limit(&self, ws: WorkspaceId) -> Result<FocusLimit> {
         let row: Option<(i64, i64)> = read!(self, p => sqlx::query_as(
             "SELECT channel_focus_limit, version FROM workspace_settings WHERE workspace_id = $1")
             .bind(ws).fetch_optional(p).await)?;
@@ -121,7 +122,7 @@ impl Store {
     /// Sets the limit if it is still at `expected` version (0: never set).
     pub async fn set_channel_focus_limit(
         &self,
-        ws: i64,
+        ws: WorkspaceId,
         expected: i64,
         limit: usize,
     ) -> Result<FocusLimit> {

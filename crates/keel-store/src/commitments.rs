@@ -1,5 +1,6 @@
 //! Recurring commitments of people (meetings, deciding, managing, other).
 
+use crate::WorkspaceId;
 use crate::{now, read, write, Result, Store};
 use keel_domain::capacity::{Commitment, CommitmentDraft, CommitmentKind};
 
@@ -30,7 +31,7 @@ const COLUMNS: &str = "id, person_id, label, kind, hours, workflow_id, version";
 
 impl Store {
     /// Every commitment of the workspace, by person.
-    pub async fn list_commitments(&self, ws: i64) -> Result<Vec<Commitment>> {
+    pub async fn list_commitments(&self, ws: WorkspaceId) -> Result<Vec<Commitment>> {
         let sql = format!(
             "SELECT {COLUMNS} FROM commitments WHERE workspace_id = $1 ORDER BY person_id, id"
         );
@@ -38,7 +39,7 @@ impl Store {
         Ok(rows.into_iter().map(commitment).collect())
     }
 
-    pub async fn find_commitment(&self, ws: i64, id: i64) -> Result<Option<Commitment>> {
+    pub async fn find_commitment(&self, ws: WorkspaceId, id: i64) -> Result<Option<Commitment>> {
         let sql = format!("SELECT {COLUMNS} FROM commitments WHERE workspace_id = $1 AND id = $2");
         let row = read!(self, p => sqlx::query_as::<_, Row>(&sql).bind(ws).bind(id).fetch_optional(p).await)?;
         Ok(row.map(commitment))
@@ -47,7 +48,7 @@ impl Store {
     /// Adds a commitment for a person the caller found in this workspace.
     pub async fn create_commitment(
         &self,
-        ws: i64,
+        ws: WorkspaceId,
         person_id: i64,
         d: &CommitmentDraft,
     ) -> Result<Commitment> {
@@ -65,7 +66,7 @@ impl Store {
     /// Updates a commitment if it is still at `expected` version.
     pub async fn update_commitment(
         &self,
-        ws: i64,
+        ws: WorkspaceId,
         id: i64,
         expected: i64,
         d: &CommitmentDraft,
@@ -85,7 +86,7 @@ impl Store {
         }
     }
 
-    pub async fn delete_commitment(&self, ws: i64, id: i64, expected: i64) -> Result<()> {
+    pub async fn delete_commitment(&self, ws: WorkspaceId, id: i64, expected: i64) -> Result<()> {
         let n = write!(self, p => sqlx::query(
             "DELETE FROM commitments WHERE workspace_id = $1 AND id = $2 AND version = $3")
             .bind(ws).bind(id).bind(expected).execute(p).await.map(|r| r.rows_affected()))?;

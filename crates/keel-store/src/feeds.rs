@@ -1,13 +1,14 @@
 //! Secret calendar feed addresses: one per workspace or per person, stored hashed, revocable.
 
 use crate::workspaces::{role, LINKED_PERSON};
+use crate::WorkspaceId;
 use crate::{now, read, write, Result, Store, StoreError};
 use keel_domain::Role;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Feed {
     pub id: i64,
-    pub workspace_id: i64,
+    pub workspace_id: WorkspaceId,
     pub person_id: Option<i64>,
     pub created_at: i64,
     pub revoked_at: Option<i64>,
@@ -24,7 +25,7 @@ pub struct LiveFeed {
 impl Store {
     pub async fn create_feed(
         &self,
-        ws: i64,
+        ws: WorkspaceId,
         person_id: Option<i64>,
         token_hash: &str,
         by_user: i64,
@@ -35,7 +36,7 @@ impl Store {
             .bind(ws).bind(person_id).bind(token_hash).bind(by_user).bind(now()).fetch_one(p).await)?)
     }
 
-    pub async fn list_feeds(&self, ws: i64) -> Result<Vec<Feed>> {
+    pub async fn list_feeds(&self, ws: WorkspaceId) -> Result<Vec<Feed>> {
         Ok(read!(self, p => sqlx::query_as::<_, Feed>(
             "SELECT id, workspace_id, person_id, created_at, revoked_at FROM calendar_feeds WHERE workspace_id = $1 ORDER BY id DESC")
             .bind(ws).fetch_all(p).await)?)
@@ -48,7 +49,7 @@ impl Store {
         #[derive(sqlx::FromRow)]
         struct FeedRow {
             id: i64,
-            workspace_id: i64,
+            workspace_id: WorkspaceId,
             person_id: Option<i64>,
             created_at: i64,
             revoked_at: Option<i64>,
@@ -75,7 +76,7 @@ impl Store {
         }))
     }
 
-    pub async fn revoke_feed(&self, ws: i64, id: i64) -> Result<()> {
+    pub async fn revoke_feed(&self, ws: WorkspaceId, id: i64) -> Result<()> {
         let n = write!(self, p => sqlx::query("UPDATE calendar_feeds SET revoked_at = $1 WHERE workspace_id = $2 AND id = $3 AND revoked_at IS NULL")
             .bind(now()).bind(ws).bind(id).execute(p).await.map(|r| r.rows_affected()))?;
         if n == 0 {

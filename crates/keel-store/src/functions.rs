@@ -1,5 +1,6 @@
 //! Marketing functions of a workspace and their owners.
 
+use crate::WorkspaceId;
 use crate::{now, read, write, Result, Store, StoreError};
 use keel_domain::{Function, FunctionDraft, Sourcing};
 
@@ -36,7 +37,7 @@ fn taken(e: sqlx::Error, name: &str) -> StoreError {
 }
 
 impl Store {
-    pub async fn list_functions(&self, ws: i64) -> Result<Vec<Function>> {
+    pub async fn list_functions(&self, ws: WorkspaceId) -> Result<Vec<Function>> {
         let rows = read!(self, p => sqlx::query_as::<_, Row>(
             "SELECT id, name, description, sourcing, business_owner_id, execution_owner_id, weekly_hours, version
              FROM functions WHERE workspace_id = $1 ORDER BY name, id")
@@ -47,7 +48,7 @@ impl Store {
     /// One page of functions, in name order.
     pub async fn list_functions_page(
         &self,
-        ws: i64,
+        ws: WorkspaceId,
         limit: i64,
         offset: i64,
     ) -> Result<Vec<Function>> {
@@ -58,7 +59,7 @@ impl Store {
         Ok(rows.into_iter().map(function).collect())
     }
 
-    pub async fn find_function(&self, ws: i64, id: i64) -> Result<Option<Function>> {
+    pub async fn find_function(&self, ws: WorkspaceId, id: i64) -> Result<Option<Function>> {
         let row = read!(self, p => sqlx::query_as::<_, Row>(
             "SELECT id, name, description, sourcing, business_owner_id, execution_owner_id, weekly_hours, version
              FROM functions WHERE workspace_id = $1 AND id = $2")
@@ -66,7 +67,7 @@ impl Store {
         Ok(row.map(function))
     }
 
-    pub async fn create_function(&self, ws: i64, d: &FunctionDraft) -> Result<Function> {
+    pub async fn create_function(&self, ws: WorkspaceId, d: &FunctionDraft) -> Result<Function> {
         let t = now();
         let row = write!(self, p => sqlx::query_as::<_, Row>(
             "INSERT INTO functions (workspace_id, name, description, sourcing, business_owner_id, execution_owner_id, weekly_hours, created_at, updated_at)
@@ -81,7 +82,7 @@ impl Store {
 
     pub async fn update_function(
         &self,
-        ws: i64,
+        ws: WorkspaceId,
         id: i64,
         expected: i64,
         d: &FunctionDraft,
@@ -101,7 +102,7 @@ impl Store {
         }
     }
 
-    pub async fn delete_function(&self, ws: i64, id: i64, expected: i64) -> Result<()> {
+    pub async fn delete_function(&self, ws: WorkspaceId, id: i64, expected: i64) -> Result<()> {
         let n = write!(self, p => sqlx::query(
             "DELETE FROM functions WHERE workspace_id = $1 AND id = $2 AND version = $3")
             .bind(ws).bind(id).bind(expected).execute(p).await.map(|r| r.rows_affected()))?;

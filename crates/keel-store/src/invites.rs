@@ -1,5 +1,6 @@
 //! Single-use, expiring invitations to a workspace. Codes arrive already hashed.
 
+use crate::WorkspaceId;
 use crate::{now, read, tx, workspaces::role, write, Result, Store, StoreError};
 use keel_domain::Role;
 use serde::Serialize;
@@ -7,7 +8,7 @@ use serde::Serialize;
 #[derive(Debug, Clone, Serialize)]
 pub struct Invite {
     pub id: i64,
-    pub workspace_id: i64,
+    pub workspace_id: WorkspaceId,
     pub workspace_slug: String,
     pub workspace_name: String,
     pub role: Role,
@@ -48,7 +49,7 @@ impl Invite {
 #[derive(sqlx::FromRow)]
 struct Row {
     id: i64,
-    workspace_id: i64,
+    workspace_id: WorkspaceId,
     workspace_slug: String,
     workspace_name: String,
     role: String,
@@ -80,7 +81,7 @@ const SELECT: &str = "SELECT i.id, i.workspace_id, w.slug AS workspace_slug, w.n
 impl Store {
     pub async fn create_invite(
         &self,
-        ws: i64,
+        ws: WorkspaceId,
         code_hash: &str,
         role: Role,
         email: Option<&str>,
@@ -95,7 +96,7 @@ impl Store {
         self.find_invite(ws, id).await?.ok_or(StoreError::NotFound)
     }
 
-    pub async fn find_invite(&self, ws: i64, id: i64) -> Result<Option<Invite>> {
+    pub async fn find_invite(&self, ws: WorkspaceId, id: i64) -> Result<Option<Invite>> {
         let sql = format!("{SELECT}{}", " WHERE i.workspace_id = $1 AND i.id = $2");
         let row = read!(self, p => sqlx::query_as::<_, Row>(&sql).bind(ws).bind(id).fetch_optional(p).await)?;
         Ok(row.map(invite))
@@ -108,13 +109,13 @@ impl Store {
     }
 
     /// Invites not yet used, newest first (expired ones included, so they can be revoked).
-    pub async fn list_invites(&self, ws: i64) -> Result<Vec<Invite>> {
+    pub async fn list_invites(&self, ws: WorkspaceId) -> Result<Vec<Invite>> {
         let sql = format!("{SELECT}{}", " WHERE i.workspace_id = $1 AND i.used_at IS NULL ORDER BY i.created_at DESC, i.id DESC");
         let rows = read!(self, p => sqlx::query_as::<_, Row>(&sql).bind(ws).fetch_all(p).await)?;
         Ok(rows.into_iter().map(invite).collect())
     }
 
-    pub async fn delete_invite(&self, ws: i64, id: i64) -> Result<()> {
+    pub async fn delete_invite(&self, ws: WorkspaceId, id: i64) -> Result<()> {
         let n = write!(self, p => sqlx::query("DELETE FROM invites WHERE workspace_id = $1 AND id = $2")
             .bind(ws).bind(id).execute(p).await.map(|r| r.rows_affected()))?;
         if n == 0 {

@@ -4,6 +4,7 @@
 //! staged rows are removed by the next import into the workspace.
 
 use crate::lead_rollups::{apply_sql, ROLLUP_BY_STAGING};
+use crate::WorkspaceId;
 use crate::{now, read, tx, write, Result, Store, StoreError};
 use keel_domain::lead::{month_of, LeadDraft};
 use serde::Serialize;
@@ -101,7 +102,7 @@ impl Store {
     /// Opens an import and clears what abandoned imports of this workspace left staged.
     pub async fn begin_lead_import(
         &self,
-        ws: i64,
+        ws: WorkspaceId,
         system: &str,
         file_name: &str,
         profile: &str,
@@ -152,7 +153,7 @@ impl Store {
     /// lose the old values of changed leads, leads are upserted, the rollups gain the new values.
     pub async fn publish_lead_import(
         &self,
-        ws: i64,
+        ws: WorkspaceId,
         import_id: i64,
         skipped: i64,
     ) -> Result<ImportCounts> {
@@ -214,7 +215,12 @@ impl Store {
     }
 
     /// Gives up an import (an error, or the user cancelled): its staged rows go, the leads stay.
-    pub async fn fail_lead_import(&self, ws: i64, import_id: i64, error: &str) -> Result<()> {
+    pub async fn fail_lead_import(
+        &self,
+        ws: WorkspaceId,
+        import_id: i64,
+        error: &str,
+    ) -> Result<()> {
         let t = now();
         tx!(self, tx => {
             sqlx::query("DELETE FROM lead_staging WHERE import_id = (SELECT id FROM lead_imports WHERE workspace_id = $1 AND id = $2)")
@@ -227,7 +233,7 @@ impl Store {
     }
 
     /// Recent imports, newest first.
-    pub async fn list_lead_imports(&self, ws: i64, limit: i64) -> Result<Vec<LeadImport>> {
+    pub async fn list_lead_imports(&self, ws: WorkspaceId, limit: i64) -> Result<Vec<LeadImport>> {
         Ok(read!(self, p => sqlx::query_as::<_, LeadImport>(
             "SELECT id, source_system, file_name, profile, status, rows_staged, rows_skipped, inserted, updated, unchanged,
                 error, started_at, finished_at FROM lead_imports WHERE workspace_id = $1 ORDER BY id DESC LIMIT $2")

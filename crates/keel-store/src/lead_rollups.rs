@@ -3,6 +3,7 @@
 //! contribution and adds the new one in the same transaction (set-based SQL, one statement
 //! per table), so the lead-quality page reads a few hundred rollup rows instead of the leads.
 
+use crate::WorkspaceId;
 use crate::{read, Result, Store};
 use keel_domain::lead::completeness::Filled;
 use keel_domain::lead::quality::Counts;
@@ -112,7 +113,7 @@ impl Store {
     /// Lead quality grouped by `by`, largest groups first.
     pub async fn lead_quality(
         &self,
-        ws: i64,
+        ws: WorkspaceId,
         by: QualityBy,
         m: Months,
     ) -> Result<Vec<QualityGroup>> {
@@ -154,7 +155,12 @@ impl Store {
     }
 
     /// Rejection reasons (`kind` "reason") or objections ("objection"), most frequent first.
-    pub async fn lead_reasons(&self, ws: i64, kind: &str, m: Months) -> Result<Vec<(String, i64)>> {
+    pub async fn lead_reasons(
+        &self,
+        ws: WorkspaceId,
+        kind: &str,
+        m: Months,
+    ) -> Result<Vec<(String, i64)>> {
         let sql = format!(
             "SELECT value, CAST(SUM(leads) AS BIGINT) AS n FROM lead_reasons WHERE {RANGE} AND kind = $4
              GROUP BY value HAVING SUM(leads) > 0 ORDER BY n DESC, value"
@@ -165,7 +171,7 @@ impl Store {
     }
 
     /// How many leads have each discipline field set.
-    pub async fn lead_completeness(&self, ws: i64, m: Months) -> Result<Filled> {
+    pub async fn lead_completeness(&self, ws: WorkspaceId, m: Months) -> Result<Filled> {
         let sql = format!(
             "SELECT CAST(COALESCE(SUM(leads), 0) AS BIGINT), CAST(COALESCE(SUM(rejected), 0) AS BIGINT),
                 CAST(COALESCE(SUM(with_source), 0) AS BIGINT), CAST(COALESCE(SUM(with_campaign), 0) AS BIGINT),

@@ -5,6 +5,7 @@
 //! Leads have no data_version trigger: they are not part of the in-memory operating model.
 
 use crate::lead_rollups::{apply_sql, ROLLUP_BY_ID};
+use crate::WorkspaceId;
 use crate::{now, read, tx, Result, Store, StoreError};
 use keel_domain::lead::{Feedback, Lead, LeadDraft, Qualification};
 use keel_domain::Date;
@@ -76,7 +77,7 @@ const FILTER: &str = "workspace_id = $1 AND ($2 IS NULL OR qualification = $2) \
     AND ($3 IS NULL OR source = $3) AND ($4 IS NULL OR offer = $4)";
 
 impl Store {
-    pub async fn list_leads(&self, ws: i64, f: &LeadFilter) -> Result<Vec<Lead>> {
+    pub async fn list_leads(&self, ws: WorkspaceId, f: &LeadFilter) -> Result<Vec<Lead>> {
         let sql = format!(
             "SELECT {COLUMNS} FROM leads WHERE {FILTER} ORDER BY created_on DESC, id DESC LIMIT $5 OFFSET $6"
         );
@@ -88,7 +89,7 @@ impl Store {
         Ok(rows.into_iter().map(lead).collect())
     }
 
-    pub async fn count_leads(&self, ws: i64, f: &LeadFilter) -> Result<i64> {
+    pub async fn count_leads(&self, ws: WorkspaceId, f: &LeadFilter) -> Result<i64> {
         let sql = format!("SELECT COUNT(*) FROM leads WHERE {FILTER}");
         Ok(read!(self, p => sqlx::query_scalar::<_, i64>(&sql)
             .bind(ws).bind(f.qualification.map(|q| q.as_str())).bind(&f.source).bind(&f.offer)
@@ -96,7 +97,7 @@ impl Store {
     }
 
     /// Leads waiting for sales feedback, oldest first: the feedback queue.
-    pub async fn pending_leads(&self, ws: i64, limit: i64) -> Result<Vec<Lead>> {
+    pub async fn pending_leads(&self, ws: WorkspaceId, limit: i64) -> Result<Vec<Lead>> {
         let sql = format!(
             "SELECT {COLUMNS} FROM leads WHERE workspace_id = $1 AND qualification = 'pending' \
              ORDER BY created_on, id LIMIT $2"
@@ -106,14 +107,18 @@ impl Store {
     }
 
     /// How many leads have waited for feedback since before `before`, and the oldest one's date.
-    pub async fn pending_since(&self, ws: i64, before: Date) -> Result<(i64, Option<Date>)> {
+    pub async fn pending_since(
+        &self,
+        ws: WorkspaceId,
+        before: Date,
+    ) -> Result<(i64, Option<Date>)> {
         let (n, oldest): (i64, Option<i64>) = read!(self, p => sqlx::query_as(
             "SELECT COUNT(*), MIN(created_on) FROM leads WHERE workspace_id = $1 AND qualification = 'pending' AND created_on < $2")
             .bind(ws).bind(before.0).fetch_one(p).await)?;
         Ok((n, oldest.map(Date)))
     }
 
-    pub async fn find_lead(&self, ws: i64, id: i64) -> Result<Option<Lead>> {
+    pub async fn find_lead(&self, ws: WorkspaceId, id: i64) -> Result<Option<Lead>> {
         let sql = format!("SELECT {COLUMNS} FROM leads WHERE workspace_id = $1 AND id = $2");
         let row = read!(self, p => sqlx::query_as::<_, Row>(&sql).bind(ws).bind(id).fetch_optional(p).await)?;
         Ok(row.map(lead))
@@ -121,7 +126,7 @@ impl Store {
 
     pub async fn find_lead_by_external(
         &self,
-        ws: i64,
+        ws: WorkspaceId,
         system: &str,
         external_id: &str,
     ) -> Result<Option<Lead>> {
@@ -136,7 +141,7 @@ impl Store {
     /// given), and moves the lead between the rollups' accepted/rejected/pending counts.
     pub async fn give_feedback(
         &self,
-        ws: i64,
+        ws: WorkspaceId,
         id: i64,
         expected: Option<i64>,
         fb: &Feedback,
@@ -152,7 +157,7 @@ impl Store {
     /// lead, a stale version) none of it.
     pub async fn give_feedback_many(
         &self,
-        ws: i64,
+        ws: WorkspaceId,
         items: &[(i64, Option<i64>, Feedback)],
         by_user: Option<i64>,
     ) -> Result<Vec<Lead>> {
@@ -193,7 +198,7 @@ impl Store {
     /// the same rules apply. Returns the counts.
     pub async fn upsert_leads(
         &self,
-        ws: i64,
+        ws: WorkspaceId,
         leads: &[LeadDraft],
         by_user: Option<i64>,
     ) -> Result<crate::ImportCounts> {

@@ -1,5 +1,6 @@
 //! Metrics of a workspace and their measurements (migration 0018).
 
+use crate::WorkspaceId;
 use crate::{now, read, tx, write, Result, Store, StoreError};
 use keel_domain::metric::{
     Cadence, Direction, Kind, Measurement, MeasurementDraft, Metric, MetricDraft, MetricType,
@@ -23,12 +24,13 @@ struct Row {
     objective_id: Option<i64>,
     channel_id: Option<i64>,
     workflow_id: Option<i64>,
+    definition_changed_at: Option<i64>,
     version: i64,
 }
 
 const COLUMNS: &str =
     "id, name, definition, owner_id, source, unit, cadence, direction, target, metric_type, kind,
-    function_id, objective_id, channel_id, workflow_id, version";
+    function_id, objective_id, channel_id, workflow_id, definition_changed_at, version";
 
 fn metric(r: Row) -> Metric {
     Metric {
@@ -47,6 +49,7 @@ fn metric(r: Row) -> Metric {
         objective_id: r.objective_id,
         channel_id: r.channel_id,
         workflow_id: r.workflow_id,
+        definition_changed_at: r.definition_changed_at,
         version: r.version,
     }
 }
@@ -90,20 +93,20 @@ fn taken(e: sqlx::Error) -> StoreError {
 
 impl Store {
     /// Metrics by name.
-    pub async fn list_metrics(&self, ws: i64) -> Result<Vec<Metric>> {
+    pub async fn list_metrics(&self, ws: WorkspaceId) -> Result<Vec<Metric>> {
         let sql =
             format!("SELECT {COLUMNS} FROM metrics WHERE workspace_id = $1 ORDER BY name, id");
         let rows = read!(self, p => sqlx::query_as::<_, Row>(&sql).bind(ws).fetch_all(p).await)?;
         Ok(rows.into_iter().map(metric).collect())
     }
 
-    pub async fn find_metric(&self, ws: i64, id: i64) -> Result<Option<Metric>> {
+    pub async fn find_metric(&self, ws: WorkspaceId, id: i64) -> Result<Option<Metric>> {
         let sql = format!("SELECT {COLUMNS} FROM metrics WHERE workspace_id = $1 AND id = $2");
         let row = read!(self, p => sqlx::query_as::<_, Row>(&sql).bind(ws).bind(id).fetch_optional(p).await)?;
         Ok(row.map(metric))
     }
 
-    pub async fn create_metric(&self, ws: i64, d: &MetricDraft) -> Result<Metric> {
+    pub async fn create_metric(&self, ws: WorkspaceId, d: &MetricDraft) -> Result<Metric> {
         let sql = format!(
             "INSERT INTO metrics (workspace_id, name, definition, owner_id, source, unit, cadence, direction, target,
                 metric_type, kind, function_id, objective_id, channel_id, workflow_id, created_at, updated_at)
@@ -121,7 +124,7 @@ impl Store {
 
     pub async fn update_metric(
         &self,
-        ws: i64,
+        ws: WorkspaceId,
         id: i64,
         expected: i64,
         d: &MetricDraft,
@@ -129,7 +132,10 @@ impl Store {
         let sql = format!(
             "UPDATE metrics SET name = $3, definition = $4, owner_id = $5, source = $6, unit = $7, cadence = $8,
                     direction = $9, target = $10, metric_type = $11, kind = $12, function_id = $13,
-                    objective_id = $14, channel_id = $15, workflow_id = $16, updated_at = $17, version = version + 1
+                    objective_id = $14, channel_id = $15, workflow_id = $16, updated_at = $17, version = version + 1,
+                    definition_changed_at = CASE
+                        WHEN definition IS DISTINCT FROM $4 OR source IS DISTINCT FROM $6 OR unit IS DISTINCT FROM $7
+                        THEN $17 ELSE definition_changed_at END
              WHERE workspace_id = $1 AND id = $2 AND version = $18 RETURNING {COLUMNS}"
         );
         let row = write!(self, p => sqlx::query_as::<_, Row>(&sql)
@@ -146,7 +152,7 @@ impl Store {
     }
 
     /// Removes a metric and its measurements.
-    pub async fn delete_metric(&self, ws: i64, id: i64, expected: i64) -> Result<()> {
+    pub async fn delete_metric(&self, ws: WorkspaceId, id: i64, expected: i64) -> Result<()> {
         let n = write!(self, p => sqlx::query(
             "DELETE FROM metrics WHERE workspace_id = $1 AND id = $2 AND version = $3")
             .bind(ws).bind(id).bind(expected).execute(p).await.map(|r| r.rows_affected()))?;
@@ -158,7 +164,7 @@ impl Store {
 
     /// Every measurement of the workspace, by metric then period (the order
     /// `metric::measurements_of` relies on).
-    pub async fn list_measurements(&self, ws: i64) -> Result<Vec<Measurement>> {
+    pub async fn list_measurements(&self, ws: WorkspaceId) -> Result<Vec<Measurement>> {
         let sql = format!(
             "SELECT {VALUE_COLUMNS} FROM measurements WHERE workspace_id = $1 ORDER BY metric_id, period"
         );
@@ -168,7 +174,11 @@ impl Store {
     }
 
     /// One metric's measurements, oldest first.
-    pub async fn measurements_of(&self, ws: i64, metric_id: i64) -> Result<Vec<Measurement>> {
+    pub async fn measurements_of(
+        &self,
+        ws: WorkspaceId,
+        metric_id: i64,
+    ) -> Result<Vec<Measurement>> {
         let sql = format!(
             "SELECT {VALUE_COLUMNS} FROM measurements WHERE workspace_id = $1 AND metric_id = $2 ORDER BY period"
         );
@@ -182,7 +192,7 @@ impl Store {
     /// rows of these periods. `NotFound` when the metric is not in this workspace.
     pub async fn put_measurements(
         &self,
-        ws: i64,
+        ws: WorkspaceId,
         metric_id: i64,
         values: &[MeasurementDraft],
     ) -> Result<Vec<Measurement>> {
@@ -221,7 +231,7 @@ impl Store {
 
     pub async fn delete_measurement(
         &self,
-        ws: i64,
+        ws: WorkspaceId,
         metric_id: i64,
         id: i64,
         expected: i64,

@@ -1,6 +1,7 @@
 //! One workspace's whole operating model, as the health rules read it.
 
 use crate::work::WorkFilter;
+use crate::WorkspaceId;
 use crate::{now, Result, Store};
 use keel_domain::health::lead_rules::{LeadFacts, PENDING_FEEDBACK_DAYS};
 use keel_domain::health::review_rules::RECURRING_BLOCK_DAYS;
@@ -17,7 +18,7 @@ const RECENT_SECS: i64 = 60 * 86_400;
 impl Store {
     /// Everything the domain's rules need about one workspace, judged as of now: open work
     /// and work created in the last 60 days (not the whole archive).
-    pub async fn model(&self, ws: i64) -> Result<Model> {
+    pub async fn model(&self, ws: WorkspaceId) -> Result<Model> {
         let t = now();
         let zone = self.zone_of(ws).await?;
         let mut work = self
@@ -56,7 +57,7 @@ impl Store {
     }
 
     /// What the lead rules read: recent rollups, spend and the feedback queue's tail.
-    pub async fn lead_facts(&self, ws: i64, now: i64, zone: &Zone) -> Result<LeadFacts> {
+    pub async fn lead_facts(&self, ws: WorkspaceId, now: i64, zone: &Zone) -> Result<LeadFacts> {
         let today = zone.date_of(now);
         let months = crate::Months {
             from: Some(month_of(today.add_days(-LEAD_DAYS))),

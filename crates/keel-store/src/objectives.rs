@@ -1,5 +1,6 @@
 //! Objectives of a workspace (migration 0014).
 
+use crate::WorkspaceId;
 use crate::{now, read, write, Result, Store};
 use keel_domain::objective::Layer;
 use keel_domain::{Date, Objective, ObjectiveDraft};
@@ -38,7 +39,7 @@ fn objective(r: Row) -> Objective {
 
 impl Store {
     /// Objectives by deadline (those without one last), then id.
-    pub async fn list_objectives(&self, ws: i64) -> Result<Vec<Objective>> {
+    pub async fn list_objectives(&self, ws: WorkspaceId) -> Result<Vec<Objective>> {
         let sql = format!(
             "SELECT {COLUMNS} FROM objectives WHERE workspace_id = $1
              ORDER BY CASE WHEN deadline IS NULL THEN 1 ELSE 0 END, deadline, id"
@@ -47,13 +48,13 @@ impl Store {
         Ok(rows.into_iter().map(objective).collect())
     }
 
-    pub async fn find_objective(&self, ws: i64, id: i64) -> Result<Option<Objective>> {
+    pub async fn find_objective(&self, ws: WorkspaceId, id: i64) -> Result<Option<Objective>> {
         let sql = format!("SELECT {COLUMNS} FROM objectives WHERE workspace_id = $1 AND id = $2");
         let row = read!(self, p => sqlx::query_as::<_, Row>(&sql).bind(ws).bind(id).fetch_optional(p).await)?;
         Ok(row.map(objective))
     }
 
-    pub async fn create_objective(&self, ws: i64, d: &ObjectiveDraft) -> Result<Objective> {
+    pub async fn create_objective(&self, ws: WorkspaceId, d: &ObjectiveDraft) -> Result<Objective> {
         let sql = format!(
             "INSERT INTO objectives (workspace_id, outcome, owner_id, layer, metric, baseline, target, deadline, serves, created_at, updated_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING {COLUMNS}"
@@ -68,7 +69,7 @@ impl Store {
     /// Updates an objective if it is still at `expected` version.
     pub async fn update_objective(
         &self,
-        ws: i64,
+        ws: WorkspaceId,
         id: i64,
         expected: i64,
         d: &ObjectiveDraft,
@@ -89,7 +90,7 @@ impl Store {
     }
 
     /// Removes an objective; its priorities keep no objective.
-    pub async fn delete_objective(&self, ws: i64, id: i64, expected: i64) -> Result<()> {
+    pub async fn delete_objective(&self, ws: WorkspaceId, id: i64, expected: i64) -> Result<()> {
         let n = write!(self, p => sqlx::query(
             "DELETE FROM objectives WHERE workspace_id = $1 AND id = $2 AND version = $3")
             .bind(ws).bind(id).bind(expected).execute(p).await.map(|r| r.rows_affected()))?;

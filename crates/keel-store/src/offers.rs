@@ -1,5 +1,6 @@
 //! Offers of a workspace and the channels that carry them (migration 0019).
 
+use crate::WorkspaceId;
 use crate::{now, read, tx, write, Result, Store, StoreError};
 use keel_domain::offer::{Offer, OfferDraft, OfferKind, OfferStatus};
 
@@ -38,7 +39,7 @@ fn taken(e: sqlx::Error) -> StoreError {
 
 impl Store {
     /// Offers by name, each with its channels.
-    pub async fn list_offers(&self, ws: i64) -> Result<Vec<Offer>> {
+    pub async fn list_offers(&self, ws: WorkspaceId) -> Result<Vec<Offer>> {
         let sql = format!("SELECT {COLUMNS} FROM offers WHERE workspace_id = $1 ORDER BY name, id");
         let rows = read!(self, p => sqlx::query_as::<_, Row>(&sql).bind(ws).fetch_all(p).await)?;
         let links: Vec<(i64, i64)> = read!(self, p => sqlx::query_as(
@@ -53,11 +54,11 @@ impl Store {
             .collect())
     }
 
-    pub async fn find_offer(&self, ws: i64, id: i64) -> Result<Option<Offer>> {
+    pub async fn find_offer(&self, ws: WorkspaceId, id: i64) -> Result<Option<Offer>> {
         Ok(self.list_offers(ws).await?.into_iter().find(|o| o.id == id))
     }
 
-    pub async fn create_offer(&self, ws: i64, d: &OfferDraft) -> Result<Offer> {
+    pub async fn create_offer(&self, ws: WorkspaceId, d: &OfferDraft) -> Result<Offer> {
         let sql = format!(
             "INSERT INTO offers (workspace_id, name, kind, audience, owner_id, status, created_at, updated_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING {COLUMNS}"
@@ -77,7 +78,7 @@ impl Store {
 
     pub async fn update_offer(
         &self,
-        ws: i64,
+        ws: WorkspaceId,
         id: i64,
         expected: i64,
         d: &OfferDraft,
@@ -113,7 +114,7 @@ impl Store {
     }
 
     /// Removes an offer and its channel links.
-    pub async fn delete_offer(&self, ws: i64, id: i64, expected: i64) -> Result<()> {
+    pub async fn delete_offer(&self, ws: WorkspaceId, id: i64, expected: i64) -> Result<()> {
         let n = write!(self, p => sqlx::query(
             "DELETE FROM offers WHERE workspace_id = $1 AND id = $2 AND version = $3")
             .bind(ws).bind(id).bind(expected).execute(p).await.map(|r| r.rows_affected()))?;

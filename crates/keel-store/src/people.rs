@@ -1,5 +1,6 @@
 //! People of a workspace.
 
+use crate::WorkspaceId;
 use crate::{now, read, write, Result, Store, StoreError};
 use keel_domain::{Person, PersonDraft, PersonKind};
 
@@ -31,7 +32,7 @@ fn person(r: Row) -> Person {
 }
 
 impl Store {
-    pub async fn list_people(&self, ws: i64) -> Result<Vec<Person>> {
+    pub async fn list_people(&self, ws: WorkspaceId) -> Result<Vec<Person>> {
         let rows = read!(self, p => sqlx::query_as::<_, Row>(
             "SELECT id, name, kind, organization, title, email, weekly_capacity, user_id, version
              FROM people WHERE workspace_id = $1 ORDER BY name, id")
@@ -39,7 +40,7 @@ impl Store {
         Ok(rows.into_iter().map(person).collect())
     }
 
-    pub async fn find_person(&self, ws: i64, id: i64) -> Result<Option<Person>> {
+    pub async fn find_person(&self, ws: WorkspaceId, id: i64) -> Result<Option<Person>> {
         let row = read!(self, p => sqlx::query_as::<_, Row>(
             "SELECT id, name, kind, organization, title, email, weekly_capacity, user_id, version
              FROM people WHERE workspace_id = $1 AND id = $2")
@@ -48,7 +49,7 @@ impl Store {
     }
 
     /// The person a user account is linked to in this workspace (a partner's own record).
-    pub async fn person_of_user(&self, ws: i64, user_id: i64) -> Result<Option<Person>> {
+    pub async fn person_of_user(&self, ws: WorkspaceId, user_id: i64) -> Result<Option<Person>> {
         let row = read!(self, p => sqlx::query_as::<_, Row>(
             "SELECT id, name, kind, organization, title, email, weekly_capacity, user_id, version
              FROM people WHERE workspace_id = $1 AND user_id = $2 ORDER BY id LIMIT 1")
@@ -56,7 +57,7 @@ impl Store {
         Ok(row.map(person))
     }
 
-    pub async fn create_person(&self, ws: i64, d: &PersonDraft) -> Result<Person> {
+    pub async fn create_person(&self, ws: WorkspaceId, d: &PersonDraft) -> Result<Person> {
         let t = now();
         let row = write!(self, p => sqlx::query_as::<_, Row>(
             "INSERT INTO people (workspace_id, name, kind, organization, title, email, weekly_capacity, user_id, created_at, updated_at)
@@ -74,7 +75,7 @@ impl Store {
     /// Updates a person if it is still at `expected` version (any version when `None`).
     pub async fn update_person(
         &self,
-        ws: i64,
+        ws: WorkspaceId,
         id: i64,
         expected: i64,
         d: &PersonDraft,
@@ -97,7 +98,7 @@ impl Store {
         }
     }
 
-    pub async fn delete_person(&self, ws: i64, id: i64, expected: i64) -> Result<()> {
+    pub async fn delete_person(&self, ws: WorkspaceId, id: i64, expected: i64) -> Result<()> {
         let n = write!(self, p => sqlx::query(
             "DELETE FROM people WHERE workspace_id = $1 AND id = $2 AND version = $3")
             .bind(ws).bind(id).bind(expected).execute(p).await.map(|r| r.rows_affected()))?;
@@ -111,7 +112,7 @@ impl Store {
     /// person who has the email (any other error stays what it was).
     async fn email_taken(
         &self,
-        ws: i64,
+        ws: WorkspaceId,
         editing: Option<i64>,
         d: &PersonDraft,
         e: sqlx::Error,
@@ -143,7 +144,7 @@ impl Store {
     pub(crate) async fn missing_or_stale(
         &self,
         table: &'static str,
-        ws: i64,
+        ws: WorkspaceId,
         id: i64,
     ) -> StoreError {
         let sql = format!("SELECT version FROM {table} WHERE workspace_id = $1 AND id = $2");

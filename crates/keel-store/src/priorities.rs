@@ -1,6 +1,7 @@
 //! Priorities of a workspace (migration 0014). A priority that names what it pauses moves that
 //! priority to "paused" in the same transaction.
 
+use crate::WorkspaceId;
 use crate::{now, read, tx, write, Result, Store, StoreError};
 use keel_domain::priority::Status;
 use keel_domain::{Priority, PriorityDraft};
@@ -49,21 +50,21 @@ fn pause_gone() -> StoreError {
 
 impl Store {
     /// Priorities by rank, then id.
-    pub async fn list_priorities(&self, ws: i64) -> Result<Vec<Priority>> {
+    pub async fn list_priorities(&self, ws: WorkspaceId) -> Result<Vec<Priority>> {
         let sql =
             format!("SELECT {COLUMNS} FROM priorities WHERE workspace_id = $1 ORDER BY rank, id");
         let rows = read!(self, p => sqlx::query_as::<_, Row>(&sql).bind(ws).fetch_all(p).await)?;
         Ok(rows.into_iter().map(priority).collect())
     }
 
-    pub async fn find_priority(&self, ws: i64, id: i64) -> Result<Option<Priority>> {
+    pub async fn find_priority(&self, ws: WorkspaceId, id: i64) -> Result<Option<Priority>> {
         let sql = format!("SELECT {COLUMNS} FROM priorities WHERE workspace_id = $1 AND id = $2");
         let row = read!(self, p => sqlx::query_as::<_, Row>(&sql).bind(ws).bind(id).fetch_optional(p).await)?;
         Ok(row.map(priority))
     }
 
     /// Stores a new priority and pauses what it names, in one transaction.
-    pub async fn create_priority(&self, ws: i64, d: &PriorityDraft) -> Result<Priority> {
+    pub async fn create_priority(&self, ws: WorkspaceId, d: &PriorityDraft) -> Result<Priority> {
         let t = now();
         let sql = format!(
             "INSERT INTO priorities (workspace_id, title, objective_id, owner_id, rank, status, weekly_hours, paused_id, created_at, updated_at)
@@ -88,7 +89,7 @@ impl Store {
     /// "paused" in the same transaction, so a stale save pauses nothing.
     pub async fn update_priority(
         &self,
-        ws: i64,
+        ws: WorkspaceId,
         id: i64,
         expected: i64,
         d: &PriorityDraft,
@@ -124,7 +125,7 @@ impl Store {
         }
     }
 
-    pub async fn delete_priority(&self, ws: i64, id: i64, expected: i64) -> Result<()> {
+    pub async fn delete_priority(&self, ws: WorkspaceId, id: i64, expected: i64) -> Result<()> {
         let n = write!(self, p => sqlx::query(
             "DELETE FROM priorities WHERE workspace_id = $1 AND id = $2 AND version = $3")
             .bind(ws).bind(id).bind(expected).execute(p).await.map(|r| r.rows_affected()))?;

@@ -1,6 +1,7 @@
 //! Spend per channel or campaign and month. One record per (month, channel, campaign); setting
 //! it again replaces the amount.
 
+use crate::WorkspaceId;
 use crate::{now, read, write, Result, Store, StoreError};
 use serde::Serialize;
 
@@ -23,7 +24,7 @@ impl Store {
     /// Sets the spend of a channel and/or campaign in a month (creates or replaces it).
     pub async fn set_spend(
         &self,
-        ws: i64,
+        ws: WorkspaceId,
         month: i64,
         channel: &str,
         campaign: &str,
@@ -40,7 +41,7 @@ impl Store {
     }
 
     /// Spend records in the months given (inclusive), by month then channel and campaign.
-    pub async fn list_spend(&self, ws: i64, m: crate::Months) -> Result<Vec<Spend>> {
+    pub async fn list_spend(&self, ws: WorkspaceId, m: crate::Months) -> Result<Vec<Spend>> {
         let sql = format!(
             "SELECT {COLUMNS} FROM spend WHERE workspace_id = $1 AND ($2 IS NULL OR month >= $2) AND ($3 IS NULL OR month <= $3)
              ORDER BY month DESC, channel, campaign"
@@ -51,7 +52,12 @@ impl Store {
     }
 
     /// Removes a spend record, if it is still at the `expected` version (when given).
-    pub async fn delete_spend(&self, ws: i64, id: i64, expected: Option<i64>) -> Result<()> {
+    pub async fn delete_spend(
+        &self,
+        ws: WorkspaceId,
+        id: i64,
+        expected: Option<i64>,
+    ) -> Result<()> {
         let current: Option<i64> = read!(self, p => sqlx::query_scalar("SELECT version FROM spend WHERE workspace_id = $1 AND id = $2")
             .bind(ws).bind(id).fetch_optional(p).await)?;
         let Some(current) = current else {

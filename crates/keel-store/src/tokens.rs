@@ -1,6 +1,7 @@
 //! Personal API tokens: bound to one workspace and one role, stored as a hash, revocable.
 
 use crate::workspaces::{role, LINKED_PERSON};
+use crate::WorkspaceId;
 use crate::{now, read, write, Result, Store, StoreError};
 use keel_domain::Role;
 use serde::Serialize;
@@ -8,7 +9,7 @@ use serde::Serialize;
 #[derive(Debug, Clone, Serialize)]
 pub struct ApiToken {
     pub id: i64,
-    pub workspace_id: i64,
+    pub workspace_id: WorkspaceId,
     pub user_id: i64,
     pub user_email: String,
     pub name: String,
@@ -26,7 +27,7 @@ pub struct TokenAuth {
     pub user_id: i64,
     pub user_email: String,
     pub user_name: String,
-    pub workspace_id: i64,
+    pub workspace_id: WorkspaceId,
     pub workspace_slug: String,
     pub workspace_name: String,
     pub data_version: i64,
@@ -38,7 +39,7 @@ pub struct TokenAuth {
 #[derive(sqlx::FromRow)]
 struct Row {
     id: i64,
-    workspace_id: i64,
+    workspace_id: WorkspaceId,
     user_id: i64,
     user_email: String,
     name: String,
@@ -65,7 +66,7 @@ fn token(r: Row) -> ApiToken {
 impl Store {
     pub async fn create_token(
         &self,
-        ws: i64,
+        ws: WorkspaceId,
         user_id: i64,
         name: &str,
         token_hash: &str,
@@ -79,7 +80,7 @@ impl Store {
         self.find_token(ws, id).await?.ok_or(StoreError::NotFound)
     }
 
-    pub async fn find_token(&self, ws: i64, id: i64) -> Result<Option<ApiToken>> {
+    pub async fn find_token(&self, ws: WorkspaceId, id: i64) -> Result<Option<ApiToken>> {
         let row = read!(self, p => sqlx::query_as::<_, Row>(
             "SELECT t.id, t.workspace_id, t.user_id, u.email AS user_email, t.name, t.role, t.created_at, t.last_used_at, t.revoked_at
              FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.workspace_id = $1 AND t.id = $2")
@@ -88,7 +89,11 @@ impl Store {
     }
 
     /// Every token of the workspace, or only one user's when `user_id` is given.
-    pub async fn list_tokens(&self, ws: i64, user_id: Option<i64>) -> Result<Vec<ApiToken>> {
+    pub async fn list_tokens(
+        &self,
+        ws: WorkspaceId,
+        user_id: Option<i64>,
+    ) -> Result<Vec<ApiToken>> {
         let rows = read!(self, p => sqlx::query_as::<_, Row>(
             "SELECT t.id, t.workspace_id, t.user_id, u.email AS user_email, t.name, t.role, t.created_at, t.last_used_at, t.revoked_at
              FROM api_tokens t JOIN users u ON u.id = t.user_id
@@ -97,7 +102,7 @@ impl Store {
         Ok(rows.into_iter().map(token).collect())
     }
 
-    pub async fn revoke_token(&self, ws: i64, id: i64) -> Result<()> {
+    pub async fn revoke_token(&self, ws: WorkspaceId, id: i64) -> Result<()> {
         let n = write!(self, p => sqlx::query(
             "UPDATE api_tokens SET revoked_at = $1 WHERE workspace_id = $2 AND id = $3 AND revoked_at IS NULL")
             .bind(now()).bind(ws).bind(id).execute(p).await.map(|r| r.rows_affected()))?;
@@ -116,7 +121,7 @@ impl Store {
             user_id: i64,
             user_email: String,
             user_name: String,
-            workspace_id: i64,
+            workspace_id: WorkspaceId,
             workspace_slug: String,
             workspace_name: String,
             data_version: i64,

@@ -1,5 +1,6 @@
 //! Work items, their checklists, approvals, history events and dependencies.
 
+use crate::WorkspaceId;
 use crate::{now, read, tx, write, Result, Store, StoreError};
 use keel_domain::health::review_rules::BlockEvent;
 use keel_domain::work::transition::Outcome;
@@ -110,7 +111,7 @@ pub struct WorkEvent {
 }
 
 impl Store {
-    pub async fn list_work(&self, ws: i64, f: &WorkFilter) -> Result<Vec<WorkItem>> {
+    pub async fn list_work(&self, ws: WorkspaceId, f: &WorkFilter) -> Result<Vec<WorkItem>> {
         let sql = format!(
             "SELECT {COLUMNS} FROM work_items WHERE {FILTER} ORDER BY id DESC LIMIT $9 OFFSET $10"
         );
@@ -123,7 +124,7 @@ impl Store {
         Ok(rows.into_iter().map(item).collect())
     }
 
-    pub async fn count_work(&self, ws: i64, f: &WorkFilter) -> Result<i64> {
+    pub async fn count_work(&self, ws: WorkspaceId, f: &WorkFilter) -> Result<i64> {
         let sql = format!("SELECT COUNT(*) FROM work_items WHERE {FILTER}");
         Ok(read!(self, p => sqlx::query_scalar::<_, i64>(&sql)
             .bind(ws).bind(f.workflow_id).bind(f.owner_id).bind(f.involving).bind(f.status.map(|s| s.as_str()))
@@ -134,7 +135,11 @@ impl Store {
     /// One workflow's items, newest first. Sorted here rather than in SQL: an ORDER BY id
     /// would tempt the planner to walk the whole workspace in id order instead of using the
     /// workflow's own index.
-    pub async fn work_of_workflow(&self, ws: i64, workflow_id: i64) -> Result<Vec<WorkItem>> {
+    pub async fn work_of_workflow(
+        &self,
+        ws: WorkspaceId,
+        workflow_id: i64,
+    ) -> Result<Vec<WorkItem>> {
         let sql = format!(
             "SELECT {COLUMNS} FROM work_items WHERE workspace_id = $1 AND workflow_id = $2"
         );
@@ -145,13 +150,13 @@ impl Store {
     }
 
     /// Items created since `since` (unix seconds), newest first.
-    pub async fn recent_work(&self, ws: i64, since: i64) -> Result<Vec<WorkItem>> {
+    pub async fn recent_work(&self, ws: WorkspaceId, since: i64) -> Result<Vec<WorkItem>> {
         let sql = format!("SELECT {COLUMNS} FROM work_items WHERE workspace_id = $1 AND created_at >= $2 ORDER BY id DESC");
         let rows = read!(self, p => sqlx::query_as::<_, Row>(&sql).bind(ws).bind(since).fetch_all(p).await)?;
         Ok(rows.into_iter().map(item).collect())
     }
 
-    pub async fn find_work(&self, ws: i64, id: i64) -> Result<Option<WorkItem>> {
+    pub async fn find_work(&self, ws: WorkspaceId, id: i64) -> Result<Option<WorkItem>> {
         let sql = format!("SELECT {COLUMNS} FROM work_items WHERE workspace_id = $1 AND id = $2");
         let row = read!(self, p => sqlx::query_as::<_, Row>(&sql).bind(ws).bind(id).fetch_optional(p).await)?;
         Ok(row.map(item))
@@ -161,7 +166,7 @@ impl Store {
     /// no approval; the app starts work with `start_work` and the domain's first status).
     pub async fn create_work(
         &self,
-        ws: i64,
+        ws: WorkspaceId,
         workflow_id: i64,
         d: &WorkDraft,
         by_user: Option<i64>,
@@ -173,7 +178,7 @@ impl Store {
     /// New work at the first stage in `status` (`transition::first_status` of its workflow).
     pub async fn start_work(
         &self,
-        ws: i64,
+        ws: WorkspaceId,
         workflow_id: i64,
         d: &WorkDraft,
         status: WorkStatus,
@@ -200,7 +205,7 @@ impl Store {
 
     pub async fn update_work(
         &self,
-        ws: i64,
+        ws: WorkspaceId,
         id: i64,
         expected: i64,
         d: &WorkDraft,
@@ -220,7 +225,7 @@ impl Store {
         }
     }
 
-    pub async fn delete_work(&self, ws: i64, id: i64, expected: i64) -> Result<()> {
+    pub async fn delete_work(&self, ws: WorkspaceId, id: i64, expected: i64) -> Result<()> {
         let n = write!(self, p => sqlx::query("DELETE FROM work_items WHERE workspace_id = $1 AND id = $2 AND version = $3")
             .bind(ws).bind(id).bind(expected).execute(p).await.map(|r| r.rows_affected()))?;
         if n == 0 {
@@ -235,7 +240,7 @@ impl Store {
     /// one succeeds and the other gets `Stale`, and nothing of the stale move is kept.
     pub async fn record_move(
         &self,
-        ws: i64,
+        ws: WorkspaceId,
         id: i64,
         expected: i64,
         o: &Outcome,
@@ -278,7 +283,12 @@ impl Store {
     }
 
     /// What has been ticked and approved at a stage of an item (of this workspace).
-    pub async fn gate_state(&self, ws: i64, item_id: i64, stage: usize) -> Result<GateState> {
+    pub async fn gate_state(
+        &self,
+        ws: WorkspaceId,
+        item_id: i64,
+        stage: usize,
+    ) -> Result<GateState> {
         let checked: Vec<i64> = read!(self, p => sqlx::query_scalar(
             "SELECT item FROM work_checks WHERE workspace_id = $1 AND item_id = $2 AND stage = $3")
             .bind(ws).bind(item_id).bind(stage as i64).fetch_all(p).await)?;
@@ -294,7 +304,7 @@ impl Store {
 
     /// The items `item_id` waits for, with their titles and states, whoever may see them (the
     /// caller masks the titles a reader may not see).
-    pub async fn waits_for(&self, ws: i64, item_id: i64) -> Result<Vec<Waiting>> {
+    pub async fn waits_for(&self, ws: WorkspaceId, item_id: i64) -> Result<Vec<Waiting>> {
         let rows: Vec<(i64, String, String)> = read!(self, p => sqlx::query_as(
             "SELECT w.id, w.title, w.status FROM work_deps d JOIN work_items w ON w.workspace_id = d.workspace_id AND w.id = d.blocked_by_id
              WHERE d.workspace_id = $1 AND d.item_id = $2 ORDER BY w.id")
@@ -313,7 +323,7 @@ impl Store {
     /// Ticks or unticks a checklist item of an item's stage.
     pub async fn set_check(
         &self,
-        ws: i64,
+        ws: WorkspaceId,
         item_id: i64,
         stage: usize,
         index: usize,
@@ -335,7 +345,7 @@ impl Store {
         Ok(())
     }
 
-    pub async fn list_events(&self, ws: i64, item_id: i64) -> Result<Vec<WorkEvent>> {
+    pub async fn list_events(&self, ws: WorkspaceId, item_id: i64) -> Result<Vec<WorkEvent>> {
         Ok(read!(self, p => sqlx::query_as::<_, WorkEvent>(
             "SELECT e.at, e.kind, e.from_stage, e.to_stage, e.note, u.name AS by FROM work_events e LEFT JOIN users u ON u.id = e.by_user
              WHERE e.workspace_id = $1 AND e.item_id = $2 ORDER BY e.at, e.id")
@@ -344,7 +354,7 @@ impl Store {
 
     /// Blocks recorded on the workspace's work since `since`, with the workflow of each item:
     /// what the recurring-blocker trigger counts.
-    pub async fn blocks_since(&self, ws: i64, since: i64) -> Result<Vec<BlockEvent>> {
+    pub async fn blocks_since(&self, ws: WorkspaceId, since: i64) -> Result<Vec<BlockEvent>> {
         let rows: Vec<(i64, i64, i64, Option<String>)> = read!(self, p => sqlx::query_as(
             "SELECT w.workflow_id, e.item_id, e.at, e.note FROM work_events e
              JOIN work_items w ON w.workspace_id = e.workspace_id AND w.id = e.item_id
@@ -362,14 +372,14 @@ impl Store {
     }
 
     /// Every (item, blocked_by) pair of the workspace.
-    pub async fn list_deps(&self, ws: i64) -> Result<Vec<(i64, i64)>> {
+    pub async fn list_deps(&self, ws: WorkspaceId) -> Result<Vec<(i64, i64)>> {
         Ok(
             read!(self, p => sqlx::query_as::<_, (i64, i64)>("SELECT item_id, blocked_by_id FROM work_deps WHERE workspace_id = $1")
             .bind(ws).fetch_all(p).await)?,
         )
     }
 
-    pub async fn add_dep(&self, ws: i64, item_id: i64, blocked_by: i64) -> Result<()> {
+    pub async fn add_dep(&self, ws: WorkspaceId, item_id: i64, blocked_by: i64) -> Result<()> {
         for id in [item_id, blocked_by] {
             self.find_work(ws, id).await?.ok_or(StoreError::NotFound)?;
         }
@@ -378,7 +388,7 @@ impl Store {
         Ok(())
     }
 
-    pub async fn remove_dep(&self, ws: i64, item_id: i64, blocked_by: i64) -> Result<()> {
+    pub async fn remove_dep(&self, ws: WorkspaceId, item_id: i64, blocked_by: i64) -> Result<()> {
         let n = write!(self, p => sqlx::query("DELETE FROM work_deps WHERE workspace_id = $1 AND item_id = $2 AND blocked_by_id = $3")
             .bind(ws).bind(item_id).bind(blocked_by).execute(p).await.map(|r| r.rows_affected()))?;
         if n == 0 {

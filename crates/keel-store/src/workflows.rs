@@ -1,6 +1,7 @@
 //! Workflows (SOPs). The whole SOP is kept as one JSON document per version, so every
 //! change is kept and any two versions can be compared.
 
+use crate::WorkspaceId;
 use crate::{now, read, tx, Result, Store, StoreError};
 use keel_domain::health::review_rules::SopVersion;
 use keel_domain::workflow::{Workflow, WorkflowRole, WorkflowSpec};
@@ -45,14 +46,14 @@ fn taken(e: sqlx::Error, name: &str) -> StoreError {
 }
 
 impl Store {
-    pub async fn list_workflows(&self, ws: i64) -> Result<Vec<Workflow>> {
+    pub async fn list_workflows(&self, ws: WorkspaceId) -> Result<Vec<Workflow>> {
         let rows = read!(self, p => sqlx::query_as::<_, Row>(
             "SELECT id, spec, created_at, version FROM workflows WHERE workspace_id = $1 ORDER BY name, id")
             .bind(ws).fetch_all(p).await)?;
         rows.into_iter().map(workflow).collect()
     }
 
-    pub async fn find_workflow(&self, ws: i64, id: i64) -> Result<Option<Workflow>> {
+    pub async fn find_workflow(&self, ws: WorkspaceId, id: i64) -> Result<Option<Workflow>> {
         let row = read!(self, p => sqlx::query_as::<_, Row>(
             "SELECT id, spec, created_at, version FROM workflows WHERE workspace_id = $1 AND id = $2")
             .bind(ws).bind(id).fetch_optional(p).await)?;
@@ -61,7 +62,7 @@ impl Store {
 
     pub async fn create_workflow(
         &self,
-        ws: i64,
+        ws: WorkspaceId,
         spec: &WorkflowSpec,
         by_user: Option<i64>,
     ) -> Result<Workflow> {
@@ -88,7 +89,7 @@ impl Store {
     /// Saves a new version if the stored one is still `expected` (any when `None`).
     pub async fn update_workflow(
         &self,
-        ws: i64,
+        ws: WorkspaceId,
         id: i64,
         expected: i64,
         spec: &WorkflowSpec,
@@ -126,7 +127,7 @@ impl Store {
     }
 
     /// Deletes a workflow and its work items.
-    pub async fn delete_workflow(&self, ws: i64, id: i64, expected: i64) -> Result<()> {
+    pub async fn delete_workflow(&self, ws: WorkspaceId, id: i64, expected: i64) -> Result<()> {
         let n = crate::write!(self, p => sqlx::query(
             "DELETE FROM workflows WHERE workspace_id = $1 AND id = $2 AND version = $3")
             .bind(ws).bind(id).bind(expected).execute(p).await.map(|r| r.rows_affected()))?;
@@ -138,7 +139,7 @@ impl Store {
 
     /// Who held which role in every saved version of the workspace's workflows: what the SOP
     /// review triggers compare with the version their last review saw.
-    pub async fn sop_versions(&self, ws: i64) -> Result<Vec<SopVersion>> {
+    pub async fn sop_versions(&self, ws: WorkspaceId) -> Result<Vec<SopVersion>> {
         /// Only the part of a saved spec the triggers read.
         #[derive(serde::Deserialize)]
         struct Owners {
@@ -165,7 +166,7 @@ impl Store {
     }
 
     /// Every saved version of a workflow, newest first.
-    pub async fn list_revisions(&self, ws: i64, workflow_id: i64) -> Result<Vec<Revision>> {
+    pub async fn list_revisions(&self, ws: WorkspaceId, workflow_id: i64) -> Result<Vec<Revision>> {
         #[derive(sqlx::FromRow)]
         struct RevRow {
             version: i64,

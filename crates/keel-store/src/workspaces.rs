@@ -1,12 +1,13 @@
 //! Workspaces and who belongs to them in which role.
 
+use crate::WorkspaceId;
 use crate::{now, read, tx, write, Result, Store, StoreError};
 use keel_domain::{catalogue::DEFAULT_FUNCTIONS, Role, Zone};
 use serde::Serialize;
 
 #[derive(Debug, Clone, sqlx::FromRow, Serialize)]
 pub struct Workspace {
-    pub id: i64,
+    pub id: WorkspaceId,
     pub slug: String,
     pub name: String,
     pub created_at: i64,
@@ -62,7 +63,7 @@ impl MembershipRow {
     pub(crate) fn membership(self) -> Option<Membership> {
         Some(Membership {
             workspace: Workspace {
-                id: self.ws_id?,
+                id: WorkspaceId(self.ws_id?),
                 slug: self.ws_slug?,
                 name: self.ws_name?,
                 created_at: self.ws_created_at?,
@@ -178,7 +179,7 @@ impl Store {
             .map(|r| {
                 (
                     Workspace {
-                        id: r.id,
+                        id: WorkspaceId(r.id),
                         slug: r.slug,
                         name: r.name,
                         created_at: r.created_at,
@@ -194,7 +195,12 @@ impl Store {
 
     /// Sets the workspace's time zone if its settings are still at `expected`. The model's
     /// data version moves too, so every node reloads "today" in the new zone.
-    pub async fn set_time_zone(&self, ws: i64, expected: i64, zone: &Zone) -> Result<Workspace> {
+    pub async fn set_time_zone(
+        &self,
+        ws: WorkspaceId,
+        expected: i64,
+        zone: &Zone,
+    ) -> Result<Workspace> {
         let row = write!(self, p => sqlx::query_as::<_, Workspace>(
             "UPDATE workspaces SET time_zone = $2, version = version + 1, data_version = data_version + 1
              WHERE id = $1 AND version = $3
@@ -212,7 +218,7 @@ impl Store {
     }
 
     /// The time zone of a workspace (UTC when there is none).
-    pub async fn zone_of(&self, ws: i64) -> Result<Zone> {
+    pub async fn zone_of(&self, ws: WorkspaceId) -> Result<Zone> {
         let name: Option<String> = read!(self, p => sqlx::query_scalar(
             "SELECT time_zone FROM workspaces WHERE id = $1").bind(ws).fetch_optional(p).await)?;
         Ok(name.map(|n| Zone::stored(&n)).unwrap_or_default())
@@ -234,7 +240,7 @@ impl Store {
         Ok(row.and_then(MembershipRow::membership))
     }
 
-    pub async fn list_members(&self, ws: i64) -> Result<Vec<Member>> {
+    pub async fn list_members(&self, ws: WorkspaceId) -> Result<Vec<Member>> {
         let rows = read!(self, p => sqlx::query_as::<_, MemberRow>(
             "SELECT u.id AS user_id, u.email, u.name, m.role, m.created_at AS joined_at, m.version FROM memberships m
              JOIN users u ON u.id = m.user_id WHERE m.workspace_id = $1 ORDER BY u.name")
@@ -242,7 +248,7 @@ impl Store {
         Ok(rows.into_iter().map(member).collect())
     }
 
-    pub async fn find_member(&self, ws: i64, user_id: i64) -> Result<Option<Member>> {
+    pub async fn find_member(&self, ws: WorkspaceId, user_id: i64) -> Result<Option<Member>> {
         let row = read!(self, p => sqlx::query_as::<_, MemberRow>(
             "SELECT u.id AS user_id, u.email, u.name, m.role, m.created_at AS joined_at, m.version FROM memberships m
              JOIN users u ON u.id = m.user_id WHERE m.workspace_id = $1 AND m.user_id = $2")
@@ -251,7 +257,7 @@ impl Store {
     }
 
     /// Adds a member, or changes the role of an existing one.
-    pub async fn add_member(&self, ws: i64, user_id: i64, role: Role) -> Result<()> {
+    pub async fn add_member(&self, ws: WorkspaceId, user_id: i64, role: Role) -> Result<()> {
         write!(self, p => sqlx::query(
             "INSERT INTO memberships (workspace_id, user_id, role, created_at) VALUES ($1, $2, $3, $4)
              ON CONFLICT (workspace_id, user_id) DO UPDATE SET role = excluded.role, version = memberships.version + 1")
@@ -264,7 +270,7 @@ impl Store {
     /// one owner.
     pub async fn set_member_role(
         &self,
-        ws: i64,
+        ws: WorkspaceId,
         user_id: i64,
         expected: i64,
         role: Role,
@@ -287,7 +293,7 @@ impl Store {
     }
 
     /// Removes a member if its membership is still at `expected`.
-    pub async fn remove_member(&self, ws: i64, user_id: i64, expected: i64) -> Result<()> {
+    pub async fn remove_member(&self, ws: WorkspaceId, user_id: i64, expected: i64) -> Result<()> {
         tx!(self, tx => {
             let owners: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM memberships WHERE workspace_id = $1 AND role = 'owner' AND user_id <> $2")
                 .bind(ws).bind(user_id).fetch_one(&mut *tx).await?;

@@ -4,6 +4,7 @@
 use keel_domain::capacity::{CommitmentDraft, CommitmentKind};
 use keel_domain::workflow::{Assignment, Stage, WorkflowRole, WorkflowSpec, WorkflowStatus};
 use keel_domain::{PersonDraft, PersonKind};
+use keel_store::WorkspaceId;
 use keel_store::{Store, StoreError};
 
 macro_rules! contract {
@@ -49,7 +50,7 @@ fn spec(owner: i64) -> WorkflowSpec {
     }
 }
 
-async fn person(store: &Store, ws: i64, name: &str) -> i64 {
+async fn person(store: &Store, ws: WorkspaceId, name: &str) -> i64 {
     let d = PersonDraft {
         name: name.into(),
         kind: PersonKind::Internal,

@@ -3,6 +3,7 @@
 
 use keel_domain::lead::{Feedback, LeadDraft, Qualification};
 use keel_domain::Date;
+use keel_store::WorkspaceId;
 use keel_store::{LeadFilter, Months, QualityBy, Store, StoreError};
 
 macro_rules! contract {
@@ -30,7 +31,7 @@ fn lead(id: &str, source: &str, offer: &str) -> LeadDraft {
     }
 }
 
-async fn import(store: &Store, ws: i64, rows: &[LeadDraft]) -> keel_store::ImportCounts {
+async fn import(store: &Store, ws: WorkspaceId, rows: &[LeadDraft]) -> keel_store::ImportCounts {
     let id = store
         .begin_lead_import(ws, "hubspot", "contacts.csv", "hubspot", None)
         .await
@@ -46,7 +47,7 @@ async fn import(store: &Store, ws: i64, rows: &[LeadDraft]) -> keel_store::Impor
 
 async fn pair(
     store: &Store,
-    ws: i64,
+    ws: WorkspaceId,
     source: &str,
     offer: &str,
 ) -> keel_domain::lead::quality::Counts {

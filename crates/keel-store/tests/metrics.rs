@@ -3,6 +3,7 @@
 use keel_domain::metric::{Cadence, Direction, Kind, MeasurementDraft, MetricDraft, MetricType};
 use keel_domain::objective::Layer;
 use keel_domain::{Date, ObjectiveDraft};
+use keel_store::WorkspaceId;
 use keel_store::{Store, StoreError};
 
 macro_rules! contract {
@@ -52,7 +53,7 @@ async fn data_version(s: &Store) -> i64 {
         .data_version
 }
 
-async fn objective(s: &Store, ws: i64) -> i64 {
+async fn objective(s: &Store, ws: WorkspaceId) -> i64 {
     s.create_objective(
         ws,
         &ObjectiveDraft {
@@ -179,5 +180,49 @@ contract!(
         s.delete_metric(ws, m.id, 1).await.unwrap();
         assert!(s.measurements_of(ws, m.id).await.unwrap().is_empty());
         assert_eq!(s.list_measurements(ws).await.unwrap().len(), 1);
+    }
+);
+
+contract!(
+    a_change_to_what_a_metric_counts_is_dated_and_other_edits_are_not,
+    |s, ws| {
+        let m = s.create_metric(ws, &metric("SALs", None)).await.unwrap();
+        assert_eq!(m.definition_changed_at, None, "creating is no change");
+        // A new target or name leaves the definition as it was.
+        let renamed = MetricDraft {
+            name: "Sales-accepted leads".into(),
+            target: Some(90.0),
+            ..metric("SALs", None)
+        };
+        let m = s.update_metric(ws, m.id, 1, &renamed).await.unwrap();
+        assert_eq!(m.definition_changed_at, None);
+        // A new source (or definition, or unit) is a shift in reporting.
+        let moved = MetricDraft {
+            source: Some("Salesforce".into()),
+            ..renamed.clone()
+        };
+        let m = s.update_metric(ws, m.id, 2, &moved).await.unwrap();
+        let at = m.definition_changed_at.expect("dated");
+        assert!(at > 1_700_000_000, "{at}");
+        let m = s.update_metric(ws, m.id, 3, &moved).await.unwrap();
+        assert_eq!(
+            m.definition_changed_at,
+            Some(at),
+            "the same again is no change"
+        );
+        let cleared = MetricDraft {
+            unit: None,
+            ..moved
+        };
+        let m = s.update_metric(ws, m.id, 4, &cleared).await.unwrap();
+        assert!(m.definition_changed_at >= Some(at));
+        assert_eq!(
+            s.find_metric(ws, m.id)
+                .await
+                .unwrap()
+                .unwrap()
+                .definition_changed_at,
+            m.definition_changed_at
+        );
     }
 );

@@ -2,6 +2,7 @@
 
 use keel_domain::channel::{ChannelDraft, ChannelStatus, Phase};
 use keel_domain::offer::{OfferDraft, OfferKind, OfferStatus};
+use keel_store::WorkspaceId;
 use keel_store::{Store, StoreError};
 
 macro_rules! contract {
@@ -16,7 +17,7 @@ macro_rules! contract {
     };
 }
 
-async fn channel(s: &Store, ws: i64, name: &str) -> i64 {
+async fn channel(s: &Store, ws: WorkspaceId, name: &str) -> i64 {
     s.create_channel(
         ws,
         &ChannelDraft {

@@ -3,6 +3,7 @@
 use keel_domain::objective::Layer;
 use keel_domain::priority::Status;
 use keel_domain::{Date, ObjectiveDraft, PersonDraft, PersonKind, PriorityDraft};
+use keel_store::WorkspaceId;
 use keel_store::{Store, StoreError};
 
 macro_rules! contract {
@@ -42,7 +43,7 @@ fn priority(title: &str, objective: i64, status: Status, paused: Option<i64>) ->
     }
 }
 
-async fn version(s: &Store, ws: i64) -> i64 {
+async fn version(s: &Store, ws: WorkspaceId) -> i64 {
     let _ = ws;
     s.find_workspace_by_slug("acme")
         .await

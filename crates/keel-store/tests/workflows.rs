@@ -4,6 +4,7 @@ use keel_domain::work::transition::{Approval, EventKind, Outcome};
 use keel_domain::work::{WorkDraft, WorkStatus};
 use keel_domain::workflow::{Assignment, Stage, WorkflowRole, WorkflowSpec, WorkflowStatus};
 use keel_domain::{Date, PersonDraft, PersonKind};
+use keel_store::WorkspaceId;
 use keel_store::{Store, StoreError, WorkFilter};
 
 macro_rules! contract {
@@ -68,7 +69,7 @@ fn draft(title: &str, owner: Option<i64>) -> WorkDraft {
     }
 }
 
-async fn setup(store: &Store) -> (i64, i64) {
+async fn setup(store: &Store) -> (WorkspaceId, i64) {
     let ws = store.create_workspace("acme", "Acme", None).await.unwrap();
     let p = store
         .create_person(

@@ -12,7 +12,7 @@ use crate::AppState;
 use axum::extract::{FromRequestParts, RawPathParams};
 use axum::http::{header, request::Parts};
 use keel_domain::{access::Reader, Role};
-use keel_store::Workspace;
+use keel_store::{Workspace, WorkspaceId};
 
 /// A signed-in user, for pages outside any workspace.
 pub struct SignedIn(pub Session);
@@ -134,7 +134,7 @@ impl WsCtx {
 /// the workspace named in the `X-Keel-Workspace` header.
 pub struct ApiCtx {
     pub user_id: i64,
-    pub ws_id: i64,
+    pub ws_id: WorkspaceId,
     pub ws_slug: String,
     pub ws_name: String,
     pub data_version: i64,

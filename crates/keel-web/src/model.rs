@@ -8,6 +8,7 @@ use keel_domain::health::{self, Finding, Model};
 use keel_domain::work::metrics::{self, Figures};
 use keel_domain::work::WorkItem;
 use keel_domain::Person;
+use keel_store::WorkspaceId;
 use keel_store::{Store, StoreError, WorkFilter};
 use moka::ops::compute::{CompResult, Op};
 use std::collections::HashMap;
@@ -113,13 +114,13 @@ impl Entry {
 /// when they are visited. Loading is per workspace: requests that miss the same workspace
 /// at once share one read, and a slow read of one workspace holds up no other.
 pub struct ModelCache {
-    models: moka::future::Cache<i64, Arc<Entry>>,
+    models: moka::future::Cache<WorkspaceId, Arc<Entry>>,
     /// Per (workspace, workflow): the figures of all its work, at a data version.
-    figures: moka::future::Cache<(i64, i64), CachedFigures>,
+    figures: moka::future::Cache<(WorkspaceId, i64), CachedFigures>,
     /// Per (workspace, person): the figures of the work they run, at a data version.
-    person_figures: moka::future::Cache<(i64, i64), CachedFigures>,
+    person_figures: moka::future::Cache<(WorkspaceId, i64), CachedFigures>,
     /// Pages of the work list, per (workspace, filter), at a data version.
-    work_pages: moka::future::Cache<(i64, WorkFilter), WorkPage>,
+    work_pages: moka::future::Cache<(WorkspaceId, WorkFilter), WorkPage>,
     /// Models read from the database (first loads and reloads), for `/metrics`.
     reloads: AtomicU64,
     max_records: u64,
@@ -184,7 +185,12 @@ impl ModelCache {
         )
     }
 
-    async fn get(&self, store: &Store, ws: i64, version: i64) -> Result<Arc<Loaded>, StoreError> {
+    async fn get(
+        &self,
+        store: &Store,
+        ws: WorkspaceId,
+        version: i64,
+    ) -> Result<Arc<Loaded>, StoreError> {
         self.get_with(ws, version, || store.model(ws)).await
     }
 
@@ -192,7 +198,7 @@ impl ModelCache {
     /// current. Requests for one workspace are serialised on that workspace only.
     async fn get_with<F, Fut>(
         &self,
-        ws: i64,
+        ws: WorkspaceId,
         version: i64,
         read: F,
     ) -> Result<Arc<Loaded>, StoreError>
@@ -257,7 +263,7 @@ impl ModelCache {
 /// or a person on something the reader may see).
 pub async fn whole(
     state: &crate::AppState,
-    ws: i64,
+    ws: WorkspaceId,
     data_version: i64,
 ) -> Result<Arc<Model>, StoreError> {
     Ok(loaded(state, ws, data_version).await?.model.clone())
@@ -266,7 +272,7 @@ pub async fn whole(
 /// The whole model with its index of open work by workflow.
 pub async fn loaded(
     state: &crate::AppState,
-    ws: i64,
+    ws: WorkspaceId,
     data_version: i64,
 ) -> Result<Arc<Loaded>, StoreError> {
     state.models.get(&state.store, ws, data_version).await
@@ -298,7 +304,7 @@ pub fn masked(l: &PersonLoad, seen: &Model) -> PersonLoad {
 /// Everyone's load at this data version.
 pub async fn loads(
     state: &crate::AppState,
-    ws: i64,
+    ws: WorkspaceId,
     data_version: i64,
 ) -> Result<Arc<Loads>, StoreError> {
     Ok(loaded(state, ws, data_version).await?.loads())
@@ -307,7 +313,7 @@ pub async fn loads(
 /// The model limited to what the reader may see.
 pub async fn load(
     state: &crate::AppState,
-    ws: i64,
+    ws: WorkspaceId,
     data_version: i64,
     reader: &Reader,
 ) -> Result<Arc<Model>, StoreError> {
@@ -321,7 +327,7 @@ pub async fn load(
 /// The people the reader sees: what every person picker and linked name reads.
 pub async fn people_seen(
     state: &crate::AppState,
-    ws: i64,
+    ws: WorkspaceId,
     data_version: i64,
     reader: &Reader,
 ) -> Result<Vec<keel_domain::Person>, StoreError> {
@@ -337,7 +343,7 @@ pub fn findings(model: &Model) -> Vec<Finding> {
 /// like the model.
 pub async fn workflow_figures(
     state: &crate::AppState,
-    ws: i64,
+    ws: WorkspaceId,
     data_version: i64,
     workflow: i64,
 ) -> Result<Arc<Figures>, StoreError> {
@@ -361,7 +367,7 @@ pub async fn workflow_figures(
 /// workflow's.
 pub async fn person_figures(
     state: &crate::AppState,
-    ws: i64,
+    ws: WorkspaceId,
     data_version: i64,
     person: i64,
 ) -> Result<Arc<Figures>, StoreError> {
@@ -389,7 +395,7 @@ pub async fn person_figures(
 /// cached page is never older than the data the request was authorised against.
 pub async fn work_page(
     state: &crate::AppState,
-    ws: i64,
+    ws: WorkspaceId,
     data_version: i64,
     filter: &WorkFilter,
 ) -> Result<Arc<Vec<WorkItem>>, StoreError> {
@@ -439,7 +445,7 @@ mod tests {
             let cache = cache.clone();
             tokio::spawn(async move {
                 cache
-                    .get_with(1, 7, || async {
+                    .get_with(WorkspaceId(1), 7, || async {
                         tokio::time::sleep(Duration::from_secs(3)).await;
                         Ok(model(5))
                     })
@@ -451,7 +457,7 @@ mod tests {
         let started = std::time::Instant::now();
         let other = tokio::time::timeout(
             Duration::from_secs(1),
-            cache.get_with(2, 7, || async { Ok(model(5)) }),
+            cache.get_with(WorkspaceId(2), 7, || async { Ok(model(5)) }),
         )
         .await
         .expect("workspace 2 waited for workspace 1's load")
@@ -472,7 +478,7 @@ mod tests {
             let (cache, reads) = (cache.clone(), reads.clone());
             waiting.push(tokio::spawn(async move {
                 cache
-                    .get_with(3, 1, || async move {
+                    .get_with(WorkspaceId(3), 1, || async move {
                         reads.fetch_add(1, Ordering::SeqCst);
                         tokio::time::sleep(Duration::from_millis(300)).await;
                         Ok(model(2))
@@ -493,11 +499,13 @@ mod tests {
         assert!(loaded.iter().all(|m| Arc::ptr_eq(m, &loaded[0])));
         // A new data version is read again; the same one is not.
         cache
-            .get_with(3, 2, || async { Ok(model(2)) })
+            .get_with(WorkspaceId(3), 2, || async { Ok(model(2)) })
             .await
             .unwrap();
         cache
-            .get_with(3, 2, || async { panic!("read although current") })
+            .get_with(WorkspaceId(3), 2, || async {
+                panic!("read although current")
+            })
             .await
             .unwrap();
         assert_eq!(cache.reloads(), 2);
@@ -508,7 +516,7 @@ mod tests {
         let cache = ModelCache::new(100);
         for ws in 1..=50 {
             cache
-                .get_with(ws, 1, || async { Ok(model(10)) })
+                .get_with(WorkspaceId(ws), 1, || async { Ok(model(10)) })
                 .await
                 .unwrap();
         }
@@ -524,7 +532,7 @@ mod tests {
         let before = cache.reloads();
         for ws in 1..=50 {
             let m = cache
-                .get_with(ws, 1, || async { Ok(model(10)) })
+                .get_with(WorkspaceId(ws), 1, || async { Ok(model(10)) })
                 .await
                 .unwrap();
             assert_eq!(m.model.commitments.len(), 9);

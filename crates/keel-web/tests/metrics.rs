@@ -314,3 +314,82 @@ async fn a_partner_sees_the_metrics_of_its_function_only_and_a_viewer_enters_not
         1
     );
 }
+
+/// Seed 001: a shift in reporting asks the SOP of the workflow a metric measures for a review.
+/// Changing what the metric counts dates the change (API and page) and Health names the SOP.
+#[tokio::test]
+async fn a_metric_that_changes_what_it_counts_asks_its_workflow_sop_for_a_review() {
+    let app = TestApp::sqlite().await;
+    let u = app.user("ana@acme.test", "Ana").await;
+    let ws = app.workspace("acme", u).await;
+    let mara = app.person(&ws, "Mara Lind", PersonKind::Internal).await;
+    let wf = app.workflow(&ws, "Webinar program", mara).await;
+    // The SOP is in use, last reviewed in the spring, next review ahead.
+    let w = app.store.find_workflow(ws.id, wf).await.unwrap().unwrap();
+    let spec = keel_domain::workflow::WorkflowSpec {
+        status: keel_domain::workflow::WorkflowStatus::Active,
+        last_reviewed: Some(keel_domain::Date::parse("2026-04-01").unwrap()),
+        next_review_due: Some(keel_domain::Date::parse("2099-01-01").unwrap()),
+        ..w.spec
+    };
+    app.store
+        .update_workflow(ws.id, wf, w.version, &spec, None)
+        .await
+        .unwrap();
+    let api = Api::new(&app, &app.token(&ws, u, Role::Owner).await);
+    let mut body = metric_body(None);
+    body["workflow_id"] = json!(wf);
+    let (s, x) = api
+        .send(Method::POST, "/api/v1/metrics", Some(body.clone()))
+        .await;
+    assert_eq!(
+        (s, x["definition_changed_on"].is_null()),
+        (201, true),
+        "{x}"
+    );
+    let id = x["id"].as_i64().unwrap();
+    let reporting = |h: &serde_json::Value| {
+        h["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == "workflow.reporting-changed")
+            .count()
+    };
+    let (_, h) = api.get("/api/v1/health").await;
+    assert_eq!(reporting(&h), 0, "{h}");
+    // A new target is no change in what is counted.
+    body["target"] = json!(70);
+    let (s, x) = api
+        .send_at(
+            Method::PUT,
+            &format!("/api/v1/metrics/{id}"),
+            1,
+            Some(body.clone()),
+        )
+        .await;
+    assert_eq!(
+        (s, x["definition_changed_on"].is_null()),
+        (200, true),
+        "{x}"
+    );
+    // Counting from the CRM's stage history instead is.
+    body["definition"] = json!("Leads whose SAL date, from the stage history, falls in the month");
+    let (s, x) = api
+        .send_at(Method::PUT, &format!("/api/v1/metrics/{id}"), 2, Some(body))
+        .await;
+    assert_eq!(s, 200, "{x}");
+    let today = x["definition_changed_on"].as_str().unwrap().to_string();
+    let (_, h) = api.get("/api/v1/health").await;
+    assert_eq!(reporting(&h), 1, "{h}");
+    let b = app.sign_in("ana@acme.test").await;
+    let (_, page) = b.text("/w/acme/health").await;
+    assert!(
+        page.contains("its metric &#39;Sales-accepted leads&#39; changed what it counts")
+            || page.contains("its metric &#x27;Sales-accepted leads&#x27; changed what it counts"),
+        "{page}"
+    );
+    let (_, page) = b.text(&format!("/w/acme/metrics/{id}")).await;
+    assert!(page.contains("what it counts last changed on "), "{page}");
+    assert_eq!(today.len(), 10, "a YYYY-MM-DD day: {today}");
+}

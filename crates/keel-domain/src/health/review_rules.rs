@@ -1,10 +1,11 @@
 //! SOP review triggers: besides its review date, an SOP asks for a review when what it was
 //! written for changes — its decision or execution owner leaves or changes, a partner joins
 //! it, or the same work keeps getting blocked. Each rule reads the workflow's saved versions
-//! (`Model::sop_versions`) against the version in force on the day of its last review.
-//! (A trigger for "a metric it feeds changed definition" waits for metrics to exist.)
+//! (`Model::sop_versions`) against the version in force on the day of its last review; the
+//! reporting trigger reads when the workflow's metrics last changed what they count.
 
 use super::{Finding, Model, Rule, Subject};
+use crate::metric::Metric;
 use crate::workflow::{Assignment, Workflow, WorkflowRole};
 use crate::Date;
 
@@ -179,6 +180,45 @@ pub(super) fn partner_added(m: &Model, r: &Rule) -> Vec<Finding> {
                     since(w)
                 ),
                 "Review the SOP for the partner: what they receive, what they hand back, who approves their work and how they escalate.",
+            ))
+        })
+        .collect()
+}
+
+/// A metric measuring the workflow changed its definition, source or unit after the SOP's last
+/// review (or, never reviewed, after it was written): the reporting it was written for shifted.
+pub(super) fn reporting_changed(m: &Model, r: &Rule) -> Vec<Finding> {
+    in_use(m)
+        .filter_map(|w| {
+            let base = w
+                .spec
+                .last_reviewed
+                .unwrap_or_else(|| m.day_of(w.created_at));
+            let mut changed: Vec<(&Metric, Date)> = m
+                .metrics
+                .iter()
+                .filter(|x| x.workflow_id == Some(w.id))
+                .filter_map(|x| x.definition_changed_at.map(|t| (x, m.day_of(t))))
+                .filter(|(_, day)| *day > base)
+                .collect();
+            if changed.is_empty() {
+                return None;
+            }
+            changed.sort_by_key(|(x, day)| (*day, x.id));
+            let what = match changed.as_slice() {
+                [(x, day)] => format!("its metric '{}' changed what it counts on {day}", x.name),
+                all => format!(
+                    "its metrics {} changed what they count",
+                    all.iter()
+                        .map(|(x, day)| format!("'{}' (on {day})", x.name))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            };
+            Some(r.finding(
+                subject(w),
+                format!("{}: {what}, {}.", w.spec.name, since(w)),
+                "Review the SOP against the new definition: the tracking and handoff steps that feed the metric, the quality standard, and who checks the numbers.",
             ))
         })
         .collect()

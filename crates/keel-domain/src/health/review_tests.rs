@@ -77,6 +77,7 @@ fn every_trigger_is_registered_with_its_severity() {
         ("workflow.owner-changed", Severity::Warning),
         ("workflow.partner-added", Severity::Warning),
         ("workflow.recurring-blocker", Severity::Warning),
+        ("workflow.reporting-changed", Severity::Warning),
     ] {
         let r = RULES
             .iter()
@@ -272,4 +273,60 @@ fn review_due_soon_stays_quiet_further_out() {
     let mut m = healthy();
     m.workflows[0].spec.next_review_due = Some(day("2026-05-30"));
     assert!(fired(&m, "workflow.review-due-soon").is_empty());
+}
+
+/// A metric measuring the workflow, its definition changed on `on` (15:00 UTC), if any.
+fn measured_by(m: &mut Model, id: i64, name: &str, changed_on: Option<&str>) {
+    m.metrics.push(crate::metric::Metric {
+        id,
+        name: name.into(),
+        definition: Some("Form fills with a work email".into()),
+        owner_id: Some(1),
+        source: Some("HubSpot".into()),
+        unit: Some("leads".into()),
+        cadence: crate::metric::Cadence::Monthly,
+        direction: crate::metric::Direction::Higher,
+        target: None,
+        metric_type: crate::metric::MetricType::Outcome,
+        kind: crate::metric::Kind::Contribution,
+        function_id: None,
+        objective_id: None,
+        channel_id: None,
+        workflow_id: Some(100),
+        definition_changed_at: changed_on.map(|d| day(d).0 * DAY + 15 * 3600),
+        version: 1,
+    });
+}
+
+#[test]
+fn reporting_changed_fires_when_a_metric_of_the_workflow_changes_definition_after_the_review() {
+    let mut m = healthy();
+    measured_by(&mut m, 7, "Webinar MQLs", Some("2026-04-20"));
+    let f = fired(&m, "workflow.reporting-changed");
+    assert_eq!(f.len(), 1);
+    assert_eq!((f[0].subject.kind, f[0].subject.id), ("workflow", 100));
+    assert_eq!(
+        f[0].evidence,
+        "Campaign brief to launch: its metric 'Webinar MQLs' changed what it counts on 2026-04-20, since its last review on 2026-04-01."
+    );
+    // Never reviewed: any change after the SOP was written counts.
+    m.workflows[0].spec.last_reviewed = None;
+    assert_eq!(fired(&m, "workflow.reporting-changed").len(), 1);
+}
+
+#[test]
+fn reporting_changed_stays_quiet_for_changes_the_review_saw_and_other_workflows() {
+    let mut m = healthy();
+    // Changed on the day of the review, before it, or never: the review saw it.
+    measured_by(&mut m, 7, "Webinar MQLs", Some("2026-04-01"));
+    measured_by(&mut m, 8, "Registrations", Some("2026-03-02"));
+    measured_by(&mut m, 9, "Attendance rate", None);
+    // A metric of another workflow changed after the review.
+    measured_by(&mut m, 10, "Demo requests", Some("2026-05-01"));
+    m.metrics[3].workflow_id = Some(200);
+    assert!(fired(&m, "workflow.reporting-changed").is_empty());
+    // A draft SOP is not in use.
+    m.metrics[3].workflow_id = Some(100);
+    m.workflows[0].spec.status = WorkflowStatus::Draft;
+    assert!(fired(&m, "workflow.reporting-changed").is_empty());
 }

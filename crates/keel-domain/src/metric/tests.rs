@@ -20,6 +20,7 @@ pub(crate) fn metric(id: i64) -> Metric {
         objective_id: None,
         channel_id: None,
         workflow_id: None,
+        definition_changed_at: None,
         version: 1,
     }
 }

@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use keel_domain::channel::{self, Channel, ChannelDraft, ChannelInput};
 use keel_domain::health::Model;
+use keel_store::WorkspaceId;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use utoipa::ToSchema;
@@ -234,7 +235,7 @@ pub async fn delete_channel(
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-pub async fn focus(state: &AppState, ws: i64, m: &Model) -> Result<ChannelFocus, ApiError> {
+pub async fn focus(state: &AppState, ws: WorkspaceId, m: &Model) -> Result<ChannelFocus, ApiError> {
     let stored = state.store.channel_focus_limit(ws).await?;
     Ok(ChannelFocus {
         limit: channel::focus_limit(m),

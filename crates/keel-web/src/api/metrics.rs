@@ -95,6 +95,10 @@ pub struct MetricDto {
     pub objective_id: Option<i64>,
     pub channel_id: Option<i64>,
     pub workflow_id: Option<i64>,
+    /// The day (in the workspace's time zone) its definition, source or unit last changed;
+    /// absent if never changed since it was created.
+    #[schema(example = "2026-11-03")]
+    pub definition_changed_on: Option<String>,
     /// The most recent value.
     pub latest: Option<MeasurementDto>,
     /// Whether the latest value is on the wrong side of the target (absent without a target
@@ -128,6 +132,7 @@ fn dto(x: Metric, m: &Model) -> MetricDto {
         objective_id: x.objective_id,
         channel_id: x.channel_id,
         workflow_id: x.workflow_id,
+        definition_changed_on: x.definition_changed_at.map(|t| m.day_of(t).to_string()),
         latest: s.latest.map(MeasurementDto::from),
         off_target: s.off_target,
         trend_per_period: s.trend.map(|t| metric::trend::round(t.per_period)),

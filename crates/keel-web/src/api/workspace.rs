@@ -40,7 +40,7 @@ pub async fn find_workspace(
 ) -> Result<Json<WorkspaceDto>, ApiError> {
     let zone = state.store.zone_of(ctx.ws_id).await?;
     Ok(Json(WorkspaceDto {
-        id: ctx.ws_id,
+        id: ctx.ws_id.0,
         slug: ctx.ws_slug,
         name: ctx.ws_name,
         role: ctx.role.as_str().into(),

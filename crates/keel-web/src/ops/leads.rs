@@ -5,6 +5,7 @@
 use keel_domain::lead::completeness::{FieldShare, Filled, DEFAULT_BAR};
 use keel_domain::lead::quality::DEFAULT_POOR_FIT_BELOW;
 use keel_domain::lead::report::{with_spend, SpendRow};
+use keel_store::WorkspaceId;
 use keel_store::{Months, QualityBy, QualityGroup, Store, StoreError};
 
 pub struct QualityReport {
@@ -25,7 +26,11 @@ fn named(groups: Vec<QualityGroup>) -> Vec<(String, keel_domain::lead::quality::
     groups.into_iter().map(|g| (g.a, g.counts)).collect()
 }
 
-pub async fn quality(store: &Store, ws: i64, months: Months) -> Result<QualityReport, StoreError> {
+pub async fn quality(
+    store: &Store,
+    ws: WorkspaceId,
+    months: Months,
+) -> Result<QualityReport, StoreError> {
     let spend = store.list_spend(ws, months).await?;
     let by_channel: Vec<(String, i64)> = spend
         .iter()

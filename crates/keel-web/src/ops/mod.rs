@@ -8,6 +8,7 @@ pub mod work;
 pub mod workflows;
 
 use keel_store::StoreError;
+use keel_store::WorkspaceId;
 
 /// Why an operation did not happen.
 #[derive(Debug)]
@@ -72,7 +73,7 @@ impl From<OpError> for crate::error::PageError {
 /// Who acts, and in which workspace.
 #[derive(Debug, Clone, Copy)]
 pub struct Caller {
-    pub ws: i64,
+    pub ws: WorkspaceId,
     /// The workspace's data version the request was checked against (the model cache key).
     pub data_version: i64,
     pub user_id: i64,

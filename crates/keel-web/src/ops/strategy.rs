@@ -8,12 +8,13 @@ use keel_domain::health::Model;
 use keel_domain::{Date, Invalid, Objective, ObjectiveDraft, ObjectiveInput, Priority};
 use keel_domain::{PriorityDraft, PriorityInput};
 use keel_store::StoreError;
+use keel_store::WorkspaceId;
 use std::sync::Arc;
 
 /// The part of the model the reader sees, from the per-node cache.
 pub async fn view(
     st: &AppState,
-    ws: i64,
+    ws: WorkspaceId,
     data_version: i64,
     reader: &Reader,
 ) -> Result<Arc<Model>, StoreError> {

@@ -101,6 +101,7 @@ mod tests {
             objective_id: None,
             channel_id: None,
             workflow_id: None,
+            definition_changed_at: None,
             version: 1,
         }
     }

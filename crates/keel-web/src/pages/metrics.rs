@@ -193,6 +193,13 @@ struct ShowPage {
     period_hint: &'static str,
 }
 
+impl ShowPage {
+    /// The workspace's day of a unix time.
+    fn day(&self, t: &i64) -> String {
+        crate::time_fmt::date(*t, &self.chrome.zone)
+    }
+}
+
 async fn show_page(
     state: &AppState,
     ctx: &WsCtx,

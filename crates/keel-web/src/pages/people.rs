@@ -16,6 +16,7 @@ use keel_domain::capacity::{self, PersonLoad, Totals};
 use keel_domain::ownership::{self, Responsibility};
 use keel_domain::{Function, Invalid, Person, PersonDraft, PersonInput, PersonKind};
 use keel_store::StoreError;
+use keel_store::WorkspaceId;
 use serde::Deserialize;
 
 pub fn routes(r: Routes) -> Routes {
@@ -262,7 +263,7 @@ async fn new(State(state): State<AppState>, ctx: WsCtx) -> Result<Response, Page
     form_page(&state, &ctx, None, form, Invalid::new(), None).await
 }
 
-async fn member_ids(state: &AppState, ws: i64) -> Result<Vec<i64>, PageError> {
+async fn member_ids(state: &AppState, ws: WorkspaceId) -> Result<Vec<i64>, PageError> {
     Ok(state
         .store
         .list_members(ws)
