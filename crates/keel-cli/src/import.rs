@@ -76,6 +76,7 @@ pub async fn leads(store: &Store, args: ImportLeadsArgs) -> Result<ExitCode> {
         system: args.system.clone(),
         dates: args.dates,
         decimal: args.decimal,
+        zone: store.zone_of(ws.id).await?,
     };
     let file_name = args
         .file

@@ -104,15 +104,15 @@ pub fn evidence(s: &str) -> Evidence {
 }
 
 /// Parses one date with the file's order (needed only for ambiguous slash dates).
-pub fn parse(s: &str, order: Option<DateOrder>) -> Result<Date, String> {
+/// A moment (epoch milliseconds) is dated on `zone`'s calendar.
+pub fn parse(s: &str, order: Option<DateOrder>, zone: &keel_domain::Zone) -> Result<Date, String> {
     let t = s.trim();
     let bad =
         || format!("'{t}' is not a date keel can read (use 2026-03-12, 3/12/2026 or 12.03.2026).");
     if t.len() >= 12 && t.chars().all(|c| c.is_ascii_digit()) {
         let ms: i64 = t.parse().map_err(|_| bad())?;
-        // A moment, not a day: read on UTC's calendar, as the export's own zone is unknown
-        // (the workspace's zone is not passed into the reader yet).
-        return Ok(keel_domain::Zone::utc().date_of(ms / 1000));
+        // A moment, not a day: the lead came in on the day it was in the workspace's zone.
+        return Ok(zone.date_of(ms / 1000));
     }
     let p = split(date_part(t)).ok_or_else(bad)?;
     if p.a.len() == 4 {
@@ -164,23 +164,40 @@ mod tests {
         Date::parse(s).unwrap()
     }
 
+    fn utc() -> keel_domain::Zone {
+        keel_domain::Zone::utc()
+    }
+
+    #[test]
+    fn a_moment_is_dated_on_the_workspace_calendar() {
+        // 02:00 UTC on 12 March is still the 11th in California.
+        let la = keel_domain::Zone::parse("America/Los_Angeles").unwrap();
+        assert_eq!(parse("1773280800000", None, &la), Ok(d("2026-03-11")));
+        assert_eq!(parse("1773280800000", None, &utc()), Ok(d("2026-03-12")));
+        // A day written as a day stays that day, whatever the zone.
+        assert_eq!(parse("2026-03-12", None, &la), Ok(d("2026-03-12")));
+    }
+
     #[test]
     fn iso_us_day_first_and_epoch_dates_are_read() {
-        assert_eq!(parse("2026-03-12", None), Ok(d("2026-03-12")));
-        assert_eq!(parse("2026-03-12 10:22", None), Ok(d("2026-03-12")));
-        assert_eq!(parse("2026-03-12T10:22:33.120Z", None), Ok(d("2026-03-12")));
-        assert_eq!(parse("2026/03/12", None), Ok(d("2026-03-12")));
+        assert_eq!(parse("2026-03-12", None, &utc()), Ok(d("2026-03-12")));
+        assert_eq!(parse("2026-03-12 10:22", None, &utc()), Ok(d("2026-03-12")));
         assert_eq!(
-            parse("3/12/2026 10:22 AM", Some(DateOrder::Us)),
+            parse("2026-03-12T10:22:33.120Z", None, &utc()),
+            Ok(d("2026-03-12"))
+        );
+        assert_eq!(parse("2026/03/12", None, &utc()), Ok(d("2026-03-12")));
+        assert_eq!(
+            parse("3/12/2026 10:22 AM", Some(DateOrder::Us), &utc()),
             Ok(d("2026-03-12"))
         );
         assert_eq!(
-            parse("12/03/2026", Some(DateOrder::DayFirst)),
+            parse("12/03/2026", Some(DateOrder::DayFirst), &utc()),
             Ok(d("2026-03-12"))
         );
-        assert_eq!(parse("12.03.2026", None), Ok(d("2026-03-12")));
-        assert_eq!(parse("13/03/2026", None), Ok(d("2026-03-13")));
-        assert_eq!(parse("1773310953000", None), Ok(d("2026-03-12")));
+        assert_eq!(parse("12.03.2026", None, &utc()), Ok(d("2026-03-12")));
+        assert_eq!(parse("13/03/2026", None, &utc()), Ok(d("2026-03-13")));
+        assert_eq!(parse("1773310953000", None, &utc()), Ok(d("2026-03-12")));
     }
 
     #[test]
@@ -189,13 +206,13 @@ mod tests {
         assert_eq!(evidence("13/04/2026"), Evidence::Order(DateOrder::DayFirst));
         assert_eq!(evidence("04/13/2026"), Evidence::Order(DateOrder::Us));
         assert_eq!(evidence("2026-04-03"), Evidence::None);
-        assert!(parse("03/04/2026", None)
+        assert!(parse("03/04/2026", None, &utc())
             .unwrap_err()
             .contains("either way"));
-        assert!(parse("13/04/2026", Some(DateOrder::Us))
+        assert!(parse("13/04/2026", Some(DateOrder::Us), &utc())
             .unwrap_err()
             .contains("day first"));
-        assert!(parse("2026-02-30", None).is_err());
-        assert!(parse("soon", None).is_err());
+        assert!(parse("2026-02-30", None, &utc()).is_err());
+        assert!(parse("soon", None, &utc()).is_err());
     }
 }

@@ -35,6 +35,9 @@ pub struct Options {
     pub system: Option<String>,
     pub dates: Option<DateOrder>,
     pub decimal: Option<Decimal>,
+    /// The workspace's time zone: a moment (an epoch timestamp) is a lead of the day it was
+    /// on there. UTC by default.
+    pub zone: keel_domain::Zone,
 }
 
 /// Why a file cannot be read at all.

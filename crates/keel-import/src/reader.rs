@@ -31,6 +31,8 @@ pub struct Shape {
     pub columns: Columns,
     pub dates: Option<DateOrder>,
     pub decimal: Option<Decimal>,
+    /// The zone moments are dated in (`Options::zone`).
+    pub zone: keel_domain::Zone,
 }
 
 impl Shape {
@@ -208,6 +210,7 @@ pub fn open(path: &Path, opts: &Options) -> Result<LeadReader, ImportError> {
         columns,
         dates: opts.dates,
         decimal: opts.decimal,
+        zone: opts.zone.clone(),
     };
     learn(&mut shape, ahead.iter())?;
     if needs_scan(&shape, ahead.iter()) {

@@ -46,7 +46,7 @@ pub(crate) fn to_lead(shape: &Shape, r: &ByteRecord) -> Result<(u64, LeadDraft),
     let external_id =
         text::required(&id, "the record id", 200).map_err(|m| err(c.unwrap_or(0), &id, m))?;
     let (c, created) = get("created")?;
-    let created_on = dates::parse(&created, shape.dates).map_err(|m| {
+    let created_on = dates::parse(&created, shape.dates, &shape.zone).map_err(|m| {
         let m = if created.trim().is_empty() {
             "the lead has no create date".to_string()
         } else {
