@@ -195,6 +195,10 @@ impl Reader {
             } else {
                 Default::default()
             },
+            // Reviews and decisions weigh the whole team's evidence: a partner sees none.
+            review_cadences: vec![],
+            reviews: vec![],
+            decisions: vec![],
         }
     }
 

@@ -12,6 +12,7 @@ use crate::workflow::Workflow;
 use crate::{Date, Function, Objective, Person, Priority, Sourcing, Zone};
 use serde::Serialize;
 
+mod decision_rules;
 pub mod lead_rules;
 mod metric_rules;
 pub mod review_rules;
@@ -92,6 +93,11 @@ pub struct Model {
     pub zone: Zone,
     /// What lead rollups say (empty for a role that does not see leads).
     pub leads: lead_rules::LeadFacts,
+    /// Review cadences, reviews and decisions (empty for a partner: reviews weigh the whole
+    /// team's evidence and are the company's).
+    pub review_cadences: Vec<crate::review::Cadence>,
+    pub reviews: Vec<crate::review::Review>,
+    pub decisions: Vec<crate::review::Decision>,
 }
 
 impl Model {
@@ -463,6 +469,24 @@ pub const RULES: &[Rule] = &[
         title: "Leads wait too long for sales feedback",
         check: lead_rules::feedback_pending_too_long,
     },
+    Rule {
+        id: "review.no-outcome",
+        severity: Severity::Warning,
+        title: "A review was held and recorded no outcome",
+        check: decision_rules::no_outcome,
+    },
+    Rule {
+        id: "review.cadence-overdue",
+        severity: Severity::Warning,
+        title: "A review cadence is overdue",
+        check: decision_rules::cadence_overdue,
+    },
+    Rule {
+        id: "decision.past-due",
+        severity: Severity::Warning,
+        title: "An open decision is past its due date",
+        check: decision_rules::past_due,
+    },
 ];
 
 /// Runs every rule; findings come most severe first, then in rule order.
@@ -482,6 +506,8 @@ pub fn has_errors(findings: &[Finding]) -> bool {
     findings.iter().any(|f| f.severity == Severity::Error)
 }
 
+#[cfg(test)]
+mod decision_tests;
 #[cfg(test)]
 mod lead_tests;
 #[cfg(test)]

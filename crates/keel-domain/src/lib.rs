@@ -19,6 +19,7 @@ pub mod offer;
 pub mod ownership;
 pub mod person;
 pub mod priority;
+pub mod review;
 pub mod role;
 pub mod setup;
 pub mod text;

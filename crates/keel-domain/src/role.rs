@@ -78,6 +78,12 @@ impl Role {
         self != Role::Partner
     }
 
+    /// Sees review cadences, reviews and decisions (a partner does not: a review weighs the
+    /// whole team's evidence, and the company keeps the decision).
+    pub fn sees_reviews(self) -> bool {
+        self != Role::Partner
+    }
+
     /// May accept or reject leads: everyone who sees them, viewers too (the sales lead is
     /// usually a viewer).
     pub fn can_give_feedback(self) -> bool {

@@ -53,6 +53,9 @@ impl Store {
             now: t,
             leads: self.lead_facts(ws, t, &zone).await?,
             zone,
+            review_cadences: vec![],
+            reviews: vec![],
+            decisions: vec![],
         })
     }
 
