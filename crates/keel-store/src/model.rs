@@ -53,9 +53,9 @@ impl Store {
             now: t,
             leads: self.lead_facts(ws, t, &zone).await?,
             zone,
-            review_cadences: vec![],
-            reviews: vec![],
-            decisions: vec![],
+            review_cadences: self.list_review_cadences(ws).await?,
+            reviews: self.list_reviews(ws).await?,
+            decisions: self.list_decisions(ws).await?,
         })
     }
 

@@ -145,6 +145,9 @@ fn weight(m: &Model) -> u32 {
         + m.metrics.len()
         + m.measurements.len()
         + m.offers.len()
+        + m.review_cadences.len()
+        + m.reviews.len()
+        + m.decisions.len()
         + 1;
     u32::try_from(records).unwrap_or(u32::MAX)
 }
