@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 pub mod agenda;
 #[cfg(test)]
 mod agenda_tests;
+pub mod log;
 mod parse;
 pub mod recurring;
 mod schedule;

@@ -43,6 +43,16 @@ pub const ALREADY_CLOSED: &str =
 /// The message a close without outcome reads.
 pub const NO_OUTCOME: &str = "A review ends in decisions: record at least one outcome before closing. If nothing needs to change, record \"no change\" with the reason.";
 
+/// What a close writes besides the status: the attendees' ratings, the topics the agenda
+/// raised, the open decisions it checked, and who closed it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Closing<'a> {
+    pub ratings: &'a [(i64, u8)],
+    pub raised: &'a [Evidence],
+    pub checked: &'a [i64],
+    pub by_user: Option<i64>,
+}
+
 fn cadence(r: CadenceRow, attendees: Vec<i64>) -> Cadence {
     Cadence {
         id: r.id,
@@ -230,14 +240,14 @@ impl Store {
         self.find_review(ws, id).await?.ok_or(StoreError::NotFound)
     }
 
-    /// Saves the notes of one agenda section (empty text removes them) on an open review.
-    pub async fn save_review_note(
+    /// Saves notes per agenda section (an empty text removes a section's) on an open
+    /// review, all in one version step.
+    pub async fn save_review_notes(
         &self,
         ws: i64,
         id: i64,
         expected: i64,
-        section: &str,
-        body: &str,
+        notes: &[(String, String)],
     ) -> Result<Review> {
         let t = now();
         tx!(self, tx => {
@@ -255,12 +265,14 @@ impl Store {
                     .bind(ws).bind(id).fetch_one(&mut *tx).await?;
                 return Err(why(state, outcomes, expected, false));
             }
-            sqlx::query("DELETE FROM review_notes WHERE workspace_id = $1 AND review_id = $2 AND section = $3")
-                .bind(ws).bind(id).bind(section).execute(&mut *tx).await?;
-            if !body.is_empty() {
-                sqlx::query("INSERT INTO review_notes (workspace_id, review_id, section, body, updated_at)
-                             VALUES ($1, $2, $3, $4, $5)")
-                    .bind(ws).bind(id).bind(section).bind(body).bind(t).execute(&mut *tx).await?;
+            for (section, body) in notes {
+                sqlx::query("DELETE FROM review_notes WHERE workspace_id = $1 AND review_id = $2 AND section = $3")
+                    .bind(ws).bind(id).bind(section).execute(&mut *tx).await?;
+                if !body.is_empty() {
+                    sqlx::query("INSERT INTO review_notes (workspace_id, review_id, section, body, updated_at)
+                                 VALUES ($1, $2, $3, $4, $5)")
+                        .bind(ws).bind(id).bind(section).bind(body).bind(t).execute(&mut *tx).await?;
+                }
             }
         });
         self.find_review(ws, id).await?.ok_or(StoreError::NotFound)
@@ -275,11 +287,14 @@ impl Store {
         ws: i64,
         id: i64,
         expected: i64,
-        ratings: &[(i64, u8)],
-        raised: &[Evidence],
-        checked: &[i64],
-        by_user: Option<i64>,
+        c: &Closing<'_>,
     ) -> Result<Review> {
+        let Closing {
+            ratings,
+            raised,
+            checked,
+            by_user,
+        } = *c;
         let t = now();
         let topics: Vec<String> = raised.iter().map(|e| e.to_string()).collect();
         tx!(self, tx => {

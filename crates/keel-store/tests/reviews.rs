@@ -8,7 +8,7 @@ use keel_domain::review::{
     ReviewStatus,
 };
 use keel_domain::{Date, ObjectiveDraft, PersonDraft, PersonKind, PriorityDraft};
-use keel_store::{Store, StoreError, ALREADY_CLOSED, NO_OUTCOME};
+use keel_store::{Closing, Store, StoreError, ALREADY_CLOSED, NO_OUTCOME};
 
 macro_rules! contract {
     ($name:ident, |$store:ident, $ws:ident| $body:block) => {
@@ -189,12 +189,14 @@ contract!(
             Err(StoreError::Conflict(_))
         ));
         let r = s
-            .save_review_note(
+            .save_review_notes(
                 ws,
                 r.id,
                 1,
-                "blocked",
-                "Legal promised the claims by Wednesday.",
+                &[(
+                    "blocked".into(),
+                    "Legal promised the claims by Wednesday.".into(),
+                )],
             )
             .await
             .unwrap();
@@ -204,7 +206,7 @@ contract!(
         );
         // No outcome yet: refused, and nothing changed.
         assert!(matches!(
-            s.close_review(ws, r.id, 2, &[(maya, 8)], &[], &[], None).await,
+            s.close_review(ws, r.id, 2, &Closing { ratings: &[(maya, 8)], ..Default::default() }).await,
             Err(StoreError::Conflict(m)) if m == NO_OUTCOME
         ));
         // An earlier decision due now is checked by this review when it closes.
@@ -231,10 +233,12 @@ contract!(
                 ws,
                 r.id,
                 2,
-                &[(maya, 8), (ines, 6)],
-                &[wf],
-                &[earlier.id, outcome.id],
-                None,
+                &Closing {
+                    ratings: &[(maya, 8), (ines, 6)],
+                    raised: &[wf],
+                    checked: &[earlier.id, outcome.id],
+                    by_user: None,
+                },
             )
             .await
             .unwrap();
@@ -252,12 +256,13 @@ contract!(
         );
         // The second close, even with the version it read, is refused in words.
         assert!(matches!(
-            s.close_review(ws, r.id, 2, &[], &[], &[], None).await,
+            s.close_review(ws, r.id, 2, &Closing::default()).await,
             Err(StoreError::Conflict(m)) if m == ALREADY_CLOSED
         ));
         // Notes and decisions on a closed review are refused too.
         assert!(matches!(
-            s.save_review_note(ws, r.id, 3, "blocked", "late").await,
+            s.save_review_notes(ws, r.id, 3, &[("blocked".into(), "late".into())])
+                .await,
             Err(StoreError::Conflict(_))
         ));
         assert!(matches!(
@@ -282,9 +287,17 @@ contract!(
             .await
             .unwrap();
         let (nine, three) = ([(maya, 9)], [(maya, 3)]);
+        let first = Closing {
+            ratings: &nine,
+            ..Default::default()
+        };
+        let second = Closing {
+            ratings: &three,
+            ..Default::default()
+        };
         let (a, b) = tokio::join!(
-            s.close_review(ws, r.id, 1, &nine, &[], &[], None),
-            s.close_review(ws, r.id, 1, &three, &[], &[], None),
+            s.close_review(ws, r.id, 1, &first),
+            s.close_review(ws, r.id, 1, &second),
         );
         let wins = [&a, &b].iter().filter(|x| x.is_ok()).count();
         assert_eq!(wins, 1, "{a:?} {b:?}");
@@ -396,7 +409,7 @@ contract!(
             .unwrap();
         assert!(s.find_review(ws, r.id).await.unwrap().is_none());
         assert!(matches!(
-            s.close_review(ws, r.id, 1, &[], &[], &[], None).await,
+            s.close_review(ws, r.id, 1, &Closing::default()).await,
             Err(StoreError::NotFound)
         ));
         assert!(matches!(
