@@ -188,7 +188,42 @@ async fn a_member_of_one_workspace_never_reaches_another_workspaces_records() {
         .await
         .unwrap()
         .id;
+    let b_review = app
+        .store
+        .open_review(
+            b.id,
+            keel_domain::review::Kind::Weekly,
+            keel_domain::Date::parse("2026-12-07").unwrap(),
+            Some(b_person),
+            &[b_person],
+        )
+        .await
+        .unwrap()
+        .id;
+    let b_decision = app
+        .store
+        .create_decision(
+            b.id,
+            Some(b_review),
+            keel_domain::Date::parse("2026-12-07").unwrap(),
+            &keel_domain::review::DecisionDraft {
+                what: "Bravo Secret Decision".into(),
+                kind: keel_domain::review::DecisionKind::Fix,
+                category: None,
+                rationale: None,
+                evidence: vec![],
+                owner_id: b_person,
+                due: None,
+                status: keel_domain::review::DecisionStatus::Open,
+            },
+            false,
+        )
+        .await
+        .unwrap()
+        .id;
     let ids: HashMap<&str, i64> = [
+        ("review", b_review),
+        ("decision", b_decision),
         ("offer", b_offer),
         ("metric", b_metric),
         ("measurement", b_measurement),

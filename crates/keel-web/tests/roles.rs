@@ -50,6 +50,8 @@ struct Fixture {
     lead: i64,
     spend: i64,
     commitment: i64,
+    review: i64,
+    decision: i64,
 }
 
 async fn fixture() -> Fixture {
@@ -140,6 +142,7 @@ async fn fixture() -> Fixture {
         .await
         .unwrap()
         .id;
+    let lead_person = lead;
     let lead = app.lead(&ws, "1", "Paid Search", "Demo").await;
     let spend = app
         .store
@@ -147,7 +150,42 @@ async fn fixture() -> Fixture {
         .await
         .unwrap()
         .id;
+    let review = app
+        .store
+        .open_review(
+            ws.id,
+            keel_domain::review::Kind::Weekly,
+            keel_domain::Date::parse("2026-12-07").unwrap(),
+            Some(lead_person),
+            &[lead_person],
+        )
+        .await
+        .unwrap()
+        .id;
+    let decision = app
+        .store
+        .create_decision(
+            ws.id,
+            Some(review),
+            keel_domain::Date::parse("2026-12-07").unwrap(),
+            &keel_domain::review::DecisionDraft {
+                what: "Keep the nurture cadence".into(),
+                kind: keel_domain::review::DecisionKind::Fix,
+                category: None,
+                rationale: None,
+                evidence: vec![],
+                owner_id: lead_person,
+                due: None,
+                status: keel_domain::review::DecisionStatus::Open,
+            },
+            false,
+        )
+        .await
+        .unwrap()
+        .id;
     Fixture {
+        review,
+        decision,
         offer,
         metric,
         measurement,
@@ -220,6 +258,8 @@ fn fill(path: &str, f: &Fixture) -> String {
         .replace("{lead}", &f.lead.to_string())
         .replace("{spend}", &f.spend.to_string())
         .replace("{commitment}", &f.commitment.to_string())
+        .replace("{review}", &f.review.to_string())
+        .replace("{decision}", &f.decision.to_string())
         .replace("{id}", &api_id.to_string())
         .replace("{index}", "0")
 }
@@ -335,6 +375,8 @@ async fn every_write_route_refuses(f: &Fixture, email: &str, role: Role) {
                 "/leads",
                 "/lead-quality",
                 "/spend",
+                "/reviews",
+                "/decisions",
             ]
             .iter()
             .any(|p| url.contains(p));

@@ -3,6 +3,7 @@
 
 pub mod leads;
 pub mod metrics;
+pub mod reviews;
 pub mod strategy;
 pub mod work;
 pub mod workflows;

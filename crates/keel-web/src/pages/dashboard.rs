@@ -79,6 +79,9 @@ struct Page {
     overdue: Vec<WorkLine>,
     /// People over capacity this week (id is the person's).
     overloaded: Vec<WorkLine>,
+    /// Open decisions past their due date (id is the decision's); they return in the next
+    /// weekly review.
+    decisions_due: Vec<WorkLine>,
     chrome: Chrome,
     team: TeamCard,
     owners: OwnershipCard,
@@ -138,6 +141,21 @@ async fn page(
     let (errors, warnings, _) = health::summary(&findings);
     let top = findings.into_iter().take(3).collect();
     let today = m.today();
+    let mut past_due: Vec<_> = m
+        .decisions
+        .iter()
+        .filter(|d| d.is_past_due(today))
+        .collect();
+    past_due.sort_by_key(|d| (d.due, d.id));
+    let decisions_due = past_due
+        .into_iter()
+        .take(5)
+        .map(|d| WorkLine {
+            id: d.id,
+            title: d.what.clone(),
+            note: format!("due {}", d.due.map(|x| x.day_month()).unwrap_or_default()),
+        })
+        .collect();
     let week = keel_domain::work::digest::digest(&m.work, today);
     let visible = loads.for_people(&m.people);
     let overloaded = keel_domain::work::digest::overloaded(&visible)
@@ -269,6 +287,7 @@ async fn page(
         launches,
         overdue,
         overloaded,
+        decisions_due,
         chrome: ctx.chrome(title, "home").with_notice(q.notice.as_deref()),
         team,
         owners,

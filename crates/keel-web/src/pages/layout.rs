@@ -96,6 +96,13 @@ fn nav_for(role: Role) -> Vec<NavItem> {
             path: "/leads",
         });
     }
+    if role.sees_reviews() {
+        v.push(NavItem {
+            key: "reviews",
+            label: "Reviews",
+            path: "/reviews",
+        });
+    }
     v.extend([NavItem {
         key: "health",
         label: "Health",
@@ -210,6 +217,13 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "priority-saved" => "Priority saved.",
         "priority-deleted" => "Priority removed.",
         "channel-saved" => "Channel saved.",
+        "cadence-saved" => "Review cadence saved.",
+        "review-exists" => "A review of that kind is already open for today.",
+        "review-closed" => "Review closed. Its decisions are in the log, and the next review checks the ones due.",
+        "decision-recorded" => "Decision recorded.",
+        "decision-paused" => "Decision recorded; what it pauses is paused.",
+        "notes-saved" => "Notes saved.",
+        "decision-saved" => "Decision updated.",
         "channel-deleted" => "Channel removed.",
         "offer-saved" => "Offer saved.",
         "offer-deleted" => "Offer removed.",

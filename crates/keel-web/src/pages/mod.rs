@@ -5,6 +5,7 @@ mod calendar;
 mod channels;
 mod commitments;
 mod dashboard;
+mod decisions;
 pub mod forms;
 mod functions;
 mod health;
@@ -22,6 +23,8 @@ mod ownership;
 mod people;
 mod priorities;
 mod reference;
+mod review;
+mod reviews;
 mod settings;
 mod setup;
 mod spend;
@@ -61,6 +64,9 @@ pub fn routes(r: Routes) -> Routes {
     let r = leads::routes(r);
     let r = lead_quality::routes(r);
     let r = spend::routes(r);
+    let r = reviews::routes(r);
+    let r = review::routes(r);
+    let r = decisions::routes(r);
     reference::routes(r)
 }
 

@@ -1,0 +1,234 @@
+//! The decision log: every decision, filtered by kind, category, owner, status and period,
+//! searched by words; open ones past due first. An owner marks one done or reversed here.
+
+use super::forms::{choices, version, Choice, Errors};
+use super::layout::{render, Chrome};
+use super::review::{decision_line, DecisionLine};
+use super::reviews::model;
+use crate::ctx::WsCtx;
+use crate::error::PageError;
+use crate::ops::reviews as ops;
+use crate::ops::strategy::today;
+use crate::routes::Routes;
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use keel_domain::review::log::{Filter, FilterInput};
+use keel_domain::review::{Category, DecisionDraft, DecisionInput, DecisionKind, DecisionStatus};
+use keel_domain::Invalid;
+use keel_store::StoreError;
+use serde::Deserialize;
+
+pub fn routes(r: Routes) -> Routes {
+    r.get("/w/{ws}/decisions", log)
+        .post("/w/{ws}/decisions/{decision}/status", set_status)
+}
+
+#[derive(Deserialize, Default)]
+struct LogQuery {
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    category: String,
+    #[serde(default)]
+    owner_id: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    notice: Option<String>,
+}
+
+pub struct Row {
+    pub line: DecisionLine,
+    pub past_due: bool,
+    pub open: bool,
+    pub decided: String,
+    pub review_id: Option<i64>,
+    pub version: i64,
+}
+
+#[derive(Template)]
+#[template(path = "reviews/decisions.html")]
+struct LogPage {
+    chrome: Chrome,
+    rows: Vec<Row>,
+    total: usize,
+    kinds: Vec<Choice>,
+    categories: Vec<Choice>,
+    owners: Vec<Choice>,
+    statuses: Vec<Choice>,
+    from: String,
+    to: String,
+    q: String,
+    errors: Errors,
+    refusal: Option<String>,
+}
+
+async fn render_log(
+    state: &AppState,
+    ctx: &WsCtx,
+    q: LogQuery,
+    refusal: Option<String>,
+    status: StatusCode,
+) -> Result<Response, PageError> {
+    let m = model(state, ctx).await?;
+    let day = today(&m);
+    let input = FilterInput {
+        kind: q.kind.clone(),
+        category: q.category.clone(),
+        owner_id: q.owner_id.clone(),
+        status: q.status.clone(),
+        from: q.from.clone(),
+        to: q.to.clone(),
+        q: q.q.clone(),
+    };
+    let (filter, errors) = match Filter::parse(&input) {
+        Ok(f) => (f, Invalid::new()),
+        Err(inv) => (Filter::default(), inv),
+    };
+    let mut hits: Vec<_> = m.decisions.iter().filter(|d| filter.matches(d)).collect();
+    hits.sort_by_key(|d| (!d.is_past_due(day), std::cmp::Reverse((d.decided_on, d.id))));
+    let rows = hits
+        .iter()
+        .map(|d| Row {
+            line: decision_line(&m, d),
+            past_due: d.is_past_due(day),
+            open: d.status == DecisionStatus::Open,
+            decided: d.decided_on.long(),
+            review_id: d.review_id,
+            version: d.version,
+        })
+        .collect();
+    let any = |label: &'static str| std::iter::once((String::new(), label.to_string()));
+    let page = LogPage {
+        chrome: ctx
+            .chrome("Decision log", "reviews")
+            .with_notice(q.notice.as_deref()),
+        total: m.decisions.len(),
+        rows,
+        kinds: choices(
+            any("Any kind").chain(
+                DecisionKind::ALL
+                    .iter()
+                    .map(|k| (k.as_str().to_string(), k.label().to_string())),
+            ),
+            &q.kind,
+        ),
+        categories: choices(
+            any("Any cause").chain(
+                Category::ALL
+                    .iter()
+                    .map(|c| (c.as_str().to_string(), c.label().to_string())),
+            ),
+            &q.category,
+        ),
+        owners: choices(
+            any("Anyone").chain(
+                m.people
+                    .iter()
+                    .filter(|p| !p.is_external())
+                    .map(|p| (p.id.to_string(), p.display())),
+            ),
+            &q.owner_id,
+        ),
+        statuses: choices(
+            any("Any status").chain(
+                DecisionStatus::ALL
+                    .iter()
+                    .map(|s| (s.as_str().to_string(), s.label().to_string())),
+            ),
+            &q.status,
+        ),
+        from: q.from,
+        to: q.to,
+        q: q.q,
+        errors: Errors(errors),
+        refusal,
+    };
+    let mut r = render(&page)?;
+    *r.status_mut() = status;
+    Ok(r)
+}
+
+async fn log(
+    State(state): State<AppState>,
+    ctx: WsCtx,
+    Query(q): Query<LogQuery>,
+) -> Result<Response, PageError> {
+    render_log(&state, &ctx, q, None, StatusCode::OK).await
+}
+
+#[derive(Deserialize)]
+struct StatusForm {
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    version: String,
+}
+
+/// Marks a decision done, reversed or open again; everything else about it stays.
+async fn set_status(
+    State(state): State<AppState>,
+    ctx: WsCtx,
+    Path((_, id)): Path<(String, i64)>,
+    Form(f): Form<StatusForm>,
+) -> Result<Response, PageError> {
+    let m = model(&state, &ctx).await?;
+    let d = ops::decision(&m, id).ok_or(PageError::NotFound)?;
+    ctx.require_edit()?;
+    let input = DecisionInput {
+        what: d.what.clone(),
+        kind: d.kind.as_str().into(),
+        category: d
+            .category
+            .map(|c| c.as_str().to_string())
+            .unwrap_or_default(),
+        rationale: d.rationale.clone().unwrap_or_default(),
+        evidence: d.evidence.iter().map(|e| e.to_string()).collect(),
+        owner_id: d.owner_id.map(|o| o.to_string()).unwrap_or_default(),
+        due: d.due.map(|x| x.to_string()).unwrap_or_default(),
+        status: f.status.clone(),
+    };
+    let draft = match DecisionDraft::parse(&input, &m, d.decided_on) {
+        Ok(x) => x,
+        Err(inv) => {
+            let msg = inv.to_string();
+            return render_log(
+                &state,
+                &ctx,
+                LogQuery::default(),
+                Some(msg),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
+    };
+    match state
+        .store
+        .update_decision(ctx.ws.id, id, version(&f.version), &draft, today(&m))
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&ctx.link("/decisions?notice=decision-saved")).into_response()),
+        Err(StoreError::Stale { .. }) => {
+            let msg = "Someone changed this decision after you opened the log; nothing was changed. Check it below and try again.";
+            render_log(
+                &state,
+                &ctx,
+                LogQuery::default(),
+                Some(msg.into()),
+                StatusCode::CONFLICT,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}

@@ -1,0 +1,496 @@
+//! One review: its generated agenda with links to the evidence, notes per agenda item, the
+//! decisions recorded in it (a "pause" asks to confirm what it pauses), and the close with
+//! the attendees' ratings, refused while there is no outcome.
+
+use super::forms::{choices, version, Choice, Errors};
+use super::layout::{render, Chrome};
+use super::reviews::{model, sections, SectionView};
+use crate::ctx::WsCtx;
+use crate::error::PageError;
+use crate::ops::reviews::{self as ops, Link};
+use crate::routes::Routes;
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use keel_domain::health::Model;
+use keel_domain::review::{
+    self, agenda, close_refusal, Category, CloseInput, DecisionDraft, DecisionInput, DecisionKind,
+    Evidence, EvidenceKind, NoteInput, Review, ReviewStatus,
+};
+use keel_domain::Invalid;
+use keel_store::{Closing, StoreError};
+
+pub fn routes(r: Routes) -> Routes {
+    r.get("/w/{ws}/reviews/{review}", show)
+        .post("/w/{ws}/reviews/{review}/notes", notes)
+        .post("/w/{ws}/reviews/{review}/decisions", decide)
+        .post("/w/{ws}/reviews/{review}/close", close)
+}
+
+type Pairs = Vec<(String, String)>;
+
+fn get(pairs: &Pairs, k: &str) -> String {
+    pairs
+        .iter()
+        .find(|(n, _)| n == k)
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default()
+}
+
+pub struct DecisionLine {
+    pub id: i64,
+    pub what: String,
+    pub kind: &'static str,
+    pub category: Option<&'static str>,
+    pub owner: String,
+    pub due: Option<String>,
+    pub status: &'static str,
+    pub rationale: Option<String>,
+    pub links: Vec<Link>,
+}
+
+pub fn decision_line(m: &Model, d: &review::Decision) -> DecisionLine {
+    DecisionLine {
+        id: d.id,
+        what: d.what.clone(),
+        kind: d.kind.label(),
+        category: d.category.map(|c| c.label()),
+        owner: ops::name(m, d.owner_id),
+        due: d.due.map(|x| x.long()),
+        status: d.status.as_str(),
+        rationale: d.rationale.clone(),
+        links: d.evidence.iter().map(|e| ops::link(m, *e)).collect(),
+    }
+}
+
+/// The decision form, as typed.
+#[derive(Default)]
+pub struct DecisionForm {
+    pub what: String,
+    pub rationale: String,
+    pub due: String,
+    pub kinds: Vec<Choice>,
+    pub categories: Vec<Choice>,
+    pub owners: Vec<Choice>,
+    /// Evidence to tick: the agenda's, then priorities and channels.
+    pub evidence: Vec<(Link, bool)>,
+    pub errors: Errors,
+    /// What a "pause" would pause, waiting for a confirmation.
+    pub confirm: Vec<Link>,
+}
+
+pub struct Rating {
+    pub person_id: i64,
+    pub name: String,
+    pub value: String,
+}
+
+#[derive(Template)]
+#[template(path = "reviews/show.html")]
+struct Page {
+    chrome: Chrome,
+    review: Review,
+    kind: &'static str,
+    date: String,
+    facilitator: String,
+    attendees: Vec<String>,
+    open: bool,
+    sections: Vec<SectionView>,
+    /// Notes of a closed review, and what its agenda raised.
+    kept_notes: Vec<(String, String)>,
+    topics: Vec<Link>,
+    decisions: Vec<DecisionLine>,
+    form: DecisionForm,
+    ratings: Vec<Rating>,
+    close_errors: Errors,
+    /// Why the close or the notes were refused, in words.
+    refusal: Option<String>,
+    average: Option<f64>,
+}
+
+fn find(m: &Model, id: i64) -> Result<Review, PageError> {
+    ops::review(m, id).ok_or(PageError::NotFound)
+}
+
+fn evidence_options(m: &Model, a: &agenda::Agenda, ticked: &[String]) -> Vec<(Link, bool)> {
+    let mut all: Vec<Evidence> = a
+        .sections
+        .iter()
+        .flat_map(|s| s.items.iter().flat_map(|i| i.evidence.iter().copied()))
+        .filter(|e| e.kind != EvidenceKind::Decision)
+        .collect();
+    all.extend(
+        m.priorities
+            .iter()
+            .map(|p| Evidence::new(EvidenceKind::Priority, p.id)),
+    );
+    all.extend(
+        m.channels
+            .iter()
+            .map(|c| Evidence::new(EvidenceKind::Channel, c.id)),
+    );
+    let mut seen = Vec::new();
+    all.retain(|e| {
+        let fresh = !seen.contains(e);
+        seen.push(*e);
+        fresh
+    });
+    all.into_iter()
+        .map(|e| {
+            let l = ops::link(m, e);
+            let on = ticked.contains(&l.value);
+            (l, on)
+        })
+        .collect()
+}
+
+fn decision_form(
+    m: &Model,
+    a: &agenda::Agenda,
+    typed: Option<&Pairs>,
+    owner: Option<i64>,
+) -> DecisionForm {
+    let empty = Vec::new();
+    let p = typed.unwrap_or(&empty);
+    let ticked: Vec<String> = p
+        .iter()
+        .filter(|(k, _)| k == "evidence")
+        .map(|(_, v)| v.clone())
+        .collect();
+    let owner_typed = if typed.is_some() {
+        get(p, "owner_id")
+    } else {
+        owner.map(|o| o.to_string()).unwrap_or_default()
+    };
+    DecisionForm {
+        what: get(p, "what"),
+        rationale: get(p, "rationale"),
+        due: get(p, "due"),
+        kinds: choices(
+            std::iter::once(("", "Choose the kind"))
+                .chain(DecisionKind::ALL.iter().map(|k| (k.as_str(), k.label()))),
+            &get(p, "kind"),
+        ),
+        categories: choices(
+            std::iter::once(("", "No diagnosis"))
+                .chain(Category::ALL.iter().map(|c| (c.as_str(), c.label()))),
+            &get(p, "category"),
+        ),
+        owners: choices(
+            std::iter::once((String::new(), "Choose the owner".to_string())).chain(
+                m.people
+                    .iter()
+                    .filter(|x| !x.is_external())
+                    .map(|x| (x.id.to_string(), x.display())),
+            ),
+            &owner_typed,
+        ),
+        evidence: evidence_options(m, a, &ticked),
+        ..Default::default()
+    }
+}
+
+struct Extra {
+    form: Option<DecisionForm>,
+    ratings: Option<Pairs>,
+    close_errors: Invalid,
+    refusal: Option<String>,
+    status: StatusCode,
+}
+
+impl Default for Extra {
+    fn default() -> Extra {
+        Extra {
+            form: None,
+            ratings: None,
+            close_errors: Invalid::new(),
+            refusal: None,
+            status: StatusCode::OK,
+        }
+    }
+}
+
+fn page(ctx: &WsCtx, m: &Model, r: Review, x: Extra) -> Result<Response, PageError> {
+    let a = agenda::agenda(r.kind, m, r.date);
+    let open = r.status == ReviewStatus::Open;
+    let form = x
+        .form
+        .unwrap_or_else(|| decision_form(m, &a, None, ctx.person_id));
+    let typed = x.ratings.unwrap_or_default();
+    let ratings = r
+        .attendee_ids
+        .iter()
+        .map(|p| Rating {
+            person_id: *p,
+            name: ops::name(m, Some(*p)),
+            value: if open {
+                get(&typed, &format!("rating_{p}"))
+            } else {
+                r.ratings
+                    .iter()
+                    .find(|(who, _)| who == p)
+                    .map(|(_, v)| v.to_string())
+                    .unwrap_or_default()
+            },
+        })
+        .collect();
+    let decisions = review::decisions_of(&m.decisions, r.id)
+        .into_iter()
+        .map(|d| decision_line(m, d))
+        .collect();
+    let page = Page {
+        chrome: ctx.chrome(format!("{} · {}", r.kind.label(), r.date.long()), "reviews"),
+        kind: r.kind.label(),
+        date: r.date.long(),
+        facilitator: ops::name(m, r.facilitator_id),
+        attendees: r
+            .attendee_ids
+            .iter()
+            .map(|p| ops::name(m, Some(*p)))
+            .collect(),
+        open,
+        sections: if open {
+            sections(m, &a, &r.notes)
+        } else {
+            vec![]
+        },
+        kept_notes: if open { vec![] } else { r.notes.clone() },
+        topics: r.topics.iter().map(|e| ops::link(m, *e)).collect(),
+        decisions,
+        form,
+        ratings,
+        close_errors: Errors(x.close_errors),
+        refusal: x.refusal,
+        average: r.average_rating(),
+        review: r,
+    };
+    let mut resp = render(&page)?;
+    *resp.status_mut() = x.status;
+    Ok(resp)
+}
+
+async fn show(
+    State(state): State<AppState>,
+    ctx: WsCtx,
+    Path((_, id)): Path<(String, i64)>,
+) -> Result<Response, PageError> {
+    let m = model(&state, &ctx).await?;
+    let r = find(&m, id)?;
+    page(&ctx, &m, r, Extra::default())
+}
+
+fn back(ctx: &WsCtx, id: i64, notice: &str) -> Response {
+    Redirect::to(&ctx.link(&format!("/reviews/{id}?notice={notice}"))).into_response()
+}
+
+async fn notes(
+    State(state): State<AppState>,
+    ctx: WsCtx,
+    Path((_, id)): Path<(String, i64)>,
+    Form(pairs): Form<Pairs>,
+) -> Result<Response, PageError> {
+    let m = model(&state, &ctx).await?;
+    let r = find(&m, id)?;
+    ctx.require_edit()?;
+    let mut notes = Vec::new();
+    for (k, v) in &pairs {
+        if let Some(section) = k.strip_prefix("note_") {
+            let parsed = NoteInput {
+                section: section.into(),
+                text: v.clone(),
+            }
+            .parse();
+            match parsed {
+                Ok(n) => notes.push(n),
+                Err(inv) => {
+                    let refusal = inv.errors.first().map(|e| e.message.clone());
+                    return page(
+                        &ctx,
+                        &m,
+                        r,
+                        Extra {
+                            refusal,
+                            status: StatusCode::UNPROCESSABLE_ENTITY,
+                            ..Default::default()
+                        },
+                    );
+                }
+            }
+        }
+    }
+    match state
+        .store
+        .save_review_notes(ctx.ws.id, id, version(&get(&pairs, "version")), &notes)
+        .await
+    {
+        Ok(_) => Ok(back(&ctx, id, "notes-saved")),
+        Err(StoreError::Stale { .. }) => page(&ctx, &m, r, Extra {
+            refusal: Some("Someone saved this review after you opened it; your notes were not saved. The page shows theirs now: add yours again.".into()),
+            status: StatusCode::CONFLICT,
+            ..Default::default()
+        }),
+        Err(StoreError::Conflict(msg)) => page(&ctx, &m, r, Extra { refusal: Some(msg), status: StatusCode::CONFLICT, ..Default::default() }),
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn decide(
+    State(state): State<AppState>,
+    ctx: WsCtx,
+    Path((_, id)): Path<(String, i64)>,
+    Form(pairs): Form<Pairs>,
+) -> Result<Response, PageError> {
+    let m = model(&state, &ctx).await?;
+    let r = find(&m, id)?;
+    ctx.require_edit()?;
+    let input = DecisionInput {
+        what: get(&pairs, "what"),
+        kind: get(&pairs, "kind"),
+        category: get(&pairs, "category"),
+        rationale: get(&pairs, "rationale"),
+        evidence: pairs
+            .iter()
+            .filter(|(k, _)| k == "evidence")
+            .map(|(_, v)| v.clone())
+            .collect(),
+        owner_id: get(&pairs, "owner_id"),
+        due: get(&pairs, "due"),
+        status: String::new(),
+    };
+    let a = agenda::agenda(r.kind, &m, r.date);
+    let mut form = decision_form(&m, &a, Some(&pairs), None);
+    let d = match DecisionDraft::parse(&input, &m, r.date) {
+        Ok(d) => d,
+        Err(inv) => {
+            form.errors = Errors(inv);
+            return page(
+                &ctx,
+                &m,
+                r,
+                Extra {
+                    form: Some(form),
+                    status: StatusCode::UNPROCESSABLE_ENTITY,
+                    ..Default::default()
+                },
+            );
+        }
+    };
+    let confirm = get(&pairs, "confirm");
+    let pauses = d.pauses();
+    if !pauses.is_empty() && confirm.is_empty() {
+        form.confirm = pauses.iter().map(|e| ops::link(&m, *e)).collect();
+        return page(
+            &ctx,
+            &m,
+            r,
+            Extra {
+                form: Some(form),
+                ..Default::default()
+            },
+        );
+    }
+    let confirmed = confirm == "yes" && !pauses.is_empty();
+    match state
+        .store
+        .create_decision(ctx.ws.id, Some(id), r.date, &d, confirmed)
+        .await
+    {
+        Ok(_) => Ok(back(
+            &ctx,
+            id,
+            if confirmed {
+                "decision-paused"
+            } else {
+                "decision-recorded"
+            },
+        )),
+        Err(StoreError::Conflict(msg)) => {
+            form.errors = Errors(Invalid::one("what", msg));
+            page(
+                &ctx,
+                &m,
+                r,
+                Extra {
+                    form: Some(form),
+                    status: StatusCode::CONFLICT,
+                    ..Default::default()
+                },
+            )
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn close(
+    State(state): State<AppState>,
+    ctx: WsCtx,
+    Path((_, id)): Path<(String, i64)>,
+    Form(pairs): Form<Pairs>,
+) -> Result<Response, PageError> {
+    let m = model(&state, &ctx).await?;
+    let r = find(&m, id)?;
+    ctx.require_edit()?;
+    let input = CloseInput {
+        ratings: pairs
+            .iter()
+            .filter_map(|(k, v)| Some((k.strip_prefix("rating_")?.to_string(), v.clone())))
+            .collect(),
+    };
+    let ratings = match input.parse(&r) {
+        Ok(x) => x,
+        Err(inv) => {
+            return page(
+                &ctx,
+                &m,
+                r,
+                Extra {
+                    ratings: Some(pairs),
+                    close_errors: inv,
+                    status: StatusCode::UNPROCESSABLE_ENTITY,
+                    ..Default::default()
+                },
+            );
+        }
+    };
+    let outcomes = review::decisions_of(&m.decisions, id).len();
+    if let Some(why) = close_refusal(&r, outcomes) {
+        return page(
+            &ctx,
+            &m,
+            r,
+            Extra {
+                ratings: Some(pairs),
+                refusal: Some(why),
+                status: StatusCode::CONFLICT,
+                ..Default::default()
+            },
+        );
+    }
+    let a = agenda::agenda(r.kind, &m, r.date);
+    let closing = Closing {
+        ratings: &ratings,
+        raised: &a.topics(),
+        checked: &a.decisions_checked(),
+        by_user: Some(ctx.session.user_id),
+    };
+    match state
+        .store
+        .close_review(ctx.ws.id, id, version(&get(&pairs, "version")), &closing)
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&ctx.link("/reviews?notice=review-closed")).into_response()),
+        Err(StoreError::Conflict(msg)) => {
+            page(&ctx, &m, r, Extra { ratings: Some(pairs), refusal: Some(msg), status: StatusCode::CONFLICT, ..Default::default() })
+        }
+        Err(StoreError::Stale { .. }) => page(&ctx, &m, r, Extra {
+            ratings: Some(pairs),
+            refusal: Some("Someone changed this review after you opened it (a note or a decision). Check the page, then close again.".into()),
+            status: StatusCode::CONFLICT,
+            ..Default::default()
+        }),
+        Err(e) => Err(e.into()),
+    }
+}
