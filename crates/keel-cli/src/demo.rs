@@ -298,6 +298,10 @@ async fn create(store: &Store, args: &DemoArgs) -> Result<Workspace> {
     crate::demo_load::seed(store, ws.id, &team)
         .await
         .context("cannot add the demo's recurring commitments")?;
+    let reviews = crate::demo_reviews::seed(store, ws.id, &team, today)
+        .await
+        .context("cannot create the demo's reviews and decisions")?;
+    println!("Added {reviews} past reviews with their decisions.");
     if args.work_items > 0 || args.workflows > 0 {
         println!(
             "Creating {} workflows and {} work items for benchmarks…",

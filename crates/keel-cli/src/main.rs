@@ -10,6 +10,7 @@ mod demo;
 mod demo_leads;
 mod demo_load;
 mod demo_metrics;
+mod demo_reviews;
 mod demo_strategy;
 mod demo_work;
 mod failure;

@@ -97,3 +97,39 @@ async fn the_demo_serves_and_the_login_it_prints_works() {
     assert!(body.contains("Northwind Analytics (demo)"));
     assert!(body.contains("Priya Raman"));
 }
+
+#[tokio::test]
+async fn the_demo_has_a_history_of_reviews_that_ended_in_decisions() {
+    let db = TempDb::new();
+    db.keel(&["demo", "--no-serve"]).ok();
+    let store = Store::open(&db.url).await.unwrap();
+    let ws = store
+        .find_workspace_by_slug("northwind-demo")
+        .await
+        .unwrap()
+        .unwrap();
+    let m = store.model(ws.id).await.unwrap();
+    assert_eq!(m.review_cadences.len(), 3);
+    assert!(m.reviews.len() >= 7, "{}", m.reviews.len());
+    for r in &m.reviews {
+        assert_eq!(r.status, keel_domain::review::ReviewStatus::Closed);
+        assert!(
+            m.decisions.iter().any(|d| d.review_id == Some(r.id)),
+            "every demo review ended in a decision"
+        );
+        assert!(r.average_rating().is_some());
+    }
+    let today = m.today();
+    assert!(
+        m.decisions.iter().any(|d| d.is_past_due(today)),
+        "one decision is open past due, for the agenda and Home"
+    );
+    assert!(keel_domain::review::follow_through(&m.decisions, today).is_some());
+    let rules: Vec<_> = keel_domain::health::check(&m)
+        .into_iter()
+        .map(|f| f.rule)
+        .collect();
+    assert!(rules.contains(&"decision.past-due"), "{rules:?}");
+    assert!(!rules.contains(&"review.no-outcome"), "{rules:?}");
+    store.close().await;
+}
