@@ -394,3 +394,76 @@ async fn a_viewer_reads_reviews_and_a_partner_meets_none() {
     );
     t.app.stop().await;
 }
+
+#[tokio::test]
+async fn the_decision_log_exports_as_csv_with_formulas_kept_as_text() {
+    let t = team(TestDb::sqlite().await).await;
+    let today = keel_web::time_fmt::today(&keel_domain::Zone::utc());
+    for (what, why) in [
+        (
+            "=HYPERLINK(\"http://evil.test\",\"click\")",
+            "+1 from sales",
+        ),
+        ("@SUM(A1:A9)", "-5% cost, \"quoted\", and a comma"),
+        ("\tTabbed, start", "\rCarriage return first"),
+    ] {
+        t.app
+            .store
+            .create_decision(
+                t.ws,
+                None,
+                today,
+                &DecisionDraft {
+                    what: what.into(),
+                    kind: DecisionKind::NoChange,
+                    category: None,
+                    rationale: Some(why.into()),
+                    evidence: vec![],
+                    owner_id: t.maya,
+                    due: None,
+                    status: DecisionStatus::Open,
+                },
+                false,
+            )
+            .await
+            .unwrap();
+    }
+    let ws = t
+        .app
+        .store
+        .find_workspace_by_slug("acme")
+        .await
+        .unwrap()
+        .unwrap();
+    t.app.member(&ws, "viewer@acme.test", Role::Viewer).await;
+    let viewer = t.app.sign_in("viewer@acme.test").await;
+    let r = viewer.get("/w/acme/decisions.csv?kind=no-change").await;
+    assert_eq!(r.status(), 200);
+    assert!(r.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/csv"));
+    let body = r.text().await.unwrap();
+    let mut rdr = csv::Reader::from_reader(body.as_bytes());
+    let rows: Vec<csv::StringRecord> = rdr.records().map(|x| x.unwrap()).collect();
+    assert_eq!(rows.len(), 3, "the filter applies: {body}");
+    let whats: Vec<&str> = rows.iter().map(|r| &r[2]).collect();
+    let whys: Vec<&str> = rows.iter().map(|r| &r[5]).collect();
+    for v in whats.iter().chain(whys.iter()) {
+        assert!(v.starts_with('\''), "{v:?} would run as a formula");
+    }
+    assert!(whats.contains(&"'=HYPERLINK(\"http://evil.test\",\"click\")"));
+    assert!(whys.contains(&"'-5% cost, \"quoted\", and a comma"));
+    assert_eq!(&rows[0][6], "Maya Lind");
+    let partner_csv = {
+        t.app.member(&ws, "agency@acme.test", Role::Partner).await;
+        t.app
+            .sign_in("agency@acme.test")
+            .await
+            .get("/w/acme/decisions.csv")
+            .await
+            .status()
+    };
+    assert_eq!(partner_csv, 404);
+    t.app.stop().await;
+}

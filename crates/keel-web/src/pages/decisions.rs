@@ -24,6 +24,7 @@ use serde::Deserialize;
 
 pub fn routes(r: Routes) -> Routes {
     r.get("/w/{ws}/decisions", log)
+        .get("/w/{ws}/decisions.csv", csv_export)
         .post("/w/{ws}/decisions/{decision}/status", set_status)
 }
 
@@ -71,6 +72,8 @@ struct LogPage {
     q: String,
     errors: Errors,
     refusal: Option<String>,
+    /// The filters as a query string, for the CSV link.
+    export_query: String,
 }
 
 async fn render_log(
@@ -108,6 +111,20 @@ async fn render_log(
             version: d.version,
         })
         .collect();
+    let export_query = [
+        ("kind", &q.kind),
+        ("category", &q.category),
+        ("owner_id", &q.owner_id),
+        ("status", &q.status),
+        ("from", &q.from),
+        ("to", &q.to),
+        ("q", &q.q),
+    ]
+    .iter()
+    .filter(|(_, v)| !v.is_empty())
+    .map(|(k, v)| format!("{k}={}", urlencode(v)))
+    .collect::<Vec<_>>()
+    .join("&");
     let any = |label: &'static str| std::iter::once((String::new(), label.to_string()));
     let page = LogPage {
         chrome: ctx
@@ -153,10 +170,73 @@ async fn render_log(
         q: q.q,
         errors: Errors(errors),
         refusal,
+        export_query,
     };
     let mut r = render(&page)?;
     *r.status_mut() = status;
     Ok(r)
+}
+
+/// The decision log as CSV, with the log's filters. A value a spreadsheet would run as a
+/// formula (starting with =, +, -, @, a tab or a carriage return) is written as text
+/// (`keel_import::export::cell`).
+async fn csv_export(
+    State(state): State<AppState>,
+    ctx: WsCtx,
+    Query(q): Query<LogQuery>,
+) -> Result<Response, PageError> {
+    use keel_import::export::cell;
+    let m = model(&state, &ctx).await?;
+    let input = FilterInput {
+        kind: q.kind,
+        category: q.category,
+        owner_id: q.owner_id,
+        status: q.status,
+        from: q.from,
+        to: q.to,
+        q: q.q,
+    };
+    let filter = Filter::parse(&input).unwrap_or_default();
+    let mut out = String::from(
+        "id,decided_on,what,kind,category,rationale,owner,due,status,done_on,review_id,evidence\n",
+    );
+    for d in m.decisions.iter().filter(|d| filter.matches(d)) {
+        let evidence: Vec<String> = d
+            .evidence
+            .iter()
+            .map(|e| keel_domain::review::agenda::label(&m, *e))
+            .collect();
+        let fields = [
+            d.id.to_string(),
+            d.decided_on.to_string(),
+            cell(&d.what),
+            d.kind.as_str().to_string(),
+            d.category
+                .map(|c| c.as_str())
+                .unwrap_or_default()
+                .to_string(),
+            cell(d.rationale.as_deref().unwrap_or_default()),
+            cell(&ops::name(&m, d.owner_id)),
+            d.due.map(|x| x.to_string()).unwrap_or_default(),
+            d.status.as_str().to_string(),
+            d.done_on.map(|x| x.to_string()).unwrap_or_default(),
+            d.review_id.map(|x| x.to_string()).unwrap_or_default(),
+            cell(&evidence.join("; ")),
+        ];
+        out.push_str(&fields.join(","));
+        out.push('\n');
+    }
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                "attachment; filename=\"decisions.csv\"",
+            ),
+        ],
+        out,
+    )
+        .into_response())
 }
 
 async fn log(
@@ -231,4 +311,16 @@ async fn set_status(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// Percent-encodes a query value (everything but unreserved characters).
+fn urlencode(v: &str) -> String {
+    v.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
