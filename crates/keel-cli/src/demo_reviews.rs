@@ -101,7 +101,7 @@ fn evidence(m: &keel_domain::health::Model, wanted: &[(EvidenceKind, &str)]) -> 
 
 pub async fn seed(
     store: &Store,
-    ws: i64,
+    ws: keel_store::WorkspaceId,
     team: &[(&'static str, Person)],
     today: Date,
 ) -> Result<usize> {

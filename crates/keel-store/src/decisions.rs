@@ -3,7 +3,7 @@
 //! decision recorded in a review only while that review is open. A "pause" decision, when
 //! confirmed, pauses its linked priorities and channels in the same transaction.
 
-use crate::{now, read, tx, Result, Store, StoreError};
+use crate::{now, read, tx, Result, Store, StoreError, WorkspaceId};
 use keel_domain::review::{
     Category, Decision, DecisionDraft, DecisionKind, DecisionStatus, Evidence, EvidenceKind,
 };
@@ -80,7 +80,7 @@ fn foreign(e: sqlx::Error) -> StoreError {
 
 impl Store {
     /// Every decision, newest first.
-    pub async fn list_decisions(&self, ws: i64) -> Result<Vec<Decision>> {
+    pub async fn list_decisions(&self, ws: WorkspaceId) -> Result<Vec<Decision>> {
         let sql = format!(
             "SELECT {COLUMNS} FROM decisions WHERE workspace_id = $1 ORDER BY decided_on DESC, id DESC"
         );
@@ -100,7 +100,7 @@ impl Store {
             .collect())
     }
 
-    pub async fn find_decision(&self, ws: i64, id: i64) -> Result<Option<Decision>> {
+    pub async fn find_decision(&self, ws: WorkspaceId, id: i64) -> Result<Option<Decision>> {
         Ok(self
             .list_decisions(ws)
             .await?
@@ -113,7 +113,7 @@ impl Store {
     /// (active or testing) in the same transaction.
     pub async fn create_decision(
         &self,
-        ws: i64,
+        ws: WorkspaceId,
         review_id: Option<i64>,
         decided_on: Date,
         d: &DecisionDraft,
@@ -169,7 +169,7 @@ impl Store {
     /// the day it was done; reopening clears it.
     pub async fn update_decision(
         &self,
-        ws: i64,
+        ws: WorkspaceId,
         id: i64,
         expected: i64,
         d: &DecisionDraft,

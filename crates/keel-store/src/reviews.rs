@@ -2,7 +2,7 @@
 //! (migration 0030). Closing is one statement that checks the version, that the review is
 //! still open and that it has an outcome, so of two closes at once exactly one wins.
 
-use crate::{now, read, tx, Result, Store, StoreError};
+use crate::{now, read, tx, Result, Store, StoreError, WorkspaceId};
 use keel_domain::review::{Cadence, CadenceDraft, Evidence, Kind, Review, ReviewStatus};
 use keel_domain::Date;
 
@@ -75,7 +75,7 @@ fn topics(raw: &str) -> Vec<Evidence> {
 }
 
 impl Store {
-    pub async fn list_review_cadences(&self, ws: i64) -> Result<Vec<Cadence>> {
+    pub async fn list_review_cadences(&self, ws: WorkspaceId) -> Result<Vec<Cadence>> {
         let sql = format!(
             "SELECT {CADENCE_COLUMNS} FROM review_cadences WHERE workspace_id = $1
              ORDER BY CASE kind WHEN 'weekly' THEN 1 WHEN 'monthly' THEN 2 ELSE 3 END"
@@ -99,7 +99,7 @@ impl Store {
     /// `today` is the day a new cadence starts from.
     pub async fn put_review_cadence(
         &self,
-        ws: i64,
+        ws: WorkspaceId,
         d: &CadenceDraft,
         expected: Option<i64>,
         today: Date,
@@ -152,15 +152,15 @@ impl Store {
     }
 
     /// Every review, oldest first, with attendees, ratings, notes and topics.
-    pub async fn list_reviews(&self, ws: i64) -> Result<Vec<Review>> {
+    pub async fn list_reviews(&self, ws: WorkspaceId) -> Result<Vec<Review>> {
         self.reviews_where(ws, None).await
     }
 
-    pub async fn find_review(&self, ws: i64, id: i64) -> Result<Option<Review>> {
+    pub async fn find_review(&self, ws: WorkspaceId, id: i64) -> Result<Option<Review>> {
         Ok(self.reviews_where(ws, Some(id)).await?.pop())
     }
 
-    async fn reviews_where(&self, ws: i64, id: Option<i64>) -> Result<Vec<Review>> {
+    async fn reviews_where(&self, ws: WorkspaceId, id: Option<i64>) -> Result<Vec<Review>> {
         let filter = if id.is_some() { "AND id = $2" } else { "" };
         let sql = format!(
             "SELECT {REVIEW_COLUMNS} FROM reviews WHERE workspace_id = $1 {filter} ORDER BY held_on, id"
@@ -215,7 +215,7 @@ impl Store {
     /// workspace, which the database checks). One review per kind and day.
     pub async fn open_review(
         &self,
-        ws: i64,
+        ws: WorkspaceId,
         kind: Kind,
         day: Date,
         facilitator_id: Option<i64>,
@@ -244,7 +244,7 @@ impl Store {
     /// review, all in one version step.
     pub async fn save_review_notes(
         &self,
-        ws: i64,
+        ws: WorkspaceId,
         id: i64,
         expected: i64,
         notes: &[(String, String)],
@@ -284,7 +284,7 @@ impl Store {
     /// `Conflict` and a message; a stale version with `Stale`.
     pub async fn close_review(
         &self,
-        ws: i64,
+        ws: WorkspaceId,
         id: i64,
         expected: i64,
         c: &Closing<'_>,

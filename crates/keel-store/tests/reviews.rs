@@ -8,7 +8,7 @@ use keel_domain::review::{
     ReviewStatus,
 };
 use keel_domain::{Date, ObjectiveDraft, PersonDraft, PersonKind, PriorityDraft};
-use keel_store::{Closing, Store, StoreError, ALREADY_CLOSED, NO_OUTCOME};
+use keel_store::{Closing, Store, StoreError, WorkspaceId, ALREADY_CLOSED, NO_OUTCOME};
 
 macro_rules! contract {
     ($name:ident, |$store:ident, $ws:ident| $body:block) => {
@@ -26,7 +26,7 @@ fn day(s: &str) -> Date {
     Date::parse(s).unwrap()
 }
 
-async fn person(s: &Store, ws: i64, name: &str) -> i64 {
+async fn person(s: &Store, ws: WorkspaceId, name: &str) -> i64 {
     s.create_person(
         ws,
         &PersonDraft {
@@ -44,7 +44,7 @@ async fn person(s: &Store, ws: i64, name: &str) -> i64 {
     .id
 }
 
-async fn channel(s: &Store, ws: i64) -> i64 {
+async fn channel(s: &Store, ws: WorkspaceId) -> i64 {
     s.create_channel(
         ws,
         &ChannelDraft {
@@ -60,7 +60,7 @@ async fn channel(s: &Store, ws: i64) -> i64 {
     .id
 }
 
-async fn priority(s: &Store, ws: i64) -> i64 {
+async fn priority(s: &Store, ws: WorkspaceId) -> i64 {
     let o = s
         .create_objective(
             ws,

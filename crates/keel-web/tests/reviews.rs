@@ -16,7 +16,7 @@ struct Team {
     app: TestApp,
     maya: i64,
     priority: i64,
-    ws: i64,
+    ws: keel_store::WorkspaceId,
 }
 
 async fn team(db: TestDb) -> Team {
