@@ -41,3 +41,43 @@ impl Store {
         Ok(cols)
     }
 }
+
+/// A foreign key: the table, the table it references, whether its rows go with the
+/// referenced row (ON DELETE CASCADE), and its columns.
+pub type ForeignKey = (String, String, bool, Vec<String>);
+
+impl Store {
+    /// Every foreign key of the schema, sorted: for `tests/schema.rs`, which checks that rows of
+    /// workspace data reference their parents together with the workspace.
+    pub async fn describe_foreign_keys(&self) -> Result<Vec<ForeignKey>> {
+        let rows: Vec<(String, String, bool, i64, String)> = match &self.db {
+            Db::Sqlite { .. } => read!(self, p => sqlx::query_as(
+                "SELECT m.name, f.\"table\", f.on_delete = 'CASCADE', f.id, f.\"from\"
+                 FROM sqlite_master m JOIN pragma_foreign_key_list(m.name) f
+                 WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '_sqlx%'
+                 ORDER BY m.name, f.id, f.seq")
+                .fetch_all(p).await)?,
+            Db::Postgres(_) => read!(self, p => sqlx::query_as(
+                "SELECT c.conrelid::regclass::text, c.confrelid::regclass::text, c.confdeltype = 'c', c.oid::bigint, a.attname::text
+                 FROM pg_constraint c
+                 JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = ANY(c.conkey)
+                 WHERE c.contype = 'f' AND c.connamespace = current_schema()::regnamespace
+                 ORDER BY 1, 4, 5")
+                .fetch_all(p).await)?,
+        };
+        let mut out: Vec<ForeignKey> = Vec::new();
+        let mut last: Option<(String, i64)> = None;
+        for (table, parent, cascade, id, column) in rows {
+            if last.as_ref() == Some(&(table.clone(), id)) {
+                if let Some(k) = out.last_mut() {
+                    k.3.push(column);
+                }
+            } else {
+                last = Some((table.clone(), id));
+                out.push((table, parent, cascade, vec![column]));
+            }
+        }
+        out.sort();
+        Ok(out)
+    }
+}

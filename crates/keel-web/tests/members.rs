@@ -116,3 +116,53 @@ async fn a_members_page_opened_before_a_change_does_not_overwrite_it() {
         Role::Admin
     );
 }
+
+#[tokio::test]
+async fn an_admin_makes_no_owner_and_a_form_without_its_version_changes_nothing() {
+    let app = TestApp::sqlite().await;
+    let owner = app.user("owner@acme.test", "Olga").await;
+    let ws = app.workspace("acme", owner).await;
+    let admin = app.member(&ws, "admin@acme.test", Role::Admin).await;
+    let mira = app.member(&ws, "mira@acme.test", Role::Member).await;
+    let api = Api::new(&app, &app.token(&ws, admin, Role::Admin).await);
+    // Roles are granted by what the granted role can do: an admin cannot make an owner,
+    // itself included, nor change the owner.
+    for (who, role) in [(mira, "owner"), (admin, "owner"), (owner, "viewer")] {
+        let (s, _) = api
+            .send_at(
+                Method::PUT,
+                &format!("/api/v1/members/{who}"),
+                1,
+                Some(json!({ "role": role })),
+            )
+            .await;
+        assert_eq!(s, 403, "{who} -> {role}");
+    }
+    assert_eq!(
+        app.store
+            .find_member(ws.id, mira)
+            .await
+            .unwrap()
+            .unwrap()
+            .role,
+        Role::Member
+    );
+    // A form that lost its version is out of date, not a blind overwrite.
+    let b = app.sign_in("admin@acme.test").await;
+    let r = b
+        .post_form(
+            &format!("/w/acme/members/{mira}/role"),
+            &[("role", "viewer")],
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    assert_eq!(
+        app.store
+            .find_member(ws.id, mira)
+            .await
+            .unwrap()
+            .unwrap()
+            .role,
+        Role::Member
+    );
+}
