@@ -21,6 +21,7 @@ pub mod person;
 pub mod priority;
 pub mod review;
 pub mod role;
+pub mod search;
 pub mod setup;
 pub mod text;
 pub mod work;

@@ -5,6 +5,7 @@ use crate::workflow::{WorkflowRole, WorkflowSpec};
 use crate::{text, Date, Invalid, Person};
 use serde::{Deserialize, Serialize};
 
+pub mod board;
 pub mod digest;
 mod gate;
 pub mod metrics;

@@ -56,7 +56,7 @@ pub use sessions::SessionRecord;
 pub use spend::Spend;
 pub use tokens::{ApiToken, TokenAuth};
 pub use users::User;
-pub use work::{WorkEvent, WorkFilter};
+pub use work::{WorkEvent, WorkFilter, WorkSort};
 pub use workflows::Revision;
 pub use workspaces::{Member, Membership, Workspace};
 

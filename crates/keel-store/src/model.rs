@@ -16,8 +16,9 @@ const LEAD_DAYS: i64 = 90;
 const RECENT_SECS: i64 = 60 * 86_400;
 
 impl Store {
-    /// Everything the domain's rules need about one workspace, judged as of now: open work
-    /// and work created in the last 60 days (not the whole archive).
+    /// Everything the domain's rules need about one workspace, judged as of now: open work,
+    /// launched work (on the board until done) and work created in the last 60 days (not the
+    /// whole archive).
     pub async fn model(&self, ws: WorkspaceId) -> Result<Model> {
         let t = now();
         let zone = self.zone_of(ws).await?;
@@ -32,6 +33,18 @@ impl Store {
             .await?;
         let recent: Vec<_> = self.recent_work(ws, t - RECENT_SECS).await?;
         work.extend(recent.into_iter().filter(|w| !w.status.is_open()));
+        // Launched work stays on the board until it is marked done, however old.
+        let launched = self
+            .list_work(
+                ws,
+                &WorkFilter {
+                    status: Some(keel_domain::work::WorkStatus::Launched),
+                    ..Default::default()
+                },
+            )
+            .await?;
+        let held: std::collections::HashSet<i64> = work.iter().map(|w| w.id).collect();
+        work.extend(launched.into_iter().filter(|w| !held.contains(&w.id)));
         Ok(Model {
             people: self.list_people(ws).await?,
             functions: self.list_functions(ws).await?,

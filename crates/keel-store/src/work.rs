@@ -88,8 +88,68 @@ pub struct WorkFilter {
     pub blocked_only: bool,
     /// Open items whose planned launch is before this date.
     pub overdue_before: Option<Date>,
+    /// Leave out done and cancelled work (the work list's default).
+    pub hide_closed: bool,
+    pub sort: WorkSort,
+    /// Sort the other way (largest, latest or Z first).
+    pub descending: bool,
     pub limit: i64,
     pub offset: i64,
+}
+
+/// The order of a work list. Every order ends with the newest first, so pages are stable.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum WorkSort {
+    #[default]
+    Newest,
+    Title,
+    Workflow,
+    Status,
+    Owner,
+    /// The launch day: the actual one once launched, else the planned one; none last.
+    Launch,
+}
+
+impl WorkSort {
+    pub const ALL: [WorkSort; 6] = [
+        WorkSort::Newest,
+        WorkSort::Title,
+        WorkSort::Workflow,
+        WorkSort::Status,
+        WorkSort::Owner,
+        WorkSort::Launch,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WorkSort::Newest => "newest",
+            WorkSort::Title => "title",
+            WorkSort::Workflow => "workflow",
+            WorkSort::Status => "status",
+            WorkSort::Owner => "owner",
+            WorkSort::Launch => "launch",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<WorkSort> {
+        WorkSort::ALL.into_iter().find(|x| x.as_str() == s.trim())
+    }
+
+    /// The ORDER BY clause: fixed text per order (nothing typed reaches it). Missing values
+    /// sort last both ways and on both backends (`x IS NULL` first, then the value).
+    fn order_by(self, descending: bool) -> String {
+        let dir = if descending { "DESC" } else { "ASC" };
+        let by = |x: &str| format!("({x}) IS NULL, {x} {dir}, id DESC");
+        match self {
+            WorkSort::Newest if descending => "id ASC".into(),
+            WorkSort::Newest => "id DESC".into(),
+            WorkSort::Title => format!("lower(title) {dir}, id DESC"),
+            WorkSort::Workflow => by("(SELECT lower(w.name) FROM workflows w WHERE w.workspace_id = work_items.workspace_id AND w.id = work_items.workflow_id)"),
+            WorkSort::Status => format!("CASE status WHEN 'intake' THEN 0 WHEN 'in_progress' THEN 1 WHEN 'awaiting_approval' THEN 2 WHEN 'blocked' THEN 3 WHEN 'launched' THEN 4 WHEN 'done' THEN 5 ELSE 6 END {dir}, id DESC"),
+            WorkSort::Owner => by("(SELECT lower(p.name) FROM people p WHERE p.workspace_id = work_items.workspace_id AND p.id = work_items.execution_owner_id)"),
+            WorkSort::Launch => by("COALESCE(actual_launch, planned_launch)"),
+        }
+    }
 }
 
 const FILTER: &str = "workspace_id = $1 AND ($2 IS NULL OR workflow_id = $2) AND ($3 IS NULL OR execution_owner_id = $3)
@@ -97,7 +157,8 @@ const FILTER: &str = "workspace_id = $1 AND ($2 IS NULL OR workflow_id = $2) AND
     AND ($5 IS NULL OR status = $5)
     AND ($6 = 0 OR status IN ('intake', 'in_progress', 'blocked', 'awaiting_approval'))
     AND ($7 = 0 OR blocked_since IS NOT NULL)
-    AND ($8 IS NULL OR (planned_launch < $8 AND status IN ('intake', 'in_progress', 'blocked', 'awaiting_approval')))";
+    AND ($8 IS NULL OR (planned_launch < $8 AND status IN ('intake', 'in_progress', 'blocked', 'awaiting_approval')))
+    AND ($9 = 0 OR status NOT IN ('done', 'cancelled'))";
 
 /// A line of an item's history.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -113,12 +174,14 @@ pub struct WorkEvent {
 impl Store {
     pub async fn list_work(&self, ws: WorkspaceId, f: &WorkFilter) -> Result<Vec<WorkItem>> {
         let sql = format!(
-            "SELECT {COLUMNS} FROM work_items WHERE {FILTER} ORDER BY id DESC LIMIT $9 OFFSET $10"
+            "SELECT {COLUMNS} FROM work_items WHERE {FILTER} ORDER BY {} LIMIT $10 OFFSET $11",
+            f.sort.order_by(f.descending)
         );
         let limit = if f.limit <= 0 { 1_000_000 } else { f.limit };
         let rows = read!(self, p => sqlx::query_as::<_, Row>(&sql)
             .bind(ws).bind(f.workflow_id).bind(f.owner_id).bind(f.involving).bind(f.status.map(|s| s.as_str()))
             .bind(f.open_only as i64).bind(f.blocked_only as i64).bind(f.overdue_before.map(|d| d.0))
+            .bind(f.hide_closed as i64)
             .bind(limit).bind(f.offset.max(0))
             .fetch_all(p).await)?;
         Ok(rows.into_iter().map(item).collect())
@@ -129,6 +192,7 @@ impl Store {
         Ok(read!(self, p => sqlx::query_scalar::<_, i64>(&sql)
             .bind(ws).bind(f.workflow_id).bind(f.owner_id).bind(f.involving).bind(f.status.map(|s| s.as_str()))
             .bind(f.open_only as i64).bind(f.blocked_only as i64).bind(f.overdue_before.map(|d| d.0))
+            .bind(f.hide_closed as i64)
             .fetch_one(p).await)?)
     }
 

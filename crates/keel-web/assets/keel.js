@@ -30,3 +30,28 @@ document.addEventListener("click", function (e) {
     else if (e.key === "r" && row) { e.preventDefault(); row.querySelector("[data-reject] select").focus(); }
   });
 })();
+// Filters apply as they change: a form marked data-live sends itself (a GET, so the address
+// keeps the filters); its button stays for browsers without JavaScript.
+document.documentElement.classList.add("js");
+document.addEventListener("change", function (e) {
+  var form = e.target.closest ? e.target.closest("form[data-live]") : null;
+  if (form && e.target.type !== "search") form.submit();
+});
+(function () {
+  var timer = null;
+  document.addEventListener("input", function (e) {
+    var form = e.target.closest ? e.target.closest("form[data-live]") : null;
+    if (!form || e.target.type !== "search") return;
+    clearTimeout(timer);
+    timer = setTimeout(function () { form.submit(); }, 400);
+  });
+})();
+// "/" jumps to the search box from anywhere but a field; Esc leaves it.
+document.addEventListener("keydown", function (e) {
+  var box = document.querySelector("[data-search]");
+  if (!box) return;
+  var t = e.target;
+  var typing = t.tagName === "INPUT" || t.tagName === "SELECT" || t.tagName === "TEXTAREA" || t.isContentEditable;
+  if (e.key === "/" && !typing && !e.ctrlKey && !e.metaKey && !e.altKey) { e.preventDefault(); box.focus(); box.select(); }
+  else if (e.key === "Escape" && t === box) { box.blur(); }
+});

@@ -32,6 +32,16 @@ const ASSETS: &[Asset] = &[
         body: include_bytes!("../assets/keel.js"),
     },
     Asset {
+        name: "sortable.min.js",
+        mime: "text/javascript; charset=utf-8",
+        body: include_bytes!("../assets/sortable-1.15.7.min.js"),
+    },
+    Asset {
+        name: "board.js",
+        mime: "text/javascript; charset=utf-8",
+        body: include_bytes!("../assets/board.js"),
+    },
+    Asset {
         name: "favicon.svg",
         mime: "image/svg+xml",
         body: include_bytes!("../assets/favicon.svg"),

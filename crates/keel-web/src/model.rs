@@ -23,11 +23,12 @@ type CachedFigures = (i64, i64, Arc<Figures>);
 /// (data version, the page's items)
 type WorkPage = (i64, Arc<Vec<WorkItem>>);
 
-/// A loaded model and what the board needs to find one workflow's open work without
-/// walking every item.
+/// A loaded model and what the board needs to find the work it shows (open and launched,
+/// `board::on_board`) without walking every item.
 pub struct Loaded {
     pub model: Arc<Model>,
-    open_by_workflow: HashMap<i64, Vec<usize>>,
+    board_by_workflow: HashMap<i64, Vec<usize>>,
+    board_all: Vec<usize>,
     /// Everyone's load (the domain's one capacity model), computed once per loaded model.
     loads: std::sync::OnceLock<Arc<Loads>>,
 }
@@ -51,15 +52,18 @@ impl Loads {
 
 impl Loaded {
     fn new(model: Model) -> Loaded {
-        let mut open_by_workflow: HashMap<i64, Vec<usize>> = HashMap::new();
+        let mut board_by_workflow: HashMap<i64, Vec<usize>> = HashMap::new();
+        let mut board_all = Vec::new();
         for (i, w) in model.work.iter().enumerate() {
-            if w.status.is_open() {
-                open_by_workflow.entry(w.workflow_id).or_default().push(i);
+            if keel_domain::work::board::on_board(w) {
+                board_by_workflow.entry(w.workflow_id).or_default().push(i);
+                board_all.push(i);
             }
         }
         Loaded {
             model: Arc::new(model),
-            open_by_workflow,
+            board_by_workflow,
+            board_all,
             loads: std::sync::OnceLock::new(),
         }
     }
@@ -80,13 +84,18 @@ impl Loaded {
             .clone()
     }
 
-    /// The open work of one workflow, in the model's order.
-    pub fn open_work_of(&self, workflow: i64) -> impl Iterator<Item = &WorkItem> {
-        self.open_by_workflow
-            .get(&workflow)
-            .into_iter()
-            .flatten()
-            .map(|&i| &self.model.work[i])
+    /// The work on the board (open or launched) of one workflow, or of all, in the model's
+    /// order.
+    pub fn board_work(&self, workflow: Option<i64>) -> impl Iterator<Item = &WorkItem> {
+        let idx: &[usize] = match workflow {
+            Some(w) => self
+                .board_by_workflow
+                .get(&w)
+                .map(Vec::as_slice)
+                .unwrap_or(&[]),
+            None => &self.board_all,
+        };
+        idx.iter().map(|&i| &self.model.work[i])
     }
 }
 

@@ -520,7 +520,7 @@ async fn the_board_moves_a_ready_card_and_sends_a_shut_gate_to_its_reason() {
         )
         .await;
     assert_eq!(r.status(), 303);
-    assert!(location(&r).starts_with(&format!("/w/acme/work/board?workflow={wf}")));
+    assert!(location(&r).starts_with("/w/acme/work/board?"));
     assert_eq!(
         app.store.find_work(ws.id, id).await.unwrap().unwrap().stage,
         1

@@ -5,6 +5,31 @@ pub(crate) fn spec() -> WorkflowSpec {
     WorkflowSpec::parse(&input(), &people(), &[]).unwrap()
 }
 
+/// An open item of `spec()` at a stage.
+pub(crate) fn item_at(stage: usize) -> WorkItem {
+    WorkItem {
+        id: 1,
+        workflow_id: 1,
+        title: "Webinar".into(),
+        execution_owner_id: Some(2),
+        contributor_ids: vec![],
+        stage,
+        status: WorkStatus::InProgress,
+        estimated_hours: 4.0,
+        start_date: None,
+        planned_launch: None,
+        actual_launch: None,
+        first_review: None,
+        blocked_reason: None,
+        blocked_since: None,
+        blocked_seconds: 0,
+        revisions: 0,
+        created_at: 0,
+        launched_at: None,
+        version: 1,
+    }
+}
+
 #[test]
 fn a_gate_with_an_open_checklist_says_what_is_open() {
     let s = spec();

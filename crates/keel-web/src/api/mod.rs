@@ -20,6 +20,7 @@ mod offers;
 mod openapi;
 mod people;
 mod priorities;
+mod search;
 mod spend;
 mod tokens;
 mod work;
@@ -54,6 +55,7 @@ pub fn routes(r: Routes) -> Routes {
     let r = lead_feedback::routes(r);
     let r = lead_quality::routes(r);
     let r = spend::routes(r);
+    let r = search::routes(r);
     tokens::routes(r)
 }
 

@@ -3,7 +3,7 @@
 
 use super::{
     channels, functions, lead_feedback, lead_quality, leads, load, members, metrics, model,
-    objectives, offers, people, priorities, spend, tokens, work, workflows, workspace,
+    objectives, offers, people, priorities, search, spend, tokens, work, workflows, workspace,
 };
 use crate::error::{ErrorBody, ErrorEnvelope, FieldMessage};
 use axum::Json;
@@ -38,6 +38,7 @@ use utoipa::{Modify, OpenApi};
         leads::list_leads, leads::find_lead, leads::create_lead, leads::create_leads,
         lead_feedback::give_lead_feedback, lead_feedback::give_leads_feedback,
         lead_quality::find_lead_quality, spend::list_spend, spend::set_spend, spend::delete_spend,
+        search::search_everything,
     ),
     components(schemas(ErrorEnvelope, ErrorBody, FieldMessage)),
     modifiers(&BearerAuth),
@@ -57,6 +58,7 @@ use utoipa::{Modify, OpenApi};
         (name = "offers", description = "Offers leads convert on (demo, trial, guide, webinar, assessment…): who each is for, owner, status and the channels that carry it"),
         (name = "metrics", description = "Metrics with definition, owner, source, cadence, direction and target, what they measure, and their values per period (idempotent per period)"),
         (name = "work", description = "Work items moving through their workflow's gates, with checklists, approvals, history and dependencies"),
+        (name = "search", description = "Search across work, workflows, people and functions, among what the caller sees"),
         (name = "leads", description = "Leads from the CRM (idempotent by record id), sales feedback, lead quality, completeness and spend"),
     )
 )]

@@ -29,6 +29,8 @@ pub struct Chrome {
     pub notice: Option<String>,
     /// The workspace's time zone: dates are shown, and typed, on its calendar.
     pub zone: keel_domain::Zone,
+    /// What the header's search box shows (the search page's query).
+    pub search: String,
 }
 
 fn nav_for(role: Role) -> Vec<NavItem> {
@@ -141,6 +143,7 @@ impl Chrome {
             active: "",
             notice: None,
             zone: keel_domain::Zone::utc(),
+            search: String::new(),
         }
     }
 

@@ -25,6 +25,7 @@ mod priorities;
 mod reference;
 mod review;
 mod reviews;
+mod search;
 mod settings;
 mod setup;
 mod spend;
@@ -67,6 +68,7 @@ pub fn routes(r: Routes) -> Routes {
     let r = reviews::routes(r);
     let r = review::routes(r);
     let r = decisions::routes(r);
+    let r = search::routes(r);
     reference::routes(r)
 }
 

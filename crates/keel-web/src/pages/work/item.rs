@@ -380,6 +380,9 @@ struct MoveForm {
     /// "board": after a successful move, return to the board this was sent from.
     #[serde(default)]
     back: String,
+    /// The board's filters (`BoardQuery`), read again before they go into the redirect.
+    #[serde(default)]
+    back_query: String,
 }
 
 async fn move_item(
@@ -413,16 +416,15 @@ async fn move_item(
     // The board, My work and Home move with buttons and go back where they were; a refusal
     // still lands on the item page with the reason.
     if r.is_ok() && f.back == "board" {
-        let wf = state
-            .store
-            .find_work(ctx.ws.id, id)
-            .await?
-            .map(|w| w.workflow_id)
-            .unwrap_or_default();
-        return Ok(Redirect::to(
-            &ctx.link(&format!("/work/board?workflow={wf}&notice=work-moved")),
-        )
-        .into_response());
+        let q: super::board::BoardQuery =
+            serde_urlencoded::from_str(&f.back_query).unwrap_or_default();
+        let mut q = q.to_query();
+        if !q.is_empty() {
+            q.push('&');
+        }
+        return Ok(
+            Redirect::to(&ctx.link(&format!("/work/board?{q}notice=work-moved"))).into_response(),
+        );
     }
     let approved = notice == "work-moved" && f.action == "approve";
     if r.is_ok() && approved && (f.back == "mine" || f.back == "home") {

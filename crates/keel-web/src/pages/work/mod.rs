@@ -1,5 +1,6 @@
-//! Work: the list with filters, "my work", the board by stage, and starting new work.
+//! Work: the list with filters, "my work", the board (`board.rs`), and starting new work.
 
+mod board;
 mod item;
 mod mine;
 
@@ -19,14 +20,15 @@ use axum::Form;
 use keel_domain::work::{WorkInput, WorkItem, WorkStatus};
 use keel_domain::workflow::{name_of, Workflow};
 use keel_domain::{Date, Invalid, Person};
-use keel_store::WorkFilter;
+use keel_store::{WorkFilter, WorkSort};
 use serde::Deserialize;
 
 pub fn routes(r: Routes) -> Routes {
     let r = r
         .get("/w/{ws}/work", list)
         .get("/w/{ws}/work/mine", mine::page)
-        .get("/w/{ws}/work/board", board)
+        .get("/w/{ws}/work/board", board::page)
+        .post("/w/{ws}/work/{item}/drop", board::drop)
         .get("/w/{ws}/work/new", new)
         .post("/w/{ws}/work", create);
     item::routes(r)
@@ -46,6 +48,15 @@ pub struct ListQuery {
     pub blocked: String,
     #[serde(default)]
     pub overdue: String,
+    /// "1": done and cancelled work too (hidden by default).
+    #[serde(default)]
+    pub closed: String,
+    /// A column to sort by (`WorkSort`); newest first by default.
+    #[serde(default)]
+    pub sort: String,
+    /// "desc": the other way.
+    #[serde(default)]
+    pub dir: String,
     #[serde(default)]
     pub page: i64,
     pub notice: Option<String>,
@@ -53,12 +64,18 @@ pub struct ListQuery {
 
 impl ListQuery {
     fn filter(&self, today: Date) -> WorkFilter {
+        let status = WorkStatus::parse(&self.status).ok();
         WorkFilter {
             workflow_id: self.workflow.parse().ok(),
             owner_id: self.owner.parse().ok(),
-            status: WorkStatus::parse(&self.status).ok(),
+            status,
             blocked_only: !self.blocked.is_empty(),
             overdue_before: (!self.overdue.is_empty()).then_some(today),
+            // Asking for done or cancelled work by its status shows it too.
+            hide_closed: self.closed.is_empty()
+                && status.is_none_or(|s| s.is_open() || s == WorkStatus::Launched),
+            sort: WorkSort::parse(&self.sort).unwrap_or_default(),
+            descending: self.dir == "desc",
             limit: PAGE_SIZE,
             offset: self.page.max(0) * PAGE_SIZE,
             ..Default::default()
@@ -67,12 +84,20 @@ impl ListQuery {
 
     /// The same filters for another page.
     fn page_link(&self, page: i64) -> String {
+        self.link_with(&self.sort, &self.dir, page)
+    }
+
+    /// The same filters sorted by `sort` (`dir` "desc" for the other way), on a page.
+    fn link_with(&self, sort: &str, dir: &str, page: i64) -> String {
         let q = [
             ("workflow", self.workflow.as_str()),
             ("owner", &self.owner),
             ("status", &self.status),
             ("blocked", &self.blocked),
             ("overdue", &self.overdue),
+            ("closed", &self.closed),
+            ("sort", sort),
+            ("dir", dir),
         ];
         let mut s = serde_urlencoded::to_string(
             q.iter().filter(|(_, v)| !v.is_empty()).collect::<Vec<_>>(),
@@ -108,6 +133,8 @@ pub struct Row<'a> {
     pub item: &'a WorkItem,
     pub workflow: &'a str,
     pub stage: &'a str,
+    /// At the workflow's last stage: passing its gate launches the work.
+    pub last: bool,
     pub owner: String,
     pub overdue: bool,
 }
@@ -128,6 +155,7 @@ pub fn rows<'a>(
                     .and_then(|w| w.spec.stages.get(item.stage))
                     .map(|s| s.name.as_str())
                     .unwrap_or_default(),
+                last: wf.is_some_and(|w| item.stage + 1 >= w.spec.stages.len()),
                 owner: name_of(people, item.execution_owner_id),
                 overdue: item.is_overdue(today),
                 item,
@@ -156,6 +184,23 @@ impl ListPage<'_> {
     }
     fn link(&self, page: i64) -> String {
         self.q.page_link(page)
+    }
+    /// A column heading's link: sorts by it, or the other way when it already does.
+    fn sort_link(&self, key: &str) -> String {
+        let dir = if self.q.sort == key && self.q.dir != "desc" {
+            "desc"
+        } else {
+            ""
+        };
+        self.q.link_with(key, dir, 0)
+    }
+    /// The heading's `aria-sort` value.
+    fn aria_sort(&self, key: &str) -> &'static str {
+        match (self.q.sort == key, self.q.dir == "desc") {
+            (false, _) => "none",
+            (true, false) => "ascending",
+            (true, true) => "descending",
+        }
     }
 }
 
@@ -201,96 +246,6 @@ async fn list(
     Query(q): Query<ListQuery>,
 ) -> Result<Response, PageError> {
     render_list(&state, &ctx, q).await
-}
-
-#[derive(Deserialize, Default)]
-pub struct BoardQuery {
-    #[serde(default)]
-    workflow: String,
-    notice: Option<String>,
-}
-
-pub struct Column<'a> {
-    pub name: &'a str,
-    /// The last stage: passing its gate launches the work.
-    pub last: bool,
-    pub rows: Vec<Row<'a>>,
-}
-
-#[derive(Template)]
-#[template(path = "work/board.html")]
-struct BoardPage<'a> {
-    chrome: Chrome,
-    /// Editors move cards; a partner opens its item to move it.
-    can_move: bool,
-    workflows: Vec<Pick>,
-    current: Option<&'a Workflow>,
-    columns: Vec<Column<'a>>,
-    blocked: usize,
-}
-
-async fn board(
-    State(state): State<AppState>,
-    ctx: WsCtx,
-    Query(q): Query<BoardQuery>,
-) -> Result<Response, PageError> {
-    let reader = ctx.reader();
-    let loaded = crate::model::loaded(&state, ctx.ws.id, ctx.ws.data_version).await?;
-    let model = crate::model::load(&state, ctx.ws.id, ctx.ws.data_version, &reader).await?;
-    let workflows = picks(&model.workflows);
-    let chosen = q
-        .workflow
-        .parse::<i64>()
-        .ok()
-        .filter(|id| workflows.iter().any(|w| w.id == *id));
-    let current = chosen
-        .or_else(|| workflows.first().map(|w| w.id))
-        .and_then(|id| model.workflows.iter().find(|w| w.id == id));
-    let mut columns = Vec::new();
-    let mut blocked = 0;
-    if let Some(wf) = current {
-        // The cached model holds every open item at this data version: the board reads
-        // no rows of its own.
-        let mut items: Vec<&WorkItem> = loaded
-            .open_work_of(wf.id)
-            .filter(|i| reader.can_see_work(i))
-            .collect();
-        items.sort_by_key(|i| std::cmp::Reverse(i.id));
-        blocked = items
-            .iter()
-            .filter(|i| i.status == WorkStatus::Blocked)
-            .count();
-        let all = rows(
-            items,
-            std::slice::from_ref(wf),
-            &model.people,
-            crate::time_fmt::today(&ctx.ws.zone()),
-        );
-        columns = wf
-            .spec
-            .stages
-            .iter()
-            .enumerate()
-            .map(|(i, s)| Column {
-                name: s.name.as_str(),
-                last: i + 1 == wf.spec.stages.len(),
-                rows: vec![],
-            })
-            .collect();
-        for r in all {
-            if let Some(c) = columns.get_mut(r.item.stage) {
-                c.rows.push(r);
-            }
-        }
-    }
-    render(&BoardPage {
-        chrome: ctx.chrome("Board", "work").with_notice(q.notice.as_deref()),
-        can_move: ctx.role.can_edit_model(),
-        workflows,
-        current,
-        columns,
-        blocked,
-    })
 }
 
 #[derive(Deserialize, Default, Clone)]
