@@ -18,6 +18,7 @@ pub mod objective;
 pub mod offer;
 pub mod ownership;
 pub mod person;
+pub mod person_bulk;
 pub mod priority;
 pub mod review;
 pub mod role;

@@ -1,7 +1,7 @@
 //! People of a workspace.
 
 use crate::WorkspaceId;
-use crate::{now, read, write, Result, Store, StoreError};
+use crate::{now, read, tx, write, Result, Store, StoreError};
 use keel_domain::{Person, PersonDraft, PersonKind};
 
 #[derive(sqlx::FromRow)]
@@ -70,6 +70,30 @@ impl Store {
             Ok(r) => Ok(person(r)),
             Err(e) => Err(self.email_taken(ws, None, d, e).await),
         }
+    }
+
+    /// Stores several people in one transaction: all of them or, on any error (an email
+    /// another save took meanwhile), none.
+    pub async fn create_people(&self, ws: WorkspaceId, ds: &[PersonDraft]) -> Result<Vec<Person>> {
+        let t = now();
+        let rows: Vec<Row> = tx!(self, tx => {
+            let mut out = Vec::with_capacity(ds.len());
+            for d in ds {
+                let r = sqlx::query_as::<_, Row>(
+                    "INSERT INTO people (workspace_id, name, kind, organization, title, email, weekly_capacity, user_id, created_at, updated_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)
+                     RETURNING id, name, kind, organization, title, email, weekly_capacity, user_id, version")
+                    .bind(ws).bind(&d.name).bind(d.kind.as_str()).bind(&d.organization).bind(&d.title)
+                    .bind(&d.email).bind(d.weekly_capacity).bind(d.user_id).bind(t)
+                    .fetch_one(&mut *tx).await;
+                match r {
+                    Ok(r) => out.push(r),
+                    Err(e) => return Err(StoreError::unique(e, "Another person of this workspace already has one of these emails.")),
+                }
+            }
+            out
+        });
+        Ok(rows.into_iter().map(person).collect())
     }
 
     /// Updates a person if it is still at `expected` version (any version when `None`).

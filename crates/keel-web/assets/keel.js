@@ -55,3 +55,22 @@ document.addEventListener("keydown", function (e) {
   if (e.key === "/" && !typing && !e.ctrlKey && !e.metaKey && !e.altKey) { e.preventDefault(); box.focus(); box.select(); }
   else if (e.key === "Escape" && t === box) { box.blur(); }
 });
+// The bulk people form: "Add another row" copies an empty row in place instead of a round trip.
+document.addEventListener("click", function (e) {
+  var btn = e.target.closest ? e.target.closest("[data-add-row]") : null;
+  if (!btn) return;
+  var body = btn.form.querySelector("[data-rows]");
+  var last = body && body.querySelector("[data-row]:last-child");
+  if (!last) return;
+  e.preventDefault();
+  var row = last.cloneNode(true);
+  var n = body.querySelectorAll("[data-row]").length + 1;
+  Array.prototype.forEach.call(row.querySelectorAll("input, select"), function (f) {
+    if (f.tagName === "SELECT") f.selectedIndex = 0; else f.value = "";
+    f.removeAttribute("aria-invalid");
+    f.setAttribute("aria-label", f.getAttribute("aria-label").replace(/\d+$/, String(n)));
+  });
+  Array.prototype.forEach.call(row.querySelectorAll(".field-error"), function (s) { s.remove(); });
+  body.appendChild(row);
+  row.querySelector("input").focus();
+});

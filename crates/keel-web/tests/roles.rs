@@ -265,7 +265,9 @@ fn fill(path: &str, f: &Fixture) -> String {
 }
 
 fn body_for(path: &str) -> serde_json::Value {
-    if path.ends_with("/measurements/bulk") {
+    if path == "/api/v1/people/bulk" {
+        json!({"people": [{"name": "Changed", "kind": "internal", "weekly_capacity": 1}]})
+    } else if path.ends_with("/measurements/bulk") {
         json!({"measurements": [{"period": "2026-01", "value": 1}]})
     } else if path.ends_with("/measurements") {
         json!({"period": "2026-01", "value": 1})

@@ -19,6 +19,7 @@ mod objectives;
 mod offers;
 mod openapi;
 mod people;
+mod people_bulk;
 mod priorities;
 mod search;
 mod spend;
@@ -39,6 +40,7 @@ use serde::Serialize;
 pub fn routes(r: Routes) -> Routes {
     let r = r.get("/api/v1/openapi.json", openapi::serve);
     let r = workspace::routes(r);
+    let r = people_bulk::routes(r);
     let r = people::routes(r);
     let r = load::routes(r);
     let r = functions::routes(r);

@@ -94,7 +94,7 @@ pub struct PersonBody {
 }
 
 impl PersonBody {
-    fn input(&self) -> PersonInput {
+    pub(super) fn input(&self) -> PersonInput {
         PersonInput {
             name: self.name.clone(),
             kind: self.kind.clone(),

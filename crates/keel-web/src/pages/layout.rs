@@ -211,6 +211,7 @@ impl Chrome {
 fn notice_text(code: &str) -> Option<&'static str> {
     Some(match code {
         "person-saved" => "Person saved.",
+        "people-saved" => "People added. Name them as owners on the Ownership page.",
         "commitment-saved" => "Commitments saved; the load below is up to date.",
         "person-deleted" => "Person removed. Functions they owned now show as unowned.",
         "function-saved" => "Function saved.",

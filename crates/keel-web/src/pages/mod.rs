@@ -21,6 +21,7 @@ mod objectives;
 mod offers;
 mod ownership;
 mod people;
+mod people_bulk;
 mod priorities;
 mod reference;
 mod review;
@@ -46,6 +47,7 @@ pub fn routes(r: Routes) -> Routes {
     let r = setup::routes(r);
     let r = workspaces::routes(r);
     let r = dashboard::routes(r);
+    let r = people_bulk::routes(r);
     let r = people::routes(r);
     let r = functions::routes(r);
     let r = ownership::routes(r);
