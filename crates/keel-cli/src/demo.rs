@@ -288,6 +288,9 @@ async fn create(store: &Store, args: &DemoArgs) -> Result<Workspace> {
     crate::demo_strategy::seed(store, ws.id, &team, today)
         .await
         .context("cannot create the demo's objectives and priorities")?;
+    crate::demo_stack::seed(store, ws.id, &team, today)
+        .await
+        .context("cannot create the demo's strategy stack")?;
     let values = crate::demo_metrics::seed(store, ws.id, &team, today)
         .await
         .context("cannot create the demo's metrics")?;

@@ -8,6 +8,7 @@
 //! through `Reader::view`, so a hidden record is the same as a missing one everywhere.
 
 use crate::health::Model;
+use crate::stack::Stack;
 use crate::work::WorkItem;
 use crate::workflow::WorkflowSpec;
 use crate::{Function, Role};
@@ -48,6 +49,42 @@ impl Reader {
     pub fn can_see_function(&self, f: &Function) -> bool {
         self.role.sees_everything()
             || (self.person_id.is_some() && f.execution_owner_id == self.person_id)
+    }
+
+    /// A partner sees no market knowledge, business strategy or buyer tools, and of the
+    /// tactics only the programs its person owns or that a channel it sees carries, each
+    /// listing only the channels, offers and workflows it sees.
+    fn stack(
+        &self,
+        m: &Model,
+        channels: &[crate::channel::Channel],
+        offers: &[crate::offer::Offer],
+        workflows: &[crate::workflow::Workflow],
+    ) -> Stack {
+        let programs = m
+            .stack
+            .programs
+            .iter()
+            .filter(|p| {
+                (self.person_id.is_some() && p.owner_id == self.person_id)
+                    || p.channel_ids
+                        .iter()
+                        .any(|id| channels.iter().any(|c| c.id == *id))
+            })
+            .cloned()
+            .map(|mut p| {
+                p.channel_ids
+                    .retain(|id| channels.iter().any(|c| c.id == *id));
+                p.offer_ids.retain(|id| offers.iter().any(|o| o.id == *id));
+                p.workflow_ids
+                    .retain(|id| workflows.iter().any(|w| w.id == *id));
+                p
+            })
+            .collect();
+        Stack {
+            programs,
+            ..Default::default()
+        }
     }
 
     /// The part of the model this reader sees: the one filter behind every list, picker,
@@ -125,6 +162,7 @@ impl Reader {
                 o
             })
             .collect();
+        let stack = self.stack(m, &channels, &offers, &workflows);
         let seen: HashSet<i64> = metrics.iter().map(|x| x.id).collect();
         let measurements = m
             .measurements
@@ -188,6 +226,7 @@ impl Reader {
             metrics,
             measurements,
             offers,
+            stack,
             now: m.now,
             zone: m.zone.clone(),
             leads: if self.role.sees_leads() {

@@ -16,6 +16,7 @@ mod decision_rules;
 pub mod lead_rules;
 mod metric_rules;
 pub mod review_rules;
+mod stack_rules;
 mod strategy_rules;
 mod work_rules;
 mod workflow_rules;
@@ -86,6 +87,8 @@ pub struct Model {
     pub offers: Vec<Offer>,
     /// Recurring commitments of the people (meetings, deciding, managing, other).
     pub commitments: Vec<Commitment>,
+    /// The strategy stack: layers, segments, personas, the message map, programs.
+    pub stack: crate::stack::Stack,
     /// The moment the rules judge at (unix seconds), so "overdue" and "blocked for long"
     /// stay pure and testable.
     pub now: i64,
@@ -422,6 +425,18 @@ pub const RULES: &[Rule] = &[
         check: strategy_rules::over_focus_limit,
     },
     Rule {
+        id: "strategy.layer-review-overdue",
+        severity: Severity::Warning,
+        title: "A strategy layer is past its planning cycle",
+        check: stack_rules::layer_review_overdue,
+    },
+    Rule {
+        id: "strategy.message-map-gaps",
+        severity: Severity::Warning,
+        title: "A primary persona's message map has empty cells",
+        check: stack_rules::message_map_gaps,
+    },
+    Rule {
         id: "metric.no-owner-or-source",
         severity: Severity::Warning,
         title: "A metric has no owner or no source",
@@ -514,6 +529,8 @@ mod lead_tests;
 mod metric_tests;
 #[cfg(test)]
 mod review_tests;
+#[cfg(test)]
+mod stack_tests;
 #[cfg(test)]
 mod strategy_tests;
 #[cfg(test)]

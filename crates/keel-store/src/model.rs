@@ -63,6 +63,7 @@ impl Store {
             measurements: self.list_measurements(ws).await?,
             offers: self.list_offers(ws).await?,
             commitments: self.list_commitments(ws).await?,
+            stack: self.stack(ws).await?,
             now: t,
             leads: self.lead_facts(ws, t, &zone).await?,
             zone,

@@ -157,6 +157,11 @@ fn weight(m: &Model) -> u32 {
         + m.review_cadences.len()
         + m.reviews.len()
         + m.decisions.len()
+        + m.stack.layers.len()
+        + m.stack.segments.len()
+        + m.stack.personas.len()
+        + m.stack.messages.len()
+        + m.stack.programs.len()
         + 1;
     u32::try_from(records).unwrap_or(u32::MAX)
 }

@@ -293,6 +293,8 @@ fn body_for(path: &str) -> serde_json::Value {
         json!({"outcome": "Changed"})
     } else if path.ends_with("/settings") {
         json!({"time_zone": "Europe/Berlin"})
+    } else if path == "/api/v1/strategy/layer" {
+        json!({"layer": "market", "goals": "Changed"})
     } else if path.contains("/channel-focus") {
         json!({"limit": 5})
     } else if path.contains("/channels") {
@@ -379,6 +381,7 @@ async fn every_write_route_refuses(f: &Fixture, email: &str, role: Role) {
                 "/spend",
                 "/reviews",
                 "/decisions",
+                "/strategy",
             ]
             .iter()
             .any(|p| url.contains(p));

@@ -23,6 +23,7 @@ mod people_bulk;
 mod priorities;
 mod search;
 mod spend;
+mod strategy;
 mod tokens;
 mod work;
 mod workflows;
@@ -53,6 +54,7 @@ pub fn routes(r: Routes) -> Routes {
     let r = channels::routes(r);
     let r = metrics::routes(r);
     let r = offers::routes(r);
+    let r = strategy::routes(r);
     let r = leads::routes(r);
     let r = lead_feedback::routes(r);
     let r = lead_quality::routes(r);

@@ -3,7 +3,7 @@
 
 use super::{
     channels, functions, lead_feedback, lead_quality, leads, load, members, metrics, model,
-    objectives, offers, people, people_bulk, priorities, search, spend, tokens, work, workflows,
+    objectives, offers, people, people_bulk, priorities, search, spend, strategy, tokens, work, workflows,
     workspace,
 };
 use crate::error::{ErrorBody, ErrorEnvelope, FieldMessage};
@@ -36,6 +36,7 @@ use utoipa::{Modify, OpenApi};
         metrics::list_metrics, metrics::find_metric, metrics::create_metric, metrics::update_metric, metrics::delete_metric,
         metrics::list_measurements, metrics::create_measurement, metrics::create_measurements, metrics::delete_measurement,
         offers::list_offers, offers::find_offer, offers::create_offer, offers::update_offer, offers::delete_offer,
+        strategy::find_strategy, strategy::update_strategy_layer,
         leads::list_leads, leads::find_lead, leads::create_lead, leads::create_leads,
         lead_feedback::give_lead_feedback, lead_feedback::give_leads_feedback,
         lead_quality::find_lead_quality, spend::list_spend, spend::set_spend, spend::delete_spend,
@@ -57,6 +58,7 @@ use utoipa::{Modify, OpenApi};
         (name = "priorities", description = "Ranked priorities serving objectives; a new \"now\" priority names what it pauses unless the hours it needs are free"),
         (name = "channels", description = "Channels with owner, tactic phase, status and monthly budget, and the workspace's channel-focus limit"),
         (name = "offers", description = "Offers leads convert on (demo, trial, guide, webinar, assessment…): who each is for, owner, status and the channels that carry it"),
+        (name = "strategy", description = "The strategy stack: four layers (market knowledge, business strategy, buyer tools, tactics) with owner, planning cycle, last review and what faster layers learned; segments, personas with the message map, programs"),
         (name = "metrics", description = "Metrics with definition, owner, source, cadence, direction and target, what they measure, and their values per period (idempotent per period)"),
         (name = "work", description = "Work items moving through their workflow's gates, with checklists, approvals, history and dependencies"),
         (name = "search", description = "Search across work, workflows, people and functions, among what the caller sees"),

@@ -4,6 +4,7 @@
 pub mod leads;
 pub mod metrics;
 pub mod reviews;
+pub mod stack;
 pub mod strategy;
 pub mod work;
 pub mod workflows;

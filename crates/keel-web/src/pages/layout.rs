@@ -41,6 +41,11 @@ fn nav_for(role: Role) -> Vec<NavItem> {
             path: "",
         },
         NavItem {
+            key: "strategy",
+            label: "Strategy",
+            path: "/strategy",
+        },
+        NavItem {
             key: "priorities",
             label: "Priorities",
             path: "/priorities",
@@ -230,6 +235,7 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "decision-saved" => "Decision updated.",
         "channel-deleted" => "Channel removed.",
         "offer-saved" => "Offer saved.",
+        "layer-saved" => "Layer saved.",
         "offer-deleted" => "Offer removed.",
         "metric-saved" => "Metric saved.",
         "metric-deleted" => "Metric removed, with its values.",

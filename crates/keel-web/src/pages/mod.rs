@@ -30,6 +30,7 @@ mod search;
 mod settings;
 mod setup;
 mod spend;
+mod strategy;
 mod tokens;
 mod work;
 pub mod workflows;
@@ -64,6 +65,7 @@ pub fn routes(r: Routes) -> Routes {
     let r = channels::routes(r);
     let r = metrics::routes(r);
     let r = offers::routes(r);
+    let r = strategy::routes(r);
     let r = leads::routes(r);
     let r = lead_quality::routes(r);
     let r = spend::routes(r);

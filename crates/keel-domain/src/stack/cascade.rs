@@ -1,0 +1,77 @@
+//! Feedback cascades down the stack: what the faster layers above a layer learned since that
+//! layer's last review, so a tactic's result can change a persona or a segment.
+//!
+//! A metric belongs to the layer of the objective it is the KPI of; a metric of a channel or a
+//! workflow belongs to tactics. What was learned is a metric of a faster layer whose latest
+//! value, measured since the layer's last review, is off target (per `metric::trend`).
+
+use super::Layer;
+use crate::health::Model;
+use crate::metric::{self, trend, Metric};
+use crate::Date;
+use serde::Serialize;
+
+/// The layers in stack order, slowest first.
+pub fn rank(l: Layer) -> usize {
+    match l {
+        Layer::Market => 0,
+        Layer::Business => 1,
+        Layer::Buyer => 2,
+        Layer::Tactics => 3,
+    }
+}
+
+/// The layer a metric reports on, if it is linked to anything that has one.
+pub fn metric_layer(m: &Model, x: &Metric) -> Option<Layer> {
+    if let Some(o) = x
+        .objective_id
+        .and_then(|id| m.objectives.iter().find(|o| o.id == id))
+    {
+        return Some(o.layer);
+    }
+    (x.channel_id.is_some() || x.workflow_id.is_some()).then_some(Layer::Tactics)
+}
+
+/// One thing a faster layer learned.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Learned {
+    pub metric_id: i64,
+    pub metric: String,
+    /// The layer the metric reports on.
+    pub from: Layer,
+    pub period: Date,
+    pub value: f64,
+    pub target: f64,
+}
+
+/// Off-target metrics of the layers above `l`, measured since `l`'s last review (all of them
+/// while it was never reviewed), fastest layer first.
+pub fn learned(m: &Model, l: Layer) -> Vec<Learned> {
+    let since = m.stack.layer(l).last_reviewed;
+    let mut out: Vec<Learned> = m
+        .metrics
+        .iter()
+        .filter_map(|x| {
+            let from = metric_layer(m, x)?;
+            if rank(from) <= rank(l) {
+                return None;
+            }
+            let last = trend::latest(metric::measurements_of(m, x.id))?;
+            if since.is_some_and(|s| last.period < s) {
+                return None;
+            }
+            trend::off_target(x, last.value)
+                .filter(|off| *off)
+                .map(|_| Learned {
+                    metric_id: x.id,
+                    metric: x.name.clone(),
+                    from,
+                    period: last.period,
+                    value: last.value,
+                    target: x.target.unwrap_or_default(),
+                })
+        })
+        .collect();
+    out.sort_by_key(|x| (std::cmp::Reverse(rank(x.from)), x.metric.to_lowercase()));
+    out
+}

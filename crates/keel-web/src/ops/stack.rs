@@ -1,0 +1,78 @@
+//! What the strategy page and the API both read and write about the strategy stack: the
+//! caller's view of it (a partner sees only the programs it may, never the layers), and a
+//! layer's settings parsed with the domain's rules and saved with the version read.
+
+use super::strategy::today;
+use crate::AppState;
+use keel_domain::access::Reader;
+use keel_domain::health::Model;
+use keel_domain::stack::{cascade, message, Layer, LayerDraft, LayerInput, LayerSettings};
+use keel_domain::Invalid;
+use keel_store::StoreError;
+
+/// One layer as a reader sees it: settings (defaults until saved), when its review is due,
+/// whether it is overdue, and what the faster layers above learned since its last review.
+pub struct LayerView {
+    pub settings: LayerSettings,
+    pub owner: Option<String>,
+    pub overdue: bool,
+    pub learned: Vec<cascade::Learned>,
+}
+
+/// The layers, slowest first, for a reader who sees them (`None` for a partner).
+pub fn layers(m: &Model, reader: &Reader) -> Option<Vec<LayerView>> {
+    if !reader.role.sees_everything() {
+        return None;
+    }
+    let today = m.today();
+    Some(
+        Layer::ALL
+            .into_iter()
+            .map(|l| {
+                let settings = m.stack.layer(l);
+                LayerView {
+                    owner: settings
+                        .owner_id
+                        .and_then(|id| m.people.iter().find(|p| p.id == id))
+                        .map(|p| p.name.clone()),
+                    overdue: settings.overdue(today),
+                    learned: cascade::learned(m, l),
+                    settings,
+                }
+            })
+            .collect(),
+    )
+}
+
+/// The message map's rows as the reader sees them.
+pub fn map(m: &Model) -> Vec<message::MapRow> {
+    message::map(&m.stack)
+}
+
+/// Why a layer was not saved.
+pub enum SaveError {
+    /// The reader does not see the layers.
+    Hidden,
+    Invalid(Invalid),
+    Store(StoreError),
+}
+
+/// Parses and saves a layer's settings at the version the caller read (0: never saved).
+pub async fn save_layer(
+    st: &AppState,
+    ws: i64,
+    m: &Model,
+    reader: &Reader,
+    layer: Layer,
+    input: &LayerInput,
+    expected: i64,
+) -> Result<LayerSettings, SaveError> {
+    if !reader.role.sees_everything() {
+        return Err(SaveError::Hidden);
+    }
+    let d = LayerDraft::parse(layer, input, &m.people, today(m)).map_err(SaveError::Invalid)?;
+    st.store
+        .save_strategy_layer(ws, expected, &d)
+        .await
+        .map_err(SaveError::Store)
+}
