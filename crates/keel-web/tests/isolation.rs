@@ -56,6 +56,14 @@ fn body_for(path: &str) -> serde_json::Value {
         json!({"period": "2026-01", "value": 1})
     } else if path.contains("/offers") {
         json!({"name": "Probe", "kind": "demo", "status": "planned"})
+    } else if path.ends_with("/messages") {
+        json!({"stage": 0, "message": "Probe"})
+    } else if path.contains("/segments") {
+        json!({"name": "Probe"})
+    } else if path.contains("/personas") {
+        json!({"segment_id": 1, "name": "Probe"})
+    } else if path.contains("/programs") {
+        json!({"name": "Probe", "phase": "lead-nurturing"})
     } else if path.contains("/metrics") {
         json!({"name": "Probe", "cadence": "monthly", "direction": "higher", "metric_type": "outcome", "kind": "cost"})
     } else if path.contains("/commitments") {
@@ -221,7 +229,11 @@ async fn a_member_of_one_workspace_never_reaches_another_workspaces_records() {
         .await
         .unwrap()
         .id;
+    let (b_segment, b_persona, b_program) = app.stack_records(&b, "Bravo Secret").await;
     let ids: HashMap<&str, i64> = [
+        ("segment", b_segment),
+        ("persona", b_persona),
+        ("program", b_program),
         ("review", b_review),
         ("decision", b_decision),
         ("offer", b_offer),
@@ -259,6 +271,9 @@ async fn a_member_of_one_workspace_never_reaches_another_workspaces_records() {
             ("/channels/", "channel"),
             ("/metrics/", "metric"),
             ("/offers/", "offer"),
+            ("/segments/", "segment"),
+            ("/personas/", "persona"),
+            ("/programs/", "program"),
             ("/leads/", "lead"),
             ("/spend/", "spend"),
         ] {

@@ -32,6 +32,9 @@ const VIEWERS_MAY: &[&str] = &[
 
 struct Fixture {
     app: TestApp,
+    segment: i64,
+    persona: i64,
+    program: i64,
     person: i64,
     assigned: i64,
     unassigned: i64,
@@ -183,7 +186,11 @@ async fn fixture() -> Fixture {
         .await
         .unwrap()
         .id;
+    let (segment, persona, program) = app.stack_records(&ws, "Strategy").await;
     Fixture {
+        segment,
+        persona,
+        program,
         review,
         decision,
         offer,
@@ -233,6 +240,12 @@ fn fill(path: &str, f: &Fixture) -> String {
         f.metric
     } else if path.contains("/offers/") {
         f.offer
+    } else if path.contains("/segments/") {
+        f.segment
+    } else if path.contains("/personas/") {
+        f.persona
+    } else if path.contains("/programs/") {
+        f.program
     } else if path.contains("/leads/") {
         f.lead
     } else if path.contains("/spend/") {
@@ -260,6 +273,9 @@ fn fill(path: &str, f: &Fixture) -> String {
         .replace("{commitment}", &f.commitment.to_string())
         .replace("{review}", &f.review.to_string())
         .replace("{decision}", &f.decision.to_string())
+        .replace("{segment}", &f.segment.to_string())
+        .replace("{persona}", &f.persona.to_string())
+        .replace("{program}", &f.program.to_string())
         .replace("{id}", &api_id.to_string())
         .replace("{index}", "0")
 }
@@ -273,6 +289,14 @@ fn body_for(path: &str) -> serde_json::Value {
         json!({"period": "2026-01", "value": 1})
     } else if path.contains("/offers") {
         json!({"name": "Changed", "kind": "demo", "status": "planned"})
+    } else if path.ends_with("/messages") {
+        json!({"stage": 0, "message": "Changed"})
+    } else if path.contains("/segments") {
+        json!({"name": "Changed"})
+    } else if path.contains("/personas") {
+        json!({"segment_id": 1, "name": "Changed"})
+    } else if path.contains("/programs") {
+        json!({"name": "Changed", "phase": "lead-nurturing"})
     } else if path.contains("/metrics") {
         json!({"name": "Changed", "cadence": "monthly", "direction": "higher", "metric_type": "outcome", "kind": "cost"})
     } else if path.contains("/commitments") {
@@ -382,6 +406,9 @@ async fn every_write_route_refuses(f: &Fixture, email: &str, role: Role) {
                 "/reviews",
                 "/decisions",
                 "/strategy",
+                "/segments",
+                "/personas",
+                "/programs",
             ]
             .iter()
             .any(|p| url.contains(p));

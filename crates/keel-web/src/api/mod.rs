@@ -24,6 +24,7 @@ mod priorities;
 mod search;
 mod spend;
 mod strategy;
+mod strategy_records;
 mod tokens;
 mod work;
 mod workflows;
@@ -55,6 +56,7 @@ pub fn routes(r: Routes) -> Routes {
     let r = metrics::routes(r);
     let r = offers::routes(r);
     let r = strategy::routes(r);
+    let r = strategy_records::routes(r);
     let r = leads::routes(r);
     let r = lead_feedback::routes(r);
     let r = lead_quality::routes(r);

@@ -3,7 +3,7 @@
 
 use super::{
     channels, functions, lead_feedback, lead_quality, leads, load, members, metrics, model,
-    objectives, offers, people, people_bulk, priorities, search, spend, strategy, tokens, work, workflows,
+    objectives, offers, people, people_bulk, priorities, search, spend, strategy, strategy_records, tokens, work, workflows,
     workspace,
 };
 use crate::error::{ErrorBody, ErrorEnvelope, FieldMessage};
@@ -37,6 +37,9 @@ use utoipa::{Modify, OpenApi};
         metrics::list_measurements, metrics::create_measurement, metrics::create_measurements, metrics::delete_measurement,
         offers::list_offers, offers::find_offer, offers::create_offer, offers::update_offer, offers::delete_offer,
         strategy::find_strategy, strategy::update_strategy_layer,
+        strategy_records::create_segment, strategy_records::update_segment, strategy_records::delete_segment,
+        strategy_records::create_persona, strategy_records::update_persona, strategy_records::delete_persona, strategy_records::update_persona_message,
+        strategy_records::create_program, strategy_records::update_program, strategy_records::delete_program,
         leads::list_leads, leads::find_lead, leads::create_lead, leads::create_leads,
         lead_feedback::give_lead_feedback, lead_feedback::give_leads_feedback,
         lead_quality::find_lead_quality, spend::list_spend, spend::set_spend, spend::delete_spend,

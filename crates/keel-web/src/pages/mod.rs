@@ -31,6 +31,7 @@ mod settings;
 mod setup;
 mod spend;
 mod strategy;
+mod strategy_records;
 mod tokens;
 mod work;
 pub mod workflows;
@@ -66,6 +67,7 @@ pub fn routes(r: Routes) -> Routes {
     let r = metrics::routes(r);
     let r = offers::routes(r);
     let r = strategy::routes(r);
+    let r = strategy_records::routes(r);
     let r = leads::routes(r);
     let r = lead_quality::routes(r);
     let r = spend::routes(r);

@@ -37,6 +37,7 @@ pub struct Link {
 }
 
 pub struct ProgramRow {
+    pub id: i64,
     pub name: String,
     pub phase: &'static str,
     pub owner: Option<String>,
@@ -220,6 +221,7 @@ fn build(
                 }
             }
             ProgramRow {
+                id: p.id,
                 name: p.name.clone(),
                 phase: p.phase.label(),
                 owner: p

@@ -441,3 +441,60 @@ pub fn offer(name: &str, channels: Vec<i64>) -> keel_domain::offer::OfferDraft {
         channel_ids: channels,
     }
 }
+
+impl TestApp {
+    /// A segment, a primary persona in it and a program: answers their ids.
+    pub async fn stack_records(&self, ws: &Workspace, prefix: &str) -> (i64, i64, i64) {
+        use keel_domain::stack::{PersonaDraft, ProgramDraft, SegmentDraft};
+        let segment = self
+            .store
+            .create_segment(
+                ws.id,
+                &SegmentDraft {
+                    name: format!("{prefix} Segment"),
+                    needs: None,
+                    value_drivers: None,
+                    alternatives: None,
+                    evidence: None,
+                    evidence_date: None,
+                },
+            )
+            .await
+            .unwrap()
+            .id;
+        let persona = self
+            .store
+            .create_persona(
+                ws.id,
+                &PersonaDraft {
+                    segment_id: segment,
+                    name: format!("{prefix} Persona"),
+                    primary: true,
+                    goals: None,
+                    pains: None,
+                    objections: None,
+                },
+            )
+            .await
+            .unwrap()
+            .id;
+        let program = self
+            .store
+            .create_program(
+                ws.id,
+                &ProgramDraft {
+                    name: format!("{prefix} Program"),
+                    phase: keel_domain::channel::Phase::LeadNurturing,
+                    owner_id: None,
+                    goal: None,
+                    channel_ids: vec![],
+                    offer_ids: vec![],
+                    workflow_ids: vec![],
+                },
+            )
+            .await
+            .unwrap()
+            .id;
+        (segment, persona, program)
+    }
+}
