@@ -5,13 +5,14 @@
 use super::forms::{choices, version, Choice, Errors};
 use super::layout::{render, Chrome};
 use super::objectives::owner_choices;
+use super::people::NoticeQuery;
 use crate::ctx::WsCtx;
 use crate::error::PageError;
 use crate::ops::strategy::{today, view};
 use crate::routes::Routes;
 use crate::AppState;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
@@ -42,7 +43,7 @@ macro_rules! record_routes {
         )
         .get(
             concat!("/w/{ws}/strategy/", $path, "/{", $param, "}"),
-            |s: St, c: WsCtx, p: Id| show(s, c, p, $kind),
+            |s: St, c: WsCtx, p: Id, q: Query<NoticeQuery>| show(s, c, p, q, $kind),
         )
         .post(
             concat!("/w/{ws}/strategy/", $path, "/{", $param, "}"),
@@ -372,6 +373,7 @@ fn page(
     errors: Invalid,
     conflict: bool,
     cell_error: Option<(usize, String)>,
+    notice: Option<&str>,
 ) -> Result<Response, PageError> {
     let status = if conflict {
         StatusCode::CONFLICT
@@ -382,12 +384,14 @@ fn page(
     };
     let base = ctx.link(&format!("/strategy/{}", kind.path()));
     let page = FormPage {
-        chrome: ctx.chrome(
-            id.as_ref()
-                .map(|(_, n)| n.clone())
-                .unwrap_or_else(|| format!("Add a {}", kind.noun())),
-            "strategy",
-        ),
+        chrome: ctx
+            .chrome(
+                id.as_ref()
+                    .map(|(_, n)| n.clone())
+                    .unwrap_or_else(|| format!("Add a {}", kind.noun())),
+                "strategy",
+            )
+            .with_notice(notice),
         heading: id
             .as_ref()
             .map(|(_, n)| n.clone())
@@ -430,7 +434,7 @@ async fn new(State(state): State<AppState>, ctx: WsCtx, kind: Kind) -> Result<Re
     if kind == Kind::Program {
         p.set("phase", Phase::SegmentMarketing.as_str());
     }
-    page(&ctx, &m, kind, None, &p, Invalid::new(), false, None)
+    page(&ctx, &m, kind, None, &p, Invalid::new(), false, None, None)
 }
 
 async fn save(
@@ -499,7 +503,7 @@ async fn save(
         }
     };
     match saved {
-        Err(inv) => page(ctx, &m, kind, id, &p, inv, false, None),
+        Err(inv) => page(ctx, &m, kind, id, &p, inv, false, None, None),
         Ok(Ok(())) => Ok(Redirect::to(&ctx.link(&format!(
             "/strategy?notice={}-saved#layer-{}",
             kind.noun(),
@@ -515,12 +519,13 @@ async fn save(
             Invalid::one("name", msg),
             false,
             None,
+            None,
         ),
         Ok(Err(StoreError::Stale { current })) => {
             let mut p = p;
             p.0.retain(|(k, _)| k != "version");
             p.set("version", current);
-            page(ctx, &m, kind, id, &p, Invalid::new(), true, None)
+            page(ctx, &m, kind, id, &p, Invalid::new(), true, None, None)
         }
         Ok(Err(StoreError::NotFound)) => Err(PageError::NotFound),
         Ok(Err(e)) => Err(e.into()),
@@ -553,6 +558,7 @@ async fn show(
     State(state): State<AppState>,
     ctx: WsCtx,
     Path((_, id)): Path<(String, i64)>,
+    Query(q): Query<NoticeQuery>,
     kind: Kind,
 ) -> Result<Response, PageError> {
     let (m, name, p) = find(&state, &ctx, kind, id).await?;
@@ -565,6 +571,7 @@ async fn show(
         Invalid::new(),
         false,
         None,
+        q.notice.as_deref(),
     )
 }
 
@@ -605,7 +612,7 @@ async fn delete(
         .into_response()),
         Err(StoreError::Stale { .. }) => {
             let inv = Invalid::one("version", format!("Someone changed this {} after you opened the page. Check it below, then remove it again if you still want to.", kind.noun()));
-            page(&ctx, &m, kind, Some((id, name)), &p, inv, false, None)
+            page(&ctx, &m, kind, Some((id, name)), &p, inv, false, None, None)
         }
         Err(e) => Err(e.into()),
     }
@@ -645,6 +652,7 @@ async fn save_message(
                 Invalid::new(),
                 false,
                 Some((stage, msg)),
+                None,
             );
         }
     };
@@ -669,6 +677,7 @@ async fn save_message(
                 Invalid::new(),
                 false,
                 Some((d.stage, msg)),
+                None,
             )?;
             *r.status_mut() = StatusCode::CONFLICT;
             Ok(r)
