@@ -39,7 +39,7 @@ fn layer(l: Layer, owner: i64, cycle: Cycle, reviewed: Date, goals: &str) -> Lay
 
 pub async fn seed(
     store: &Store,
-    ws: i64,
+    ws: keel_store::WorkspaceId,
     team: &[(&'static str, Person)],
     today: Date,
 ) -> Result<()> {

@@ -2,6 +2,7 @@
 //! replaces the three link sets in the same transaction as the version check; removing a
 //! channel, offer or workflow removes it from its programs.
 
+use crate::WorkspaceId;
 use crate::{now, read, tx, write, Result, Store, StoreError};
 use keel_domain::channel::Phase;
 use keel_domain::stack::{Program, ProgramDraft};
@@ -59,7 +60,7 @@ fn sets(d: &ProgramDraft) -> [&Vec<i64>; 3] {
 
 impl Store {
     /// Programs by name, each with its links.
-    pub async fn list_programs(&self, ws: i64) -> Result<Vec<Program>> {
+    pub async fn list_programs(&self, ws: WorkspaceId) -> Result<Vec<Program>> {
         let sql =
             format!("SELECT {COLUMNS} FROM programs WHERE workspace_id = $1 ORDER BY name, id");
         let rows = read!(self, p => sqlx::query_as::<_, Row>(&sql).bind(ws).fetch_all(p).await)?;
@@ -73,7 +74,7 @@ impl Store {
         Ok(rows.into_iter().map(|r| program(r, &links)).collect())
     }
 
-    pub async fn find_program(&self, ws: i64, id: i64) -> Result<Option<Program>> {
+    pub async fn find_program(&self, ws: WorkspaceId, id: i64) -> Result<Option<Program>> {
         Ok(self
             .list_programs(ws)
             .await?
@@ -81,7 +82,7 @@ impl Store {
             .find(|p| p.id == id))
     }
 
-    pub async fn create_program(&self, ws: i64, d: &ProgramDraft) -> Result<Program> {
+    pub async fn create_program(&self, ws: WorkspaceId, d: &ProgramDraft) -> Result<Program> {
         let sql = format!(
             "INSERT INTO programs (workspace_id, name, phase, owner_id, goal, created_at, updated_at)
              VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING {COLUMNS}"
@@ -105,7 +106,7 @@ impl Store {
 
     pub async fn update_program(
         &self,
-        ws: i64,
+        ws: WorkspaceId,
         id: i64,
         expected: i64,
         d: &ProgramDraft,
@@ -140,7 +141,7 @@ impl Store {
         self.find_program(ws, id).await?.ok_or(StoreError::NotFound)
     }
 
-    pub async fn delete_program(&self, ws: i64, id: i64, expected: i64) -> Result<()> {
+    pub async fn delete_program(&self, ws: WorkspaceId, id: i64, expected: i64) -> Result<()> {
         let n = write!(self, p => sqlx::query(
             "DELETE FROM programs WHERE workspace_id = $1 AND id = $2 AND version = $3")
             .bind(ws).bind(id).bind(expected).execute(p).await.map(|r| r.rows_affected()))?;

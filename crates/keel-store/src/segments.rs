@@ -1,6 +1,7 @@
 //! Market segments and the personas in them (migration 0040). Removing a segment removes its
 //! personas and their message cells (composite foreign keys, `ON DELETE CASCADE`).
 
+use crate::WorkspaceId;
 use crate::{now, read, write, Result, Store, StoreError};
 use keel_domain::stack::{Persona, PersonaDraft, Segment, SegmentDraft};
 use keel_domain::Date;
@@ -78,7 +79,7 @@ fn persona_taken(e: sqlx::Error) -> StoreError {
 }
 
 impl Store {
-    pub async fn list_segments(&self, ws: i64) -> Result<Vec<Segment>> {
+    pub async fn list_segments(&self, ws: WorkspaceId) -> Result<Vec<Segment>> {
         let sql = format!(
             "SELECT {SEGMENT_COLUMNS} FROM segments WHERE workspace_id = $1 ORDER BY name, id"
         );
@@ -87,7 +88,7 @@ impl Store {
         Ok(rows.into_iter().map(segment).collect())
     }
 
-    pub async fn create_segment(&self, ws: i64, d: &SegmentDraft) -> Result<Segment> {
+    pub async fn create_segment(&self, ws: WorkspaceId, d: &SegmentDraft) -> Result<Segment> {
         let sql = format!(
             "INSERT INTO segments (workspace_id, name, needs, value_drivers, alternatives, evidence, evidence_date, created_at, updated_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING {SEGMENT_COLUMNS}"
@@ -102,7 +103,7 @@ impl Store {
 
     pub async fn update_segment(
         &self,
-        ws: i64,
+        ws: WorkspaceId,
         id: i64,
         expected: i64,
         d: &SegmentDraft,
@@ -123,7 +124,7 @@ impl Store {
     }
 
     /// Removes a segment with its personas and their messages.
-    pub async fn delete_segment(&self, ws: i64, id: i64, expected: i64) -> Result<()> {
+    pub async fn delete_segment(&self, ws: WorkspaceId, id: i64, expected: i64) -> Result<()> {
         let n = write!(self, p => sqlx::query(
             "DELETE FROM segments WHERE workspace_id = $1 AND id = $2 AND version = $3")
             .bind(ws).bind(id).bind(expected).execute(p).await.map(|r| r.rows_affected()))?;
@@ -133,7 +134,7 @@ impl Store {
         Ok(())
     }
 
-    pub async fn list_personas(&self, ws: i64) -> Result<Vec<Persona>> {
+    pub async fn list_personas(&self, ws: WorkspaceId) -> Result<Vec<Persona>> {
         let sql = format!(
             "SELECT {PERSONA_COLUMNS} FROM personas WHERE workspace_id = $1 ORDER BY name, id"
         );
@@ -143,7 +144,7 @@ impl Store {
     }
 
     /// Adds a persona; a segment of another workspace (or one removed meanwhile) is not found.
-    pub async fn create_persona(&self, ws: i64, d: &PersonaDraft) -> Result<Persona> {
+    pub async fn create_persona(&self, ws: WorkspaceId, d: &PersonaDraft) -> Result<Persona> {
         let sql = format!(
             "INSERT INTO personas (workspace_id, segment_id, name, is_primary, goals, pains, objections, created_at, updated_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING {PERSONA_COLUMNS}"
@@ -158,7 +159,7 @@ impl Store {
 
     pub async fn update_persona(
         &self,
-        ws: i64,
+        ws: WorkspaceId,
         id: i64,
         expected: i64,
         d: &PersonaDraft,
@@ -180,7 +181,7 @@ impl Store {
     }
 
     /// Removes a persona with its row of the message map.
-    pub async fn delete_persona(&self, ws: i64, id: i64, expected: i64) -> Result<()> {
+    pub async fn delete_persona(&self, ws: WorkspaceId, id: i64, expected: i64) -> Result<()> {
         let n = write!(self, p => sqlx::query(
             "DELETE FROM personas WHERE workspace_id = $1 AND id = $2 AND version = $3")
             .bind(ws).bind(id).bind(expected).execute(p).await.map(|r| r.rows_affected()))?;

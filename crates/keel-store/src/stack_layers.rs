@@ -2,6 +2,7 @@
 //! row has its defaults (version 0); a save with a shorter list of buying stages removes the
 //! message cells of the stages that went, in the same transaction.
 
+use crate::WorkspaceId;
 use crate::{now, read, tx, Result, Store, StoreError};
 use keel_domain::stack::{
     Cycle, Layer, LayerDraft, LayerSettings, MessageCell, MessageDraft, Stack,
@@ -70,7 +71,7 @@ fn cell(r: CellRow) -> MessageCell {
 
 impl Store {
     /// The whole stack of a workspace.
-    pub async fn stack(&self, ws: i64) -> Result<Stack> {
+    pub async fn stack(&self, ws: WorkspaceId) -> Result<Stack> {
         Ok(Stack {
             layers: self.list_strategy_layers(ws).await?,
             segments: self.list_segments(ws).await?,
@@ -81,7 +82,7 @@ impl Store {
     }
 
     /// The layers someone saved, in stack order.
-    pub async fn list_strategy_layers(&self, ws: i64) -> Result<Vec<LayerSettings>> {
+    pub async fn list_strategy_layers(&self, ws: WorkspaceId) -> Result<Vec<LayerSettings>> {
         let sql = format!("SELECT {LAYER_COLUMNS} FROM strategy_layers WHERE workspace_id = $1");
         let rows =
             read!(self, p => sqlx::query_as::<_, LayerRow>(&sql).bind(ws).fetch_all(p).await)?;
@@ -93,7 +94,7 @@ impl Store {
     /// Saves a layer's settings if it is still at `expected` (0: never saved).
     pub async fn save_strategy_layer(
         &self,
-        ws: i64,
+        ws: WorkspaceId,
         expected: i64,
         d: &LayerDraft,
     ) -> Result<LayerSettings> {
@@ -138,7 +139,7 @@ impl Store {
     }
 
     /// The message map's written cells, by persona and stage.
-    pub async fn list_messages(&self, ws: i64) -> Result<Vec<MessageCell>> {
+    pub async fn list_messages(&self, ws: WorkspaceId) -> Result<Vec<MessageCell>> {
         let sql = format!(
             "SELECT {CELL_COLUMNS} FROM persona_messages WHERE workspace_id = $1 ORDER BY persona_id, stage"
         );
@@ -151,7 +152,7 @@ impl Store {
     /// empty draft empties the cell (`None`).
     pub async fn save_message(
         &self,
-        ws: i64,
+        ws: WorkspaceId,
         persona_id: i64,
         expected: i64,
         d: &MessageDraft,

@@ -60,7 +60,7 @@ pub enum SaveError {
 /// Parses and saves a layer's settings at the version the caller read (0: never saved).
 pub async fn save_layer(
     st: &AppState,
-    ws: i64,
+    ws: keel_store::WorkspaceId,
     m: &Model,
     reader: &Reader,
     layer: Layer,
