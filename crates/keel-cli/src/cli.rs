@@ -96,6 +96,72 @@ pub enum Command {
     /// Refuses a backup whose schema is newer than this keel's, and a database that is not
     /// empty. A backup from an older keel is brought up to date.
     Restore(RestoreArgs),
+
+    /// Write one workspace, whole, to FILE as one JSON document (people, functions, workflows
+    /// with their history, work with its events, strategy, metrics, leads, settings).
+    ///
+    /// The document is versioned and stable: the same data gives the same bytes. Import it on
+    /// this server or another (SQLite or PostgreSQL) with `keel import-workspace`. FILE must
+    /// not exist; `-` writes to stdout.
+    Export(ExportArgs),
+
+    /// Create a new workspace from a document written by `keel export`, all or nothing.
+    ///
+    /// Every record gets a new id; references and history keep their shape. Accounts are
+    /// matched by email: members whose account exists here keep their role, and history
+    /// written by an account this server lacks keeps its place with no author. Refuses a
+    /// document from a newer keel, and one that refers to records it does not hold.
+    ImportWorkspace(ImportWorkspaceArgs),
+
+    /// Erase a person's personal data (GDPR): their name becomes "Erased person #ID", their
+    /// email, title and organization are removed, their account is unlinked, and their
+    /// name and email are removed from notes and leads. Their history keeps its place.
+    ErasePerson(ErasePersonArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The workspace to export.
+    #[arg(long, value_name = "SLUG", value_parser = parse_slug)]
+    pub workspace: String,
+
+    /// The file to write (it must not exist), or `-` for stdout.
+    #[arg(value_name = "FILE")]
+    pub file: std::path::PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportWorkspaceArgs {
+    /// The document written by `keel export`.
+    #[arg(value_name = "FILE")]
+    pub file: std::path::PathBuf,
+
+    /// The new workspace's address name (default: the exported workspace's).
+    #[arg(long, value_name = "SLUG", value_parser = parse_slug)]
+    pub slug: Option<String>,
+
+    /// The new workspace's name (default: the exported workspace's).
+    #[arg(long, value_name = "NAME", value_parser = parse_name)]
+    pub name: Option<String>,
+
+    /// An account (by email) to make the new workspace's owner.
+    #[arg(long, value_name = "EMAIL")]
+    pub owner: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ErasePersonArgs {
+    /// The person's workspace.
+    #[arg(long, value_name = "SLUG", value_parser = parse_slug)]
+    pub workspace: String,
+
+    /// The person: their id (as in /w/SLUG/people/ID) or their email.
+    #[arg(long, value_name = "ID|EMAIL")]
+    pub person: String,
+
+    /// Confirm: erasing cannot be undone.
+    #[arg(long)]
+    pub yes: bool,
 }
 
 #[derive(Debug, Args)]

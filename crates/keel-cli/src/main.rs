@@ -16,6 +16,7 @@ mod demo_strategy;
 mod demo_work;
 mod failure;
 mod import;
+mod portable;
 mod serve;
 mod tokens;
 mod users;
@@ -75,6 +76,9 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Import(cli::ImportCommand::Leads(args)) => import::leads(&store, args).await,
         Command::Backup(args) => backup::backup(url, args).await,
         Command::Restore(args) => backup::restore(url, args).await,
+        Command::Export(args) => portable::export(&store, args).await,
+        Command::ImportWorkspace(args) => portable::import(&store, args).await,
+        Command::ErasePerson(args) => portable::erase(&store, args).await,
     };
     store.close().await;
     out

@@ -176,6 +176,28 @@ impl PersonDraft {
     }
 }
 
+/// What an erased person is called from then on: their id keeps them apart from others.
+pub fn erased_name(id: i64) -> String {
+    format!("Erased person #{id}")
+}
+
+/// The texts to remove from notes, titles and leads when a person is erased: their email and
+/// their name, when it is long enough (at least four characters) not to be part of other
+/// words by chance.
+pub fn erasure_terms(name: &str, email: Option<&str>) -> Vec<String> {
+    let mut terms = Vec::new();
+    let name = name.trim();
+    if name.chars().count() >= 4 {
+        terms.push(name.to_string());
+    }
+    if let Some(e) = email.map(str::trim).filter(|e| !e.is_empty()) {
+        terms.push(e.to_string());
+    }
+    // The longer first, so an email holding the name is removed whole.
+    terms.sort_by_key(|t| std::cmp::Reverse(t.len()));
+    terms
+}
+
 /// The person among `people` whose email is `email`, whatever the case of either.
 pub fn email_holder<'a>(email: &str, people: &'a [Person]) -> Option<&'a Person> {
     let e = email.trim().to_lowercase();
@@ -286,5 +308,25 @@ mod tests {
             ..twin
         };
         assert!(PersonDraft::parse(&other, &[], &[existing]).is_ok());
+    }
+}
+
+#[cfg(test)]
+mod erasure_tests {
+    use super::*;
+
+    #[test]
+    fn an_erased_person_is_named_by_id_and_their_name_and_email_are_the_terms_removed() {
+        assert_eq!(erased_name(7), "Erased person #7");
+        assert_eq!(
+            erasure_terms(" Lena Ortiz ", Some("lena.ortiz@acme.test")),
+            vec!["lena.ortiz@acme.test".to_string(), "Lena Ortiz".to_string()]
+        );
+        // A name this short would be found inside other words: only the email goes.
+        assert_eq!(erasure_terms("Al", None), Vec::<String>::new());
+        assert_eq!(
+            erasure_terms("Al", Some("al@x.io")),
+            vec!["al@x.io".to_string()]
+        );
     }
 }

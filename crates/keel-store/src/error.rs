@@ -13,6 +13,9 @@ pub enum StoreError {
     /// The database URL or file cannot be used; the message names the cause.
     #[error("{0}")]
     Config(String),
+    /// A document or input that cannot be used as it is; the message says what to change.
+    #[error("{0}")]
+    Invalid(String),
     #[error("database error: {0}")]
     Db(#[from] sqlx::Error),
     #[error("migration failed: {0}")]

@@ -1,0 +1,60 @@
+//! Erasing a person (GDPR): their personal fields are removed and their name and email are
+//! taken out of every text of the workspace, in one transaction. The person's row stays, with
+//! its id, so history (events, roles, owners) keeps its shape and points at "Erased person #id".
+
+use crate::portable::{Kind, TABLES};
+use crate::{now, tx, Result, Store, StoreError};
+use keel_domain::person::{erased_name, erasure_terms};
+
+/// What an erasure changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Erased {
+    /// The person's name from now on.
+    pub name: String,
+    /// Rows other than the person's whose text named them.
+    pub texts: u64,
+}
+
+impl Store {
+    pub async fn erase_person(&self, ws: i64, id: i64) -> Result<Erased> {
+        let t = now();
+        let name = erased_name(id);
+        let out = tx!(self, tx => {
+            let found: Option<(String, Option<String>)> = sqlx::query_as(
+                "SELECT name, email FROM people WHERE workspace_id = $1 AND id = $2")
+                .bind(ws).bind(id).fetch_optional(&mut *tx).await?;
+            let (old_name, email) = found.ok_or(StoreError::NotFound)?;
+            sqlx::query(
+                "UPDATE people SET name = $3, email = NULL, title = NULL, organization = NULL, user_id = NULL,
+                    version = version + 1, updated_at = $4 WHERE workspace_id = $1 AND id = $2")
+                .bind(ws).bind(id).bind(&name).bind(t).execute(&mut *tx).await?;
+            let mut texts = 0;
+            for term in erasure_terms(&old_name, email.as_deref()) {
+                if term == name {
+                    continue;
+                }
+                for table in TABLES {
+                    for (col, kind) in table.columns {
+                        if !matches!(kind, Kind::Text | Kind::Spec) || (table.name == "people" && *col == "name") {
+                            continue;
+                        }
+                        let sql = format!(
+                            "UPDATE {t} SET {col} = replace({col}, $2, $3)
+                             WHERE workspace_id = $1 AND {col} IS NOT NULL AND replace({col}, $2, $3) <> {col}",
+                            t = table.name);
+                        texts += sqlx::query(&sql).bind(ws).bind(&term).bind(&name)
+                            .execute(&mut *tx).await?.rows_affected();
+                    }
+                }
+            }
+            if let Some(email) = &email {
+                sqlx::query("DELETE FROM invites WHERE workspace_id = $1 AND used_at IS NULL AND lower(email) = lower($2)")
+                    .bind(ws).bind(email).execute(&mut *tx).await?;
+            }
+            sqlx::query("UPDATE calendar_feeds SET revoked_at = $3 WHERE workspace_id = $1 AND person_id = $2 AND revoked_at IS NULL")
+                .bind(ws).bind(id).bind(t).execute(&mut *tx).await?;
+            Erased { name: name.clone(), texts }
+        });
+        Ok(out)
+    }
+}
