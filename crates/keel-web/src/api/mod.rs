@@ -20,6 +20,7 @@ mod offers;
 mod openapi;
 mod people;
 mod people_bulk;
+mod portable;
 mod priorities;
 mod search;
 mod spend;
@@ -32,6 +33,7 @@ mod workspace;
 
 pub use extract::{if_match, ApiJson, ApiPaging, ApiPath, ApiPath2, ApiQuery, Paging};
 pub use openapi::document;
+pub use portable::download;
 
 use crate::routes::Routes;
 use axum::http::{header, HeaderValue};
@@ -62,6 +64,7 @@ pub fn routes(r: Routes) -> Routes {
     let r = lead_quality::routes(r);
     let r = spend::routes(r);
     let r = search::routes(r);
+    let r = portable::routes(r);
     tokens::routes(r)
 }
 

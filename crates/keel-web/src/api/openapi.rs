@@ -3,7 +3,7 @@
 
 use super::{
     channels, functions, lead_feedback, lead_quality, leads, load, members, metrics, model,
-    objectives, offers, people, people_bulk, priorities, search, spend, strategy, strategy_records, tokens, work, workflows,
+    objectives, offers, people, people_bulk, portable, priorities, search, spend, strategy, strategy_records, tokens, work, workflows,
     workspace,
 };
 use crate::error::{ErrorBody, ErrorEnvelope, FieldMessage};
@@ -15,7 +15,7 @@ use utoipa::{Modify, OpenApi};
 #[openapi(
     info(title = "keel API", version = "1", description = "The operating model of a B2B marketing team: people, functions, ownership and health. Authenticate with a personal API token: `Authorization: Bearer keel_…`."),
     paths(
-        workspace::find_workspace, workspace::find_settings, workspace::update_settings,
+        workspace::find_workspace, workspace::find_settings, workspace::update_settings, portable::export_workspace, portable::erase_person,
         people::list_people, people::find_person, people::create_person, people_bulk::create_people, people::update_person, people::delete_person,
         load::find_load, load::list_commitments, load::create_commitment, load::update_commitment, load::delete_commitment,
         functions::list_functions, functions::find_function, functions::create_function, functions::update_function, functions::delete_function,

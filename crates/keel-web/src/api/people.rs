@@ -128,7 +128,7 @@ async fn draft(
 }
 
 /// A person the caller may see, or 404.
-pub(super) async fn visible(state: &AppState, ctx: &ApiCtx, id: i64) -> Result<Person, ApiError> {
+pub(crate) async fn visible(state: &AppState, ctx: &ApiCtx, id: i64) -> Result<Person, ApiError> {
     let p = state
         .store
         .find_person(ctx.ws_id, id)

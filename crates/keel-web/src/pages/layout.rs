@@ -218,6 +218,8 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "person-saved" => "Person saved.",
         "people-saved" => "People added. Name them as owners on the Ownership page.",
         "commitment-saved" => "Commitments saved; the load below is up to date.",
+        "person-erased" => "Personal data erased. Their work and history stay, under the new name.",
+        "erase-unconfirmed" => "Nothing was erased: type the person's name exactly as shown to confirm.",
         "person-deleted" => "Person removed. Functions they owned now show as unowned.",
         "function-saved" => "Function saved.",
         "function-deleted" => "Function removed.",

@@ -22,6 +22,7 @@ mod offers;
 mod ownership;
 mod people;
 mod people_bulk;
+mod portable;
 mod priorities;
 mod reference;
 mod review;
@@ -58,6 +59,7 @@ pub fn routes(r: Routes) -> Routes {
     let r = members::routes(r);
     let r = tokens::routes(r);
     let r = settings::routes(r);
+    let r = portable::routes(r);
     let r = workflows::routes(r);
     let r = work::routes(r);
     let r = calendar::routes(r);
