@@ -3,7 +3,7 @@
 //! its id, so history (events, roles, owners) keeps its shape and points at "Erased person #id".
 
 use crate::portable::{Kind, TABLES};
-use crate::{now, tx, Result, Store, StoreError};
+use crate::{now, tx, Result, Store, StoreError, WorkspaceId};
 use keel_domain::person::{erased_name, erasure_terms};
 
 /// What an erasure changed.
@@ -16,7 +16,7 @@ pub struct Erased {
 }
 
 impl Store {
-    pub async fn erase_person(&self, ws: i64, id: i64) -> Result<Erased> {
+    pub async fn erase_person(&self, ws: WorkspaceId, id: i64) -> Result<Erased> {
         let t = now();
         let name = erased_name(id);
         let out = tx!(self, tx => {

@@ -14,7 +14,7 @@ pub use tables::{Kind, Table, NOT_EXPORTED, TABLES};
 
 use crate::lead_rollups::apply_sql;
 use crate::workspaces::{slug_taken, INSERT_WORKSPACE};
-use crate::{Db, Result, Store, StoreError, Workspace};
+use crate::{Db, Result, Store, StoreError, Workspace, WorkspaceId};
 use keel_domain::Role;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -236,7 +236,7 @@ macro_rules! export_in {
 
 impl Store {
     /// The workspace `ws` as one document, read in one snapshot.
-    pub async fn export_workspace(&self, ws: i64) -> Result<Document> {
+    pub async fn export_workspace(&self, ws: WorkspaceId) -> Result<Document> {
         let (workspace, mut tables, members, all_users) = match &self.db {
             Db::Sqlite { reader, .. } => {
                 let mut tx = reader.begin().await?;

@@ -113,7 +113,10 @@ fn the_document_says_exactly_what_the_server_accepts() {
     }
     // Members, people, functions, workflows, work, commitments, objectives, priorities,
     // channels, offers, metrics, leads...: at least these when this was written.
-    assert!(changes >= 25, "only {changes} changes by id, moves and approvals");
+    assert!(
+        changes >= 25,
+        "only {changes} changes by id, moves and approvals"
+    );
     let email = &doc["components"]["schemas"]["PersonBody"]["properties"]["email"];
     assert!(
         email["anyOf"][0]["pattern"].as_str().unwrap().contains('@'),

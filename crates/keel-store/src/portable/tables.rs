@@ -214,6 +214,7 @@ pub const TABLES: &[Table] = &[
             ("objective_id", Ref("objectives")),
             ("channel_id", Ref("channels")),
             ("workflow_id", Ref("workflows")),
+            ("definition_changed_at", Int),
             STAMPS[0],
             STAMPS[1],
             STAMPS[2]
