@@ -31,8 +31,8 @@ mod offers;
 mod people;
 pub mod portable;
 mod priorities;
-mod reviews;
 mod programs;
+mod reviews;
 mod schema;
 mod segments;
 mod sessions;
@@ -57,10 +57,10 @@ pub use invites::{Invite, InviteStatus};
 pub use lead_import::{ImportCounts, LeadImport, STAGE_BATCH};
 pub use lead_rollups::{Months, QualityBy, QualityGroup};
 pub use leads::LeadFilter;
-pub use reviews::{Closing, ALREADY_CLOSED, NO_OUTCOME};
 pub use portable::{
     Document, Imported, FORMAT as EXPORT_FORMAT, NOT_EXPORTED, TABLES as EXPORTED_TABLES,
 };
+pub use reviews::{Closing, ALREADY_CLOSED, NO_OUTCOME};
 pub use sessions::SessionRecord;
 pub use spend::Spend;
 pub use tokens::{ApiToken, TokenAuth};

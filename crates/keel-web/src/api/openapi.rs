@@ -3,8 +3,8 @@
 
 use super::{
     channels, functions, lead_feedback, lead_quality, leads, load, members, metrics, model,
-    objectives, offers, people, people_bulk, portable, priorities, search, spend, strategy, strategy_records, tokens, work, workflows,
-    workspace,
+    objectives, offers, people, people_bulk, portable, priorities, search, spend, strategy,
+    strategy_records, tokens, work, workflows, workspace,
 };
 use crate::error::{ErrorBody, ErrorEnvelope, FieldMessage};
 use axum::Json;
