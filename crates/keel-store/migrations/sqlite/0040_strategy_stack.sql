@@ -82,9 +82,10 @@ CREATE UNIQUE INDEX programs_workspace_id ON programs(workspace_id, id);
 CREATE TABLE program_channels (
     workspace_id INTEGER NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
     program_id INTEGER NOT NULL,
-    channel_id INTEGER NOT NULL REFERENCES channels(id) ON DELETE CASCADE,
+    channel_id INTEGER NOT NULL,
     PRIMARY KEY (program_id, channel_id),
-    FOREIGN KEY (workspace_id, program_id) REFERENCES programs(workspace_id, id) ON DELETE CASCADE
+    FOREIGN KEY (workspace_id, program_id) REFERENCES programs(workspace_id, id) ON DELETE CASCADE,
+    FOREIGN KEY (workspace_id, channel_id) REFERENCES channels(workspace_id, id) ON DELETE CASCADE
 );
 CREATE INDEX program_channels_workspace ON program_channels(workspace_id);
 CREATE TABLE program_offers (
