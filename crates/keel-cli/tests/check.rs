@@ -86,13 +86,17 @@ fn the_demo_has_warnings_but_no_errors_so_the_check_passes() {
     // another, whose review date is ten days away), a content function that counts only
     // activity, a brand metric nobody owns or sources, and the speed objective's KPI stuck far
     // from its target, the buyer layer of the strategy stack past its quarterly review and
-    // primary personas with empty cells in the message map, and nothing worse.
+    // primary personas with empty cells in the message map, a decision past its due date, and
+    // nothing worse. Whether a review cadence is overdue depends on the weekday and month the
+    // demo is made on, so that warning may or may not be there.
     let mut rules: Vec<&str> = all.iter().map(|f| f["rule"].as_str().unwrap()).collect();
     rules.sort();
     rules.dedup();
+    rules.retain(|r| *r != "review.cadence-overdue");
     assert_eq!(
         rules,
         [
+            "decision.past-due",
             "function.no-execution-owner",
             "function.only-activity-metrics",
             "leads.completeness-below-bar",
