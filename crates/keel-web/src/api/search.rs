@@ -26,7 +26,12 @@ pub struct SearchQuery {
     /// Words that must all appear (case is ignored) in a work item's title, a workflow's
     /// name or purpose, a person's name, email, organization or title, or a function's name
     /// or description.
-    #[param(min_length = 1, max_length = 200, example = "webinar")]
+    #[param(
+        min_length = 1,
+        max_length = 200,
+        example = "webinar",
+        pattern = r"^[^\u0000-\u0008\u000A-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u0008\u000A-\u001F\u007F-\u009F]*$"
+    )]
     pub q: String,
 }
 
