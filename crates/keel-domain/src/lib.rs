@@ -24,6 +24,7 @@ pub mod review;
 pub mod role;
 pub mod search;
 pub mod setup;
+pub mod spreadsheet;
 pub mod stack;
 pub mod text;
 pub mod work;

@@ -6,6 +6,7 @@
 //! - `parse.rs`: cadences, decisions, notes and ratings parsed from what was typed.
 //! - `agenda.rs` (+ `agenda/`): the generated agenda per cadence, a pure function of the model.
 //! - `recurring.rs`: topics that come back week after week with no decision closing them.
+//! - `minutes.rs`: a review's minutes, for the printable page and the Markdown download.
 
 use crate::Date;
 use serde::{Deserialize, Serialize};
@@ -14,6 +15,7 @@ pub mod agenda;
 #[cfg(test)]
 mod agenda_tests;
 pub mod log;
+pub mod minutes;
 mod parse;
 pub mod recurring;
 mod schedule;

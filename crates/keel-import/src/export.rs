@@ -3,17 +3,14 @@
 
 use crate::RowError;
 
-/// One CSV cell: quoted when needed; a leading `=`, `+`, `-`, `@`, tab or CR gets a `'` first.
+/// One CSV cell: quoted when needed; a leading `=`, `+`, `-`, `@`, tab or CR gets a `'` first
+/// (`keel_domain::spreadsheet::neutralise`, shared with the XLSX export).
 pub fn cell(s: &str) -> String {
-    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{s}")
-    } else {
-        s.to_string()
-    };
+    let s = keel_domain::spreadsheet::neutralise(s);
     if s.contains([',', '"', '\n', '\r', ';']) || s.starts_with(' ') || s.ends_with(' ') {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
-        s
+        s.into_owned()
     }
 }
 

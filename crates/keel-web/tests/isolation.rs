@@ -50,7 +50,19 @@ fn is_api_collection(r: &RouteInfo) -> bool {
 }
 
 fn body_for(path: &str) -> serde_json::Value {
-    if path.ends_with("/measurements/bulk") {
+    if path == "/api/v1/review-cadences" {
+        json!({"kind": "weekly", "weekday": 1, "time": "09:30", "facilitator_id": 1})
+    } else if path.contains("/review-cadences") {
+        json!({"weekday": 1, "time": "09:30", "facilitator_id": 1})
+    } else if path.ends_with("/notes") {
+        json!({"notes": [{"section": "blocked", "text": "Probe"}]})
+    } else if path.ends_with("/close") {
+        json!({"ratings": []})
+    } else if path == "/api/v1/reviews" {
+        json!({"kind": "weekly"})
+    } else if path.contains("/api/v1/decisions") {
+        json!({"what": "Probe", "kind": "fix", "owner_id": 1})
+    } else if path.ends_with("/measurements/bulk") {
         json!({"measurements": [{"period": "2026-01", "value": 1}]})
     } else if path.ends_with("/measurements") {
         json!({"period": "2026-01", "value": 1})
@@ -230,11 +242,31 @@ async fn a_member_of_one_workspace_never_reaches_another_workspaces_records() {
         .unwrap()
         .id;
     let (b_segment, b_persona, b_program) = app.stack_records(&b, "Bravo Secret").await;
+    let b_cadence = app
+        .store
+        .put_review_cadence(
+            b.id,
+            &keel_domain::review::CadenceDraft {
+                kind: keel_domain::review::Kind::Monthly,
+                interval: 1,
+                weekday: 2,
+                time_minutes: 600,
+                facilitator_id: Some(b_person),
+                attendee_ids: vec![b_person],
+                active: true,
+            },
+            None,
+            keel_domain::Date::parse("2026-12-07").unwrap(),
+        )
+        .await
+        .unwrap()
+        .id;
     let ids: HashMap<&str, i64> = [
         ("segment", b_segment),
         ("persona", b_persona),
         ("program", b_program),
         ("review", b_review),
+        ("cadence", b_cadence),
         ("decision", b_decision),
         ("offer", b_offer),
         ("metric", b_metric),
@@ -259,6 +291,9 @@ async fn a_member_of_one_workspace_never_reaches_another_workspaces_records() {
     let api_id = |path: &str| -> i64 {
         for (seg, key) in [
             ("/commitments/", "commitment"),
+            ("/review-cadences/", "cadence"),
+            ("/reviews/", "review"),
+            ("/decisions/", "decision"),
             ("/people/", "person"),
             ("/functions/", "function"),
             ("/members/", "member"),

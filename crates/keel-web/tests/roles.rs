@@ -55,6 +55,7 @@ struct Fixture {
     commitment: i64,
     review: i64,
     decision: i64,
+    cadence: i64,
 }
 
 async fn fixture() -> Fixture {
@@ -187,7 +188,27 @@ async fn fixture() -> Fixture {
         .unwrap()
         .id;
     let (segment, persona, program) = app.stack_records(&ws, "Strategy").await;
+    let cadence = app
+        .store
+        .put_review_cadence(
+            ws.id,
+            &keel_domain::review::CadenceDraft {
+                kind: keel_domain::review::Kind::Weekly,
+                interval: 1,
+                weekday: 1,
+                time_minutes: 570,
+                facilitator_id: Some(lead_person),
+                attendee_ids: vec![lead_person],
+                active: true,
+            },
+            None,
+            keel_domain::Date::parse("2026-12-07").unwrap(),
+        )
+        .await
+        .unwrap()
+        .id;
     Fixture {
+        cadence,
         segment,
         persona,
         program,
@@ -218,6 +239,12 @@ async fn fixture() -> Fixture {
 fn fill(path: &str, f: &Fixture) -> String {
     let api_id = if path.contains("/commitments/") {
         f.commitment
+    } else if path.contains("/review-cadences/") {
+        f.cadence
+    } else if path.contains("/reviews/") {
+        f.review
+    } else if path.contains("/decisions/") {
+        f.decision
     } else if path.contains("/people/") {
         f.person
     } else if path.contains("/functions/") {
@@ -281,7 +308,19 @@ fn fill(path: &str, f: &Fixture) -> String {
 }
 
 fn body_for(path: &str) -> serde_json::Value {
-    if path == "/api/v1/people/bulk" {
+    if path == "/api/v1/review-cadences" {
+        json!({"kind": "weekly", "weekday": 1, "time": "09:30", "facilitator_id": 1})
+    } else if path.contains("/review-cadences") {
+        json!({"weekday": 1, "time": "09:30", "facilitator_id": 1})
+    } else if path.ends_with("/notes") {
+        json!({"notes": [{"section": "blocked", "text": "Probe"}]})
+    } else if path.ends_with("/close") {
+        json!({"ratings": []})
+    } else if path == "/api/v1/reviews" {
+        json!({"kind": "weekly"})
+    } else if path.contains("/api/v1/decisions") {
+        json!({"what": "Probe", "kind": "fix", "owner_id": 1})
+    } else if path == "/api/v1/people/bulk" {
         json!({"people": [{"name": "Changed", "kind": "internal", "weekly_capacity": 1}]})
     } else if path.ends_with("/measurements/bulk") {
         json!({"measurements": [{"period": "2026-01", "value": 1}]})
@@ -404,6 +443,7 @@ async fn every_write_route_refuses(f: &Fixture, email: &str, role: Role) {
                 "/lead-quality",
                 "/spend",
                 "/reviews",
+                "/review-cadences",
                 "/decisions",
                 "/strategy",
                 "/segments",

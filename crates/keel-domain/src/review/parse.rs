@@ -65,8 +65,15 @@ fn weekday(raw: &str) -> Result<u8, String> {
 fn time(raw: &str) -> Result<u16, String> {
     let bad = || "Enter the time as HH:MM on a 24-hour clock, like 09:30.".to_string();
     let (h, m) = raw.trim().split_once(':').ok_or_else(bad)?;
-    let h: u16 = h.trim().parse().map_err(|_| bad())?;
-    let m: u16 = m.trim().parse().map_err(|_| bad())?;
+    // Digits only ("9:30" or "09:30"): `u16::from_str` would also take "+9".
+    let digits = |s: &str, n: std::ops::RangeInclusive<usize>| {
+        n.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
+    };
+    if !digits(h, 1..=2) || !digits(m, 2..=2) {
+        return Err(bad());
+    }
+    let h: u16 = h.parse().map_err(|_| bad())?;
+    let m: u16 = m.parse().map_err(|_| bad())?;
     if h > 23 || m > 59 {
         return Err(bad());
     }

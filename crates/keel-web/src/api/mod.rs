@@ -5,6 +5,7 @@
 //! `If-Match` on PUT and DELETE turns a stale write into 412 instead of a lost update.
 
 mod channels;
+mod decisions;
 mod exact;
 mod extract;
 mod functions;
@@ -22,6 +23,8 @@ mod people;
 mod people_bulk;
 mod portable;
 mod priorities;
+mod review_cadences;
+mod reviews;
 mod search;
 mod spend;
 mod strategy;
@@ -64,6 +67,9 @@ pub fn routes(r: Routes) -> Routes {
     let r = lead_quality::routes(r);
     let r = spend::routes(r);
     let r = search::routes(r);
+    let r = review_cadences::routes(r);
+    let r = reviews::routes(r);
+    let r = decisions::routes(r);
     let r = portable::routes(r);
     tokens::routes(r)
 }

@@ -2,9 +2,9 @@
 //! (tests/openapi.rs) locks it, so a change to the API is a visible change to a file.
 
 use super::{
-    channels, functions, lead_feedback, lead_quality, leads, load, members, metrics, model,
-    objectives, offers, people, people_bulk, portable, priorities, search, spend, strategy,
-    strategy_records, tokens, work, workflows, workspace,
+    channels, decisions, functions, lead_feedback, lead_quality, leads, load, members, metrics,
+    model, objectives, offers, people, people_bulk, portable, priorities, review_cadences, reviews,
+    search, spend, strategy, strategy_records, tokens, work, workflows, workspace,
 };
 use crate::error::{ErrorBody, ErrorEnvelope, FieldMessage};
 use axum::Json;
@@ -44,6 +44,9 @@ use utoipa::{Modify, OpenApi};
         lead_feedback::give_lead_feedback, lead_feedback::give_leads_feedback,
         lead_quality::find_lead_quality, spend::list_spend, spend::set_spend, spend::delete_spend,
         search::search_everything,
+        review_cadences::list_review_cadences, review_cadences::find_review_cadence, review_cadences::create_review_cadence, review_cadences::update_review_cadence,
+        reviews::list_reviews, reviews::find_review, reviews::start_review, reviews::update_review_notes, reviews::close_review,
+        decisions::list_decisions, decisions::find_decision, decisions::create_decision, decisions::update_decision,
     ),
     components(schemas(ErrorEnvelope, ErrorBody, FieldMessage)),
     modifiers(&BearerAuth),
@@ -65,6 +68,7 @@ use utoipa::{Modify, OpenApi};
         (name = "metrics", description = "Metrics with definition, owner, source, cadence, direction and target, what they measure, and their values per period (idempotent per period)"),
         (name = "work", description = "Work items moving through their workflow's gates, with checklists, approvals, history and dependencies"),
         (name = "search", description = "Search across work, workflows, people and functions, among what the caller sees"),
+        (name = "reviews", description = "Review cadences (weekly, monthly, quarterly), reviews with their generated agenda, notes and close, and the decision log"),
         (name = "leads", description = "Leads from the CRM (idempotent by record id), sales feedback, lead quality, completeness and spend"),
     )
 )]

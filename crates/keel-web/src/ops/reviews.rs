@@ -64,3 +64,48 @@ pub fn name(m: &Model, id: Option<i64>) -> String {
         .map(|p| p.display())
         .unwrap_or_else(|| "nobody".into())
 }
+
+/// A stored decision as the decision parser reads it, so a change to one field (a status
+/// from the log's buttons) goes through the same rules as a new decision.
+pub fn input_of(d: &Decision) -> keel_domain::review::DecisionInput {
+    keel_domain::review::DecisionInput {
+        what: d.what.clone(),
+        kind: d.kind.as_str().into(),
+        category: d
+            .category
+            .map(|c| c.as_str().to_string())
+            .unwrap_or_default(),
+        rationale: d.rationale.clone().unwrap_or_default(),
+        evidence: d.evidence.iter().map(|e| e.to_string()).collect(),
+        owner_id: d.owner_id.map(|o| o.to_string()).unwrap_or_default(),
+        due: d.due.map(|x| x.to_string()).unwrap_or_default(),
+        status: d.status.as_str().into(),
+    }
+}
+
+/// Starts a review of `kind` on `day` with its cadence's facilitator and attendees (the
+/// caller facilitates when no cadence names anyone). An open review of the same kind in
+/// the same period is returned instead, with `false`: one review per period.
+pub async fn start(
+    store: &keel_store::Store,
+    ws: keel_store::WorkspaceId,
+    m: &Model,
+    kind: Kind,
+    day: Date,
+    caller: Option<i64>,
+) -> Result<(Review, bool), keel_store::StoreError> {
+    if let Some(r) = current(m, kind, day) {
+        return Ok((r.clone(), false));
+    }
+    let cadence = m.review_cadences.iter().find(|c| c.kind == kind);
+    let facilitator = cadence
+        .and_then(|c| c.facilitator_id)
+        .or(caller.filter(|p| m.people.iter().any(|x| x.id == *p)));
+    let attendees: Vec<i64> = cadence
+        .map(|c| c.attendee_ids.clone())
+        .unwrap_or_else(|| facilitator.into_iter().collect());
+    let r = store
+        .open_review(ws, kind, day, facilitator, &attendees)
+        .await?;
+    Ok((r, true))
+}

@@ -266,17 +266,8 @@ async fn set_status(
     let d = ops::decision(&m, id).ok_or(PageError::NotFound)?;
     ctx.require_edit()?;
     let input = DecisionInput {
-        what: d.what.clone(),
-        kind: d.kind.as_str().into(),
-        category: d
-            .category
-            .map(|c| c.as_str().to_string())
-            .unwrap_or_default(),
-        rationale: d.rationale.clone().unwrap_or_default(),
-        evidence: d.evidence.iter().map(|e| e.to_string()).collect(),
-        owner_id: d.owner_id.map(|o| o.to_string()).unwrap_or_default(),
-        due: d.due.map(|x| x.to_string()).unwrap_or_default(),
         status: f.status.clone(),
+        ..ops::input_of(&d)
     };
     let draft = match DecisionDraft::parse(&input, &m, d.decided_on) {
         Ok(x) => x,

@@ -188,22 +188,8 @@ async fn open(
     ctx.require_edit()?;
     let kind = Kind::parse(&f.kind).unwrap_or(Kind::Weekly);
     let day = today(&m);
-    if let Some(r) = ops::current(&m, kind, day) {
-        return Ok(Redirect::to(&ctx.link(&format!("/reviews/{}", r.id))).into_response());
-    }
-    let cadence = m.review_cadences.iter().find(|c| c.kind == kind);
-    let facilitator = cadence.and_then(|c| c.facilitator_id).or(ctx
-        .person_id
-        .filter(|p| m.people.iter().any(|x| x.id == *p)));
-    let attendees: Vec<i64> = cadence
-        .map(|c| c.attendee_ids.clone())
-        .unwrap_or_else(|| facilitator.into_iter().collect());
-    match state
-        .store
-        .open_review(ctx.ws.id, kind, day, facilitator, &attendees)
-        .await
-    {
-        Ok(r) => Ok(Redirect::to(&ctx.link(&format!("/reviews/{}", r.id))).into_response()),
+    match ops::start(&state.store, ctx.ws.id, &m, kind, day, ctx.person_id).await {
+        Ok((r, _)) => Ok(Redirect::to(&ctx.link(&format!("/reviews/{}", r.id))).into_response()),
         Err(StoreError::Conflict(_)) => {
             Ok(Redirect::to(&ctx.link("/reviews?notice=review-exists")).into_response())
         }
