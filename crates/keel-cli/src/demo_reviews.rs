@@ -11,6 +11,14 @@ use keel_domain::review::{
 use keel_domain::{Date, Person};
 use keel_store::{Closing, Store};
 
+/// Notes taken in the demo's reviews, in turn.
+const NOTES: [&str; 4] = [
+    "Walked through it together; the owner will bring numbers to the next review.",
+    "Agreed the cause is capacity, not the channel. Revisit once the new writer starts.",
+    "Nothing to change yet: the trend is too short to judge. Keep watching.",
+    "Sales confirmed the pattern from their side; the decision below follows from that.",
+];
+
 fn id(team: &[(&'static str, Person)], key: &str) -> Result<i64> {
     team.iter()
         .find(|(k, _)| *k == key)
@@ -190,6 +198,20 @@ pub async fn seed(
             }
         }
         let a = agenda::agenda(kind, &store.model(ws).await?, day);
+        // What the facilitator wrote under the first topic of the agenda.
+        let review = match a.sections.first() {
+            Some(s) => {
+                let current = store
+                    .find_review(ws, review.id)
+                    .await?
+                    .ok_or_else(|| anyhow!("the demo review went missing"))?;
+                let note = NOTES[i % NOTES.len()].to_string();
+                store
+                    .save_review_notes(ws, review.id, current.version, &[(s.key.to_string(), note)])
+                    .await?
+            }
+            None => review,
+        };
         // Ratings that drift upwards as the reviews get sharper.
         let ratings: Vec<(i64, u8)> = attendees
             .iter()

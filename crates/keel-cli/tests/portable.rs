@@ -56,6 +56,17 @@ fn normalised(mut doc: Value) -> Value {
                         .iter()
                         .map(|p| rank("people", p))
                         .collect(),
+                    Kind::Topics => v
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|x| {
+                            let x = x.as_str().unwrap();
+                            let (table, id) = keel_store::portable::tables::topic(x).unwrap();
+                            let kind = x.split_once(':').unwrap().0;
+                            Value::from(format!("{kind}:{}", ranks[table][&id]))
+                        })
+                        .collect(),
                     Kind::Spec => {
                         let mut spec = v.clone();
                         keel_store::portable::spec_refs(&mut spec, |table, id| {
@@ -106,7 +117,7 @@ fn round_trip(target: &str) {
         "two exports differ"
     );
     let exported = read(&a);
-    assert_eq!(exported["format"], 1);
+    assert_eq!(exported["format"], 2);
     // The demo fills the tables that matter, so the round trip checks them.
     for t in [
         "people",
@@ -126,6 +137,21 @@ fn round_trip(target: &str) {
         "metrics",
         "measurements",
         "leads",
+        "review_cadences",
+        "review_cadence_attendees",
+        "reviews",
+        "review_attendees",
+        "review_notes",
+        "decisions",
+        "decision_evidence",
+        "strategy_layers",
+        "segments",
+        "personas",
+        "persona_messages",
+        "programs",
+        "program_channels",
+        "program_offers",
+        "program_workflows",
     ] {
         assert!(
             !exported["tables"][t].as_array().unwrap().is_empty(),
@@ -241,11 +267,11 @@ fn a_document_from_a_newer_keel_or_with_a_broken_reference_is_refused_and_import
     run.one_line_failure();
     assert!(
         run.stderr
-            .contains("format 7, written by a newer keel; this keel reads format 1"),
+            .contains("format 7, written by a newer keel; this keel reads format 2"),
         "{run:#?}"
     );
 
-    doc["format"] = Value::from(1);
+    doc["format"] = Value::from(2);
     doc["tables"]["work_events"][0]["item_id"] = Value::from(987654);
     let broken = db.dir.join("broken.json");
     std::fs::write(&broken, doc.to_string()).unwrap();
@@ -269,6 +295,58 @@ fn a_document_from_a_newer_keel_or_with_a_broken_reference_is_refused_and_import
     run.one_line_failure();
     assert!(run.stderr.contains("it is not JSON"), "{run:#?}");
     assert_eq!(db.keel(&["workspace", "list"]).ok().stdout, before);
+}
+
+#[test]
+fn a_format_1_document_from_before_reviews_and_the_strategy_stack_still_imports() {
+    let db = TempDb::new();
+    db.keel(&["demo", "--no-serve"]).ok();
+    let a = db.dir.join("a.json");
+    db.keel(&[
+        "export",
+        "--workspace",
+        "northwind-demo",
+        a.to_str().unwrap(),
+    ])
+    .ok();
+    let mut doc = read(&a);
+    doc["format"] = Value::from(1);
+    let added_in_2 = [
+        "review_cadences",
+        "review_cadence_attendees",
+        "reviews",
+        "review_attendees",
+        "review_notes",
+        "decisions",
+        "decision_evidence",
+        "strategy_layers",
+        "segments",
+        "personas",
+        "persona_messages",
+        "programs",
+        "program_channels",
+        "program_offers",
+        "program_workflows",
+    ];
+    for t in added_in_2 {
+        doc["tables"].as_object_mut().unwrap().remove(t);
+    }
+    let old = db.dir.join("old.json");
+    std::fs::write(&old, doc.to_string()).unwrap();
+    db.keel(&["import-workspace", "--slug", "old", old.to_str().unwrap()])
+        .ok();
+    let b = db.dir.join("b.json");
+    db.keel(&["export", "--workspace", "old", b.to_str().unwrap()])
+        .ok();
+    let again = read(&b);
+    assert_eq!(again["format"], 2);
+    assert_eq!(
+        again["tables"]["work_items"].as_array().unwrap().len(),
+        doc["tables"]["work_items"].as_array().unwrap().len()
+    );
+    for t in added_in_2 {
+        assert_eq!(again["tables"][t], serde_json::json!([]), "{t}");
+    }
 }
 
 async fn table_counts(conn: &mut SqliteConnection) -> BTreeMap<String, i64> {
@@ -324,6 +402,11 @@ async fn erasing_a_person_leaves_no_trace_of_their_name_or_email_and_keeps_histo
     .unwrap();
     // Make sure their name is in history and in a lead, as it would be in a real workspace.
     sqlx::query("UPDATE work_events SET note = 'Waiting for ' || $1 || ' to sign off' WHERE id = (SELECT min(id) FROM work_events)")
+        .bind(&name).execute(&mut conn).await.unwrap();
+    // And in a review's notes and a decision's rationale (format 2 exports and erases them).
+    sqlx::query("UPDATE review_notes SET body = body || ' Asked ' || $1 || ' for the numbers.' WHERE rowid = (SELECT min(rowid) FROM review_notes)")
+        .bind(&name).execute(&mut conn).await.unwrap();
+    sqlx::query("UPDATE decisions SET rationale = 'As ' || $1 || ' (martin@northwind-analytics.example) showed' WHERE id = (SELECT min(id) FROM decisions)")
         .bind(&name).execute(&mut conn).await.unwrap();
     sqlx::query("UPDATE leads SET owner = $1 WHERE id = (SELECT min(id) FROM leads)")
         .bind(&name)

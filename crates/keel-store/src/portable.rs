@@ -22,7 +22,10 @@ use sqlx::Row as _;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// The version of the document this keel writes; it reads this one and older ones.
-pub const FORMAT: i64 = 1;
+///
+/// Format 2 added the reviews, decisions and strategy-stack tables; a format 1 document has
+/// none of them and imports as a workspace without them.
+pub const FORMAT: i64 = 2;
 
 /// A row: column name to value (ids are the source's).
 pub type Row = BTreeMap<String, Value>;
@@ -123,6 +126,7 @@ enum Bind {
     I(Option<i64>),
     F(Option<f64>),
     T(Option<String>),
+    B(Option<bool>),
 }
 
 fn id_list(v: &[i64]) -> Option<String> {
@@ -141,6 +145,7 @@ where
     Option<i64>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
     Option<f64>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
     Option<String>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    Option<bool>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
 {
     Ok(match kind {
         Kind::Id | Kind::Int | Kind::Ref(_) | Kind::User => row
@@ -166,6 +171,18 @@ where
             serde_json::from_str(&s).map_err(|e| {
                 StoreError::Invalid(format!("a workflow's stored spec is not JSON ({e})"))
             })?
+        }
+        Kind::Bool => row
+            .try_get::<Option<bool>, _>(i)?
+            .map_or(Value::Null, Value::from),
+        Kind::Topics => {
+            let s = row.try_get::<Option<String>, _>(i)?.unwrap_or_default();
+            Value::from(
+                s.split(',')
+                    .map(str::trim)
+                    .filter(|t| !t.is_empty())
+                    .collect::<Vec<_>>(),
+            )
         }
     })
 }
@@ -195,6 +212,15 @@ fn tidy(tables: &mut BTreeMap<String, Vec<Row>>) {
                     Kind::People => {
                         if let Value::Array(a) = v {
                             a.retain(|x| x.as_i64().is_some_and(|id| has("people", id)));
+                        }
+                    }
+                    Kind::Topics => {
+                        if let Value::Array(a) = v {
+                            a.retain(|x| {
+                                x.as_str()
+                                    .and_then(tables::topic)
+                                    .is_some_and(|(t, id)| has(t, id))
+                            });
                         }
                     }
                     _ => {}
@@ -352,6 +378,7 @@ impl Store {
             }
             let mut ids: HashMap<&str, HashMap<i64, i64>> = HashMap::new();
             let mut rows_done = 0;
+            let mut topics_later: Vec<(&str, i64, &str, Vec<String>)> = Vec::new();
             for t in TABLES {
                 let insert: Vec<&str> = t.columns.iter().filter(|c| c.1 != Kind::Id).map(|c| c.0).collect();
                 let marks: Vec<String> = (0..insert.len()).map(|i| format!("${}", i + 2)).collect();
@@ -360,6 +387,7 @@ impl Store {
                     t.name, insert.join(", "), marks.join(", "),
                     if t.has_id() { " RETURNING id" } else { "" });
                 let mut later: Vec<(i64, &str, i64)> = Vec::new();
+                let mut with_topics: Vec<(i64, &str, Vec<String>)> = Vec::new();
                 let mut map: HashMap<i64, i64> = HashMap::new();
                 for row in doc.rows(t.name) {
                     let mut q = sqlx::query(&sql).bind(ws.id);
@@ -386,11 +414,15 @@ impl Store {
                                 });
                                 Bind::T(Some(spec.to_string()))
                             }
+                            Kind::Bool => Bind::B(v.as_bool()),
+                            // Written once every table is in: a topic may name a later table.
+                            Kind::Topics => Bind::T(Some(String::new())),
                         };
                         q = match b {
                             Bind::I(x) => q.bind(x),
                             Bind::F(x) => q.bind(x),
                             Bind::T(x) => q.bind(x),
+                            Bind::B(x) => q.bind(x),
                         };
                     }
                     if t.has_id() {
@@ -406,6 +438,11 @@ impl Store {
                                     later.push((new, col, old));
                                 }
                             }
+                            if *kind == Kind::Topics {
+                                let old: Vec<String> = row[*col].as_array().into_iter().flatten()
+                                    .filter_map(|x| x.as_str().map(str::to_string)).collect();
+                                with_topics.push((new, col, old));
+                            }
                         }
                     } else {
                         q.execute(&mut *tx).await
@@ -418,6 +455,16 @@ impl Store {
                     sqlx::query(&sql).bind(ws.id).bind(new).bind(map.get(&old).copied()).execute(&mut *tx).await?;
                 }
                 ids.insert(t.name, map);
+                topics_later.extend(with_topics.into_iter().map(|(new, col, old)| (t.name, new, col, old)));
+            }
+            for (table, new, col, old) in topics_later {
+                let mapped: Vec<String> = old.iter().filter_map(|x| {
+                    let (kind, _) = x.split_once(':')?;
+                    let (to, id) = tables::topic(x)?;
+                    Some(format!("{kind}:{}", ids.get(to)?.get(&id)?))
+                }).collect();
+                let sql = format!("UPDATE {table} SET {col} = $3 WHERE workspace_id = $1 AND id = $2");
+                sqlx::query(&sql).bind(ws.id).bind(new).bind(mapped.join(",")).execute(&mut *tx).await?;
             }
             for sql in [&ra, &rb, &rc] {
                 sqlx::query(sql).bind(ws.id).bind(0_i64).bind(1_i64).execute(&mut *tx).await?;

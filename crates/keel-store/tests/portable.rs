@@ -113,9 +113,9 @@ keel_testkit::each_backend!(
         assert!(refused(b"{\"format\": 1,").contains("it is not JSON"));
         assert!(refused(b"[1, 2]").contains("no `format` field"));
         let mut newer = value.clone();
-        newer["format"] = json!(2);
+        newer["format"] = json!(3);
         let m = refused(newer.to_string().as_bytes());
-        assert!(m.contains("format 2, written by a newer keel"), "{m}");
+        assert!(m.contains("format 3, written by a newer keel"), "{m}");
 
         // A function whose business owner is not in the file.
         let mut dangling = value.clone();

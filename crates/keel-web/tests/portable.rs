@@ -22,7 +22,7 @@ async fn owners_and_admins_download_the_workspace_and_nobody_else_does() {
         "attachment; filename=\"keel-alpha.json\""
     );
     let doc: serde_json::Value = r.json().await.unwrap();
-    assert_eq!(doc["format"], 1);
+    assert_eq!(doc["format"], 2);
     assert_eq!(doc["workspace"]["slug"], "alpha");
     assert!(doc["tables"]["people"]
         .as_array()

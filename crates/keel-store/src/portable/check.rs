@@ -48,6 +48,10 @@ fn kind_ok(kind: Kind, v: &Value) -> bool {
             .as_array()
             .is_some_and(|a| a.iter().all(|x| x.as_i64().is_some())),
         Kind::Spec => v.is_object(),
+        Kind::Bool => v.is_boolean(),
+        Kind::Topics => v
+            .as_array()
+            .is_some_and(|a| a.iter().all(|x| x.as_str().is_some())),
     }
 }
 
@@ -59,6 +63,8 @@ fn what(kind: Kind) -> &'static str {
         Kind::Text => "text or null",
         Kind::People => "a list of people ids",
         Kind::Spec => "a workflow spec (an object)",
+        Kind::Bool => "true or false",
+        Kind::Topics => "a list of topics like \"metric:3\"",
     }
 }
 
@@ -153,6 +159,16 @@ pub(super) fn check(doc: &Document) -> Result<(), String> {
                         for id in v.as_array().into_iter().flatten().filter_map(Value::as_i64) {
                             if !ids["people"].contains(&id) {
                                 return Err(missing("people", id, row_name(t.name, i, row), col));
+                            }
+                        }
+                    }
+                    Kind::Topics => {
+                        for x in v.as_array().into_iter().flatten().filter_map(Value::as_str) {
+                            let Some((to, id)) = tables::topic(x) else {
+                                return Err(format!("{}: `{col}` holds `{x}`, which is no topic keel knows (kind:id, like metric:3).", row_name(t.name, i, row)));
+                            };
+                            if !ids[to].contains(&id) {
+                                return Err(missing(to, id, row_name(t.name, i, row), col));
                             }
                         }
                     }

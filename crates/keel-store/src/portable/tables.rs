@@ -22,6 +22,11 @@ pub enum Kind {
     People,
     /// A workflow spec (JSON text) holding ids of people and functions, written as JSON.
     Spec,
+    /// True or false (`BOOLEAN` on PostgreSQL, 0/1 on SQLite), written as a JSON boolean.
+    Bool,
+    /// A review's topics stored as "kind:id,kind:id" text (`keel_domain::review::Evidence`),
+    /// written as `["metric:3", "work:12"]`; an import maps each id once every table is in.
+    Topics,
 }
 
 use Kind::*;
@@ -367,6 +372,204 @@ pub const TABLES: &[Table] = &[
         ],
         order: "id",
     },
+    Table {
+        name: "review_cadences",
+        columns: cols![
+            ("id", Id),
+            ("kind", Text),
+            ("every_n", Int),
+            ("weekday", Int),
+            ("time_minutes", Int),
+            ("facilitator_id", Ref("people")),
+            ("active", Int),
+            ("since", Int),
+            STAMPS[0],
+            STAMPS[1],
+            STAMPS[2]
+        ],
+        order: "id",
+    },
+    Table {
+        name: "review_cadence_attendees",
+        columns: cols![
+            ("cadence_id", Ref("review_cadences")),
+            ("person_id", Ref("people")),
+            ("position", Int)
+        ],
+        order: "cadence_id, position, person_id",
+    },
+    Table {
+        name: "reviews",
+        columns: cols![
+            ("id", Id),
+            ("kind", Text),
+            ("held_on", Int),
+            ("status", Text),
+            ("facilitator_id", Ref("people")),
+            ("topics", Topics),
+            ("closed_at", Int),
+            ("closed_by", User),
+            STAMPS[0],
+            STAMPS[1],
+            STAMPS[2]
+        ],
+        order: "id",
+    },
+    Table {
+        name: "review_attendees",
+        columns: cols![
+            ("review_id", Ref("reviews")),
+            ("person_id", Ref("people")),
+            ("position", Int),
+            ("rating", Int)
+        ],
+        order: "review_id, position, person_id",
+    },
+    Table {
+        name: "review_notes",
+        columns: cols![
+            ("review_id", Ref("reviews")),
+            ("section", Text),
+            ("body", Text),
+            ("updated_at", Int)
+        ],
+        order: "review_id, section",
+    },
+    Table {
+        name: "decisions",
+        columns: cols![
+            ("id", Id),
+            ("what", Text),
+            ("kind", Text),
+            ("category", Text),
+            ("rationale", Text),
+            ("owner_id", Ref("people")),
+            ("due", Int),
+            ("status", Text),
+            ("decided_on", Int),
+            ("done_on", Int),
+            ("review_id", Ref("reviews")),
+            ("checked_by_review_id", Ref("reviews")),
+            STAMPS[0],
+            STAMPS[1],
+            STAMPS[2]
+        ],
+        order: "id",
+    },
+    Table {
+        name: "decision_evidence",
+        columns: cols![
+            ("decision_id", Ref("decisions")),
+            ("position", Int),
+            ("kind", Text),
+            ("metric_id", Ref("metrics")),
+            ("work_item_id", Ref("work_items")),
+            ("workflow_id", Ref("workflows")),
+            ("priority_id", Ref("priorities")),
+            ("channel_id", Ref("channels")),
+            ("objective_id", Ref("objectives")),
+            ("ref_decision_id", Ref("decisions"))
+        ],
+        order: "decision_id, position",
+    },
+    Table {
+        name: "strategy_layers",
+        columns: cols![
+            ("layer", Text),
+            ("owner_id", Ref("people")),
+            ("cycle", Text),
+            ("last_reviewed", Int),
+            ("goals", Text),
+            ("revenue_goal", Real),
+            ("revenue_from", Int),
+            ("revenue_to", Int),
+            ("go_to_market", Text),
+            ("stages", Text),
+            ("version", Int),
+            ("updated_at", Int)
+        ],
+        order: "layer",
+    },
+    Table {
+        name: "segments",
+        columns: cols![
+            ("id", Id),
+            ("name", Text),
+            ("needs", Text),
+            ("value_drivers", Text),
+            ("alternatives", Text),
+            ("evidence", Text),
+            ("evidence_date", Int),
+            STAMPS[0],
+            STAMPS[1],
+            STAMPS[2]
+        ],
+        order: "id",
+    },
+    Table {
+        name: "personas",
+        columns: cols![
+            ("id", Id),
+            ("segment_id", Ref("segments")),
+            ("name", Text),
+            ("is_primary", Bool),
+            ("goals", Text),
+            ("pains", Text),
+            ("objections", Text),
+            STAMPS[0],
+            STAMPS[1],
+            STAMPS[2]
+        ],
+        order: "id",
+    },
+    Table {
+        name: "persona_messages",
+        columns: cols![
+            ("persona_id", Ref("personas")),
+            ("stage", Int),
+            ("message", Text),
+            ("proof_point", Text),
+            ("asset", Text),
+            ("version", Int),
+            ("updated_at", Int)
+        ],
+        order: "persona_id, stage",
+    },
+    Table {
+        name: "programs",
+        columns: cols![
+            ("id", Id),
+            ("name", Text),
+            ("phase", Text),
+            ("owner_id", Ref("people")),
+            ("goal", Text),
+            STAMPS[0],
+            STAMPS[1],
+            STAMPS[2]
+        ],
+        order: "id",
+    },
+    Table {
+        name: "program_channels",
+        columns: cols![
+            ("program_id", Ref("programs")),
+            ("channel_id", Ref("channels"))
+        ],
+        order: "program_id, channel_id",
+    },
+    Table {
+        name: "program_offers",
+        columns: cols![("program_id", Ref("programs")), ("offer_id", Ref("offers"))],
+        order: "program_id, offer_id",
+    },
+    Table {
+        name: "program_workflows",
+        columns: cols![
+            ("program_id", Ref("programs")),
+            ("workflow_id", Ref("workflows"))
+        ],
+        order: "program_id, workflow_id",
+    },
 ];
 
 /// Tables with a `workspace_id` that an export leaves out, and why.
@@ -395,68 +598,28 @@ pub const NOT_EXPORTED: &[(&str, &str)] = &[
         "lead_reasons",
         "computed from the leads; an import rebuilds it",
     ),
-    (
-        "review_cadences",
-        "not yet in format 1: reviews, decisions and the strategy stack landed with the export; a gap, named in docs/operating.md",
-    ),
-    (
-        "review_cadence_attendees",
-        "not yet in format 1: reviews, decisions and the strategy stack landed with the export; a gap, named in docs/operating.md",
-    ),
-    (
-        "reviews",
-        "not yet in format 1: reviews, decisions and the strategy stack landed with the export; a gap, named in docs/operating.md",
-    ),
-    (
-        "review_attendees",
-        "not yet in format 1: reviews, decisions and the strategy stack landed with the export; a gap, named in docs/operating.md",
-    ),
-    (
-        "review_notes",
-        "not yet in format 1: reviews, decisions and the strategy stack landed with the export; a gap, named in docs/operating.md",
-    ),
-    (
-        "decisions",
-        "not yet in format 1: reviews, decisions and the strategy stack landed with the export; a gap, named in docs/operating.md",
-    ),
-    (
-        "decision_evidence",
-        "not yet in format 1: reviews, decisions and the strategy stack landed with the export; a gap, named in docs/operating.md",
-    ),
-    (
-        "strategy_layers",
-        "not yet in format 1: reviews, decisions and the strategy stack landed with the export; a gap, named in docs/operating.md",
-    ),
-    (
-        "segments",
-        "not yet in format 1: reviews, decisions and the strategy stack landed with the export; a gap, named in docs/operating.md",
-    ),
-    (
-        "personas",
-        "not yet in format 1: reviews, decisions and the strategy stack landed with the export; a gap, named in docs/operating.md",
-    ),
-    (
-        "persona_messages",
-        "not yet in format 1: reviews, decisions and the strategy stack landed with the export; a gap, named in docs/operating.md",
-    ),
-    (
-        "programs",
-        "not yet in format 1: reviews, decisions and the strategy stack landed with the export; a gap, named in docs/operating.md",
-    ),
-    (
-        "program_channels",
-        "not yet in format 1: reviews, decisions and the strategy stack landed with the export; a gap, named in docs/operating.md",
-    ),
-    (
-        "program_offers",
-        "not yet in format 1: reviews, decisions and the strategy stack landed with the export; a gap, named in docs/operating.md",
-    ),
-    (
-        "program_workflows",
-        "not yet in format 1: reviews, decisions and the strategy stack landed with the export; a gap, named in docs/operating.md",
-    ),
 ];
 
 pub fn table(name: &str) -> Option<&'static Table> {
     TABLES.iter().find(|t| t.name == name)
+}
+
+/// The exported table a review topic's kind ("metric:3") points into.
+pub fn topic_table(kind: &str) -> Option<&'static str> {
+    Some(match kind {
+        "metric" => "metrics",
+        "work" => "work_items",
+        "workflow" => "workflows",
+        "priority" => "priorities",
+        "channel" => "channels",
+        "objective" => "objectives",
+        "decision" => "decisions",
+        _ => return None,
+    })
+}
+
+/// A topic ("metric:3") as its table and id, if it is one.
+pub fn topic(s: &str) -> Option<(&'static str, i64)> {
+    let (kind, id) = s.split_once(':')?;
+    Some((topic_table(kind)?, id.parse().ok()?))
 }
