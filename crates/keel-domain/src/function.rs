@@ -96,6 +96,30 @@ fn owner(field: &str, raw: &str, people: &[Person], inv: &mut Invalid) -> Option
     }
 }
 
+/// A function's two owners from what was typed (person ids as text, empty for nobody),
+/// checked against the people the author may see: each must be one of them, and the
+/// business owner must be internal. `prefix` goes before each field name in the errors
+/// (`owners[2].` in the ownership grid, empty for one function). The one rule for owners,
+/// used by `FunctionDraft::parse` and `ownership::parse_changes`.
+pub fn parse_owners(
+    prefix: &str,
+    business: &str,
+    execution: &str,
+    people: &[Person],
+) -> Result<(Option<i64>, Option<i64>), Invalid> {
+    let mut inv = Invalid::new();
+    let b_field = format!("{prefix}business_owner_id");
+    let e_field = format!("{prefix}execution_owner_id");
+    let b = owner(&b_field, business, people, &mut inv);
+    let e = owner(&e_field, execution, people, &mut inv);
+    if let Some(Some(id)) = b {
+        if people.iter().any(|p| p.id == id && p.is_external()) {
+            inv.push(&b_field, EXTERNAL_BUSINESS_OWNER);
+        }
+    }
+    inv.into_result(|| (b.flatten(), e.flatten()))
+}
+
 impl FunctionDraft {
     /// Parses and checks a function against the workspace's people: owners must exist and the
     /// business owner must be internal (principle: business ownership stays inside).
@@ -107,13 +131,13 @@ impl FunctionDraft {
             text::optional(&i.description, "the description", 2000),
         );
         let sourcing = inv.take("sourcing", Sourcing::parse(&i.sourcing));
-        let business = owner("business_owner_id", &i.business_owner_id, people, &mut inv);
-        let execution = owner(
-            "execution_owner_id",
-            &i.execution_owner_id,
-            people,
-            &mut inv,
-        );
+        let owners = match parse_owners("", &i.business_owner_id, &i.execution_owner_id, people) {
+            Ok(o) => Some(o),
+            Err(e) => {
+                inv.errors.extend(e.errors);
+                None
+            }
+        };
         let hours = inv.take(
             "weekly_hours",
             text::hours(
@@ -122,17 +146,13 @@ impl FunctionDraft {
                 crate::person::MAX_WEEKLY_HOURS,
             ),
         );
-        if let Some(Some(id)) = business {
-            if people.iter().any(|p| p.id == id && p.is_external()) {
-                inv.push("business_owner_id", EXTERNAL_BUSINESS_OWNER);
-            }
-        }
+        let (business, execution) = owners.unwrap_or_default();
         inv.into_result(|| FunctionDraft {
             name: name.unwrap_or_default(),
             description: description.flatten(),
             sourcing: sourcing.unwrap_or(Sourcing::Internal),
-            business_owner_id: business.flatten(),
-            execution_owner_id: execution.flatten(),
+            business_owner_id: business,
+            execution_owner_id: execution,
             weekly_hours: hours.unwrap_or_default(),
         })
     }

@@ -1,7 +1,8 @@
 //! Marketing functions of a workspace and their owners.
 
 use crate::WorkspaceId;
-use crate::{now, read, write, Result, Store, StoreError};
+use crate::{now, read, tx, write, Result, Store, StoreError};
+use keel_domain::ownership::OwnersChange;
 use keel_domain::{Function, FunctionDraft, Sourcing};
 
 #[derive(sqlx::FromRow)]
@@ -100,6 +101,48 @@ impl Store {
             Some(r) => Ok(function(r)),
             None => Err(self.missing_or_stale("functions", ws, id).await),
         }
+    }
+
+    /// Sets the owners of several functions in one transaction, each only if it is still at
+    /// the version its change names: all are saved, or none. `Ok(Err(stale))` lists, per
+    /// change refused (its index in `changes`), the function as it is now (`None` when it was
+    /// removed), so the caller can show it and keep what was typed elsewhere.
+    pub async fn set_function_owners(
+        &self,
+        ws: WorkspaceId,
+        changes: &[OwnersChange],
+    ) -> Result<std::result::Result<Vec<Function>, Vec<(usize, Option<Function>)>>> {
+        let t = now();
+        let out = tx!(self, tx => {
+            let mut saved = Vec::with_capacity(changes.len());
+            let mut stale = Vec::new();
+            for (n, c) in changes.iter().enumerate() {
+                let row = sqlx::query_as::<_, Row>(
+                    "UPDATE functions SET business_owner_id = $3, execution_owner_id = $4, updated_at = $5, version = version + 1
+                     WHERE workspace_id = $1 AND id = $2 AND version = $6
+                     RETURNING id, name, description, sourcing, business_owner_id, execution_owner_id, weekly_hours, version")
+                    .bind(ws).bind(c.function_id).bind(c.business_owner_id).bind(c.execution_owner_id)
+                    .bind(t).bind(c.version)
+                    .fetch_optional(&mut *tx).await?;
+                match row {
+                    Some(r) => saved.push(function(r)),
+                    None => {
+                        let now = sqlx::query_as::<_, Row>(
+                            "SELECT id, name, description, sourcing, business_owner_id, execution_owner_id, weekly_hours, version
+                             FROM functions WHERE workspace_id = $1 AND id = $2")
+                            .bind(ws).bind(c.function_id)
+                            .fetch_optional(&mut *tx).await?;
+                        stale.push((n, now.map(function)));
+                    }
+                }
+            }
+            if !stale.is_empty() {
+                // Dropping the transaction rolls back the rows already updated.
+                return Ok(Err(stale));
+            }
+            saved
+        });
+        Ok(Ok(out))
     }
 
     pub async fn delete_function(&self, ws: WorkspaceId, id: i64, expected: i64) -> Result<()> {

@@ -59,7 +59,8 @@ async fn a_fresh_keel_is_set_up_in_the_browser_and_opens_on_first_steps() {
     assert!(page.contains("Give every function its owners"), "{page}");
     assert!(page.contains("Healthy"), "{page}");
     tab.click_link("Name owners").await;
-    tab.wait_for("//h1[normalize-space()='Ownership']").await;
+    tab.wait_for("//h1[normalize-space()='Owners of functions']")
+        .await;
     tab.nav("Health", "Health", "health-setting-up").await;
     assert!(tab.text().await.contains("Setting up"));
 

@@ -19,6 +19,7 @@ mod model;
 mod objectives;
 mod offers;
 mod openapi;
+mod owners;
 mod people;
 mod people_bulk;
 mod portable;
@@ -52,6 +53,7 @@ pub fn routes(r: Routes) -> Routes {
     let r = load::routes(r);
     let r = functions::routes(r);
     let r = model::routes(r);
+    let r = owners::routes(r);
     let r = members::routes(r);
     let r = workflows::routes(r);
     let r = work::routes(r);

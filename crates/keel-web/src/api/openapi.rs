@@ -3,7 +3,7 @@
 
 use super::{
     channels, decisions, functions, lead_feedback, lead_quality, leads, load, members, metrics,
-    model, objectives, offers, people, people_bulk, portable, priorities, review_cadences, reviews,
+    model, objectives, offers, owners, people, people_bulk, portable, priorities, review_cadences, reviews,
     search, spend, strategy, strategy_records, tokens, work, workflows, workspace,
 };
 use crate::error::{ErrorBody, ErrorEnvelope, FieldMessage};
@@ -19,7 +19,7 @@ use utoipa::{Modify, OpenApi};
         people::list_people, people::find_person, people::create_person, people_bulk::create_people, people::update_person, people::delete_person,
         load::find_load, load::list_commitments, load::create_commitment, load::update_commitment, load::delete_commitment,
         functions::list_functions, functions::find_function, functions::create_function, functions::update_function, functions::delete_function,
-        model::find_ownership, model::list_findings,
+        model::find_ownership, owners::update_ownership, model::list_findings,
         members::list_members, members::update_member, members::delete_member,
         members::list_invites, members::create_invite, members::delete_invite,
         tokens::list_tokens, tokens::create_token, tokens::delete_token,
