@@ -1,5 +1,6 @@
-//! iCalendar (RFC 5545) feeds of all-day events, such as planned launches and first reviews,
-//! so a team sees them in the calendar it already uses.
+//! iCalendar (RFC 5545) feeds of all-day events, such as planned launches, first reviews and
+//! SOP review dates, so a team sees them in the calendar it already uses; each event may link
+//! back to its record (URL).
 
 use crate::Date;
 
@@ -11,6 +12,8 @@ pub struct Event {
     pub date: Date,
     pub summary: String,
     pub description: String,
+    /// The record's page, so a calendar app links back to it (RFC 5545 §3.8.4.6).
+    pub url: Option<String>,
 }
 
 /// Longest content line in octets, not counting the line break (RFC 5545 §3.1).
@@ -87,6 +90,11 @@ pub fn calendar(name: &str, events: &[Event], stamp_unix: i64) -> String {
         line(format!("DTEND;VALUE=DATE:{}", day(e.date.add_days(1))));
         line(format!("SUMMARY:{}", escape(&e.summary)));
         line(format!("DESCRIPTION:{}", escape(&e.description)));
+        if let Some(url) = &e.url {
+            // A URI, not TEXT: not escaped, but never a line break or control character.
+            let url: String = url.chars().filter(|c| !c.is_control()).collect();
+            line(format!("URL:{url}"));
+        }
         line("END:VEVENT".into());
     }
     line("END:VCALENDAR".into());
@@ -107,7 +115,19 @@ mod tests {
             date: Date::parse("2026-03-12").unwrap(),
             summary: summary.into(),
             description: description.into(),
+            url: None,
         }
+    }
+
+    #[test]
+    fn an_event_links_back_to_its_record() {
+        let mut e = event("Launch: Q3 webinar", "Owner: Maya");
+        e.url = Some("https://keel.example/w/acme/work/12\r\n".into());
+        let c = calendar("x", &[e], 0);
+        assert!(
+            c.contains("\r\nURL:https://keel.example/w/acme/work/12\r\nEND:VEVENT"),
+            "{c}"
+        );
     }
 
     #[test]

@@ -20,6 +20,9 @@ pub struct LiveFeed {
     pub feed: Feed,
     pub owner_role: Role,
     pub owner_person_id: Option<i64>,
+    /// The workspace's address and data version: links back into it, and its cached model.
+    pub workspace_slug: String,
+    pub data_version: i64,
 }
 
 impl Store {
@@ -55,11 +58,14 @@ impl Store {
             revoked_at: Option<i64>,
             owner_role: String,
             owner_person_id: Option<i64>,
+            workspace_slug: String,
+            data_version: i64,
         }
         let sql = format!(
             "SELECT f.id, f.workspace_id, f.person_id, f.created_at, f.revoked_at, m.role AS owner_role,
-                    {LINKED_PERSON} AS owner_person_id
+                    {LINKED_PERSON} AS owner_person_id, w.slug AS workspace_slug, w.data_version
              FROM calendar_feeds f JOIN memberships m ON m.workspace_id = f.workspace_id AND m.user_id = f.created_by
+             JOIN workspaces w ON w.id = f.workspace_id
              WHERE f.token_hash = $1 AND f.revoked_at IS NULL"
         );
         let r = read!(self, p => sqlx::query_as::<_, FeedRow>(&sql).bind(token_hash).fetch_optional(p).await)?;
@@ -73,6 +79,8 @@ impl Store {
             },
             owner_role: role(&r.owner_role),
             owner_person_id: r.owner_person_id,
+            workspace_slug: r.workspace_slug,
+            data_version: r.data_version,
         }))
     }
 

@@ -1,5 +1,7 @@
 //! Calendar feeds: secret, revocable addresses that calendar apps subscribe to, with launch
-//! dates and first review dates of a workspace's work, or of one person's.
+//! dates and first review dates of a workspace's work, or of one person's, and the SOP review
+//! dates of the workflows its owner sees (of one person's: those the person has a role in);
+//! every event links back to its page. The month view is `calendar_month.rs`.
 
 use super::layout::{render, Chrome};
 use super::people::NoticeQuery;
@@ -16,6 +18,8 @@ use axum::Form;
 use keel_domain::access::Reader;
 use keel_domain::ics::{calendar, Event};
 use keel_domain::work::WorkItem;
+use keel_domain::workflow::{Workflow, WorkflowStatus};
+use keel_domain::Date;
 use keel_domain::Person;
 use keel_store::{Feed, WorkFilter};
 use serde::Deserialize;
@@ -151,8 +155,9 @@ async fn revoke(
     Ok(Redirect::to(&ctx.link("/calendar?notice=feed-revoked")).into_response())
 }
 
-/// The launch and first-review dates of these items, as calendar events.
-pub fn events(items: &[WorkItem], host: &str) -> Vec<Event> {
+/// The launch and first-review dates of these items, as calendar events; `base` is the
+/// workspace's address (`https://keel.example/w/acme`), which each event links back into.
+pub fn events(items: &[WorkItem], host: &str, base: &str) -> Vec<Event> {
     let mut out = Vec::new();
     for i in items.iter().filter(|i| i.status.as_str() != "cancelled") {
         if let Some(d) = i.actual_launch.or(i.planned_launch) {
@@ -161,6 +166,7 @@ pub fn events(items: &[WorkItem], host: &str) -> Vec<Event> {
                 date: d,
                 summary: format!("Launch: {}", i.title),
                 description: format!("Status: {}", i.status.label()),
+                url: Some(format!("{base}/work/{}", i.id)),
             });
         }
         if let Some(d) = i.first_review {
@@ -169,10 +175,36 @@ pub fn events(items: &[WorkItem], host: &str) -> Vec<Event> {
                 date: d,
                 summary: format!("First review: {}", i.title),
                 description: "Review the results and decide what changes.".into(),
+                url: Some(format!("{base}/work/{}", i.id)),
             });
         }
     }
     out
+}
+
+/// The SOP review dates of these workflows (the feed owner's view), from `since` on; a
+/// person's feed has those of the workflows the person has a role in. Retired SOPs have none.
+pub fn sop_review_events(
+    workflows: &[Workflow],
+    person: Option<i64>,
+    since: Date,
+    base: &str,
+) -> Vec<Event> {
+    workflows
+        .iter()
+        .filter(|w| w.spec.status != WorkflowStatus::Retired)
+        .filter(|w| person.is_none_or(|p| w.spec.assignments.iter().any(|a| a.person_id == p)))
+        .filter_map(|w| {
+            let d = w.spec.next_review_due.filter(|d| *d >= since)?;
+            Some(Event {
+                uid: format!("sop-review-{}@keel", w.id),
+                date: d,
+                summary: format!("SOP review: {}", w.spec.name),
+                description: "Review this workflow's SOP: owners, stages, gates and quality standard.".into(),
+                url: Some(format!("{base}/workflows/{}", w.id)),
+            })
+        })
+        .collect()
 }
 
 /// How far back a feed reaches; older dates are history, not plans.
@@ -215,7 +247,16 @@ async fn feed(
                 .is_some_and(|d| d >= since)
         })
         .collect();
-    let body = calendar("keel", &events(&items, "keel"), now);
+    let base = format!("{}/w/{}", state.config.public_origin(), live.workspace_slug);
+    let mut events = events(&items, "keel", &base);
+    let seen = crate::model::load(&state, f.workspace_id, live.data_version, &reader).await?;
+    events.extend(sop_review_events(
+        &seen.workflows,
+        f.person_id,
+        since,
+        &base,
+    ));
+    let body = calendar("keel", &events, now);
     Ok((
         [
             (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),

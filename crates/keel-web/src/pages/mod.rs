@@ -2,6 +2,7 @@
 
 mod account;
 mod calendar;
+mod calendar_month;
 mod channels;
 mod commitments;
 mod dashboard;
@@ -19,6 +20,7 @@ mod metric_form;
 mod metrics;
 mod objectives;
 mod offers;
+mod owners;
 mod ownership;
 mod people;
 mod people_bulk;
@@ -52,6 +54,7 @@ pub fn routes(r: Routes) -> Routes {
     let r = dashboard::routes(r);
     let r = people_bulk::routes(r);
     let r = people::routes(r);
+    let r = owners::routes(r);
     let r = functions::routes(r);
     let r = ownership::routes(r);
     let r = commitments::routes(r);
@@ -62,6 +65,7 @@ pub fn routes(r: Routes) -> Routes {
     let r = portable::routes(r);
     let r = workflows::routes(r);
     let r = work::routes(r);
+    let r = calendar_month::routes(r);
     let r = calendar::routes(r);
     let r = objectives::routes(r);
     let r = priorities::routes(r);
