@@ -430,7 +430,30 @@ async fn the_work_list_filters_and_pages() {
         .await;
     assert_eq!(titles(&v), ["One"]);
     assert_eq!(v["next_offset"], Value::Null);
-    for bad in ["status=stuck", "limit=0", "offset=-1", "blocked=maybe"] {
+    // Sorted by the work list page's columns (`WorkSort`), missing values last.
+    let (_, v) = t.api.get("/api/v1/work?sort=title").await;
+    assert_eq!(titles(&v), ["Article", "Late", "One", "Two"]);
+    let (_, v) = t.api.get("/api/v1/work?sort=title&dir=desc").await;
+    assert_eq!(titles(&v), ["Two", "One", "Late", "Article"]);
+    let (_, v) = t.api.get("/api/v1/work?sort=launch").await;
+    assert_eq!(titles(&v), ["Late", "Article", "Two", "One"]);
+    let (_, v) = t.api.get("/api/v1/work?sort=newest&dir=desc&limit=2").await;
+    assert_eq!(titles(&v), ["One", "Two"]);
+    assert_eq!(v["next_offset"], 2);
+    let (_, v) = t
+        .api
+        .get(&format!("/api/v1/work?sort=owner&owner_id={}", t.ines))
+        .await;
+    assert_eq!(titles(&v), ["Late"]);
+    for bad in [
+        "status=stuck",
+        "limit=0",
+        "offset=-1",
+        "blocked=maybe",
+        "sort=priority",
+        "sort=title;drop",
+        "sort=title&dir=up",
+    ] {
         let (s, e) = t.api.get(&format!("/api/v1/work?{bad}")).await;
         assert_eq!(
             (s, e["error"]["code"].as_str()),

@@ -9,6 +9,7 @@ use axum::http::{request::Parts, StatusCode};
 use keel_domain::work::{WorkInput, WorkItem, WorkStatus};
 use keel_domain::workflow::Workflow;
 use keel_domain::{Date, Invalid};
+use keel_store::WorkSort;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -101,6 +102,15 @@ pub struct WorkQuery {
     pub blocked: Option<bool>,
     /// Only open items whose planned launch has passed.
     pub overdue: Option<bool>,
+    /// The column to sort by, as the work list page sorts: newest (the default), title,
+    /// workflow, status (intake to cancelled), owner (the execution owner's name) or launch
+    /// (the actual launch day once launched, else the planned one). Missing values sort last;
+    /// equal values newest first.
+    #[param(pattern = "^(newest|title|workflow|status|owner|launch)$")]
+    pub sort: Option<String>,
+    /// asc (the default: A to Z, earliest first; for newest, newest first) or desc, the other way.
+    #[param(pattern = "^(asc|desc)$")]
+    pub dir: Option<String>,
     /// How many records to return (1 to 500, default 50).
     #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
@@ -114,7 +124,12 @@ fn bad_query(m: impl Into<String>) -> ApiError {
 }
 
 /// The work list's query string; a bad one gets the envelope.
-pub struct ApiWorkQuery(pub(super) WorkQuery, pub(super) Option<WorkStatus>);
+pub struct ApiWorkQuery(
+    pub(super) WorkQuery,
+    pub(super) Option<WorkStatus>,
+    pub(super) WorkSort,
+    pub(super) bool,
+);
 
 impl<S: Send + Sync> FromRequestParts<S> for ApiWorkQuery {
     type Rejection = ApiError;
@@ -139,7 +154,18 @@ impl<S: Send + Sync> FromRequestParts<S> for ApiWorkQuery {
             None => None,
             Some(s) => Some(WorkStatus::parse(s).map_err(bad_query)?),
         };
-        Ok(ApiWorkQuery(q, status))
+        let sort = match q.sort.as_deref() {
+            None => WorkSort::default(),
+            Some(s) => WorkSort::parse(s).ok_or_else(|| {
+                bad_query("sort is one of newest, title, workflow, status, owner or launch.")
+            })?,
+        };
+        let descending = match q.dir.as_deref() {
+            None | Some("asc") => false,
+            Some("desc") => true,
+            Some(_) => return Err(bad_query("dir is asc or desc.")),
+        };
+        Ok(ApiWorkQuery(q, status, sort, descending))
     }
 }
 

@@ -64,14 +64,14 @@ async fn check_work(
     Ok(())
 }
 
-/// List work items, newest first, a page at a time. A partner sees the items its person
+/// List work items, newest first unless sorted (`sort`, `dir`), a page at a time. A partner sees the items its person
 /// executes or contributes to.
 #[utoipa::path(get, path = "/api/v1/work", operation_id = "list_work", tag = "work", params(WorkQuery),
     responses((status = 200, body = WorkList), (status = 400, body = ErrorEnvelope), (status = 401, body = ErrorEnvelope)))]
 pub async fn list_work(
     State(state): State<AppState>,
     ctx: ApiCtx,
-    ApiWorkQuery(q, status): ApiWorkQuery,
+    ApiWorkQuery(q, status, sort, descending): ApiWorkQuery,
 ) -> Result<Json<WorkList>, ApiError> {
     let reader = ctx.reader();
     let page = Paging {
@@ -91,6 +91,8 @@ pub async fn list_work(
             .overdue
             .unwrap_or(false)
             .then(|| crate::time_fmt::today(&zone)),
+        sort,
+        descending,
         limit: page.fetch(),
         offset: page.offset(),
         ..Default::default()
