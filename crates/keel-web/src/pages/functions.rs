@@ -83,6 +83,9 @@ pub struct FunctionForm {
     pub weekly_hours: String,
     #[serde(default)]
     pub version: String,
+    /// Set by "Save and add another": back to an empty form after saving.
+    #[serde(default)]
+    pub another: String,
 }
 
 impl FunctionForm {
@@ -107,6 +110,7 @@ impl FunctionForm {
             execution_owner_id: id(f.execution_owner_id),
             weekly_hours: f.weekly_hours.to_string(),
             version: f.version.to_string(),
+            another: String::new(),
         }
     }
 }
@@ -163,6 +167,18 @@ async fn form_page(
     errors: Invalid,
     conflict: Option<Function>,
 ) -> Result<Response, PageError> {
+    form_page_with(state, ctx, function, form, errors, conflict, None).await
+}
+
+async fn form_page_with(
+    state: &AppState,
+    ctx: &WsCtx,
+    function: Option<Function>,
+    form: FunctionForm,
+    errors: Invalid,
+    conflict: Option<Function>,
+    notice: Option<&str>,
+) -> Result<Response, PageError> {
     let people =
         crate::model::people_seen(state, ctx.ws.id, ctx.ws.data_version, &ctx.reader()).await?;
     let title = function
@@ -181,7 +197,7 @@ async fn form_page(
         StatusCode::UNPROCESSABLE_ENTITY
     };
     let page = FormPage {
-        chrome: ctx.chrome(title, "functions"),
+        chrome: ctx.chrome(title, "functions").with_notice(notice),
         sourcings: choices(
             Sourcing::ALL.iter().map(|s| (s.as_str(), s.label())),
             &form.sourcing,
@@ -200,14 +216,27 @@ async fn form_page(
     Ok(r)
 }
 
-async fn new(State(state): State<AppState>, ctx: WsCtx) -> Result<Response, PageError> {
+async fn new(
+    State(state): State<AppState>,
+    ctx: WsCtx,
+    Query(q): Query<NoticeQuery>,
+) -> Result<Response, PageError> {
     ctx.require_edit()?;
     let form = FunctionForm {
         sourcing: "internal".into(),
         weekly_hours: "0".into(),
         ..Default::default()
     };
-    form_page(&state, &ctx, None, form, Invalid::new(), None).await
+    form_page_with(
+        &state,
+        &ctx,
+        None,
+        form,
+        Invalid::new(),
+        None,
+        q.notice.as_deref(),
+    )
+    .await
 }
 
 async fn create(
@@ -220,6 +249,11 @@ async fn create(
         crate::model::people_seen(&state, ctx.ws.id, ctx.ws.data_version, &ctx.reader()).await?;
     let mut inv = match FunctionDraft::parse(&form.input(), &people) {
         Ok(d) => match state.store.create_function(ctx.ws.id, &d).await {
+            Ok(_) if !form.another.is_empty() => {
+                return Ok(
+                    Redirect::to(&ctx.link("/functions/new?notice=function-added")).into_response(),
+                )
+            }
             Ok(_) => {
                 return Ok(
                     Redirect::to(&ctx.link("/functions?notice=function-saved")).into_response()

@@ -95,6 +95,9 @@ pub struct PersonForm {
     pub user_id: String,
     #[serde(default)]
     pub version: String,
+    /// Set by "Save and add another": back to an empty form after saving.
+    #[serde(default)]
+    pub another: String,
 }
 
 impl PersonForm {
@@ -120,6 +123,7 @@ impl PersonForm {
             weekly_capacity: p.weekly_capacity.to_string(),
             user_id: p.user_id.map(|u| u.to_string()).unwrap_or_default(),
             version: p.version.to_string(),
+            another: String::new(),
         }
     }
 }
@@ -253,14 +257,22 @@ pub(super) async fn form_page_with(
     Ok(r)
 }
 
-async fn new(State(state): State<AppState>, ctx: WsCtx) -> Result<Response, PageError> {
+async fn new(
+    State(state): State<AppState>,
+    ctx: WsCtx,
+    Query(q): Query<NoticeQuery>,
+) -> Result<Response, PageError> {
     ctx.require_edit()?;
     let form = PersonForm {
         kind: "internal".into(),
         weekly_capacity: "40".into(),
         ..Default::default()
     };
-    form_page(&state, &ctx, None, form, Invalid::new(), None).await
+    let extra = Extra {
+        notice: q.notice,
+        ..Default::default()
+    };
+    form_page_with(&state, &ctx, None, form, extra).await
 }
 
 async fn member_ids(state: &AppState, ws: WorkspaceId) -> Result<Vec<i64>, PageError> {
@@ -286,6 +298,9 @@ async fn create(
         &others,
     ) {
         Ok(d) => match state.store.create_person(ctx.ws.id, &d).await {
+            Ok(_) if !form.another.is_empty() => {
+                Ok(Redirect::to(&ctx.link("/people/new?notice=person-added")).into_response())
+            }
             Ok(_) => Ok(Redirect::to(&ctx.link("/people?notice=person-saved")).into_response()),
             // Someone added the same email at the same moment: the store's index refused it.
             Err(StoreError::Conflict(m)) => {

@@ -318,6 +318,7 @@ impl NewPage {
 struct NewQuery {
     #[serde(default)]
     workflow: String,
+    notice: Option<String>,
 }
 
 async fn new_page(
@@ -325,6 +326,7 @@ async fn new_page(
     ctx: &WsCtx,
     form: WorkForm,
     errors: Invalid,
+    notice: Option<&str>,
 ) -> Result<Response, PageError> {
     let status = if errors.is_empty() {
         StatusCode::OK
@@ -333,7 +335,7 @@ async fn new_page(
     };
     let seen = crate::model::load(state, ctx.ws.id, ctx.ws.data_version, &ctx.reader()).await?;
     let page = NewPage {
-        chrome: ctx.chrome("Start work", "work"),
+        chrome: ctx.chrome("Start work", "work").with_notice(notice),
         workflows: picks(&seen.workflows),
         people: seen.people.clone(),
         form,
@@ -358,6 +360,7 @@ async fn new(
             ..Default::default()
         },
         Invalid::new(),
+        q.notice.as_deref(),
     )
     .await
 }
@@ -369,6 +372,8 @@ async fn create(
 ) -> Result<Response, PageError> {
     ctx.require_edit()?;
     let (form, contributors) = WorkForm::from_pairs(&pairs);
+    // "Save and add another": back to a new form in the same workflow after saving.
+    let another = pairs.iter().any(|(k, _)| k == "another");
     let workflow_id = form.workflow_id.parse::<i64>().unwrap_or(0);
     match wops::create(
         &state,
@@ -379,11 +384,16 @@ async fn create(
     )
     .await
     {
+        Ok(item) if another => Ok(Redirect::to(&ctx.link(&format!(
+            "/work/new?workflow={}&notice=work-added",
+            item.workflow_id
+        )))
+        .into_response()),
         Ok(item) => Ok(
             Redirect::to(&ctx.link(&format!("/work/{}?notice=work-saved", item.id)))
                 .into_response(),
         ),
-        Err(OpError::Invalid(inv)) => new_page(&state, &ctx, form, inv).await,
+        Err(OpError::Invalid(inv)) => new_page(&state, &ctx, form, inv, None).await,
         Err(e) => Err(e.into()),
     }
 }
