@@ -3,8 +3,8 @@
 
 use super::{
     channels, decisions, functions, lead_feedback, lead_quality, leads, load, members, metrics,
-    model, objectives, offers, owners, people, people_bulk, portable, priorities, review_cadences, reviews,
-    search, spend, strategy, strategy_records, tokens, work, workflows, workspace,
+    model, objectives, offers, owners, people, people_bulk, portable, priorities, review_cadences,
+    reviews, search, spend, strategy, strategy_records, tokens, work, workflows, workspace,
 };
 use crate::error::{ErrorBody, ErrorEnvelope, FieldMessage};
 use axum::Json;
