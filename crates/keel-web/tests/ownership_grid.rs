@@ -243,8 +243,10 @@ keel_testkit::each_backend!(
         assert_eq!(function(store, ws, t.paid).await.version, 1);
 
         // The grid is one click from the functions page and from first steps.
-        let (_, list) = b.text("/w/acme/functions").await;
-        assert!(list.contains("href=\"/w/acme/functions/owners\""));
+        for page in ["/w/acme/functions", "/w/acme/ownership", "/w/acme"] {
+            let (_, html) = b.text(page).await;
+            assert!(html.contains("href=\"/w/acme/functions/owners\""), "{page}");
+        }
         t.app.stop().await;
     }
 );
