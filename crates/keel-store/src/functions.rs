@@ -113,10 +113,15 @@ impl Store {
         changes: &[OwnersChange],
     ) -> Result<std::result::Result<Vec<Function>, Vec<(usize, Option<Function>)>>> {
         let t = now();
+        // Rows are locked in id order whatever order they were sent in, so two saves of the
+        // same functions wait for each other instead of deadlocking (PostgreSQL).
+        let mut order: Vec<usize> = (0..changes.len()).collect();
+        order.sort_by_key(|&n| changes[n].function_id);
         let out = tx!(self, tx => {
-            let mut saved = Vec::with_capacity(changes.len());
+            let mut saved: Vec<Option<Function>> = vec![None; changes.len()];
             let mut stale = Vec::new();
-            for (n, c) in changes.iter().enumerate() {
+            for &n in &order {
+                let c = &changes[n];
                 let row = sqlx::query_as::<_, Row>(
                     "UPDATE functions SET business_owner_id = $3, execution_owner_id = $4, updated_at = $5, version = version + 1
                      WHERE workspace_id = $1 AND id = $2 AND version = $6
@@ -125,7 +130,7 @@ impl Store {
                     .bind(t).bind(c.version)
                     .fetch_optional(&mut *tx).await?;
                 match row {
-                    Some(r) => saved.push(function(r)),
+                    Some(r) => saved[n] = Some(function(r)),
                     None => {
                         let now = sqlx::query_as::<_, Row>(
                             "SELECT id, name, description, sourcing, business_owner_id, execution_owner_id, weekly_hours, version
@@ -138,9 +143,10 @@ impl Store {
             }
             if !stale.is_empty() {
                 // Dropping the transaction rolls back the rows already updated.
+                stale.sort_by_key(|(n, _)| *n);
                 return Ok(Err(stale));
             }
-            saved
+            saved.into_iter().flatten().collect::<Vec<Function>>()
         });
         Ok(Ok(out))
     }

@@ -398,3 +398,52 @@ keel_testkit::each_backend!(
         t.app.stop().await;
     }
 );
+
+keel_testkit::each_backend!(
+    of_two_editors_saving_the_same_row_at_once_exactly_one_wins,
+    |db| {
+        let t = team(db).await;
+        let ws_rec = t
+            .app
+            .store
+            .find_workspace_by_slug("acme")
+            .await
+            .unwrap()
+            .unwrap();
+        let ana = t
+            .app
+            .store
+            .find_user_by_email("ana@acme.test")
+            .await
+            .unwrap()
+            .unwrap()
+            .id;
+        let api = Api::new(&t.app, &t.app.token(&ws_rec, ana, Role::Owner).await);
+        // The two send the rows in opposite orders: neither waits for the other forever.
+        let put = |owner: i64, rows: [i64; 2]| {
+            api.send(
+                Method::PUT,
+                "/api/v1/ownership",
+                Some(json!({"owners": [
+                    {"function_id": rows[0], "version": 1, "business_owner_id": owner, "execution_owner_id": owner},
+                    {"function_id": rows[1], "version": 1, "business_owner_id": owner, "execution_owner_id": owner}
+                ]})),
+            )
+        };
+        let ((a, _), (b, _)) = tokio::join!(
+            put(t.maya, [t.events, t.paid]),
+            put(t.sam, [t.paid, t.events])
+        );
+        let mut statuses = [a, b];
+        statuses.sort();
+        assert_eq!(statuses, [200, 412], "one save wins, the other is told");
+        // Both rows carry the winner's owners: nothing was mixed.
+        let (events, paid) = (
+            function(&t.app.store, t.ws, t.events).await,
+            function(&t.app.store, t.ws, t.paid).await,
+        );
+        assert_eq!((events.version, paid.version), (2, 2));
+        assert_eq!(events.business_owner_id, paid.business_owner_id);
+        t.app.stop().await;
+    }
+);
