@@ -291,6 +291,9 @@ async fn create(store: &Store, args: &DemoArgs) -> Result<Workspace> {
     crate::demo_stack::seed(store, ws.id, &team, today)
         .await
         .context("cannot create the demo's strategy stack")?;
+    crate::demo_fit::seed(store, ws.id)
+        .await
+        .context("cannot link the demo's work to its strategy")?;
     let values = crate::demo_metrics::seed(store, ws.id, &team, today)
         .await
         .context("cannot create the demo's metrics")?;

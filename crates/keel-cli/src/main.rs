@@ -7,6 +7,7 @@ mod backup;
 mod check;
 mod cli;
 mod demo;
+mod demo_fit;
 mod demo_leads;
 mod demo_load;
 mod demo_metrics;

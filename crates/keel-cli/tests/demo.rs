@@ -133,3 +133,25 @@ async fn the_demo_has_a_history_of_reviews_that_ended_in_decisions() {
     assert!(!rules.contains(&"review.no-outcome"), "{rules:?}");
     store.close().await;
 }
+
+#[tokio::test]
+async fn the_demo_traces_most_of_its_work_and_lists_the_rest() {
+    let db = TempDb::new();
+    db.keel(&["demo", "--no-serve"]).ok();
+    let store = Store::open(&db.url).await.unwrap();
+    let ws = store
+        .find_workspace_by_slug("northwind-demo")
+        .await
+        .unwrap()
+        .unwrap();
+    let m = store.model(ws.id).await.unwrap();
+    let f = keel_domain::fit::strategic_fit(&m);
+    assert_eq!(f.traced_items, 5, "{f:?}");
+    let untraced: Vec<&str> = f.untraced.iter().map(|u| u.title.as_str()).collect();
+    assert!(
+        untraced.contains(&"LinkedIn test: CFO audience, demo offer"),
+        "{untraced:?}"
+    );
+    assert!(untraced.contains(&"Guide: closing the books in five days"));
+    store.close().await;
+}

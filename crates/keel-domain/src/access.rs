@@ -195,6 +195,21 @@ impl Reader {
             .filter(|b| work.iter().any(|w| w.id == b.item_id))
             .cloned()
             .collect();
+        // The links of the work the reader sees, naming only what the reader sees too.
+        let keep = |id: Option<i64>, seen: &dyn Fn(i64) -> bool| id.filter(|x| seen(*x));
+        let work_links = m
+            .work_links
+            .iter()
+            .filter(|l| work.iter().any(|w| w.id == l.work_id))
+            .map(|l| crate::fit::WorkLink {
+                work_id: l.work_id,
+                objective_id: keep(l.objective_id, &|x| objectives.iter().any(|o| o.id == x)),
+                priority_id: keep(l.priority_id, &|x| priorities.iter().any(|p| p.id == x)),
+                channel_id: keep(l.channel_id, &|x| channels.iter().any(|c| c.id == x)),
+                offer_id: keep(l.offer_id, &|x| offers.iter().any(|o| o.id == x)),
+                version: l.version,
+            })
+            .collect();
         Model {
             people: m
                 .people
@@ -238,6 +253,8 @@ impl Reader {
             review_cadences: vec![],
             reviews: vec![],
             decisions: vec![],
+            work_links,
+            untraced_limit: m.untraced_limit,
         }
     }
 

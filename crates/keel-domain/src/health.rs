@@ -101,6 +101,11 @@ pub struct Model {
     pub review_cadences: Vec<crate::review::Cadence>,
     pub reviews: Vec<crate::review::Review>,
     pub decisions: Vec<crate::review::Decision>,
+    /// Each work item's links to an objective, priority, channel and offer (`fit.rs`).
+    pub work_links: Vec<crate::fit::WorkLink>,
+    /// The share of untraced work (percent of hours) the workspace accepts (`None`: the
+    /// default).
+    pub untraced_limit: Option<u32>,
 }
 
 impl Model {
@@ -417,6 +422,12 @@ pub const RULES: &[Rule] = &[
         severity: Severity::Warning,
         title: "More \"now\" priorities than a team can focus on",
         check: strategy_rules::too_many_now,
+    },
+    Rule {
+        id: "strategy.untraced-work",
+        severity: Severity::Warning,
+        title: "Too much work is traced to no objective or priority",
+        check: strategy_rules::untraced_work,
     },
     Rule {
         id: "channel.over-focus-limit",

@@ -10,6 +10,7 @@ pub mod catalogue;
 pub mod channel;
 pub mod date;
 pub mod field;
+pub mod fit;
 pub mod function;
 pub mod health;
 pub mod ics;

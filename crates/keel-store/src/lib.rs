@@ -41,6 +41,7 @@ mod stack_layers;
 mod tokens;
 mod users;
 mod work;
+mod work_links;
 mod workflows;
 mod workspaces;
 
@@ -66,6 +67,7 @@ pub use spend::Spend;
 pub use tokens::{ApiToken, TokenAuth};
 pub use users::User;
 pub use work::{WorkEvent, WorkFilter, WorkSort};
+pub use work_links::UntracedLimit;
 pub use workflows::Revision;
 pub use workspaces::{Member, Membership, Workspace};
 

@@ -70,6 +70,8 @@ impl Store {
             review_cadences: self.list_review_cadences(ws).await?,
             reviews: self.list_reviews(ws).await?,
             decisions: self.list_decisions(ws).await?,
+            work_links: self.list_work_links(ws).await?,
+            untraced_limit: self.untraced_limit(ws).await?.limit,
         })
     }
 

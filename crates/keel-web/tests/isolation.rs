@@ -50,7 +50,11 @@ fn is_api_collection(r: &RouteInfo) -> bool {
 }
 
 fn body_for(path: &str) -> serde_json::Value {
-    if path == "/api/v1/review-cadences" {
+    if path.ends_with("/links") {
+        json!({})
+    } else if path.ends_with("/strategic-fit/limit") {
+        json!({"limit": 40})
+    } else if path == "/api/v1/review-cadences" {
         json!({"kind": "weekly", "weekday": 1, "time": "09:30", "facilitator_id": 1})
     } else if path.contains("/review-cadences") {
         json!({"weekday": 1, "time": "09:30", "facilitator_id": 1})

@@ -4,7 +4,7 @@
 use super::{Finding, Model, Rule, Subject};
 use crate::objective::{self, Objective};
 use crate::priority::{Priority, Status, NOW_LIMIT};
-use crate::{capacity, channel};
+use crate::{capacity, channel, fit};
 
 fn objective_subject(o: &Objective) -> Subject {
     Subject {
@@ -119,4 +119,43 @@ pub(super) fn over_focus_limit(m: &Model, r: &Rule) -> Vec<Finding> {
             )
         })
         .collect()
+}
+
+/// Random acts of marketing, counted: untraced work above the workspace's share.
+pub(super) fn untraced_work(m: &Model, r: &Rule) -> Vec<Finding> {
+    let f = fit::strategic_fit(m);
+    if !f.over_limit() {
+        return vec![];
+    }
+    let share = f.untraced_share().unwrap_or_default();
+    let basis = if f.hour_share.is_some() {
+        format!(
+            "{share}% of the work's hours ({} of {} h)",
+            (f.hours - f.traced_hours).max(0.0).round(),
+            f.hours.round()
+        )
+    } else {
+        format!("{share}% of the work items")
+    };
+    let named: Vec<String> = f
+        .untraced
+        .iter()
+        .take(3)
+        .map(|u| format!("\"{}\"", u.title))
+        .collect();
+    vec![r.finding(
+        Subject {
+            kind: "strategy",
+            id: 0,
+            label: "Strategic fit".into(),
+        },
+        format!(
+            "{basis} trace to no objective or priority; the workspace accepts {}%. {} of {} items are untraced, the largest {}.",
+            f.limit,
+            f.untraced.len(),
+            f.items,
+            named.join(", ")
+        ),
+        "Link the work to the objective or priority it serves, stop what serves none, or raise the limit on purpose.",
+    )]
 }

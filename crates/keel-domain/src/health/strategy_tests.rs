@@ -99,3 +99,36 @@ fn active_channels_beyond_the_focus_limit_are_flagged() {
     m.channel_focus_limit = Some(4);
     assert!(fired(&m, "channel.over-focus-limit").is_empty());
 }
+
+#[test]
+fn untraced_work_above_the_limit_is_flagged_and_within_it_is_quiet() {
+    use crate::fit::tests::{link, work};
+    use crate::work::WorkStatus;
+    let mut m = healthy();
+    m.work = (1..=5)
+        .map(|i| work(i, 10.0, WorkStatus::InProgress))
+        .collect();
+    // 2 of 5 traced: 60% of the hours untraced, above the default 30%.
+    m.work_links = vec![link(1, Some(1), None), link(2, None, Some(10))];
+    let f = fired(&m, "strategy.untraced-work");
+    assert_eq!(f.len(), 1);
+    assert!(
+        f[0].evidence
+            .starts_with("60% of the work's hours (30 of 50 h)"),
+        "{}",
+        f[0].evidence
+    );
+    assert!(f[0].evidence.contains("accepts 30%"));
+    // The workspace accepts more on purpose: quiet.
+    m.untraced_limit = Some(60);
+    assert!(fired(&m, "strategy.untraced-work").is_empty());
+    // Traced enough: quiet at the default.
+    m.untraced_limit = None;
+    m.work_links.push(link(3, Some(1), None));
+    m.work_links.push(link(4, Some(1), None));
+    assert!(fired(&m, "strategy.untraced-work").is_empty());
+    // Too little work to judge: quiet.
+    let mut few = healthy();
+    few.work = vec![work(1, 10.0, WorkStatus::InProgress)];
+    assert!(fired(&few, "strategy.untraced-work").is_empty());
+}

@@ -267,6 +267,25 @@ pub const TABLES: &[Table] = &[
         order: "id",
     },
     Table {
+        name: "work_links",
+        columns: cols![
+            ("work_id", Ref("work_items")),
+            ("objective_id", Ref("objectives")),
+            ("priority_id", Ref("priorities")),
+            ("channel_id", Ref("channels")),
+            ("offer_id", Ref("offers")),
+            STAMPS[0],
+            STAMPS[1],
+            STAMPS[2]
+        ],
+        order: "work_id",
+    },
+    Table {
+        name: "fit_settings",
+        columns: cols![("untraced_limit", Int), ("version", Int)],
+        order: "workspace_id",
+    },
+    Table {
         name: "work_checks",
         columns: cols![
             ("item_id", Ref("work_items")),

@@ -8,6 +8,7 @@ mod channels;
 mod decisions;
 mod exact;
 mod extract;
+mod fit;
 mod functions;
 mod lead_feedback;
 mod lead_quality;
@@ -63,6 +64,7 @@ pub fn routes(r: Routes) -> Routes {
     let r = metrics::routes(r);
     let r = offers::routes(r);
     let r = strategy::routes(r);
+    let r = fit::routes(r);
     let r = strategy_records::routes(r);
     let r = leads::routes(r);
     let r = lead_feedback::routes(r);

@@ -230,6 +230,8 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "objective-saved" => "Objective saved. Its SMART check below says what, if anything, is still missing.",
         "objective-deleted" => "Objective removed. Its priorities now serve no objective.",
         "priority-saved" => "Priority saved.",
+        "links-saved" => "Links saved. The Strategy page counts this work as traced when it names an objective or priority.",
+        "fit-limit-saved" => "Limit on untraced work saved.",
         "priority-deleted" => "Priority removed.",
         "channel-saved" => "Channel saved.",
         "cadence-saved" => "Review cadence saved.",

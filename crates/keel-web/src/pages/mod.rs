@@ -33,6 +33,7 @@ mod search;
 mod settings;
 mod setup;
 mod spend;
+mod strategic_fit;
 mod strategy;
 mod strategy_records;
 mod tokens;
@@ -73,6 +74,7 @@ pub fn routes(r: Routes) -> Routes {
     let r = metrics::routes(r);
     let r = offers::routes(r);
     let r = strategy::routes(r);
+    let r = strategic_fit::routes(r);
     let r = strategy_records::routes(r);
     let r = leads::routes(r);
     let r = lead_quality::routes(r);

@@ -74,6 +74,8 @@ struct Page {
     map: Vec<MapRow>,
     segments: Vec<SegmentRow>,
     offers: Vec<Link>,
+    /// Strategic fit (none for a partner).
+    fit: Option<super::strategic_fit::FitSection>,
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -261,7 +263,19 @@ fn build(
                 href: format!("/w/{slug}/offers/{}", o.id),
             })
             .collect(),
+        fit: None,
     }
+}
+
+/// The page with a strategic-fit section (the fit-limit form sent back with its errors).
+pub fn render_with_fit(
+    ctx: &WsCtx,
+    m: &Model,
+    fit: Option<super::strategic_fit::FitSection>,
+) -> Result<Response, PageError> {
+    let mut p = build(ctx, m, None, None);
+    p.fit = fit;
+    render(&p)
 }
 
 async fn page(
@@ -270,7 +284,9 @@ async fn page(
     Query(q): Query<NoticeQuery>,
 ) -> Result<Response, PageError> {
     let m = view(&state, ctx.ws.id, ctx.ws.data_version, &ctx.reader()).await?;
-    render(&build(&ctx, &m, q.notice.as_deref(), None))
+    let mut p = build(&ctx, &m, q.notice.as_deref(), None);
+    p.fit = super::strategic_fit::section(&state, &ctx, &m, None).await?;
+    render(&p)
 }
 
 async fn save_layer(
@@ -287,8 +303,11 @@ async fn save_layer(
         return Err(PageError::NotFound);
     };
     let m = view(&state, ctx.ws.id, ctx.ws.data_version, &reader).await?;
+    let fit = super::strategic_fit::section(&state, &ctx, &m, None).await?;
     let refused = |form: LayerForm, inv: Invalid, conflict: bool, status: StatusCode| {
-        let mut r = render(&build(&ctx, &m, None, Some((layer, form, inv, conflict))))?;
+        let mut p = build(&ctx, &m, None, Some((layer, form, inv, conflict)));
+        p.fit = fit;
+        let mut r = render(&p)?;
         *r.status_mut() = status;
         Ok::<Response, PageError>(r)
     };

@@ -1,6 +1,6 @@
 //! One work item: its stage and gate, checklist, approval, moves, dependencies and history.
 
-use super::{Errors, WorkForm};
+use super::{links, Errors, WorkForm};
 use crate::ctx::WsCtx;
 use crate::error::PageError;
 use crate::ops::{work as wops, OpError};
@@ -29,6 +29,7 @@ pub fn routes(r: Routes) -> Routes {
         .post("/w/{ws}/work/{item}/move", move_item)
         .post("/w/{ws}/work/{item}/deps", add_dep)
         .post("/w/{ws}/work/{item}/deps/{dep}/delete", remove_dep)
+        .post("/w/{ws}/work/{item}/links", save_links)
 }
 
 pub struct Check {
@@ -61,6 +62,7 @@ struct Page {
     unfinished: Vec<String>,
     candidates: Vec<(i64, String)>,
     events: Vec<WorkEvent>,
+    links: links::Section,
 }
 
 impl Page {
@@ -109,6 +111,22 @@ async fn page(
     form: Option<WorkForm>,
     errors: Invalid,
     notice: Option<&str>,
+) -> Result<Response, PageError> {
+    page_with(state, ctx, id, status, problem, form, errors, notice, None).await
+}
+
+/// The item page; `typed_links` is a links form sent back with its errors.
+#[allow(clippy::too_many_arguments)]
+async fn page_with(
+    state: &AppState,
+    ctx: &WsCtx,
+    id: i64,
+    status: StatusCode,
+    problem: Option<String>,
+    form: Option<WorkForm>,
+    errors: Invalid,
+    notice: Option<&str>,
+    typed_links: Option<(links::LinksForm, Invalid)>,
 ) -> Result<Response, PageError> {
     let reader = ctx.reader();
     let c = caller(ctx);
@@ -172,7 +190,10 @@ async fn page(
         first_review: item.first_review.map(|d| d.to_string()).unwrap_or_default(),
         version: item.version.to_string(),
     });
+    let link = links::stored(state, ctx, &seen, id).await?;
+    let links = links::section(ctx, &seen, &link, typed_links);
     let p = Page {
+        links,
         chrome: ctx.chrome(item.title.clone(), "work").with_notice(notice),
         owner: name_of(&people, item.execution_owner_id),
         contributors: item
@@ -468,4 +489,58 @@ async fn remove_dep(
     let reader = ctx.reader();
     let r = wops::remove_dependency(&state, &caller(&ctx), &reader, id, dep).await;
     outcome(&state, &ctx, id, r, "work-saved").await
+}
+
+/// Saves the item's links to the strategy (editors of the model only: what the team aims at
+/// is theirs to map), checked against the editor's view.
+async fn save_links(
+    State(state): State<AppState>,
+    ctx: WsCtx,
+    Path((_, id)): Path<(String, i64)>,
+    Form(form): Form<links::LinksForm>,
+) -> Result<Response, PageError> {
+    let reader = ctx.reader();
+    let c = caller(&ctx);
+    wops::visible(&state, &c, &reader, id).await?;
+    ctx.require_edit()?;
+    let seen = wops::view(&state, &c, &reader).await?;
+    let back_with = |inv: Invalid, status| {
+        page_with(
+            &state,
+            &ctx,
+            id,
+            status,
+            None,
+            None,
+            Invalid::new(),
+            None,
+            Some((form.clone(), inv)),
+        )
+    };
+    let d = match keel_domain::fit::WorkLinkDraft::parse(&form.input(), &seen) {
+        Ok(d) => d,
+        Err(inv) => return back_with(inv, StatusCode::UNPROCESSABLE_ENTITY).await,
+    };
+    match state
+        .store
+        .set_work_links(ctx.ws.id, id, links::expected(&form), &d)
+        .await
+    {
+        Ok(_) => Ok(back(&ctx, id, "links-saved")),
+        Err(keel_store::StoreError::Stale { .. }) => {
+            let m = "Someone changed these links after you opened the page. They are shown as they are now; choose again.".to_string();
+            page(
+                &state,
+                &ctx,
+                id,
+                StatusCode::CONFLICT,
+                Some(m),
+                None,
+                Invalid::new(),
+                None,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
 }

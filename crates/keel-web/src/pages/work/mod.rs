@@ -2,6 +2,7 @@
 
 mod board;
 mod item;
+mod links;
 mod mine;
 
 use super::forms::Errors;

@@ -1,0 +1,124 @@
+//! The Strategy page's "Strategic fit" section: the share of work items and hours traced to
+//! an objective or priority (`keel_domain::fit::strategic_fit`, the figure the API answers),
+//! the untraced work listed, and the workspace's limit on it, set in place.
+
+use super::forms::{version, Errors};
+use crate::ctx::WsCtx;
+use crate::error::PageError;
+use crate::ops::strategy::view;
+use crate::routes::Routes;
+use crate::AppState;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use keel_domain::fit::{self, Fit};
+use keel_domain::health::Model;
+use keel_domain::Invalid;
+use keel_store::StoreError;
+use serde::Deserialize;
+
+pub fn routes(r: Routes) -> Routes {
+    r.post("/w/{ws}/strategy/fit-limit", save_limit)
+}
+
+/// Untraced work shown on the page; the API lists it all.
+pub const SHOWN: usize = 25;
+
+pub struct FitSection {
+    pub fit: Fit,
+    pub untraced_share: Option<f64>,
+    pub over: bool,
+    pub limit_form: String,
+    pub version: i64,
+    pub errors: Errors,
+    pub conflict: bool,
+}
+
+impl FitSection {
+    pub fn more(&self) -> usize {
+        self.fit.untraced.len().saturating_sub(SHOWN)
+    }
+    pub fn shown(&self) -> &[fit::Untraced] {
+        &self.fit.untraced[..self.fit.untraced.len().min(SHOWN)]
+    }
+}
+
+/// The section for a reader who sees the whole workspace (`None` for a partner).
+pub async fn section(
+    state: &AppState,
+    ctx: &WsCtx,
+    m: &Model,
+    posted: Option<(String, Invalid, bool)>,
+) -> Result<Option<FitSection>, PageError> {
+    if !ctx.role.sees_everything() {
+        return Ok(None);
+    }
+    let stored = state.store.untraced_limit(ctx.ws.id).await?;
+    let f = fit::strategic_fit(m);
+    let (limit_form, errors, conflict) =
+        posted.unwrap_or_else(|| (f.limit.to_string(), Invalid::new(), false));
+    Ok(Some(FitSection {
+        untraced_share: f.untraced_share(),
+        over: f.over_limit(),
+        fit: f,
+        limit_form,
+        version: stored.version,
+        errors: Errors(errors),
+        conflict,
+    }))
+}
+
+#[derive(Deserialize)]
+struct LimitForm {
+    #[serde(default)]
+    limit: String,
+    #[serde(default)]
+    version: String,
+}
+
+async fn save_limit(
+    State(state): State<AppState>,
+    ctx: WsCtx,
+    Form(form): Form<LimitForm>,
+) -> Result<Response, PageError> {
+    if !ctx.role.sees_everything() {
+        return Err(PageError::NotFound);
+    }
+    ctx.require_edit()?;
+    let refused = |inv: Invalid, conflict: bool, status: StatusCode| {
+        let state = state.clone();
+        let ctx = &ctx;
+        let typed = form.limit.clone();
+        async move {
+            let m = view(&state, ctx.ws.id, ctx.ws.data_version, &ctx.reader()).await?;
+            let s = section(&state, ctx, &m, Some((typed, inv, conflict))).await?;
+            let mut r = super::strategy::render_with_fit(ctx, &m, s)?;
+            *r.status_mut() = status;
+            Ok::<Response, PageError>(r)
+        }
+    };
+    let limit = match fit::parse_limit(&form.limit) {
+        Ok(l) => l,
+        Err(msg) => {
+            return refused(
+                Invalid::one("limit", msg),
+                false,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+    };
+    match state
+        .store
+        .set_untraced_limit(ctx.ws.id, version(&form.version), limit)
+        .await
+    {
+        Ok(_) => Ok(
+            Redirect::to(&ctx.link("/strategy?notice=fit-limit-saved#strategic-fit"))
+                .into_response(),
+        ),
+        Err(StoreError::Stale { .. }) => refused(Invalid::new(), true, StatusCode::CONFLICT).await,
+        Err(e) => Err(e.into()),
+    }
+}
