@@ -67,7 +67,7 @@ pub fn minutes(m: &Model, r: &Review) -> Minutes {
     let open = r.status == ReviewStatus::Open;
     let a = agenda::agenda(r.kind, m, r.date);
     let note = |key: &str| r.note(key).filter(|t| !t.is_empty()).map(String::from);
-    let sections = if open {
+    let mut sections: Vec<MinuteSection> = if open {
         a.sections
             .iter()
             .map(|s| MinuteSection {
@@ -96,6 +96,19 @@ pub fn minutes(m: &Model, r: &Review) -> Minutes {
             })
             .collect()
     };
+    // Notes on an item the agenda no longer holds (the work was unblocked since) are kept.
+    if open {
+        for (k, t) in r.notes.iter().filter(|(_, t)| !t.is_empty()) {
+            if a.section(k).is_none() {
+                sections.push(MinuteSection {
+                    key: k.clone(),
+                    title: title(&a, k),
+                    items: vec![],
+                    notes: Some(t.clone()),
+                });
+            }
+        }
+    }
     Minutes {
         title: format!("{}, {}", r.kind.label(), r.date.long()),
         purpose: r.kind.purpose(),
@@ -233,10 +246,13 @@ mod tests {
         let mut r = review(50, Kind::Weekly, ON, vec![]);
         r.status = ReviewStatus::Open;
         r.ratings = vec![];
-        r.notes = vec![(
-            "blocked".into(),
-            "Legal answers by *Thursday*.\nAna follows up.".into(),
-        )];
+        r.notes = vec![
+            (
+                "blocked".into(),
+                "Legal answers by *Thursday*.\nAna follows up.".into(),
+            ),
+            ("concentration".into(), "Ana decides too much.".into()),
+        ];
         let mut d = decision(60, Some("2026-12-21"));
         d.review_id = Some(50);
         d.what = "<b>Pause</b> the webinar".into();
@@ -249,6 +265,12 @@ mod tests {
         let blocked = open.sections.iter().find(|s| s.key == "blocked").unwrap();
         assert_eq!(blocked.title, "Blocked work");
         assert!(!blocked.items.is_empty());
+        let kept = open.sections.last().unwrap();
+        assert_eq!(
+            (kept.title.as_str(), kept.notes.as_deref()),
+            ("Concentration", Some("Ana decides too much.")),
+            "a note on an item the agenda no longer holds is kept"
+        );
         let md = open.markdown();
         assert!(md.starts_with("# Weekly review, 7 Dec 2026\n"), "{md}");
         assert!(md.contains("## Agenda\n\n### Blocked work\n\n- "), "{md}");
@@ -269,7 +291,7 @@ mod tests {
         let closed = minutes(&m, &r);
         assert_eq!(
             closed.sections.len(),
-            1,
+            2,
             "a closed review keeps its notes only"
         );
         assert!(closed.sections[0].items.is_empty());

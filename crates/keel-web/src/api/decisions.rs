@@ -14,7 +14,7 @@ use crate::routes::Routes;
 use crate::AppState;
 use axum::extract::{FromRequestParts, Query, State};
 use axum::http::{request::Parts, HeaderMap, StatusCode};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use keel_domain::health::Model;
 use keel_domain::review::log::{Filter, FilterInput};
@@ -27,6 +27,7 @@ use utoipa::{IntoParams, ToSchema};
 
 pub fn routes(r: Routes) -> Routes {
     r.get("/api/v1/decisions", list_decisions)
+        .get("/api/v1/decisions/export.xlsx", export_decisions)
         .post("/api/v1/decisions", create_decision)
         .get("/api/v1/decisions/{id}", find_decision)
         .put("/api/v1/decisions/{id}", update_decision)
@@ -107,7 +108,35 @@ fn statuses() -> Vec<&'static str> {
     DecisionStatus::ALL.iter().map(|k| k.as_str()).collect()
 }
 
-/// The log's filters, as on the decision log page, and paging.
+/// The log's filters, as on the decision log page (the export's query).
+#[derive(Debug, Default, Clone, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct DecisionFilters {
+    /// Only decisions of this kind.
+    #[param(
+        pattern = "^(improve|stop|delegate|automate|fund|scale|fix|hire|pause|start|no-change)$"
+    )]
+    pub kind: Option<String>,
+    /// Only decisions with this diagnosis.
+    #[param(pattern = "^(strategy|process|capacity|skills|tooling|handoff|measurement)$")]
+    pub category: Option<String>,
+    /// Only decisions this person owns.
+    pub owner_id: Option<i64>,
+    #[param(pattern = "^(open|done|reversed)$")]
+    pub status: Option<String>,
+    /// Decided on or after this day (YYYY-MM-DD).
+    #[param(pattern = r"^(19[7-9][0-9]|[2-9][0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")]
+    pub from: Option<String>,
+    /// Decided on or before this day (YYYY-MM-DD), not before `from`.
+    #[param(pattern = r"^(19[7-9][0-9]|[2-9][0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")]
+    pub to: Option<String>,
+    /// Words that must all appear in what was decided, its rationale or its kind.
+    #[param(max_length = 200)]
+    pub q: Option<String>,
+}
+
+/// The log's filters and paging (the list's query).
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
@@ -141,8 +170,40 @@ pub struct DecisionQuery {
     pub offset: Option<i64>,
 }
 
-impl DecisionQuery {
-    pub fn filter_input(&self) -> FilterInput {
+/// A query string that holds the log's filters.
+pub trait HasFilters {
+    fn filters(&self) -> DecisionFilters;
+    /// (limit, offset), for a list.
+    fn paging(&self) -> (Option<i64>, Option<i64>) {
+        (None, None)
+    }
+}
+
+impl HasFilters for DecisionFilters {
+    fn filters(&self) -> DecisionFilters {
+        self.clone()
+    }
+}
+
+impl HasFilters for DecisionQuery {
+    fn filters(&self) -> DecisionFilters {
+        DecisionFilters {
+            kind: self.kind.clone(),
+            category: self.category.clone(),
+            owner_id: self.owner_id,
+            status: self.status.clone(),
+            from: self.from.clone(),
+            to: self.to.clone(),
+            q: self.q.clone(),
+        }
+    }
+    fn paging(&self) -> (Option<i64>, Option<i64>) {
+        (self.limit, self.offset)
+    }
+}
+
+impl DecisionFilters {
+    pub fn input(&self) -> FilterInput {
         let s = |v: &Option<String>| v.clone().unwrap_or_default();
         FilterInput {
             kind: s(&self.kind),
@@ -154,20 +215,59 @@ impl DecisionQuery {
             q: s(&self.q),
         }
     }
+
+    /// The log's filter, refusing what the document's patterns refuse (the page's parser
+    /// forgives spaces and case; the document does not, so neither does the API).
+    fn parse(&self) -> Result<Filter, ApiError> {
+        let choice =
+            |v: &Option<String>, all: Vec<&str>| v.as_deref().is_none_or(|s| one_of(s, &all));
+        let day = |v: &Option<String>| {
+            v.as_deref()
+                .is_none_or(|s| s.trim() == s && Date::parse(s).is_ok())
+        };
+        if !choice(&self.kind, kinds())
+            || !choice(&self.category, categories())
+            || !choice(&self.status, statuses())
+        {
+            return Err(bad_query(
+                "kind, category or status is not one keel knows; see the document's lists.",
+            ));
+        }
+        if !day(&self.from) || !day(&self.to) {
+            return Err(bad_query(
+                "Give from and to as YYYY-MM-DD, like 2026-03-12.",
+            ));
+        }
+        if self.q.as_deref().is_some_and(|s| s.chars().count() > 200) {
+            return Err(bad_query("Search for at most 200 characters."));
+        }
+        Filter::parse(&self.input()).map_err(|inv| {
+            bad_query(
+                inv.errors
+                    .first()
+                    .map(|e| e.message.clone())
+                    .unwrap_or_default(),
+            )
+        })
+    }
 }
 
 /// The log's query string, parsed with the log's filter; a bad one gets the envelope (400).
-pub struct ApiDecisionQuery(pub DecisionQuery, pub Filter);
+pub struct ApiDecisionQuery<T>(pub T, pub Filter);
 
 fn bad_query(m: impl Into<String>) -> ApiError {
     ApiError::new(StatusCode::BAD_REQUEST, "invalid_query", m)
 }
 
-impl<S: Send + Sync> FromRequestParts<S> for ApiDecisionQuery {
+impl<T, S> FromRequestParts<S> for ApiDecisionQuery<T>
+where
+    T: HasFilters + serde::de::DeserializeOwned + Send,
+    S: Send + Sync,
+{
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
-        let Query(q) = Query::<DecisionQuery>::from_request_parts(parts, state)
+        let Query(q) = Query::<T>::from_request_parts(parts, state)
             .await
             .map_err(|e| {
                 bad_query(format!(
@@ -175,49 +275,13 @@ impl<S: Send + Sync> FromRequestParts<S> for ApiDecisionQuery {
                     e.body_text()
                 ))
             })?;
-        if !(1..=500).contains(&q.limit.unwrap_or(50)) || q.offset.unwrap_or(0) < 0 {
+        let (limit, offset) = q.paging();
+        if !(1..=500).contains(&limit.unwrap_or(50)) || offset.unwrap_or(0) < 0 {
             return Err(bad_query("limit is 1 to 500 and offset 0 or more."));
         }
-        // The document's patterns, held exactly.
-        let choice =
-            |v: &Option<String>, all: Vec<&str>| v.as_deref().is_none_or(|s| one_of(s, &all));
-        let day = |v: &Option<String>| {
-            v.as_deref()
-                .is_none_or(|s| s.trim() == s && Date::parse(s).is_ok())
-        };
-        if !choice(&q.kind, kinds())
-            || !choice(&q.category, categories())
-            || !choice(&q.status, statuses())
-        {
-            return Err(bad_query(
-                "kind, category or status is not one keel knows; see the document's lists.",
-            ));
-        }
-        if !day(&q.from) || !day(&q.to) {
-            return Err(bad_query(
-                "Give from and to as YYYY-MM-DD, like 2026-03-12.",
-            ));
-        }
-        if q.q.as_deref().is_some_and(|s| s.chars().count() > 200) {
-            return Err(bad_query("Search for at most 200 characters."));
-        }
-        let filter = Filter::parse(&q.filter_input()).map_err(|inv| {
-            bad_query(
-                inv.errors
-                    .first()
-                    .map(|e| e.message.clone())
-                    .unwrap_or_default(),
-            )
-        })?;
+        let filter = q.filters().parse()?;
         Ok(ApiDecisionQuery(q, filter))
     }
-}
-
-/// The decisions a filter keeps, in the log's order: open ones past due first, then newest.
-pub fn matching<'a>(m: &'a Model, f: &Filter, day: Date) -> Vec<&'a Decision> {
-    let mut hits: Vec<&Decision> = m.decisions.iter().filter(|d| f.matches(d)).collect();
-    hits.sort_by_key(|d| (!d.is_past_due(day), std::cmp::Reverse((d.decided_on, d.id))));
-    hits
 }
 
 /// List decisions with the log's filters (kind, category, owner, status, period, words).
@@ -226,13 +290,13 @@ pub fn matching<'a>(m: &'a Model, f: &Filter, day: Date) -> Vec<&'a Decision> {
 pub async fn list_decisions(
     State(state): State<AppState>,
     ctx: ApiCtx,
-    ApiDecisionQuery(q, filter): ApiDecisionQuery,
+    ApiDecisionQuery(q, filter): ApiDecisionQuery<DecisionQuery>,
 ) -> Result<Json<DecisionList>, ApiError> {
     let m = model(&state, &ctx).await?;
     let day = today(&m);
     let limit = q.limit.unwrap_or(50) as usize;
     let offset = q.offset.unwrap_or(0) as usize;
-    let hits = matching(&m, &filter, day);
+    let hits = ops::matching(&m, &filter, day);
     let next_offset = (hits.len() > offset + limit).then_some((offset + limit) as i64);
     Ok(Json(DecisionList {
         decisions: hits
@@ -243,6 +307,43 @@ pub async fn list_decisions(
             .collect(),
         next_offset,
     }))
+}
+
+/// An XLSX workbook (a binary body).
+#[derive(ToSchema)]
+#[schema(value_type = String, format = Binary)]
+pub struct XlsxFile(Vec<u8>);
+
+/// The decision log as an XLSX workbook with the log's filters, in the log's order: one sheet,
+/// a header row, one row per decision. A text that a spreadsheet would run as a formula (it
+/// starts with =, +, -, @, a tab or a carriage return) is written with a leading `'`, as in the
+/// CSV download, and every text is a text cell, never a formula.
+#[utoipa::path(get, path = "/api/v1/decisions/export.xlsx", operation_id = "export_decisions", tag = "reviews", params(DecisionFilters),
+    responses((status = 200, description = "The decision log as an XLSX workbook", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = XlsxFile),
+        (status = 400, body = ErrorEnvelope), (status = 401, body = ErrorEnvelope), (status = 404, body = ErrorEnvelope)))]
+pub async fn export_decisions(
+    State(state): State<AppState>,
+    ctx: ApiCtx,
+    ApiDecisionQuery(_, filter): ApiDecisionQuery<DecisionFilters>,
+) -> Result<Response, ApiError> {
+    use crate::ops::decision_export as xlsx;
+    let m = model(&state, &ctx).await?;
+    let hits = ops::matching(&m, &filter, today(&m));
+    let file = XlsxFile(xlsx::xlsx(&m, &hits).map_err(ApiError::internal)?);
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                crate::ops::decision_export::XLSX,
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                "attachment; filename=\"decisions.xlsx\"",
+            ),
+        ],
+        file.0,
+    )
+        .into_response())
 }
 
 /// Find one decision.

@@ -13,7 +13,7 @@ use crate::routes::Routes;
 use crate::AppState;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use keel_domain::health::Model;
 use keel_domain::review::{
@@ -29,6 +29,7 @@ pub fn routes(r: Routes) -> Routes {
     r.get("/api/v1/reviews", list_reviews)
         .post("/api/v1/reviews", start_review)
         .get("/api/v1/reviews/{id}", find_review)
+        .get("/api/v1/reviews/{id}/minutes", find_review_minutes)
         .put("/api/v1/reviews/{id}/notes", update_review_notes)
         .post("/api/v1/reviews/{id}/close", close_review)
 }
@@ -275,6 +276,35 @@ pub async fn find_review(
         r.version,
         detail(&m, &ctx.ws_slug, &r),
     ))
+}
+
+/// Markdown text (a body that is not JSON).
+#[derive(ToSchema)]
+#[schema(value_type = String)]
+pub struct MarkdownText(String);
+
+/// A review's minutes as Markdown: who met, the agenda (open) or the notes and what it
+/// raised (closed), the ratings and the decisions, as the printable minutes page shows them.
+#[utoipa::path(get, path = "/api/v1/reviews/{id}/minutes", operation_id = "find_review_minutes", tag = "reviews",
+    params(("id" = i64, Path, description = "Review id")),
+    responses((status = 200, description = "The minutes as Markdown", content_type = "text/markdown", body = MarkdownText),
+        (status = 401, body = ErrorEnvelope), (status = 404, body = ErrorEnvelope)))]
+pub async fn find_review_minutes(
+    State(state): State<AppState>,
+    ctx: ApiCtx,
+    ApiPath(id): ApiPath,
+) -> Result<Response, ApiError> {
+    let m = model(&state, &ctx).await?;
+    let r = ops::review(&m, id).ok_or_else(ApiError::not_found)?;
+    let text = MarkdownText(review::minutes::minutes(&m, &r).markdown());
+    Ok((
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "text/markdown; charset=utf-8",
+        )],
+        text.0,
+    )
+        .into_response())
 }
 
 /// Start a review.

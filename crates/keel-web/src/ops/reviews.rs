@@ -1,4 +1,4 @@
-//! What pages (and later the API) do with reviews and decisions: read them through the
+//! What pages and the API do with reviews and decisions: read them through the
 //! caller's view (a partner's holds none, so every review route answers it 404), generate
 //! the agenda with the domain, and link evidence to its page.
 
@@ -108,4 +108,16 @@ pub async fn start(
         .open_review(ws, kind, day, facilitator, &attendees)
         .await?;
     Ok((r, true))
+}
+
+/// The decisions a log filter keeps, in the log's order: open ones past due first, then the
+/// newest. The log page, its CSV and XLSX downloads and the API all list through this.
+pub fn matching<'a>(
+    m: &'a Model,
+    f: &keel_domain::review::log::Filter,
+    day: Date,
+) -> Vec<&'a Decision> {
+    let mut hits: Vec<&Decision> = m.decisions.iter().filter(|d| f.matches(d)).collect();
+    hits.sort_by_key(|d| (!d.is_past_due(day), std::cmp::Reverse((d.decided_on, d.id))));
+    hits
 }

@@ -25,6 +25,7 @@ use serde::Deserialize;
 pub fn routes(r: Routes) -> Routes {
     r.get("/w/{ws}/decisions", log)
         .get("/w/{ws}/decisions.csv", csv_export)
+        .get("/w/{ws}/decisions.xlsx", xlsx_export)
         .post("/w/{ws}/decisions/{decision}/status", set_status)
 }
 
@@ -72,7 +73,7 @@ struct LogPage {
     q: String,
     errors: Errors,
     refusal: Option<String>,
-    /// The filters as a query string, for the CSV link.
+    /// The filters as a query string, for the CSV and XLSX links.
     export_query: String,
 }
 
@@ -98,8 +99,7 @@ async fn render_log(
         Ok(f) => (f, Invalid::new()),
         Err(inv) => (Filter::default(), inv),
     };
-    let mut hits: Vec<_> = m.decisions.iter().filter(|d| filter.matches(d)).collect();
-    hits.sort_by_key(|d| (!d.is_past_due(day), std::cmp::Reverse((d.decided_on, d.id))));
+    let hits = ops::matching(&m, &filter, day);
     let rows = hits
         .iter()
         .map(|d| Row {
@@ -177,16 +177,16 @@ async fn render_log(
     Ok(r)
 }
 
-/// The decision log as CSV, with the log's filters. A value a spreadsheet would run as a
-/// formula (starting with =, +, -, @, a tab or a carriage return) is written as text
-/// (`keel_import::export::cell`).
-async fn csv_export(
-    State(state): State<AppState>,
-    ctx: WsCtx,
-    Query(q): Query<LogQuery>,
+/// The decision log as a file, with the log's filters and order (`ops::decision_export`:
+/// formulas neutralised in both formats).
+async fn export(
+    state: &AppState,
+    ctx: &WsCtx,
+    q: LogQuery,
+    xlsx: bool,
 ) -> Result<Response, PageError> {
-    use keel_import::export::cell;
-    let m = model(&state, &ctx).await?;
+    use crate::ops::decision_export as file;
+    let m = model(state, ctx).await?;
     let input = FilterInput {
         kind: q.kind,
         category: q.category,
@@ -197,46 +197,44 @@ async fn csv_export(
         q: q.q,
     };
     let filter = Filter::parse(&input).unwrap_or_default();
-    let mut out = String::from(
-        "id,decided_on,what,kind,category,rationale,owner,due,status,done_on,review_id,evidence\n",
-    );
-    for d in m.decisions.iter().filter(|d| filter.matches(d)) {
-        let evidence: Vec<String> = d
-            .evidence
-            .iter()
-            .map(|e| keel_domain::review::agenda::label(&m, *e))
-            .collect();
-        let fields = [
-            d.id.to_string(),
-            d.decided_on.to_string(),
-            cell(&d.what),
-            d.kind.as_str().to_string(),
-            d.category
-                .map(|c| c.as_str())
-                .unwrap_or_default()
-                .to_string(),
-            cell(d.rationale.as_deref().unwrap_or_default()),
-            cell(&ops::name(&m, d.owner_id)),
-            d.due.map(|x| x.to_string()).unwrap_or_default(),
-            d.status.as_str().to_string(),
-            d.done_on.map(|x| x.to_string()).unwrap_or_default(),
-            d.review_id.map(|x| x.to_string()).unwrap_or_default(),
-            cell(&evidence.join("; ")),
-        ];
-        out.push_str(&fields.join(","));
-        out.push('\n');
-    }
+    let hits = ops::matching(&m, &filter, today(&m));
+    let (kind, name, body) = if xlsx {
+        let bytes = file::xlsx(&m, &hits).map_err(PageError::Internal)?;
+        (file::XLSX, "decisions.xlsx", bytes)
+    } else {
+        (
+            "text/csv; charset=utf-8",
+            "decisions.csv",
+            file::csv(&m, &hits).into_bytes(),
+        )
+    };
     Ok((
         [
-            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (axum::http::header::CONTENT_TYPE, kind.to_string()),
             (
                 axum::http::header::CONTENT_DISPOSITION,
-                "attachment; filename=\"decisions.csv\"",
+                format!("attachment; filename=\"{name}\""),
             ),
         ],
-        out,
+        body,
     )
         .into_response())
+}
+
+async fn csv_export(
+    State(state): State<AppState>,
+    ctx: WsCtx,
+    Query(q): Query<LogQuery>,
+) -> Result<Response, PageError> {
+    export(&state, &ctx, q, false).await
+}
+
+async fn xlsx_export(
+    State(state): State<AppState>,
+    ctx: WsCtx,
+    Query(q): Query<LogQuery>,
+) -> Result<Response, PageError> {
+    export(&state, &ctx, q, true).await
 }
 
 async fn log(

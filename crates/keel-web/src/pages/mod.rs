@@ -28,6 +28,7 @@ mod portable;
 mod priorities;
 mod reference;
 mod review;
+mod review_minutes;
 mod reviews;
 mod search;
 mod settings;
@@ -81,6 +82,7 @@ pub fn routes(r: Routes) -> Routes {
     let r = spend::routes(r);
     let r = reviews::routes(r);
     let r = review::routes(r);
+    let r = review_minutes::routes(r);
     let r = decisions::routes(r);
     let r = search::routes(r);
     reference::routes(r)
