@@ -75,6 +75,27 @@ impl Cadence {
             .max()
     }
 
+    /// The days of this cadence's next reviews: from the next one due (past, when it is
+    /// overdue: it is still to be held), each following one as if the one before were held on
+    /// its day, up to but not including `until`, at most `max`. None when switched off.
+    pub fn upcoming(&self, reviews: &[Review], until: Date, max: usize) -> Vec<Date> {
+        let mut out = Vec::new();
+        if !self.active {
+            return out;
+        }
+        let mut due = self.next_due(self.last_held(reviews));
+        while due < until && out.len() < max {
+            out.push(due);
+            due = self.next_due(Some(due));
+        }
+        out
+    }
+
+    /// Whether `person` runs or attends this cadence's reviews.
+    pub fn involves(&self, person: i64) -> bool {
+        self.facilitator_id == Some(person) || self.attendee_ids.contains(&person)
+    }
+
     /// Overdue: active, and today is past the next due day plus the grace days.
     pub fn overdue_since(&self, reviews: &[Review], today: Date) -> Option<Date> {
         if !self.active {
@@ -115,3 +136,35 @@ pub const WEEKDAYS: [&str; 7] = [
     "Saturday",
     "Sunday",
 ];
+
+#[cfg(test)]
+mod tests {
+    use crate::review::tests::{cadence, d, review};
+    use crate::review::Kind;
+
+    #[test]
+    fn upcoming_reviews_follow_the_rhythm_from_the_last_one_held_and_stop_when_off() {
+        let mut c = cadence(Kind::Weekly);
+        c.interval = 2;
+        let held = [review(1, Kind::Weekly, "2026-11-30", vec![])];
+        assert_eq!(
+            c.upcoming(&held, d("2027-01-12"), 10),
+            [d("2026-12-14"), d("2026-12-28"), d("2027-01-11")]
+        );
+        assert_eq!(c.upcoming(&held, d("2027-12-31"), 2).len(), 2);
+        c.active = false;
+        assert!(c.upcoming(&held, d("2027-01-12"), 10).is_empty());
+        let m = cadence(Kind::Monthly);
+        assert_eq!(
+            m.upcoming(&[], d("2027-02-28"), 10),
+            [
+                d("2026-11-02"),
+                d("2026-12-07"),
+                d("2027-01-04"),
+                d("2027-02-01")
+            ],
+            "first Monday of each month, from the month it was set up"
+        );
+        assert!(m.involves(3) && !m.involves(2));
+    }
+}

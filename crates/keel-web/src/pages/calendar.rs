@@ -16,6 +16,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use keel_domain::access::Reader;
+use keel_domain::health::Model;
 use keel_domain::ics::{calendar, Event};
 use keel_domain::work::WorkItem;
 use keel_domain::workflow::{Workflow, WorkflowStatus};
@@ -207,6 +208,64 @@ pub fn sop_review_events(
         .collect()
 }
 
+/// How far ahead a feed lists a cadence's reviews, and how many of each at most.
+const REVIEW_DAYS_AHEAD: i64 = 120;
+const REVIEWS_PER_CADENCE: usize = 12;
+
+/// The next reviews of each cadence that is on, from the model the feed's owner sees (a
+/// partner's holds no cadence, so its feeds have none); a person's feed has the reviews the
+/// person runs or attends. Each links to the review when it is already open, else to the
+/// reviews page, where it is started.
+pub fn review_events(m: &Model, person: Option<i64>, today: Date, base: &str) -> Vec<Event> {
+    use keel_domain::review::{ReviewStatus, WEEKDAYS};
+    let until = today.add_days(REVIEW_DAYS_AHEAD);
+    let mut out = Vec::new();
+    for c in m
+        .review_cadences
+        .iter()
+        .filter(|c| person.is_none_or(|p| c.involves(p)))
+    {
+        let time = format!("{:02}:{:02}", c.time_minutes / 60, c.time_minutes % 60);
+        let facilitator = keel_domain::workflow::name_of(&m.people, c.facilitator_id);
+        if !c.active {
+            continue;
+        }
+        // A review started and not closed yet is still ahead of the team: it stays in the
+        // feed (the schedule counts it as held, so the next ones follow it).
+        let running = m
+            .reviews
+            .iter()
+            .filter(|r| r.kind == c.kind && r.status == ReviewStatus::Open && r.date >= today)
+            .map(|r| r.date);
+        let days: Vec<Date> = running
+            .chain(c.upcoming(&m.reviews, until, REVIEWS_PER_CADENCE))
+            .collect();
+        for due in days {
+            let open = m
+                .reviews
+                .iter()
+                .find(|r| r.kind == c.kind && r.status == ReviewStatus::Open && r.date == due);
+            let url = match open {
+                Some(r) => format!("{base}/reviews/{}", r.id),
+                None => format!("{base}/reviews"),
+            };
+            out.push(Event {
+                uid: format!("{}-review-{}-{}@keel", c.kind.as_str(), c.id, due),
+                date: due,
+                summary: format!("{} at {time}", c.kind.label()),
+                description: format!(
+                    "{} {} at {time} ({}), run by {facilitator}. The agenda is generated from your data in keel.",
+                    c.kind.purpose(),
+                    WEEKDAYS[(c.weekday.clamp(1, 7) - 1) as usize],
+                    m.zone.name(),
+                ),
+                url: Some(url),
+            });
+        }
+    }
+    out
+}
+
 /// How far back a feed reaches; older dates are history, not plans.
 const FEED_DAYS_BACK: i64 = 90;
 
@@ -228,12 +287,8 @@ async fn feed(
         ..Default::default()
     };
     let now = crate::time_fmt::now();
-    let since = state
-        .store
-        .zone_of(f.workspace_id)
-        .await?
-        .date_of(now)
-        .add_days(-FEED_DAYS_BACK);
+    let today = state.store.zone_of(f.workspace_id).await?.date_of(now);
+    let since = today.add_days(-FEED_DAYS_BACK);
     let items: Vec<WorkItem> = state
         .store
         .list_work(f.workspace_id, &filter)
@@ -256,6 +311,7 @@ async fn feed(
         since,
         &base,
     ));
+    events.extend(review_events(&seen, f.person_id, today, &base));
     let body = calendar("keel", &events, now);
     Ok((
         [
