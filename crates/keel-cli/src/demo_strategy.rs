@@ -55,6 +55,7 @@ fn priority(
         status,
         weekly_hours: hours,
         paused_id: None,
+        override_reason: None,
     }
 }
 

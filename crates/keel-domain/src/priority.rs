@@ -96,6 +96,9 @@ pub struct PriorityInput {
     pub weekly_hours: String,
     /// The priority this one pauses, empty for none.
     pub paused_id: String,
+    /// Why a "now" priority goes ahead without pausing anything while capacity is short (an
+    /// override, kept in its status history); empty for none.
+    pub override_reason: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -107,7 +110,13 @@ pub struct PriorityDraft {
     pub status: Status,
     pub weekly_hours: f64,
     pub paused_id: Option<i64>,
+    /// The written reason of an override: set only when capacity is short and it pauses
+    /// nothing.
+    pub override_reason: Option<String>,
 }
+
+/// An override's reason must say something: at least this many characters.
+pub const MIN_REASON_CHARS: usize = 15;
 
 impl PriorityDraft {
     /// Parses a priority and runs the priority test. `m` is the part of the model the author
@@ -159,9 +168,20 @@ impl PriorityDraft {
             ),
         );
         let paused_id = paused(i, m, this, status, &mut inv);
+        let mut override_reason = None;
         if let (Some(Status::Now), Some(h), None) = (status, weekly_hours, paused_id) {
             if let Some(msg) = needs_a_pause(m, this, h) {
-                inv.push("paused_id", msg);
+                match text::optional(&i.override_reason, "the reason", 1000) {
+                    Ok(Some(r)) if r.chars().count() >= MIN_REASON_CHARS => {
+                        override_reason = Some(r)
+                    }
+                    Ok(Some(_)) => inv.push(
+                        "override_reason",
+                        format!("Say in a sentence (at least {MIN_REASON_CHARS} characters) why it goes ahead without pausing anything."),
+                    ),
+                    Ok(None) => inv.push("paused_id", format!("{msg} Or write why it goes ahead anyway (an override, kept in its history).")),
+                    Err(e) => inv.push("override_reason", e),
+                }
             }
         }
         inv.into_result(|| PriorityDraft {
@@ -172,6 +192,7 @@ impl PriorityDraft {
             status: status.unwrap_or(Status::Next),
             weekly_hours: weekly_hours.unwrap_or_default(),
             paused_id,
+            override_reason,
         })
     }
 }

@@ -155,6 +155,11 @@ impl Store {
                         _ => "UPDATE channels SET status = 'paused', version = version + 1, updated_at = $3
                              WHERE workspace_id = $1 AND id = $2 AND status IN ('active', 'testing')",
                     };
+                    if e.kind == EvidenceKind::Priority {
+                        sqlx::query(crate::priorities::PAUSE_EVENT).bind(ws).bind(e.id)
+                            .bind(format!("Paused by the decision \"{}\".", d.what)).bind(t)
+                            .execute(&mut *tx).await?;
+                    }
                     sqlx::query(sql).bind(ws).bind(e.id).bind(t).execute(&mut *tx).await?;
                 }
             }

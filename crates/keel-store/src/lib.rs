@@ -61,6 +61,7 @@ pub use leads::LeadFilter;
 pub use portable::{
     Document, Imported, FORMAT as EXPORT_FORMAT, NOT_EXPORTED, TABLES as EXPORTED_TABLES,
 };
+pub use priorities::PriorityEvent;
 pub use reviews::{Closing, ALREADY_CLOSED, NO_OUTCOME};
 pub use sessions::SessionRecord;
 pub use spend::Spend;

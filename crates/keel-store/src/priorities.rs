@@ -41,6 +41,37 @@ const PAUSE: &str =
     "UPDATE priorities SET status = 'paused', updated_at = $3, version = version + 1
      WHERE workspace_id = $1 AND id = $2 AND status IN ('now', 'next', 'later')";
 
+/// The history line of a pause, written before the `PAUSE` it records (so it reads the status
+/// the priority leaves); nothing when the priority is no longer planned.
+pub(crate) const PAUSE_EVENT: &str =
+    "INSERT INTO priority_events (workspace_id, priority_id, from_status, to_status, note, at)
+     SELECT workspace_id, id, status, 'paused', $3, $4 FROM priorities
+     WHERE workspace_id = $1 AND id = $2 AND status IN ('now', 'next', 'later')";
+
+const EVENT: &str =
+    "INSERT INTO priority_events (workspace_id, priority_id, from_status, to_status, note, at)
+     VALUES ($1, $2, $3, $4, $5, $6)";
+
+/// One line of a priority's status history.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct PriorityEvent {
+    pub from_status: Option<String>,
+    pub to_status: String,
+    pub note: Option<String>,
+    pub at: i64,
+}
+
+/// What a save's history line says: the pause it made, or the override's reason.
+fn note(d: &PriorityDraft, paused_title: Option<&str>) -> Option<String> {
+    match (paused_title, &d.override_reason) {
+        (Some(t), _) => Some(format!("Paused \"{t}\" to make room.")),
+        (None, Some(r)) => Some(format!(
+            "Made \"now\" without pausing anything, while capacity is short: {r}"
+        )),
+        (None, None) => None,
+    }
+}
+
 fn pause_gone() -> StoreError {
     StoreError::Conflict(
         "The priority you chose to pause was changed meanwhile and is no longer planned; choose again."
@@ -70,17 +101,26 @@ impl Store {
             "INSERT INTO priorities (workspace_id, title, objective_id, owner_id, rank, status, weekly_hours, paused_id, created_at, updated_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING {COLUMNS}"
         );
+        let paused_title = match d.paused_id {
+            Some(id) => self.find_priority(ws, id).await?.map(|p| p.title),
+            None => None,
+        };
+        let made_room = format!("Paused to make room for \"{}\".", d.title);
         let row = tx!(self, tx => {
             if let Some(paused) = d.paused_id {
+                sqlx::query(PAUSE_EVENT).bind(ws).bind(paused).bind(&made_room).bind(t).execute(&mut *tx).await?;
                 let n = sqlx::query(PAUSE).bind(ws).bind(paused).bind(t).execute(&mut *tx).await?.rows_affected();
                 if n == 0 {
                     return Err(pause_gone());
                 }
             }
-            sqlx::query_as::<_, Row>(&sql)
+            let row = sqlx::query_as::<_, Row>(&sql)
                 .bind(ws).bind(&d.title).bind(d.objective_id).bind(d.owner_id).bind(d.rank)
                 .bind(d.status.as_str()).bind(d.weekly_hours).bind(d.paused_id).bind(t)
-                .fetch_one(&mut *tx).await?
+                .fetch_one(&mut *tx).await?;
+            sqlx::query(EVENT).bind(ws).bind(row.id).bind(None::<String>).bind(d.status.as_str())
+                .bind(note(d, paused_title.as_deref())).bind(t).execute(&mut *tx).await?;
+            row
         });
         Ok(priority(row))
     }
@@ -104,17 +144,32 @@ impl Store {
             .find_priority(ws, id)
             .await?
             .ok_or(StoreError::NotFound)?;
+        let newly_paused = d.paused_id.filter(|p| old.paused_id != Some(*p));
+        let paused_title = match newly_paused {
+            Some(p) => self.find_priority(ws, p).await?.map(|p| p.title),
+            None => None,
+        };
+        let made_room = format!("Paused to make room for \"{}\".", d.title);
+        // A history line when the status changes, or a pause or override is newly recorded.
+        let line =
+            (old.status != d.status || paused_title.is_some() || d.override_reason.is_some())
+                .then(|| note(d, paused_title.as_deref()));
         let row = tx!(self, tx => {
             let row = sqlx::query_as::<_, Row>(&sql)
                 .bind(ws).bind(id).bind(&d.title).bind(d.objective_id).bind(d.owner_id).bind(d.rank)
                 .bind(d.status.as_str()).bind(d.weekly_hours).bind(d.paused_id).bind(t).bind(expected)
                 .fetch_optional(&mut *tx).await?;
-            if let (Some(_), Some(paused)) = (&row, d.paused_id) {
-                if old.paused_id != Some(paused) {
+            if row.is_some() {
+                if let Some(paused) = newly_paused {
+                    sqlx::query(PAUSE_EVENT).bind(ws).bind(paused).bind(&made_room).bind(t).execute(&mut *tx).await?;
                     let n = sqlx::query(PAUSE).bind(ws).bind(paused).bind(t).execute(&mut *tx).await?.rows_affected();
                     if n == 0 {
                         return Err(pause_gone());
                     }
+                }
+                if let Some(note) = &line {
+                    sqlx::query(EVENT).bind(ws).bind(id).bind(old.status.as_str()).bind(d.status.as_str())
+                        .bind(note).bind(t).execute(&mut *tx).await?;
                 }
             }
             row
@@ -123,6 +178,14 @@ impl Store {
             Some(r) => Ok(priority(r)),
             None => Err(self.missing_or_stale("priorities", ws, id).await),
         }
+    }
+
+    /// A priority's status history, oldest first.
+    pub async fn priority_history(&self, ws: WorkspaceId, id: i64) -> Result<Vec<PriorityEvent>> {
+        Ok(read!(self, p => sqlx::query_as::<_, PriorityEvent>(
+            "SELECT from_status, to_status, note, at FROM priority_events
+             WHERE workspace_id = $1 AND priority_id = $2 ORDER BY at, id")
+            .bind(ws).bind(id).fetch_all(p).await)?)
     }
 
     pub async fn delete_priority(&self, ws: WorkspaceId, id: i64, expected: i64) -> Result<()> {

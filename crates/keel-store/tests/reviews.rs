@@ -88,6 +88,7 @@ async fn priority(s: &Store, ws: WorkspaceId) -> i64 {
             status: Status::Next,
             weekly_hours: 6.0,
             paused_id: None,
+            override_reason: None,
         },
     )
     .await

@@ -40,6 +40,7 @@ fn priority(title: &str, objective: i64, status: Status, paused: Option<i64>) ->
         status,
         weekly_hours: 12.5,
         paused_id: paused,
+        override_reason: None,
     }
 }
 

@@ -428,3 +428,136 @@ async fn the_channels_page_shows_the_limit_and_who_is_over_it() {
     assert!(html.contains("4 of 4 active") && !html.contains("beyond the focus limit</span>"));
     app.stop().await;
 }
+
+keel_testkit::each_backend!(
+    a_now_priority_short_of_capacity_pauses_another_or_goes_ahead_with_a_reason_kept_in_its_history,
+    |db| {
+        let Setup { app, api, mara } = setup(db).await;
+        let (_, o) = api
+            .send(Method::POST, "/api/v1/objectives", Some(smart(mara)))
+            .await;
+        let oid = o["id"].as_i64().unwrap();
+        let body = |title: &str, hours: f64, extra: serde_json::Value| {
+            let mut b = json!({"title": title, "objective_id": oid, "status": "now", "weekly_hours": hours});
+            for (k, v) in extra.as_object().unwrap() {
+                b[k] = v.clone();
+            }
+            b
+        };
+        // Mara's 20 h: a first "now" priority of 15 h fits.
+        let (s, first) = api
+            .send(
+                Method::POST,
+                "/api/v1/priorities",
+                Some(body("Pricing page rebuild", 15.0, json!({}))),
+            )
+            .await;
+        assert_eq!(s, 201, "{first}");
+        let first_id = first["id"].as_i64().unwrap();
+        // 10 h more does not fit: pause something, or say why not.
+        let (s, e) = api
+            .send(
+                Method::POST,
+                "/api/v1/priorities",
+                Some(body("Partner webinars", 10.0, json!({}))),
+            )
+            .await;
+        assert_eq!(s, 422);
+        assert!(
+            e.to_string().contains("Or write why it goes ahead anyway"),
+            "{e}"
+        );
+        let (s, e) = api
+            .send(
+                Method::POST,
+                "/api/v1/priorities",
+                Some(body(
+                    "Partner webinars",
+                    10.0,
+                    json!({"override_reason": "Board"}),
+                )),
+            )
+            .await;
+        assert_eq!(
+            (s, e["error"]["fields"][0]["field"].as_str()),
+            (422, Some("override_reason"))
+        );
+        let reason = "The partner contract requires two webinars this quarter.";
+        let (s, second) = api
+            .send(
+                Method::POST,
+                "/api/v1/priorities",
+                Some(body(
+                    "Partner webinars",
+                    10.0,
+                    json!({"override_reason": reason}),
+                )),
+            )
+            .await;
+        assert_eq!(s, 201, "{second}");
+        let second_id = second["id"].as_i64().unwrap();
+        let (_, h) = api
+            .get(&format!("/api/v1/priorities/{second_id}/history"))
+            .await;
+        assert_eq!(h["events"][0]["to_status"], "now");
+        assert!(
+            h["events"][0]["note"].as_str().unwrap().ends_with(reason),
+            "{h}"
+        );
+        // A third pauses the first: both histories say so.
+        let (s, third) = api
+            .send(
+                Method::POST,
+                "/api/v1/priorities",
+                Some(body(
+                    "Analyst briefing",
+                    12.0,
+                    json!({"paused_id": first_id}),
+                )),
+            )
+            .await;
+        assert_eq!(s, 201, "{third}");
+        let (_, h) = api
+            .get(&format!("/api/v1/priorities/{first_id}/history"))
+            .await;
+        let last = &h["events"][1];
+        assert_eq!(
+            (last["from_status"].as_str(), last["to_status"].as_str()),
+            (Some("now"), Some("paused"))
+        );
+        assert_eq!(
+            last["note"],
+            "Paused to make room for \"Analyst briefing\"."
+        );
+        // A priority cannot pause itself.
+        let tid = third["id"].as_i64().unwrap();
+        let (s, e) = api
+            .send_at(
+                Method::PUT,
+                &format!("/api/v1/priorities/{tid}"),
+                1,
+                Some(body("Analyst briefing", 12.0, json!({"paused_id": tid}))),
+            )
+            .await;
+        assert_eq!(s, 422);
+        assert!(e.to_string().contains("cannot pause itself"));
+        // The page shows the history.
+        let browser = app.sign_in("ana@acme.test").await;
+        let (_, html) = browser
+            .text(&format!("/w/acme/priorities/{second_id}"))
+            .await;
+        assert!(
+            html.contains("Status history") && html.contains("The partner contract requires"),
+            "{html}"
+        );
+        let (_, html) = browser
+            .text(&format!("/w/acme/priorities/{first_id}"))
+            .await;
+        assert!(
+            html.contains("Now → Paused")
+                && html.contains("make room for &#34;Analyst briefing&#34;")
+                || html.contains("make room for &quot;Analyst briefing&quot;"),
+            "{html}"
+        );
+    }
+);

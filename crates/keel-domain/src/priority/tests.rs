@@ -38,6 +38,7 @@ fn input(status: &str, hours: &str, paused: &str) -> PriorityInput {
         status: status.into(),
         weekly_hours: hours.into(),
         paused_id: paused.into(),
+        override_reason: String::new(),
     }
 }
 
@@ -116,6 +117,7 @@ fn every_mistake_is_reported_at_once() {
         status: "urgent".into(),
         weekly_hours: "-1".into(),
         paused_id: "".into(),
+        override_reason: String::new(),
     };
     let e = PriorityDraft::parse(&i, &model(), None).unwrap_err();
     let fields: Vec<_> = e.errors.iter().map(|e| e.field.as_str()).collect();
@@ -123,4 +125,35 @@ fn every_mistake_is_reported_at_once() {
         fields,
         ["title", "objective_id", "rank", "status", "weekly_hours"]
     );
+}
+
+#[test]
+fn a_now_priority_beyond_free_capacity_may_go_ahead_with_a_written_reason() {
+    let mut i = input("now", "12", "");
+    i.override_reason = "Board asked".into();
+    let e = PriorityDraft::parse(&i, &model(), None).unwrap_err();
+    assert!(e
+        .message_for("override_reason")
+        .unwrap()
+        .contains("at least 15 characters"));
+    i.override_reason =
+        "The board asked for it before the fair; two contractors join in May.".into();
+    let d = PriorityDraft::parse(&i, &model(), None).unwrap();
+    assert_eq!(d.paused_id, None);
+    assert!(d.override_reason.unwrap().starts_with("The board asked"));
+    // With free capacity no override is needed, and none is kept.
+    let mut i = input("now", "5", "");
+    i.override_reason = "Not needed but written anyway.".into();
+    assert_eq!(
+        PriorityDraft::parse(&i, &model(), None)
+            .unwrap()
+            .override_reason,
+        None
+    );
+    // Without a pause or a reason the message offers both.
+    let e = PriorityDraft::parse(&input("now", "12", ""), &model(), None).unwrap_err();
+    assert!(e
+        .message_for("paused_id")
+        .unwrap()
+        .contains("Or write why it goes ahead anyway"));
 }

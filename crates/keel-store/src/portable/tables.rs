@@ -162,6 +162,18 @@ pub const TABLES: &[Table] = &[
         order: "id",
     },
     Table {
+        name: "priority_events",
+        columns: cols![
+            ("id", Id),
+            ("priority_id", Ref("priorities")),
+            ("from_status", Text),
+            ("to_status", Text),
+            ("note", Text),
+            ("at", Int)
+        ],
+        order: "id",
+    },
+    Table {
         name: "channels",
         columns: cols![
             ("id", Id),

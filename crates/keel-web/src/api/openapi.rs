@@ -31,7 +31,7 @@ use utoipa::{Modify, OpenApi};
         work::moves::move_work, work::moves::find_work_gate, work::moves::set_work_check, work::moves::approve_work_stage, work::events::list_work_events,
         work::deps::list_work_dependencies, work::deps::create_work_dependency, work::deps::delete_work_dependency,
         objectives::list_objectives, objectives::find_objective, objectives::create_objective, objectives::update_objective, objectives::delete_objective,
-        priorities::list_priorities, priorities::find_priority, priorities::create_priority, priorities::update_priority, priorities::delete_priority,
+        priorities::list_priorities, priorities::find_priority, priorities::create_priority, priorities::update_priority, priorities::delete_priority, priorities::list_priority_history,
         channels::list_channels, channels::find_channel, channels::create_channel, channels::update_channel, channels::delete_channel,
         channels::find_channel_focus, channels::update_channel_focus,
         metrics::list_metrics, metrics::find_metric, metrics::create_metric, metrics::update_metric, metrics::delete_metric,

@@ -21,6 +21,51 @@ pub fn routes(r: Routes) -> Routes {
         .get("/api/v1/priorities/{id}", find_priority)
         .put("/api/v1/priorities/{id}", update_priority)
         .delete("/api/v1/priorities/{id}", delete_priority)
+        .get("/api/v1/priorities/{id}/history", list_priority_history)
+}
+
+/// One status change of a priority.
+#[derive(Serialize, ToSchema)]
+pub struct PriorityEventDto {
+    /// null when it was added.
+    pub from_status: Option<String>,
+    pub to_status: String,
+    /// What it paused to make room, what paused it, or an override's written reason.
+    pub note: Option<String>,
+    /// Unix seconds.
+    pub at: i64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PriorityHistory {
+    /// Oldest first.
+    pub events: Vec<PriorityEventDto>,
+}
+
+/// Every status change of a priority, with what it paused or the override's reason.
+#[utoipa::path(get, path = "/api/v1/priorities/{id}/history", operation_id = "list_priority_history", tag = "priorities",
+    params(("id" = i64, Path, description = "Priority id")),
+    responses((status = 200, body = PriorityHistory), (status = 401, body = ErrorEnvelope), (status = 404, body = ErrorEnvelope)))]
+pub async fn list_priority_history(
+    State(state): State<AppState>,
+    ctx: ApiCtx,
+    ApiPath(id): ApiPath,
+) -> Result<Json<PriorityHistory>, ApiError> {
+    let m = view(&state, &ctx).await?;
+    ops::priority(&m, id).ok_or_else(ApiError::not_found)?;
+    let events = state
+        .store
+        .priority_history(ctx.ws_id, id)
+        .await?
+        .into_iter()
+        .map(|e| PriorityEventDto {
+            from_status: e.from_status,
+            to_status: e.to_status,
+            note: e.note,
+            at: e.at,
+        })
+        .collect();
+    Ok(Json(PriorityHistory { events }))
 }
 
 /// Something the team works on, ranked, serving an objective.
@@ -94,6 +139,11 @@ pub struct PriorityBody {
     pub weekly_hours: f64,
     #[serde(default)]
     pub paused_id: Option<i64>,
+    /// Why a "now" priority goes ahead without pausing anything while the team has too few
+    /// hours free (an override, kept in its status history; at least 15 characters).
+    #[serde(default)]
+    #[schema(max_length = 1000)]
+    pub override_reason: Option<String>,
 }
 
 impl PriorityBody {
@@ -107,6 +157,7 @@ impl PriorityBody {
             status: self.status.clone(),
             weekly_hours: self.weekly_hours.to_string(),
             paused_id: id(self.paused_id),
+            override_reason: self.override_reason.clone().unwrap_or_default(),
         }
     }
 }

@@ -124,6 +124,8 @@ pub struct PriorityForm {
     #[serde(default)]
     pub paused_id: String,
     #[serde(default)]
+    pub override_reason: String,
+    #[serde(default)]
     pub version: String,
 }
 
@@ -137,6 +139,7 @@ impl PriorityForm {
             status: self.status.clone(),
             weekly_hours: self.weekly_hours.clone(),
             paused_id: self.paused_id.clone(),
+            override_reason: self.override_reason.clone(),
         }
     }
 
@@ -150,6 +153,7 @@ impl PriorityForm {
             status: p.status.as_str().into(),
             weekly_hours: p.weekly_hours.to_string(),
             paused_id: id(p.paused_id),
+            override_reason: String::new(),
             version: p.version.to_string(),
         }
     }
@@ -169,6 +173,8 @@ struct FormPage {
     free: f64,
     conflict: bool,
     action: String,
+    /// (when, what changed, why), oldest first.
+    history: Vec<(String, String, Option<String>)>,
 }
 
 async fn form_page(
@@ -207,7 +213,26 @@ async fn form_page(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
+    let history = match &stored {
+        Some(p) => state
+            .store
+            .priority_history(ctx.ws.id, p.id)
+            .await?
+            .into_iter()
+            .map(|e| {
+                let to = Status::parse(&e.to_status).map_or("?", |s| s.label());
+                let what = match e.from_status.as_deref().and_then(|f| Status::parse(f).ok()) {
+                    None => format!("Added as {}", to.to_lowercase()),
+                    Some(f) if f.as_str() == e.to_status => "Kept as it was".to_string(),
+                    Some(f) => format!("{} → {}", f.label(), to),
+                };
+                (crate::time_fmt::date(e.at, &m.zone), what, e.note)
+            })
+            .collect(),
+        None => vec![],
+    };
     let page = FormPage {
+        history,
         chrome: ctx.chrome(
             stored
                 .as_ref()

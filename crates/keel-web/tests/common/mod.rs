@@ -365,6 +365,7 @@ pub fn priority(title: &str, objective: i64) -> keel_domain::PriorityDraft {
         status: keel_domain::priority::Status::Next,
         weekly_hours: 4.0,
         paused_id: None,
+        override_reason: None,
     }
 }
 
