@@ -343,6 +343,13 @@ pub struct DemoArgs {
     /// through its stages. Only used when the demo workspace is created.
     #[arg(long, default_value_t = 0, value_name = "N", hide_short_help = true)]
     pub work_items: u32,
+
+    /// For benchmarks: this many years of weekly, monthly and quarterly reviews with about
+    /// ten decisions each, before the demo's own history. Only used when the demo workspace
+    /// is created.
+    #[arg(long, default_value_t = 0, value_name = "N", hide_short_help = true,
+          value_parser = clap::value_parser!(u32).range(0..=10))]
+    pub review_years: u32,
 }
 
 #[derive(Debug, Subcommand)]

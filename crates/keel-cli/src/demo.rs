@@ -317,6 +317,16 @@ async fn create(store: &Store, args: &DemoArgs) -> Result<Workspace> {
         crate::demo_work::bench_load(store, ws.id, &team, args.workflows.max(1), args.work_items)
             .await?;
     }
+    if args.review_years > 0 {
+        println!(
+            "Creating {} years of reviews and decisions for benchmarks…",
+            args.review_years
+        );
+        let n = crate::demo_review_bench::seed(store, ws.id, &team, args.review_years, today)
+            .await
+            .context("cannot create the benchmark's reviews")?;
+        println!("Added {n} decisions in past reviews.");
+    }
 
     let mut n = 0;
     for copy in 2..=scale {

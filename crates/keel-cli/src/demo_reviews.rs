@@ -1,7 +1,9 @@
 //! The demo's review history: three cadences (a weekly on Monday morning, a monthly on the
 //! first Tuesday, a quarterly on the first Thursday), the last six weeklies, two monthlies
 //! and a quarterly, closed with ratings and the topics their agenda raised, and the decisions
-//! they ended in: most done on time, one done late, one open past due, two still running.
+//! they ended in: most done on time, one done late, one open past due, two still running. A
+//! confirmed "stop" retired the printed newsletter's SOP, and one decision was taken between
+//! reviews, from the decision log.
 
 use anyhow::{anyhow, Result};
 use keel_domain::review::{
@@ -49,7 +51,7 @@ const WEEKLIES: &[(i64, &[Past])] = &[
         Past { what: "Route demo requests to sales within one business hour", kind: K::Automate, category: Some(Category::Handoff), why: "Demo requests waited a day and a half for a first call; the CRM can assign them on arrival.", owner: "sales", due_in: Some(10), done_after: Some(13), evidence: &[(EvidenceKind::Workflow, "Lead")] },
         Past { what: "Rewrite the webinar invitation for operations leads", kind: K::Improve, category: Some(Category::Strategy), why: "Registrations came mostly from students and vendors, not buyers.", owner: "generalist", due_in: Some(14), done_after: None, evidence: &[(EvidenceKind::Channel, "Webinar")] },
     ]),
-    (2, &[Past { what: "Stop the printed customer newsletter", kind: K::Stop, category: Some(Category::Strategy), why: "No reply or meeting in a year traced back to it; the hours go to case studies.", owner: "founder", due_in: Some(7), done_after: Some(2), evidence: &[] }]),
+    (2, &[Past { what: "Stop the printed customer newsletter", kind: K::Stop, category: Some(Category::Strategy), why: "No reply or meeting in a year traced back to it; the hours go to case studies.", owner: "founder", due_in: Some(7), done_after: Some(2), evidence: &[(EvidenceKind::Workflow, "Printed customer newsletter")] }]),
     (1, &[
         Past { what: "Pause the podcast until the case-study series ships", kind: K::Pause, category: Some(Category::Capacity), why: "The writer cannot carry both this month.", owner: "lead", due_in: Some(7), done_after: Some(0), evidence: &[(EvidenceKind::Priority, "Monthly podcast")] },
         Past { what: "Book a freelance designer for landing pages this quarter", kind: K::Hire, category: Some(Category::Capacity), why: "Three landing pages waited more than a week for design; the bottleneck is production, not ideas.", owner: "lead", due_in: Some(21), done_after: None, evidence: &[(EvidenceKind::Workflow, "Landing")] },
@@ -142,6 +144,17 @@ pub async fn seed(
         store.put_review_cadence(ws, &d, None, since).await?;
     }
     let cadences = store.list_review_cadences(ws).await?;
+    // The SOP a "stop" decision retires (confirmed): off the board, its history kept.
+    crate::demo_work::workflow(
+        store,
+        ws,
+        "content-publication",
+        Some("Printed customer newsletter"),
+        founder,
+        generalist,
+        true,
+    )
+    .await?;
     let mut held = 0;
     let history = WEEKLIES
         .iter()
@@ -184,8 +197,9 @@ pub async fn seed(
                 due: p.due_in.map(|n| day.add_days(n)),
                 status: DecisionStatus::Open,
             };
+            // A "stop" acts once confirmed: the newsletter's SOP is retired.
             let made = store
-                .create_decision(ws, Some(review.id), day, &d, false)
+                .create_decision(ws, Some(review.id), day, &d, p.kind == K::Stop)
                 .await?;
             if let Some(after) = p.done_after {
                 let done = DecisionDraft {
@@ -229,5 +243,23 @@ pub async fn seed(
             .await?;
         held += 1;
     }
+    // A decision taken between reviews, recorded from the decision log.
+    let model = store.model(ws).await?;
+    let outside = DecisionDraft {
+        what: "Move the trade-show deposit to the ROI assessment test".into(),
+        kind: K::Fund,
+        category: Some(Category::Strategy),
+        rationale: Some(
+            "The fair's organisers moved it to the week of our launch; the assessment converts better."
+                .into(),
+        ),
+        evidence: evidence(&model, &[(EvidenceKind::Channel, "Paid")]),
+        owner_id: founder,
+        due: Some(today.add_days(10)),
+        status: DecisionStatus::Open,
+    };
+    store
+        .create_decision(ws, None, today.add_days(-4), &outside, false)
+        .await?;
     Ok(held)
 }

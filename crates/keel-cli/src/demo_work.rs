@@ -29,7 +29,7 @@ fn person<'a>(team: &'a [(&'static str, Person)], key: &str) -> Result<&'a Perso
         .ok_or_else(|| anyhow!("the demo team has no {key}"))
 }
 
-async fn workflow(
+pub(crate) async fn workflow(
     store: &Store,
     ws: WorkspaceId,
     key: &str,

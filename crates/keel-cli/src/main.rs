@@ -11,6 +11,7 @@ mod demo_fit;
 mod demo_leads;
 mod demo_load;
 mod demo_metrics;
+mod demo_review_bench;
 mod demo_reviews;
 mod demo_stack;
 mod demo_strategy;

@@ -86,7 +86,8 @@ fn the_demo_has_warnings_but_no_errors_so_the_check_passes() {
     // another, whose review date is ten days away), a content function that counts only
     // activity, a brand metric nobody owns or sources, and the speed objective's KPI stuck far
     // from its target, the buyer layer of the strategy stack past its quarterly review and
-    // primary personas with empty cells in the message map, a decision past its due date, and
+    // primary personas with empty cells in the message map, a decision past its due date,
+    // metrics no decision of the last two quarters referred to (candidates to retire), and
     // nothing worse. Whether a review cadence is overdue depends on the weekday and month the
     // demo is made on, so that warning may or may not be there.
     let mut rules: Vec<&str> = all.iter().map(|f| f["rule"].as_str().unwrap()).collect();
@@ -103,6 +104,7 @@ fn the_demo_has_warnings_but_no_errors_so_the_check_passes() {
             "leads.feedback-pending",
             "leads.poor-fit-pair",
             "leads.spend-without-leads",
+            "metric.no-decision",
             "metric.no-owner-or-source",
             "objective.kpi-off-track",
             "objective.not-smart",

@@ -131,6 +131,17 @@ async fn the_demo_has_a_history_of_reviews_that_ended_in_decisions() {
         .collect();
     assert!(rules.contains(&"decision.past-due"), "{rules:?}");
     assert!(!rules.contains(&"review.no-outcome"), "{rules:?}");
+    // A confirmed "stop" retired an SOP; one decision was taken between reviews.
+    let retired = m
+        .workflows
+        .iter()
+        .find(|w| w.spec.name == "Printed customer newsletter")
+        .expect("the newsletter's SOP");
+    assert_eq!(
+        retired.spec.status,
+        keel_domain::workflow::WorkflowStatus::Retired
+    );
+    assert!(m.decisions.iter().any(|d| d.review_id.is_none()));
     store.close().await;
 }
 

@@ -513,6 +513,18 @@ pub const RULES: &[Rule] = &[
         title: "An open decision is past its due date",
         check: decision_rules::past_due,
     },
+    Rule {
+        id: "review.idle-cadence",
+        severity: Severity::Info,
+        title: "A review routine produced no decision in its last meetings",
+        check: decision_rules::idle_cadence,
+    },
+    Rule {
+        id: "metric.no-decision",
+        severity: Severity::Info,
+        title: "No decision referred to a metric in its last cycles",
+        check: decision_rules::unused_metric,
+    },
 ];
 
 /// Runs every rule; findings come most severe first, then in rule order.

@@ -7,6 +7,7 @@
 //! - `agenda.rs` (+ `agenda/`): the generated agenda per cadence, a pure function of the model.
 //! - `recurring.rs`: topics that come back week after week with no decision closing them.
 //! - `minutes.rs`: a review's minutes, for the printable page and the Markdown download.
+//! - `retire.rs`: routines, metrics and SOPs no decision used in their last cycles.
 
 use crate::Date;
 use serde::{Deserialize, Serialize};
@@ -18,12 +19,15 @@ pub mod log;
 pub mod minutes;
 mod parse;
 pub mod recurring;
+pub mod retire;
+#[cfg(test)]
+mod retire_tests;
 mod schedule;
 #[cfg(test)]
 pub(crate) mod tests;
 
 pub use parse::{
-    close_refusal, sees, CadenceDraft, CadenceInput, CloseInput, DecisionDraft, DecisionInput,
+    close_refusal, sees, Act, CadenceDraft, CadenceInput, CloseInput, DecisionDraft, DecisionInput,
     NoteInput,
 };
 pub use schedule::{grace_days, WEEKDAYS};

@@ -49,6 +49,12 @@ impl WorkflowStatus {
             .ok_or_else(|| "Choose draft, pilot, active or retired.".to_string())
     }
 
+    /// Whether new work may start in it: a retired workflow leaves the board and the
+    /// new-work pickers; its history and existing items stay readable.
+    pub fn takes_new_work(self) -> bool {
+        self != WorkflowStatus::Retired
+    }
+
     /// Pilot and active workflows are in use: their SOP must be complete for their level.
     pub fn in_use(self) -> bool {
         matches!(self, WorkflowStatus::Pilot | WorkflowStatus::Active)

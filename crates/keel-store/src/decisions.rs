@@ -1,12 +1,15 @@
 //! Decisions and their evidence links (migration 0030). Each link references its object by
 //! (workspace_id, id), so the database refuses one to another workspace's record; a
-//! decision recorded in a review only while that review is open. A "pause" decision, when
-//! confirmed, pauses its linked priorities and channels in the same transaction.
+//! decision recorded in a review only while that review is open. A confirmed "pause" pauses
+//! its linked priorities and channels, a confirmed "stop" retires its linked workflows (a new
+//! revision, so the SOP's history shows it), and retiring a routine switches its cadence off,
+//! all in the transaction that records the decision.
 
 use crate::{now, read, tx, Result, Store, StoreError, WorkspaceId};
 use keel_domain::review::{
-    Category, Decision, DecisionDraft, DecisionKind, DecisionStatus, Evidence, EvidenceKind,
+    Category, Decision, DecisionDraft, DecisionKind, DecisionStatus, Evidence, EvidenceKind, Kind,
 };
+use keel_domain::workflow::{WorkflowSpec, WorkflowStatus};
 use keel_domain::Date;
 
 #[derive(sqlx::FromRow)]
@@ -44,6 +47,21 @@ fn column(kind: EvidenceKind) -> &'static str {
 const EVIDENCE_SQL: &str = "SELECT decision_id, kind,
     COALESCE(metric_id, work_item_id, workflow_id, priority_id, channel_id, objective_id, ref_decision_id)
     FROM decision_evidence WHERE workspace_id = $1 ORDER BY decision_id, position";
+
+/// The message for a "stop" whose workflow was saved by someone else meanwhile.
+pub const WORKFLOW_CHANGED: &str =
+    "The workflow this decision retires was changed while you decided; nothing was recorded. Check it and record the decision again.";
+
+/// What recording a decision does besides storing it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Acting {
+    /// The author confirmed what it pauses and retires (`DecisionDraft::acts`).
+    pub confirm: bool,
+    /// Switch this review cadence off: the routine is retired.
+    pub retire_cadence: Option<Kind>,
+    /// Who recorded it, for the retired workflow's revision.
+    pub by_user: Option<i64>,
+}
 
 /// The message for a decision recorded in a review that closed meanwhile.
 pub const REVIEW_CLOSED: &str =
@@ -109,15 +127,35 @@ impl Store {
     }
 
     /// Records a decision, in `review_id` (which must be open) or outside a review. With
-    /// `confirm_pause`, a "pause" pauses its linked priorities (still planned) and channels
-    /// (active or testing) in the same transaction.
+    /// `confirm`, it acts in the same transaction: a "pause" pauses its linked priorities
+    /// (still planned) and channels (active or testing); a "stop" retires its linked workflows.
     pub async fn create_decision(
         &self,
         ws: WorkspaceId,
         review_id: Option<i64>,
         decided_on: Date,
         d: &DecisionDraft,
-        confirm_pause: bool,
+        confirm: bool,
+    ) -> Result<Decision> {
+        let acting = Acting {
+            confirm,
+            ..Acting::default()
+        };
+        self.record_decision(ws, review_id, decided_on, d, &acting)
+            .await
+    }
+
+    /// `create_decision` with everything a decision may do: `acting.retire_cadence` switches
+    /// that review cadence off (retiring a routine is a "stop" decision too), and the
+    /// revision a retired workflow gets names `acting.by_user`. All or nothing: a workflow
+    /// changed meanwhile refuses the whole decision with `Conflict`.
+    pub async fn record_decision(
+        &self,
+        ws: WorkspaceId,
+        review_id: Option<i64>,
+        decided_on: Date,
+        d: &DecisionDraft,
+        acting: &Acting,
     ) -> Result<Decision> {
         let t = now();
         let done_on = (d.status == DecisionStatus::Done).then_some(decided_on.0);
@@ -147,7 +185,7 @@ impl Store {
                 sqlx::query(&sql).bind(ws).bind(id).bind(i as i64).bind(e.kind.as_str()).bind(e.id)
                     .execute(&mut *tx).await.map_err(foreign)?;
             }
-            if confirm_pause {
+            if acting.confirm {
                 for e in d.pauses() {
                     let sql = match e.kind {
                         EvidenceKind::Priority => "UPDATE priorities SET status = 'paused', version = version + 1, updated_at = $3
@@ -162,6 +200,34 @@ impl Store {
                     }
                     sqlx::query(sql).bind(ws).bind(e.id).bind(t).execute(&mut *tx).await?;
                 }
+                for e in d.stops() {
+                    let row: Option<(String, i64)> = sqlx::query_as(
+                        "SELECT spec, version FROM workflows WHERE workspace_id = $1 AND id = $2 AND status <> 'retired'")
+                        .bind(ws).bind(e.id).fetch_optional(&mut *tx).await?;
+                    let Some((spec, version)) = row else { continue };
+                    let mut spec: WorkflowSpec = serde_json::from_str(&spec).map_err(|err| {
+                        StoreError::Config(format!("workflow {} cannot be read: {err}", e.id))
+                    })?;
+                    spec.status = WorkflowStatus::Retired;
+                    let doc = serde_json::to_string(&spec).expect("a workflow spec always serialises");
+                    let n = sqlx::query(
+                        "UPDATE workflows SET status = 'retired', spec = $3, updated_at = $4, version = version + 1
+                         WHERE workspace_id = $1 AND id = $2 AND version = $5")
+                        .bind(ws).bind(e.id).bind(&doc).bind(t).bind(version)
+                        .execute(&mut *tx).await?.rows_affected();
+                    if n == 0 {
+                        return Err(StoreError::Conflict(WORKFLOW_CHANGED.into()));
+                    }
+                    sqlx::query("INSERT INTO workflow_revisions (workspace_id, workflow_id, version, spec, changed_by, changed_at)
+                                 VALUES ($1, $2, $3, $4, $5, $6)")
+                        .bind(ws).bind(e.id).bind(version + 1).bind(&doc).bind(acting.by_user).bind(t)
+                        .execute(&mut *tx).await?;
+                }
+            }
+            if let Some(kind) = acting.retire_cadence {
+                sqlx::query("UPDATE review_cadences SET active = 0, version = version + 1, updated_at = $3
+                             WHERE workspace_id = $1 AND kind = $2 AND active <> 0")
+                    .bind(ws).bind(kind.as_str()).bind(t).execute(&mut *tx).await?;
             }
             id
         });

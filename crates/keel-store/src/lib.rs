@@ -48,7 +48,7 @@ mod workspaces;
 pub use backup::{inspect_sqlite_backup, restore_sqlite, BackupInfo};
 pub use channels::FocusLimit;
 pub use connect::{sqlite_path, without_password, Backend};
-pub use decisions::REVIEW_CLOSED;
+pub use decisions::{Acting, REVIEW_CLOSED, WORKFLOW_CHANGED};
 pub use erase::Erased;
 pub use error::StoreError;
 pub use feeds::{Feed, LiveFeed};

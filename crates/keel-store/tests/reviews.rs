@@ -7,8 +7,9 @@ use keel_domain::review::{
     CadenceDraft, DecisionDraft, DecisionKind, DecisionStatus, Evidence, EvidenceKind, Kind,
     ReviewStatus,
 };
+use keel_domain::workflow::{Assignment, Stage, WorkflowRole, WorkflowSpec, WorkflowStatus};
 use keel_domain::{Date, ObjectiveDraft, PersonDraft, PersonKind, PriorityDraft};
-use keel_store::{Closing, Store, StoreError, WorkspaceId, ALREADY_CLOSED, NO_OUTCOME};
+use keel_store::{Acting, Closing, Store, StoreError, WorkspaceId, ALREADY_CLOSED, NO_OUTCOME};
 
 macro_rules! contract {
     ($name:ident, |$store:ident, $ws:ident| $body:block) => {
@@ -371,6 +372,90 @@ contract!(
         // The model carries decisions and reviews for the rules and agendas.
         let m = s.model(ws).await.unwrap();
         assert_eq!(m.decisions.len(), 2);
+    }
+);
+
+fn newsletter(owner: i64) -> WorkflowSpec {
+    WorkflowSpec {
+        name: "Newsletter".into(),
+        function_id: None,
+        purpose: "One useful issue a month".into(),
+        trigger: String::new(),
+        inputs: vec![],
+        quality_standard: String::new(),
+        review_rhythm: String::new(),
+        review_decisions: String::new(),
+        escalation: String::new(),
+        status: WorkflowStatus::Active,
+        last_reviewed: None,
+        next_review_due: None,
+        risk_flags: vec![],
+        frequency: Default::default(),
+        complexity: Default::default(),
+        level_override: None,
+        override_reason: String::new(),
+        assignments: vec![Assignment {
+            person_id: owner,
+            role: WorkflowRole::DecisionOwner,
+        }],
+        stages: vec![Stage {
+            name: "Send".into(),
+            checklist: vec![],
+            needs_approval: false,
+        }],
+        max_blocked_days: 5,
+    }
+}
+
+contract!(
+    a_confirmed_stop_retires_its_workflow_and_retiring_a_routine_switches_it_off,
+    |s, ws| {
+        let maya = person(&s, ws, "Maya").await;
+        let w = s
+            .create_workflow(ws, &newsletter(maya), None)
+            .await
+            .unwrap();
+        let ev = vec![Evidence::new(EvidenceKind::Workflow, w.id)];
+        let mut stop = decision(maya, DecisionKind::Stop, ev.clone());
+        stop.what = "Stop the newsletter: nobody reads it".into();
+        // Not confirmed: recorded, the workflow stays active.
+        s.create_decision(ws, None, day("2026-12-07"), &stop, false)
+            .await
+            .unwrap();
+        let kept = s.find_workflow(ws, w.id).await.unwrap().unwrap();
+        assert_eq!(
+            (kept.spec.status, kept.version),
+            (WorkflowStatus::Active, 1)
+        );
+        let acting = Acting {
+            confirm: true,
+            retire_cadence: Some(Kind::Weekly),
+            by_user: None,
+        };
+        s.put_review_cadence(ws, &cadence(maya, vec![maya]), None, day("2026-11-02"))
+            .await
+            .unwrap();
+        s.record_decision(ws, None, day("2026-12-07"), &stop, &acting)
+            .await
+            .unwrap();
+        let retired = s.find_workflow(ws, w.id).await.unwrap().unwrap();
+        assert_eq!(
+            (retired.spec.status, retired.version),
+            (WorkflowStatus::Retired, 2)
+        );
+        // Its history keeps every version: the retirement is the newest.
+        let revs = s.list_revisions(ws, w.id).await.unwrap();
+        assert_eq!(revs.len(), 2);
+        assert_eq!(revs[0].spec.status, WorkflowStatus::Retired);
+        let c = &s.list_review_cadences(ws).await.unwrap()[0];
+        assert!(!c.active, "the weekly routine is switched off");
+        assert_eq!(c.version, 2);
+        // Stopping it again changes nothing more.
+        s.record_decision(ws, None, day("2026-12-08"), &stop, &acting)
+            .await
+            .unwrap();
+        assert_eq!(s.find_workflow(ws, w.id).await.unwrap().unwrap().version, 2);
+        assert_eq!(s.list_review_cadences(ws).await.unwrap()[0].version, 2);
     }
 );
 

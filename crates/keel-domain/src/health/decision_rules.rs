@@ -1,7 +1,9 @@
 //! Rules about reviews and decisions: a review held with no outcome, a cadence whose review
-//! is overdue, an open decision past its due date.
+//! is overdue, an open decision past its due date, a routine that decides nothing and a
+//! metric no decision uses (both from `review::retire::candidates`, as the quarterly agenda).
 
 use super::{Finding, Model, Rule, Subject};
+use crate::review::retire::{self, Retirable};
 use crate::review::{decisions_of, ReviewStatus};
 
 /// A review still open this many days after its date counts as held without an outcome.
@@ -81,6 +83,50 @@ pub(super) fn past_due(m: &Model, r: &Rule) -> Vec<Finding> {
                 ),
                 "Mark it done, give it a new due date in the next review, or reverse it.",
             )
+        })
+        .collect()
+}
+
+/// A routine that produced no decision but "no change" in its last cycles
+/// (`review::retire::IDLE_CADENCE_REVIEWS` of its reviews): a candidate to retire.
+pub(super) fn idle_cadence(m: &Model, r: &Rule) -> Vec<Finding> {
+    retire::candidates(m, m.today())
+        .into_iter()
+        .filter_map(|c| {
+            let Retirable::Cadence(kind) = c.what else {
+                return None;
+            };
+            let cadence = m.review_cadences.iter().find(|x| x.kind == kind)?;
+            Some(r.finding(
+                Subject {
+                    kind: "review_cadence",
+                    id: cadence.id,
+                    label: c.name.clone(),
+                },
+                format!("The {} produced no decision: {}", kind.label().to_lowercase(), c.reason),
+                "Retire it in the quarterly review (a \"stop\" decision switches it off), hold it less often, or change what it looks at.",
+            ))
+        })
+        .collect()
+}
+
+/// A metric no decision referred to in its last cycles (`review::retire::RETIRE_QUARTERS`).
+pub(super) fn unused_metric(m: &Model, r: &Rule) -> Vec<Finding> {
+    retire::candidates(m, m.today())
+        .into_iter()
+        .filter_map(|c| {
+            let Retirable::Metric(id) = c.what else {
+                return None;
+            };
+            Some(r.finding(
+                Subject {
+                    kind: "metric",
+                    id,
+                    label: c.name.clone(),
+                },
+                format!("{}: {}", c.name, c.reason),
+                "Use it in a decision, change what it measures, or retire it in the quarterly review.",
+            ))
         })
         .collect()
 }

@@ -90,3 +90,91 @@ fn a_done_or_not_yet_due_decision_is_quiet() {
     m.decisions.push(decision(8, Some(ON)));
     assert!(fired(&m, "decision.past-due").is_empty());
 }
+
+/// Three monthly reviews in the window, each deciding only "no change" about metric 3.
+fn monthly_no_change(m: &mut Model) {
+    m.review_cadences.push(cadence(Kind::Monthly));
+    m.reviews = vec![
+        review(1, Kind::Monthly, "2026-09-07", vec![]),
+        review(2, Kind::Monthly, "2026-10-05", vec![]),
+        review(3, Kind::Monthly, "2026-11-02", vec![]),
+    ];
+    for r in 1..=3 {
+        let mut nc = decision(400 + r, None);
+        nc.kind = crate::review::DecisionKind::NoChange;
+        nc.review_id = Some(r);
+        nc.evidence = vec![crate::review::Evidence::new(
+            crate::review::EvidenceKind::Metric,
+            3,
+        )];
+        m.decisions.push(nc);
+    }
+}
+
+#[test]
+fn a_cadence_that_decided_only_no_change_in_its_last_meetings_is_flagged() {
+    let mut m = quiet();
+    monthly_no_change(&mut m);
+    let f = fired(&m, "review.idle-cadence");
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(f[0].subject.kind, "review_cadence");
+    assert_eq!(
+        f[0].evidence,
+        "The monthly review produced no decision: it decided only \"no change\" in its last 3 meetings."
+    );
+}
+
+#[test]
+fn a_cadence_with_a_real_decision_or_switched_off_is_quiet() {
+    let mut m = quiet();
+    monthly_no_change(&mut m);
+    m.decisions[3].kind = crate::review::DecisionKind::Fix;
+    assert!(fired(&m, "review.idle-cadence").is_empty());
+    m.decisions[3].kind = crate::review::DecisionKind::NoChange;
+    m.review_cadences[0].active = false;
+    assert!(fired(&m, "review.idle-cadence").is_empty());
+}
+
+#[test]
+fn a_metric_no_decision_referred_to_in_two_quarters_is_flagged() {
+    let mut m = quiet();
+    m.reviews = vec![
+        review(1, Kind::Weekly, "2026-11-23", vec![]),
+        review(2, Kind::Weekly, "2026-11-30", vec![]),
+    ];
+    // A decision about metric 3 made before the window does not count.
+    let mut old = decision(9, Some("2026-05-01"));
+    old.decided_on = d("2026-04-20");
+    old.evidence = vec![crate::review::Evidence::new(
+        crate::review::EvidenceKind::Metric,
+        3,
+    )];
+    m.decisions.push(old);
+    let f = fired(&m, "metric.no-decision");
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(f[0].subject.id, 3);
+    assert!(
+        f[0].evidence
+            .ends_with("no decision referred to it in the last 2 quarters (since 7 Jun 2026)."),
+        "{}",
+        f[0].evidence
+    );
+}
+
+#[test]
+fn a_metric_a_decision_used_or_a_team_that_holds_no_reviews_is_quiet() {
+    let mut m = quiet();
+    // No reviews held in keel: nothing is proposed.
+    assert!(fired(&m, "metric.no-decision").is_empty());
+    m.reviews = vec![
+        review(1, Kind::Weekly, "2026-11-23", vec![]),
+        review(2, Kind::Weekly, "2026-11-30", vec![]),
+    ];
+    let mut used = decision(9, Some("2026-12-20"));
+    used.evidence = vec![crate::review::Evidence::new(
+        crate::review::EvidenceKind::Metric,
+        3,
+    )];
+    m.decisions.push(used);
+    assert!(fired(&m, "metric.no-decision").is_empty());
+}

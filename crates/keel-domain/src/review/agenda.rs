@@ -46,6 +46,8 @@ pub struct Item {
     pub question: Option<&'static str>,
     /// A short badge: "past due", "new", "off target".
     pub flag: Option<&'static str>,
+    /// What the item proposes to retire (the quarterly agenda's candidates).
+    pub retire: Option<super::retire::Retirable>,
 }
 
 impl Item {
@@ -55,6 +57,7 @@ impl Item {
             evidence,
             question: None,
             flag: None,
+            retire: None,
         }
     }
 

@@ -6,7 +6,9 @@ use super::{
     agenda, Category, DecisionKind, DecisionStatus, Evidence, EvidenceKind, Kind, Review,
     ReviewStatus, MAX_INTERVAL, MAX_RATING,
 };
+use crate::channel::ChannelStatus;
 use crate::health::Model;
+use crate::workflow::WorkflowStatus;
 use crate::{objective, text, Date, Invalid, Person};
 
 /// Evidence links one decision may carry.
@@ -270,6 +272,42 @@ impl DecisionDraft {
         })
     }
 
+    /// The workflows a "stop" decision would retire (a confirmation lists them).
+    pub fn stops(&self) -> Vec<Evidence> {
+        if self.kind != DecisionKind::Stop {
+            return vec![];
+        }
+        self.evidence
+            .iter()
+            .copied()
+            .filter(|e| e.kind == EvidenceKind::Workflow)
+            .collect()
+    }
+
+    /// What this decision would change once confirmed, as the model stands: a "pause" pauses
+    /// its linked priorities still planned and channels active or testing; a "stop" retires
+    /// its linked workflows not retired yet. Empty when it changes nothing (no confirmation).
+    pub fn acts(&self, m: &Model) -> Vec<Act> {
+        let pauses = self.pauses().into_iter().filter(|e| match e.kind {
+            EvidenceKind::Priority => m
+                .priorities
+                .iter()
+                .any(|p| p.id == e.id && p.status.is_planned()),
+            _ => m.channels.iter().any(|c| {
+                c.id == e.id && matches!(c.status, ChannelStatus::Active | ChannelStatus::Testing)
+            }),
+        });
+        let stops = self.stops().into_iter().filter(|e| {
+            m.workflows
+                .iter()
+                .any(|w| w.id == e.id && w.spec.status != WorkflowStatus::Retired)
+        });
+        pauses
+            .map(Act::Pause)
+            .chain(stops.map(Act::Retire))
+            .collect()
+    }
+
     /// The priorities and channels a "pause" decision would pause (a confirmation lists them).
     pub fn pauses(&self) -> Vec<Evidence> {
         if self.kind != DecisionKind::Pause {
@@ -280,6 +318,31 @@ impl DecisionDraft {
             .copied()
             .filter(|e| matches!(e.kind, EvidenceKind::Priority | EvidenceKind::Channel))
             .collect()
+    }
+}
+
+/// One change a decision makes to the operating model after a confirmation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Act {
+    /// Pause a priority or a channel.
+    Pause(Evidence),
+    /// Retire a workflow: it leaves the board and the new-work pickers, its history stays.
+    Retire(Evidence),
+}
+
+impl Act {
+    pub fn evidence(self) -> Evidence {
+        match self {
+            Act::Pause(e) | Act::Retire(e) => e,
+        }
+    }
+
+    /// "pauses", "retires": what the confirmation says it does.
+    pub fn verb(self) -> &'static str {
+        match self {
+            Act::Pause(_) => "pauses",
+            Act::Retire(_) => "retires",
+        }
     }
 }
 

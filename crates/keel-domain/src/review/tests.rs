@@ -132,7 +132,7 @@ pub(crate) fn busy() -> Model {
     m
 }
 
-fn input() -> DecisionInput {
+pub(crate) fn input() -> DecisionInput {
     DecisionInput {
         what: "Pause the webinar series until the lead form is fixed".into(),
         kind: "pause".into(),

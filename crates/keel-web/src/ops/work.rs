@@ -78,6 +78,16 @@ pub async fn create(
         .iter()
         .find(|w| w.id == workflow_id)
         .ok_or_else(|| Invalid::one("workflow_id", "Choose one of this workspace's workflows."))?;
+    if !wf.spec.status.takes_new_work() {
+        return Err(Invalid::one(
+            "workflow_id",
+            format!(
+                "{} is retired: no new work starts in it. Choose another workflow, or set it to active again first.",
+                wf.spec.name
+            ),
+        )
+        .into());
+    }
     let draft = WorkDraft::parse(input, &seen.people)?.with_workflow_defaults(&wf.spec);
     let status = transition::first_status(&wf.spec);
     Ok(st

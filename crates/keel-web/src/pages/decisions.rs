@@ -1,9 +1,10 @@
 //! The decision log: every decision, filtered by kind, category, owner, status and period,
-//! searched by words; open ones past due first. An owner marks one done or reversed here.
+//! searched by words; open ones past due first. An owner marks one done or reversed here, and
+//! records a decision taken outside a review (the same form and confirmation as a review's).
 
 use super::forms::{choices, version, Choice, Errors};
 use super::layout::{render, Chrome};
-use super::review::{decision_line, DecisionLine};
+use super::review::{decision_form, decision_line, record, DecisionForm, DecisionLine, Recorded};
 use super::reviews::model;
 use crate::ctx::WsCtx;
 use crate::error::PageError;
@@ -16,14 +17,18 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
+use keel_domain::health::Model;
 use keel_domain::review::log::{Filter, FilterInput};
-use keel_domain::review::{Category, DecisionDraft, DecisionInput, DecisionKind, DecisionStatus};
+use keel_domain::review::{
+    agenda, Category, DecisionDraft, DecisionInput, DecisionKind, DecisionStatus, Kind,
+};
 use keel_domain::Invalid;
 use keel_store::StoreError;
 use serde::Deserialize;
 
 pub fn routes(r: Routes) -> Routes {
     r.get("/w/{ws}/decisions", log)
+        .post("/w/{ws}/decisions", decide)
         .get("/w/{ws}/decisions.csv", csv_export)
         .get("/w/{ws}/decisions.xlsx", xlsx_export)
         .post("/w/{ws}/decisions/{decision}/status", set_status)
@@ -75,6 +80,19 @@ struct LogPage {
     refusal: Option<String>,
     /// The filters as a query string, for the CSV and XLSX links.
     export_query: String,
+    /// Recording a decision outside a review.
+    form: DecisionForm,
+    /// The form is open: it came back with errors or a confirmation.
+    form_open: bool,
+}
+
+/// The decision form of the log: evidence from this week's agenda, priorities, channels and
+/// workflows; decided today.
+fn log_form(ctx: &WsCtx, m: &Model, typed: Option<&Vec<(String, String)>>) -> DecisionForm {
+    let a = agenda::agenda(Kind::Weekly, m, today(m));
+    let mut form = decision_form(m, &a, typed, ctx.person_id);
+    form.action = ctx.link("/decisions#decide");
+    form
 }
 
 async fn render_log(
@@ -85,7 +103,20 @@ async fn render_log(
     status: StatusCode,
 ) -> Result<Response, PageError> {
     let m = model(state, ctx).await?;
-    let day = today(&m);
+    let form = log_form(ctx, &m, None);
+    render_log_with(ctx, &m, q, refusal, status, form, false)
+}
+
+fn render_log_with(
+    ctx: &WsCtx,
+    m: &Model,
+    q: LogQuery,
+    refusal: Option<String>,
+    status: StatusCode,
+    form: DecisionForm,
+    form_open: bool,
+) -> Result<Response, PageError> {
+    let day = today(m);
     let input = FilterInput {
         kind: q.kind.clone(),
         category: q.category.clone(),
@@ -99,11 +130,11 @@ async fn render_log(
         Ok(f) => (f, Invalid::new()),
         Err(inv) => (Filter::default(), inv),
     };
-    let hits = ops::matching(&m, &filter, day);
+    let hits = ops::matching(m, &filter, day);
     let rows = hits
         .iter()
         .map(|d| Row {
-            line: decision_line(&m, d),
+            line: decision_line(m, d),
             past_due: d.is_past_due(day),
             open: d.status == DecisionStatus::Open,
             decided: d.decided_on.long(),
@@ -171,6 +202,8 @@ async fn render_log(
         errors: Errors(errors),
         refusal,
         export_query,
+        form,
+        form_open,
     };
     let mut r = render(&page)?;
     *r.status_mut() = status;
@@ -251,6 +284,26 @@ struct StatusForm {
     status: String,
     #[serde(default)]
     version: String,
+}
+
+/// Records a decision outside a review, decided today; a "pause" or a "stop" asks to confirm
+/// what it changes first, as in a review.
+async fn decide(
+    State(state): State<AppState>,
+    ctx: WsCtx,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let m = model(&state, &ctx).await?;
+    ctx.require_edit()?;
+    let form = log_form(&ctx, &m, Some(&pairs));
+    match record(&state, &ctx, &m, None, today(&m), &pairs, form).await? {
+        Recorded::Done(notice) => {
+            Ok(Redirect::to(&ctx.link(&format!("/decisions?notice={notice}"))).into_response())
+        }
+        Recorded::Again(form, status) => {
+            render_log_with(&ctx, &m, LogQuery::default(), None, status, *form, true)
+        }
+    }
 }
 
 /// Marks a decision done, reversed or open again; everything else about it stays.

@@ -239,6 +239,7 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "review-closed" => "Review closed. Its decisions are in the log, and the next review checks the ones due.",
         "decision-recorded" => "Decision recorded.",
         "decision-paused" => "Decision recorded; what it pauses is paused.",
+        "decision-acted" => "Decision recorded; what it pauses is paused and what it retires is retired.",
         "notes-saved" => "Notes saved.",
         "decision-saved" => "Decision updated.",
         "channel-deleted" => "Channel removed.",

@@ -1,6 +1,8 @@
 //! One review: its generated agenda with links to the evidence, notes per agenda item, the
-//! decisions recorded in it (a "pause" asks to confirm what it pauses), and the close with
-//! the attendees' ratings, refused while there is no outcome.
+//! decisions recorded in it (a "pause" or a "stop" asks to confirm what it pauses or retires;
+//! a quarterly agenda's retirement candidates fill the form in), and the close with the
+//! attendees' ratings, refused while there is no outcome. `record` serves the decision log's
+//! form too.
 
 use super::forms::{choices, version, Choice, Errors};
 use super::layout::{render, Chrome};
@@ -11,17 +13,18 @@ use crate::ops::reviews::{self as ops, Link};
 use crate::routes::Routes;
 use crate::AppState;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use keel_domain::health::Model;
+use keel_domain::review::retire::{self, Retirable};
 use keel_domain::review::{
-    self, agenda, close_refusal, Category, CloseInput, DecisionDraft, DecisionInput, DecisionKind,
-    Evidence, EvidenceKind, NoteInput, Review, ReviewStatus,
+    self, agenda, close_refusal, Act, Category, CloseInput, DecisionDraft, DecisionInput,
+    DecisionKind, Evidence, EvidenceKind, Kind, NoteInput, Review, ReviewStatus,
 };
 use keel_domain::Invalid;
-use keel_store::{Closing, StoreError};
+use keel_store::{Acting, Closing, StoreError};
 
 pub fn routes(r: Routes) -> Routes {
     r.get("/w/{ws}/reviews/{review}", show)
@@ -75,11 +78,15 @@ pub struct DecisionForm {
     pub kinds: Vec<Choice>,
     pub categories: Vec<Choice>,
     pub owners: Vec<Choice>,
-    /// Evidence to tick: the agenda's, then priorities and channels.
+    /// Evidence to tick: the agenda's, then priorities, channels and workflows in use.
     pub evidence: Vec<(Link, bool)>,
     pub errors: Errors,
-    /// What a "pause" would pause, waiting for a confirmation.
-    pub confirm: Vec<Link>,
+    /// What the decision would change, waiting for a confirmation: (verb, what).
+    pub confirm: Vec<(&'static str, String)>,
+    /// The review cadence a retirement decision switches off ("monthly"), kept in the form.
+    pub retire_cadence: String,
+    /// Where the form posts: a review's decisions, or the decision log.
+    pub action: String,
 }
 
 pub struct Rating {
@@ -132,6 +139,13 @@ fn evidence_options(m: &Model, a: &agenda::Agenda, ticked: &[String]) -> Vec<(Li
             .iter()
             .map(|c| Evidence::new(EvidenceKind::Channel, c.id)),
     );
+    // Workflows still running, so a "stop" can retire one the agenda did not raise.
+    all.extend(
+        m.workflows
+            .iter()
+            .filter(|w| w.spec.status.takes_new_work())
+            .map(|w| Evidence::new(EvidenceKind::Workflow, w.id)),
+    );
     let mut seen = Vec::new();
     all.retain(|e| {
         let fresh = !seen.contains(e);
@@ -147,7 +161,7 @@ fn evidence_options(m: &Model, a: &agenda::Agenda, ticked: &[String]) -> Vec<(Li
         .collect()
 }
 
-fn decision_form(
+pub fn decision_form(
     m: &Model,
     a: &agenda::Agenda,
     typed: Option<&Pairs>,
@@ -189,7 +203,129 @@ fn decision_form(
             &owner_typed,
         ),
         evidence: evidence_options(m, a, &ticked),
+        retire_cadence: Kind::parse(&get(p, "retire_cadence"))
+            .map(|k| k.as_str().to_string())
+            .unwrap_or_default(),
         ..Default::default()
+    }
+}
+
+/// The decision form filled in to retire what a quarterly agenda proposes: a "stop" with the
+/// reason as its rationale, linked to the metric or SOP, or naming the cadence it switches off.
+fn retire_form(
+    m: &Model,
+    a: &agenda::Agenda,
+    what: Retirable,
+    on: keel_domain::Date,
+    owner: Option<i64>,
+) -> Option<DecisionForm> {
+    let c = retire::candidates(m, on)
+        .into_iter()
+        .find(|c| c.what == what)?;
+    let mut p: Pairs = vec![
+        ("what".into(), format!("Retire {}", c.name)),
+        ("kind".into(), "stop".into()),
+        ("rationale".into(), format!("{}: {}", c.name, c.reason)),
+        ("due".into(), on.to_string()),
+        (
+            "owner_id".into(),
+            owner.map(|o| o.to_string()).unwrap_or_default(),
+        ),
+    ];
+    match what {
+        Retirable::Cadence(k) => p.push(("retire_cadence".into(), k.as_str().into())),
+        _ => p.extend(what.evidence().map(|e| ("evidence".into(), e.to_string()))),
+    }
+    Some(decision_form(m, a, Some(&p), owner))
+}
+
+/// What happened to a decision posted from a form.
+pub enum Recorded {
+    /// Stored; the notice to show.
+    Done(&'static str),
+    /// The form again: with errors, or asking to confirm what it changes.
+    Again(Box<DecisionForm>, StatusCode),
+}
+
+/// Records a decision posted from a form, in `review_id` or outside a review, decided on
+/// `decided_on`. A decision that would pause or retire something (`DecisionDraft::acts`), or
+/// switch a review cadence off, comes back first with what it would change; "yes" acts, "no"
+/// records it without acting.
+pub async fn record(
+    state: &AppState,
+    ctx: &WsCtx,
+    m: &Model,
+    review_id: Option<i64>,
+    decided_on: keel_domain::Date,
+    pairs: &Pairs,
+    mut form: DecisionForm,
+) -> Result<Recorded, PageError> {
+    let input = DecisionInput {
+        what: get(pairs, "what"),
+        kind: get(pairs, "kind"),
+        category: get(pairs, "category"),
+        rationale: get(pairs, "rationale"),
+        evidence: pairs
+            .iter()
+            .filter(|(k, _)| k == "evidence")
+            .map(|(_, v)| v.clone())
+            .collect(),
+        owner_id: get(pairs, "owner_id"),
+        due: get(pairs, "due"),
+        status: String::new(),
+    };
+    let d = match DecisionDraft::parse(&input, m, decided_on) {
+        Ok(d) => d,
+        Err(inv) => {
+            form.errors = Errors(inv);
+            return Ok(Recorded::Again(
+                Box::new(form),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ));
+        }
+    };
+    // Only a "stop" retires a routine, and only one that is still on.
+    let cadence = Kind::parse(&get(pairs, "retire_cadence"))
+        .ok()
+        .filter(|_| d.kind == DecisionKind::Stop)
+        .filter(|k| m.review_cadences.iter().any(|c| c.kind == *k && c.active));
+    let acts = d.acts(m);
+    let mut changes: Vec<(&'static str, String)> = acts
+        .iter()
+        .map(|a| {
+            let l = ops::link(m, a.evidence());
+            (a.verb(), format!("{} {}", l.kind, l.label))
+        })
+        .collect();
+    if let Some(k) = cadence {
+        changes.push(("switches off", format!("the {}", k.label().to_lowercase())));
+    }
+    let confirm = get(pairs, "confirm");
+    if !changes.is_empty() && confirm.is_empty() {
+        form.confirm = changes;
+        return Ok(Recorded::Again(Box::new(form), StatusCode::OK));
+    }
+    let yes = confirm == "yes" && !changes.is_empty();
+    let acting = Acting {
+        confirm: yes,
+        retire_cadence: cadence.filter(|_| yes),
+        by_user: Some(ctx.session.user_id),
+    };
+    match state
+        .store
+        .record_decision(ctx.ws.id, review_id, decided_on, &d, &acting)
+        .await
+    {
+        Ok(_) if !yes => Ok(Recorded::Done("decision-recorded")),
+        Ok(_) if acts.iter().all(|a| matches!(a, Act::Pause(_))) && cadence.is_none() => {
+            Ok(Recorded::Done("decision-paused"))
+        }
+        Ok(_) => Ok(Recorded::Done("decision-acted")),
+        Err(StoreError::Conflict(msg)) => {
+            form.errors = Errors(Invalid::one("what", msg));
+            Ok(Recorded::Again(Box::new(form), StatusCode::CONFLICT))
+        }
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -199,11 +335,14 @@ struct Extra {
     close_errors: Invalid,
     refusal: Option<String>,
     status: StatusCode,
+    /// What the last action did, after a redirect.
+    notice: Option<String>,
 }
 
 impl Default for Extra {
     fn default() -> Extra {
         Extra {
+            notice: None,
             form: None,
             ratings: None,
             close_errors: Invalid::new(),
@@ -216,9 +355,10 @@ impl Default for Extra {
 fn page(ctx: &WsCtx, m: &Model, r: Review, x: Extra) -> Result<Response, PageError> {
     let a = agenda::agenda(r.kind, m, r.date);
     let open = r.status == ReviewStatus::Open;
-    let form = x
+    let mut form = x
         .form
         .unwrap_or_else(|| decision_form(m, &a, None, ctx.person_id));
+    form.action = ctx.link(&format!("/reviews/{}/decisions#decide", r.id));
     let typed = x.ratings.unwrap_or_default();
     let ratings = r
         .attendee_ids
@@ -242,7 +382,9 @@ fn page(ctx: &WsCtx, m: &Model, r: Review, x: Extra) -> Result<Response, PageErr
         .map(|d| decision_line(m, d))
         .collect();
     let page = Page {
-        chrome: ctx.chrome(format!("{} · {}", r.kind.label(), r.date.long()), "reviews"),
+        chrome: ctx
+            .chrome(format!("{} · {}", r.kind.label(), r.date.long()), "reviews")
+            .with_notice(x.notice.as_deref()),
         kind: r.kind.label(),
         date: r.date.long(),
         facilitator: ops::name(m, r.facilitator_id),
@@ -272,14 +414,37 @@ fn page(ctx: &WsCtx, m: &Model, r: Review, x: Extra) -> Result<Response, PageErr
     Ok(resp)
 }
 
+#[derive(serde::Deserialize, Default)]
+struct ShowQuery {
+    /// A retirement the agenda proposes ("workflow:3"), to fill the decision form with.
+    #[serde(default)]
+    retire: String,
+    #[serde(default)]
+    notice: Option<String>,
+}
+
 async fn show(
     State(state): State<AppState>,
     ctx: WsCtx,
     Path((_, id)): Path<(String, i64)>,
+    Query(q): Query<ShowQuery>,
 ) -> Result<Response, PageError> {
     let m = model(&state, &ctx).await?;
     let r = find(&m, id)?;
-    page(&ctx, &m, r, Extra::default())
+    let form = Retirable::parse(&q.retire).and_then(|what| {
+        let a = agenda::agenda(r.kind, &m, r.date);
+        retire_form(&m, &a, what, r.date, ctx.person_id)
+    });
+    page(
+        &ctx,
+        &m,
+        r,
+        Extra {
+            form,
+            notice: q.notice,
+            ..Default::default()
+        },
+    )
 }
 
 fn back(ctx: &WsCtx, id: i64, notice: &str) -> Response {
@@ -346,81 +511,20 @@ async fn decide(
     let m = model(&state, &ctx).await?;
     let r = find(&m, id)?;
     ctx.require_edit()?;
-    let input = DecisionInput {
-        what: get(&pairs, "what"),
-        kind: get(&pairs, "kind"),
-        category: get(&pairs, "category"),
-        rationale: get(&pairs, "rationale"),
-        evidence: pairs
-            .iter()
-            .filter(|(k, _)| k == "evidence")
-            .map(|(_, v)| v.clone())
-            .collect(),
-        owner_id: get(&pairs, "owner_id"),
-        due: get(&pairs, "due"),
-        status: String::new(),
-    };
     let a = agenda::agenda(r.kind, &m, r.date);
-    let mut form = decision_form(&m, &a, Some(&pairs), None);
-    let d = match DecisionDraft::parse(&input, &m, r.date) {
-        Ok(d) => d,
-        Err(inv) => {
-            form.errors = Errors(inv);
-            return page(
-                &ctx,
-                &m,
-                r,
-                Extra {
-                    form: Some(form),
-                    status: StatusCode::UNPROCESSABLE_ENTITY,
-                    ..Default::default()
-                },
-            );
-        }
-    };
-    let confirm = get(&pairs, "confirm");
-    let pauses = d.pauses();
-    if !pauses.is_empty() && confirm.is_empty() {
-        form.confirm = pauses.iter().map(|e| ops::link(&m, *e)).collect();
-        return page(
+    let form = decision_form(&m, &a, Some(&pairs), None);
+    match record(&state, &ctx, &m, Some(id), r.date, &pairs, form).await? {
+        Recorded::Done(notice) => Ok(back(&ctx, id, notice)),
+        Recorded::Again(form, status) => page(
             &ctx,
             &m,
             r,
             Extra {
-                form: Some(form),
+                form: Some(*form),
+                status,
                 ..Default::default()
             },
-        );
-    }
-    let confirmed = confirm == "yes" && !pauses.is_empty();
-    match state
-        .store
-        .create_decision(ctx.ws.id, Some(id), r.date, &d, confirmed)
-        .await
-    {
-        Ok(_) => Ok(back(
-            &ctx,
-            id,
-            if confirmed {
-                "decision-paused"
-            } else {
-                "decision-recorded"
-            },
-        )),
-        Err(StoreError::Conflict(msg)) => {
-            form.errors = Errors(Invalid::one("what", msg));
-            page(
-                &ctx,
-                &m,
-                r,
-                Extra {
-                    form: Some(form),
-                    status: StatusCode::CONFLICT,
-                    ..Default::default()
-                },
-            )
-        }
-        Err(e) => Err(e.into()),
+        ),
     }
 }
 

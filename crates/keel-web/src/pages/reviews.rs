@@ -51,6 +51,8 @@ pub struct ItemView {
     pub flag: Option<&'static str>,
     pub question: Option<&'static str>,
     pub links: Vec<Link>,
+    /// What the item proposes to retire ("workflow:3"), for the review's "Retire…" link.
+    pub retire: Option<String>,
 }
 
 impl ItemView {
@@ -83,6 +85,7 @@ pub fn sections(m: &Model, a: &agenda::Agenda, notes: &[(String, String)]) -> Ve
                     flag: i.flag,
                     question: i.question,
                     links: i.evidence.iter().map(|e| ops::link(m, *e)).collect(),
+                    retire: i.retire.map(|r| r.key()),
                 })
                 .collect(),
         })

@@ -7,15 +7,10 @@ use crate::capacity;
 use crate::channel::ChannelStatus;
 use crate::health::Model;
 use crate::metric::{self, kpi_of, trend, with_unit};
-use crate::review::{DecisionKind, Evidence, EvidenceKind as K, ReviewStatus};
+use crate::review::retire::{self, Retirable, IDLE_CADENCE_REVIEWS};
+use crate::review::{Evidence, EvidenceKind as K};
 use crate::Date;
 
-/// Two quarters: what no decision referred to in this long is a candidate to retire.
-pub const RETIRE_DAYS: i64 = 182;
-/// Retirement is only proposed once the team has held this many reviews in that window.
-pub const RETIRE_MIN_REVIEWS: usize = 2;
-/// A cadence whose last this-many closed reviews changed nothing is a candidate to retire.
-pub const IDLE_CADENCE_REVIEWS: usize = 3;
 /// A person deciding more than this share of the workflows in use (and at least
 /// `CONCENTRATION_MIN` of them) is a dependency.
 pub const CONCENTRATION_SHARE: f64 = 0.5;
@@ -126,7 +121,7 @@ pub(super) fn sections(m: &Model, on: Date) -> Vec<Section> {
         &mut out,
         "retire",
         "Candidates to retire",
-        Some("Routines, metrics and SOPs no decision referred to in the last two quarters. Retiring one is a decision too."),
+        Some("Routines, metrics and SOPs no decision used in their last cycles. Retiring one is a decision too: \"stop\", recorded here."),
         retire(m, on),
     );
     push(
@@ -178,72 +173,29 @@ fn concentration(m: &Model) -> Vec<Item> {
     .ask("Which of these decisions could someone else own?")]
 }
 
+/// The retirement proposals (`review::retire::candidates`), each with what it would retire.
 fn retire(m: &Model, on: Date) -> Vec<Item> {
-    let from = on.add_days(-RETIRE_DAYS);
-    let held = m
-        .reviews
-        .iter()
-        .filter(|r| r.status == ReviewStatus::Closed && r.date >= from && r.date < on)
-        .count();
-    if held < RETIRE_MIN_REVIEWS {
-        return vec![];
-    }
-    let used = |e: Evidence| {
-        m.decisions
-            .iter()
-            .any(|d| d.decided_on >= from && d.refers_to(e))
-    };
-    let mut items: Vec<Item> = m
-        .metrics
-        .iter()
-        .map(|x| Evidence::new(K::Metric, x.id))
-        .chain(
-            m.workflows
-                .iter()
-                .filter(|w| w.spec.status.in_use())
-                .map(|w| Evidence::new(K::Workflow, w.id)),
-        )
-        .filter(|e| !used(*e))
-        .map(|e| {
-            Item::new(
-                format!(
-                    "{}: no decision referred to it in the last two quarters.",
-                    super::label(m, e)
-                ),
-                vec![e],
-            )
-            .ask("Keep it, change it, or retire it?")
-        })
-        .collect();
-    for c in m.review_cadences.iter().filter(|c| c.active) {
-        let mut closed: Vec<_> = m
-            .reviews
-            .iter()
-            .filter(|r| r.kind == c.kind && r.status == ReviewStatus::Closed && r.date < on)
-            .collect();
-        closed.sort_by_key(|r| std::cmp::Reverse((r.date, r.id)));
-        let last: Vec<_> = closed.into_iter().take(IDLE_CADENCE_REVIEWS).collect();
-        let only_no_change = last.len() == IDLE_CADENCE_REVIEWS
-            && last.iter().all(|r| {
-                m.decisions
-                    .iter()
-                    .filter(|d| d.review_id == Some(r.id))
-                    .all(|d| d.kind == DecisionKind::NoChange)
-            });
-        if only_no_change {
-            items.push(
-                Item::new(
+    retire::candidates(m, on)
+        .into_iter()
+        .map(|c| {
+            let (text, ask) = match c.what {
+                Retirable::Cadence(k) => (
                     format!(
                         "The {} decided only \"no change\" in its last {IDLE_CADENCE_REVIEWS} meetings.",
-                        c.kind.label().to_lowercase()
+                        k.label().to_lowercase()
                     ),
-                    vec![],
-                )
-                .ask("Retire it, hold it less often, or change what it looks at?"),
-            );
-        }
-    }
-    items
+                    "Retire it, hold it less often, or change what it looks at?",
+                ),
+                _ => (
+                    format!("{}: {}", c.name, c.reason),
+                    "Keep it, change it, or retire it?",
+                ),
+            };
+            let mut item = Item::new(text, c.what.evidence().into_iter().collect()).ask(ask);
+            item.retire = Some(c.what);
+            item
+        })
+        .collect()
 }
 
 fn add_people(m: &Model, on: Date, over_capacity: bool) -> Vec<Item> {

@@ -4,7 +4,7 @@
 //! version-checked move as the card's button, decided by `work::board::drop_action` and then
 //! the transition's own rules.
 
-use super::{picks, rows, Pick, Row};
+use super::{open_picks, rows, Pick, Row};
 use crate::ctx::WsCtx;
 use crate::error::PageError;
 use crate::ops::{work as wops, OpError};
@@ -120,7 +120,19 @@ pub async fn page(
     let loaded = crate::model::loaded(&state, ctx.ws.id, ctx.ws.data_version).await?;
     let model = crate::model::load(&state, ctx.ws.id, ctx.ws.data_version, &reader).await?;
     // Filters name only what the reader sees; anything else is no filter at all.
-    let current = parse_id(&q.workflow).and_then(|id| model.workflows.iter().find(|w| w.id == id));
+    // A retired workflow is off the board: its items are read on the work list.
+    let current = parse_id(&q.workflow).and_then(|id| {
+        model
+            .workflows
+            .iter()
+            .find(|w| w.id == id && w.spec.status.takes_new_work())
+    });
+    let retired: Vec<i64> = model
+        .workflows
+        .iter()
+        .filter(|w| !w.spec.status.takes_new_work())
+        .map(|w| w.id)
+        .collect();
     let owner = parse_id(&q.owner).filter(|id| model.people.iter().any(|p| p.id == *id));
     let function = parse_id(&q.function).filter(|id| model.functions.iter().any(|f| f.id == *id));
     let by_stage = current.is_some() && q.group != "status";
@@ -139,6 +151,7 @@ pub async fn page(
     let mut items: Vec<&WorkItem> = loaded
         .board_work(current.map(|w| w.id))
         .filter(|i| reader.can_see_work(i))
+        .filter(|i| !retired.contains(&i.workflow_id))
         .filter(|i| owner.is_none() || i.execution_owner_id == owner)
         .filter(|i| function.is_none() || in_function.contains(&i.workflow_id))
         .collect();
@@ -182,7 +195,7 @@ pub async fn page(
     render(&BoardPage {
         chrome: ctx.chrome(title, "work").with_notice(q.notice.as_deref()),
         can_move: ctx.role.can_edit_model(),
-        workflows: picks(&model.workflows),
+        workflows: open_picks(&model.workflows),
         functions: model
             .functions
             .iter()

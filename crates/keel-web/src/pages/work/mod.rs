@@ -117,10 +117,19 @@ pub struct Pick {
     pub name: String,
 }
 
-/// The workflows of a reader's view (`model::load`), as picker entries.
+/// The workflows of a reader's view (`model::load`), as picker entries (the work list's
+/// filter, where a retired workflow's items stay findable).
 pub fn picks(workflows: &[Workflow]) -> Vec<Pick> {
+    pick(workflows.iter())
+}
+
+/// The workflows new work may start in and the board shows: not the retired ones.
+pub fn open_picks(workflows: &[Workflow]) -> Vec<Pick> {
+    pick(workflows.iter().filter(|w| w.spec.status.takes_new_work()))
+}
+
+fn pick<'a>(workflows: impl Iterator<Item = &'a Workflow>) -> Vec<Pick> {
     workflows
-        .iter()
         .map(|w| Pick {
             id: w.id,
             name: w.spec.name.clone(),
@@ -337,7 +346,7 @@ async fn new_page(
     let seen = crate::model::load(state, ctx.ws.id, ctx.ws.data_version, &ctx.reader()).await?;
     let page = NewPage {
         chrome: ctx.chrome("Start work", "work").with_notice(notice),
-        workflows: picks(&seen.workflows),
+        workflows: open_picks(&seen.workflows),
         people: seen.people.clone(),
         form,
         errors: Errors(errors),
