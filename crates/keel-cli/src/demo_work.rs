@@ -5,6 +5,7 @@
 //! load for benchmarks.
 
 use anyhow::{anyhow, Context, Result};
+use keel_domain::work::notes::{self, CommentDraft, LinkDraft, LinkInput};
 use keel_domain::work::transition::{self, Action, Actor};
 use keel_domain::work::{WorkDraft, WorkItem};
 use keel_domain::workflow::{templates, Assignment, Workflow, WorkflowRole, WorkflowSpec};
@@ -129,6 +130,41 @@ async fn start(
     Ok(store.start_work(ws, wf.id, &d, status, None).await?)
 }
 
+/// What a demo item carries besides its moves: a description, links and comments, parsed by
+/// the same rules as the page and the API. Comments are written as `(author, text)`; an
+/// `@Name` in them names that teammate.
+async fn annotate(
+    store: &Store,
+    ws: WorkspaceId,
+    item: &WorkItem,
+    team: &[(&'static str, Person)],
+    description: &str,
+    links: &[(&str, &str)],
+    comments: &[(&str, &str)],
+) -> Result<()> {
+    let d = notes::description(description).map_err(|m| anyhow!(m))?;
+    store
+        .set_work_description(ws, item.id, item.version, &d)
+        .await?;
+    for (title, url) in links {
+        let input = LinkInput {
+            title: (*title).into(),
+            url: (*url).into(),
+        };
+        let l = LinkDraft::parse(&input).map_err(|e| anyhow!("demo link {title}: {e:?}"))?;
+        store.add_web_link(ws, item.id, &l, None).await?;
+    }
+    let people: Vec<Person> = team.iter().map(|(_, p)| p.clone()).collect();
+    for (author, text) in comments {
+        let c = CommentDraft::parse(text, &people).map_err(|e| anyhow!("demo comment: {e:?}"))?;
+        let by = person(team, author)?;
+        store
+            .add_comment(ws, item.id, &c, Some(by.id), by.user_id)
+            .await?;
+    }
+    Ok(())
+}
+
 /// The demo's workflows and work, for a team created by `demo::create`.
 pub async fn seed(
     store: &Store,
@@ -199,7 +235,25 @@ pub async fn seed(
     )
     .await?;
     w = step(store, ws, &campaign, w, advance(), t - 2 * 86_400, by).await?;
-    let _ = w;
+    annotate(
+        store,
+        ws,
+        &w,
+        team,
+        "Paid social push for the retail analytics guide, run by Brightline.\n\n\
+         **Audience:** heads of finance and merchandising at retailers with 20 to 200 stores.\n\n\
+         **Budget:** 6,000 over three weeks, LinkedIn first, Meta retargeting after day 7.\n\n\
+         **Done means:** 120 guide downloads at under 50 each, and the sales team has the list by Friday.",
+        &[
+            ("Ad copy and creative (shared drive)", "https://drive.example.com/brightline/retail-guide-ads"),
+            ("Guide landing page", "https://northwind-analytics.example/guides/retail-analytics"),
+        ],
+        &[(
+            "agency",
+            "Creative v2 is up with the shorter headline. @Tomás Berg can you confirm the UTM names before we book the spend?",
+        )],
+    )
+    .await?;
     // Waiting for the lead's approval: the pre-launch check of a campaign (tracking still
     // being tested) and a guide whose edit is done. Home and My work list both for her.
     let mut w = start(
@@ -215,6 +269,32 @@ pub async fn seed(
         w = step(store, ws, &campaign, w, advance(), t - 4 * 86_400, by).await?;
     }
     store.set_check(ws, w.id, w.stage, 2, true, by).await?;
+    annotate(
+        store,
+        ws,
+        &w,
+        team,
+        "A 45-minute panel with three CFOs on how they rebuilt pipeline forecasting this year.\n\n\
+         - **Goal:** 250 registrations, 40% live attendance, 30 demo requests within two weeks\n\
+         - **Offer:** the forecasting demo, booked from the thank-you page\n\
+         - **Panel:** confirmed; run of show in the brief\n\n\
+         The pre-launch check waits for the tracking test: registrations must reach the CRM with their source.",
+        &[
+            ("Campaign brief", "https://docs.example.com/northwind/spring-cfo-panel-brief"),
+            ("Registration page (draft)", "https://northwind-analytics.example/webinars/cfo-panel"),
+        ],
+        &[
+            (
+                "generalist",
+                "Tracking test passed on staging: form fills land in the CRM with source and campaign. @Priya Raman ready for your approval when you have ten minutes.",
+            ),
+            (
+                "agency",
+                "Retargeting audience is built from the registration page visitors; it starts the day the page goes live.",
+            ),
+        ],
+    )
+    .await?;
     let mut w = start(
         store,
         ws,
@@ -253,6 +333,24 @@ pub async fn seed(
         by,
     )
     .await?;
+    annotate(
+        store,
+        ws,
+        &story,
+        team,
+        "How Halvorsen Logistics cut its month-end close from nine days to four with Northwind.\n\n\
+         Interview notes and the quotes are in the drive; the story is written and waits for their legal team.",
+        &[("Interview notes", "https://docs.example.com/northwind/halvorsen-interview")],
+        &[(
+            "writer",
+            "Chased Halvorsen's legal team again today; they promise an answer by Thursday. @Priya Raman shall we publish without the CFO quote if they miss it?",
+        )],
+    )
+    .await?;
+    let story = store
+        .find_work(ws, story.id)
+        .await?
+        .ok_or_else(|| anyhow!("the story went missing"))?;
     // Waits for the blocked story: it cannot launch without a reason, and Health says so.
     let feature = start(
         store,

@@ -9,6 +9,7 @@ pub mod board;
 pub mod digest;
 mod gate;
 pub mod metrics;
+pub mod notes;
 #[cfg(test)]
 pub(crate) mod tests;
 pub mod transition;

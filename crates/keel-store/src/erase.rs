@@ -28,7 +28,10 @@ impl Store {
                 "UPDATE people SET name = $3, email = NULL, title = NULL, organization = NULL, user_id = NULL,
                     version = version + 1, updated_at = $4 WHERE workspace_id = $1 AND id = $2")
                 .bind(ws).bind(id).bind(&name).bind(t).execute(&mut *tx).await?;
-            let mut texts = 0;
+            // What the person wrote in comments is theirs: its text goes, the comment's place
+            // in the item's conversation stays.
+            let mut texts = sqlx::query("UPDATE work_comments SET body = $3, version = version + 1, updated_at = $4 WHERE workspace_id = $1 AND author_id = $2 AND body <> $3")
+                .bind(ws).bind(id).bind(crate::ERASED_COMMENT).bind(t).execute(&mut *tx).await?.rows_affected();
             for term in erasure_terms(&old_name, email.as_deref()) {
                 if term == name {
                     continue;

@@ -42,6 +42,7 @@ mod tokens;
 mod users;
 mod work;
 mod work_links;
+mod work_notes;
 mod workflows;
 mod workspaces;
 
@@ -69,6 +70,7 @@ pub use tokens::{ApiToken, TokenAuth};
 pub use users::User;
 pub use work::{WorkEvent, WorkFilter, WorkSort};
 pub use work_links::UntracedLimit;
+pub use work_notes::{WorkComment, WorkWebLink, ERASED_COMMENT};
 pub use workflows::Revision;
 pub use workspaces::{Member, Membership, Workspace};
 

@@ -58,11 +58,11 @@ fn item(r: Row) -> WorkItem {
 }
 
 /// Contributors are kept as ",3,7," so "involves person 7" is one LIKE.
-fn ids(s: &str) -> Vec<i64> {
+pub(crate) fn ids(s: &str) -> Vec<i64> {
     s.split(',').filter_map(|x| x.trim().parse().ok()).collect()
 }
 
-fn id_list(v: &[i64]) -> String {
+pub(crate) fn id_list(v: &[i64]) -> String {
     if v.is_empty() {
         String::new()
     } else {
@@ -248,17 +248,31 @@ impl Store {
         status: WorkStatus,
         by_user: Option<i64>,
     ) -> Result<WorkItem> {
+        self.start_work_described(ws, workflow_id, d, status, "", by_user)
+            .await
+    }
+
+    /// `start_work` with a description (Markdown, parsed by `work::notes::description`).
+    pub async fn start_work_described(
+        &self,
+        ws: WorkspaceId,
+        workflow_id: i64,
+        d: &WorkDraft,
+        status: WorkStatus,
+        description: &str,
+        by_user: Option<i64>,
+    ) -> Result<WorkItem> {
         let t = now();
         let sql = format!(
             "INSERT INTO work_items (workspace_id, workflow_id, title, execution_owner_id, contributor_ids, stage, status, estimated_hours,
-                start_date, planned_launch, first_review, blocked_seconds, revisions, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, 0, $11, $6, $7, $8, $9, 0, 0, $10, $10) RETURNING {COLUMNS}"
+                start_date, planned_launch, first_review, blocked_seconds, revisions, created_at, updated_at, description)
+             VALUES ($1, $2, $3, $4, $5, 0, $11, $6, $7, $8, $9, 0, 0, $10, $10, $12) RETURNING {COLUMNS}"
         );
         let row = tx!(self, tx => {
             let row = sqlx::query_as::<_, Row>(&sql)
                 .bind(ws).bind(workflow_id).bind(&d.title).bind(d.execution_owner_id).bind(id_list(&d.contributor_ids))
                 .bind(d.estimated_hours).bind(d.start_date.map(|x| x.0)).bind(d.planned_launch.map(|x| x.0)).bind(d.first_review.map(|x| x.0)).bind(t)
-                .bind(status.as_str())
+                .bind(status.as_str()).bind(description)
                 .fetch_one(&mut *tx).await?;
             sqlx::query("INSERT INTO work_events (workspace_id, item_id, at, kind, to_stage, by_user) VALUES ($1, $2, $3, 'created', 0, $4)")
                 .bind(ws).bind(row.id).bind(t).bind(by_user).execute(&mut *tx).await?;
@@ -274,14 +288,28 @@ impl Store {
         expected: i64,
         d: &WorkDraft,
     ) -> Result<WorkItem> {
+        self.update_work_described(ws, id, expected, d, None).await
+    }
+
+    /// `update_work` that also replaces the description, when one is given, in the same
+    /// version step.
+    pub async fn update_work_described(
+        &self,
+        ws: WorkspaceId,
+        id: i64,
+        expected: i64,
+        d: &WorkDraft,
+        description: Option<&str>,
+    ) -> Result<WorkItem> {
         let sql = format!(
             "UPDATE work_items SET title = $3, execution_owner_id = $4, contributor_ids = $5, estimated_hours = $6, start_date = $7,
-                planned_launch = $8, first_review = $9, updated_at = $10, version = version + 1
+                planned_launch = $8, first_review = $9, updated_at = $10, version = version + 1, description = COALESCE($12, description)
              WHERE workspace_id = $1 AND id = $2 AND version = $11 RETURNING {COLUMNS}"
         );
         let row = write!(self, p => sqlx::query_as::<_, Row>(&sql)
             .bind(ws).bind(id).bind(&d.title).bind(d.execution_owner_id).bind(id_list(&d.contributor_ids)).bind(d.estimated_hours)
             .bind(d.start_date.map(|x| x.0)).bind(d.planned_launch.map(|x| x.0)).bind(d.first_review.map(|x| x.0)).bind(now()).bind(expected)
+            .bind(description)
             .fetch_optional(p).await)?;
         match row {
             Some(r) => Ok(item(r)),

@@ -13,6 +13,7 @@ mod ctx;
 pub mod error;
 mod grants;
 mod layers;
+pub mod markdown;
 mod model;
 pub mod monitoring;
 pub mod ops;

@@ -152,7 +152,7 @@ async fn work_reaching_an_approval_stage_waits_for_its_decision_owner() {
     // The item page says so; for Ana, approving is the main button.
     let (_, html) = w.ana.text(&format!("/w/acme/work/{}", w.waiting)).await;
     assert!(html.contains("Waiting for approval"), "{html}");
-    assert!(html.contains("<button type=\"submit\">Approve this stage</button>"));
+    assert!(html.contains("id=\"approve\" class=\"primary\">Approve this stage</button>"));
     // The list finds it by that status, and only it.
     let (_, list) = w.ana.text("/w/acme/work?status=awaiting_approval").await;
     assert!(list.contains("Spring webinar") && !list.contains("Retargeting ads"));

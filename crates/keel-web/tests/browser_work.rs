@@ -41,8 +41,8 @@ fn lit(s: &str) -> String {
 /// The stage list of an item page marks the current stage "← now".
 fn now_at(stage: &str) -> String {
     format!(
-        "//ol[@class='stages']//strong[normalize-space()={}]",
-        lit(&format!("{stage} ← now"))
+        "//ol[@class='stages']/li[@aria-current='step']/strong[normalize-space()={}]",
+        lit(stage)
     )
 }
 
@@ -89,7 +89,7 @@ async fn type_date(tab: &Tab, name: &str, d: Date) {
 
 /// The line under an item's title: status, workflow, owner, revisions, dates.
 async fn status_line(tab: &Tab) -> String {
-    text_of(tab, "//div[@class='page-head']/following-sibling::p[1]").await
+    text_of(tab, "//p[@class='item-meta']").await
 }
 
 /// The big figure and the line under it on one of the SOP's "How it runs" cards.
@@ -101,8 +101,8 @@ async fn figure(tab: &Tab, card: &str) -> (String, String) {
     )
 }
 
-/// Ticks every open checklist item of the current gate, one click (and page load) each, and
-/// returns what was ticked.
+/// Ticks every open checklist item of the current gate, one click each (swapped in place by
+/// htmx, no page load), and returns what was ticked.
 async fn tick_all(tab: &Tab) -> Vec<String> {
     let open = "//div[@class='checklist']//button[@aria-pressed='false']";
     let mut ticked = vec![];
@@ -129,7 +129,7 @@ async fn tick_all(tab: &Tab) -> Vec<String> {
         button.click().await.unwrap();
         tab.wait_for(&format!(
             "//div[@class='checklist']//button[@aria-pressed='true'][normalize-space()={}]",
-            lit(&format!("✔ {item}"))
+            lit(&format!("☑ {item}"))
         ))
         .await;
         ticked.push(item);
@@ -285,7 +285,8 @@ async fn a_decision_owner_takes_a_campaign_from_the_template_through_every_gate_
 
         if i == 1 {
             // A revision: back to the first stage with a reason, then through its gate
-            // again. Its ticks are kept.
+            // again. Its ticks are kept. The quiet actions open from their summary.
+            click(&tab, "//summary[normalize-space()='Send back']").await;
             tab.choose("to", first).await;
             type_into(
                 &tab,
@@ -314,6 +315,7 @@ async fn a_decision_owner_takes_a_campaign_from_the_template_through_every_gate_
             assert!(tick_all(&tab).await.is_empty(), "the ticks were kept");
 
             // Blocked, with a reason the board shows.
+            click(&tab, "//summary[normalize-space()='Mark blocked']").await;
             type_into(&tab, &field_of_form("Mark blocked", "reason"), BLOCKER).await;
             tab.click_button("Mark blocked").await;
             let blocked = text_of(
@@ -407,7 +409,7 @@ async fn a_decision_owner_takes_a_campaign_from_the_template_through_every_gate_
     click(
         &tab,
         &format!(
-            "//div[@class='page-head']/following-sibling::p[1]/a[normalize-space()={}]",
+            "//p[@class='item-meta']/a[normalize-space()={}]",
             lit(WORKFLOW)
         ),
     )

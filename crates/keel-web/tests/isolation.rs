@@ -100,6 +100,10 @@ fn body_for(path: &str) -> serde_json::Value {
         json!({"action": "advance"})
     } else if path.contains("/checks/") {
         json!({"done": true})
+    } else if path.contains("/web-links") {
+        json!({"title": "Probe", "url": "https://probe.test"})
+    } else if path.contains("/comments") {
+        json!({"body": "Probe"})
     } else if path.contains("/dependencies") {
         json!({"blocked_by": 1})
     } else if path.contains("/workflows") {
@@ -163,6 +167,35 @@ async fn a_member_of_one_workspace_never_reaches_another_workspaces_records() {
         .work(&b, b_workflow, "Bravo Secret Dependency", Some(b_person))
         .await;
     app.store.add_dep(b.id, b_item, b_dep).await.unwrap();
+    let b_link = app
+        .store
+        .add_web_link(
+            b.id,
+            b_item,
+            &keel_domain::work::notes::LinkDraft {
+                title: "Bravo Secret Link".into(),
+                url: "https://bravo.test/secret".into(),
+            },
+            None,
+        )
+        .await
+        .unwrap()
+        .id;
+    let b_comment = app
+        .store
+        .add_comment(
+            b.id,
+            b_item,
+            &keel_domain::work::notes::CommentDraft {
+                body: "Bravo Secret Comment".into(),
+                mentions: vec![b_person],
+            },
+            Some(b_person),
+            None,
+        )
+        .await
+        .unwrap()
+        .id;
     let b_commitment = app.commitment(&b, b_person, "Bravo Secret Meeting").await;
     let b_feed = app
         .store
@@ -286,6 +319,8 @@ async fn a_member_of_one_workspace_never_reaches_another_workspaces_records() {
         ("workflow", b_workflow),
         ("item", b_item),
         ("dep", b_dep),
+        ("link", b_link),
+        ("comment", b_comment),
         ("feed", b_feed),
         ("lead", b_lead),
         ("spend", b_spend),
@@ -349,6 +384,8 @@ async fn a_member_of_one_workspace_never_reaches_another_workspaces_records() {
             let url = path
                 .replace("{id}", &api_id(path).to_string())
                 .replace("{dep}", &ids["dep"].to_string())
+                .replace("{link}", &ids["link"].to_string())
+                .replace("{comment}", &ids["comment"].to_string())
                 .replace("{measurement}", &ids["measurement"].to_string())
                 .replace("{index}", "0");
             let mut req = api.req(r.method.clone(), &url);

@@ -43,6 +43,8 @@ struct Fixture {
     workflow: i64,
     item: i64,
     dep: i64,
+    link: i64,
+    comment: i64,
     feed: i64,
     objective: i64,
     priority: i64,
@@ -108,6 +110,35 @@ async fn fixture() -> Fixture {
     let item = app.work(&ws, workflow, "Spring webinar", Some(lead)).await;
     let dep = app.work(&ws, workflow, "Landing page", Some(lead)).await;
     app.store.add_dep(ws.id, item, dep).await.unwrap();
+    let link = app
+        .store
+        .add_web_link(
+            ws.id,
+            item,
+            &keel_domain::work::notes::LinkDraft {
+                title: "Brief".into(),
+                url: "https://docs.example.com/brief".into(),
+            },
+            None,
+        )
+        .await
+        .unwrap()
+        .id;
+    let comment = app
+        .store
+        .add_comment(
+            ws.id,
+            item,
+            &keel_domain::work::notes::CommentDraft {
+                body: "Draft is ready".into(),
+                mentions: vec![],
+            },
+            None,
+            Some(owner),
+        )
+        .await
+        .unwrap()
+        .id;
     let commitment = app.commitment(&ws, lead, "Weekly pipeline meeting").await;
     let feed = app
         .store
@@ -231,6 +262,8 @@ async fn fixture() -> Fixture {
         workflow,
         item,
         dep,
+        link,
+        comment,
         feed,
         commitment,
     }
@@ -288,6 +321,8 @@ fn fill(path: &str, f: &Fixture) -> String {
         .replace("{workflow}", &f.workflow.to_string())
         .replace("{item}", &f.item.to_string())
         .replace("{dep}", &f.dep.to_string())
+        .replace("{link}", &f.link.to_string())
+        .replace("{comment}", &f.comment.to_string())
         .replace("{feed}", &f.feed.to_string())
         .replace("{objective}", &f.objective.to_string())
         .replace("{priority}", &f.priority.to_string())
@@ -372,6 +407,10 @@ fn body_for(path: &str) -> serde_json::Value {
         json!({"title": "Changed", "objective_id": 1, "status": "next"})
     } else if path.contains("/functions") {
         json!({"name": "Changed", "sourcing": "internal"})
+    } else if path.contains("/web-links") {
+        json!({"title": "Changed", "url": "https://example.com"})
+    } else if path.contains("/comments") {
+        json!({"body": "Changed"})
     } else if path.ends_with("/moves") {
         json!({"action": "advance"})
     } else if path.contains("/checks/") {

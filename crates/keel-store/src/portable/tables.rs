@@ -272,6 +272,7 @@ pub const TABLES: &[Table] = &[
             ("blocked_seconds", Int),
             ("revisions", Int),
             ("launched_at", Int),
+            ("description", Text),
             STAMPS[0],
             STAMPS[1],
             STAMPS[2]
@@ -330,6 +331,35 @@ pub const TABLES: &[Table] = &[
             ("to_stage", Int),
             ("note", Text),
             ("by_user", User)
+        ],
+        order: "id",
+    },
+    Table {
+        name: "work_web_links",
+        columns: cols![
+            ("id", Id),
+            ("item_id", Ref("work_items")),
+            ("title", Text),
+            ("url", Text),
+            ("added_by", User),
+            STAMPS[0],
+            STAMPS[1],
+            STAMPS[2]
+        ],
+        order: "id",
+    },
+    Table {
+        name: "work_comments",
+        columns: cols![
+            ("id", Id),
+            ("item_id", Ref("work_items")),
+            ("author_id", Ref("people")),
+            ("by_user", User),
+            ("body", Text),
+            ("mentions", People),
+            STAMPS[0],
+            STAMPS[1],
+            STAMPS[2]
         ],
         order: "id",
     },

@@ -1,7 +1,7 @@
 //! Makes the generated OpenAPI document say exactly what the server accepts, for the rules that
 //! hold across every handler and that per-field annotations would repeat (and forget):
 //!
-//! - ids (path `id`/`dep`, body `*_id`, `*_ids`, `blocked_by`) are int64 from 1 (a query
+//! - ids (path `id`/`dep`/`link`/`comment`, body `*_id`, `*_ids`, `blocked_by`) are int64 from 1 (a query
 //!   filter by an id that names nothing lists nothing, so it stays any integer);
 //! - `If-Match` is a required header with its pattern wherever a handler reads it, and the
 //!   412 (stale or malformed version) and 428 (missing) answers are documented there;
@@ -83,7 +83,7 @@ fn operation(op: &mut Map<String, Value>) {
         let name = p["name"].as_str().unwrap_or_default().to_string();
         let place = p["in"].as_str().unwrap_or_default().to_string();
         let id = match place.as_str() {
-            "path" => name == "id" || name == "dep",
+            "path" => matches!(name.as_str(), "id" | "dep" | "link" | "comment"),
             _ => false,
         };
         if id {

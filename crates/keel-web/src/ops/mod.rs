@@ -8,6 +8,7 @@ pub mod reviews;
 pub mod stack;
 pub mod strategy;
 pub mod work;
+pub mod work_notes;
 pub mod workflows;
 
 use keel_store::StoreError;

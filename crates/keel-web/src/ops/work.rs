@@ -71,6 +71,18 @@ pub async fn create(
     workflow_id: i64,
     input: &WorkInput,
 ) -> Result<WorkItem, OpError> {
+    create_described(st, c, reader, workflow_id, input, "").await
+}
+
+/// `create` with a description, already parsed (`work::notes::description`).
+pub async fn create_described(
+    st: &AppState,
+    c: &Caller,
+    reader: &Reader,
+    workflow_id: i64,
+    input: &WorkInput,
+    description: &str,
+) -> Result<WorkItem, OpError> {
     c.require_edit()?;
     let seen = view(st, c, reader).await?;
     let wf = seen
@@ -92,7 +104,7 @@ pub async fn create(
     let status = transition::first_status(&wf.spec);
     Ok(st
         .store
-        .start_work(c.ws, wf.id, &draft, status, Some(c.user_id))
+        .start_work_described(c.ws, wf.id, &draft, status, description, Some(c.user_id))
         .await?)
 }
 
@@ -104,10 +116,26 @@ pub async fn update(
     expected: i64,
     input: &WorkInput,
 ) -> Result<WorkItem, OpError> {
+    update_described(st, c, reader, id, expected, input, None).await
+}
+
+/// `update` that also replaces the description when one is given (already parsed).
+pub async fn update_described(
+    st: &AppState,
+    c: &Caller,
+    reader: &Reader,
+    id: i64,
+    expected: i64,
+    input: &WorkInput,
+    description: Option<&str>,
+) -> Result<WorkItem, OpError> {
     workable(st, c, reader, id).await?;
     let seen = view(st, c, reader).await?;
     let draft = WorkDraft::parse(input, &seen.people)?;
-    Ok(st.store.update_work(c.ws, id, expected, &draft).await?)
+    Ok(st
+        .store
+        .update_work_described(c.ws, id, expected, &draft, description)
+        .await?)
 }
 
 pub async fn set_check(

@@ -49,6 +49,10 @@ pub struct WorkDto {
     pub revisions: i64,
     /// RFC 3339.
     pub created_at: String,
+    /// Markdown; shown on the item's page rendered safely (raw HTML as text, only http, https
+    /// and mailto links). In the answers about one item, not in lists.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
 impl WorkDto {
@@ -74,7 +78,13 @@ impl WorkDto {
             blocked_since: i.blocked_since.map(crate::time_fmt::rfc3339),
             revisions: i.revisions,
             created_at: crate::time_fmt::rfc3339(i.created_at),
+            description: None,
         }
+    }
+
+    pub(super) fn with_description(mut self, d: String) -> WorkDto {
+        self.description = Some(d);
+        self
     }
 }
 
@@ -195,6 +205,13 @@ pub struct WorkBody {
     #[serde(default)]
     #[schema(format = Date, example = "2026-04-03")]
     pub first_review: Option<String>,
+    /// Markdown, up to 20,000 characters; left out, the description stays as it is.
+    #[serde(default)]
+    #[schema(
+        max_length = 20000,
+        example = "**Goal:** 40 demo requests from the webinar."
+    )]
+    pub description: Option<String>,
 }
 
 /// A new work item in a workflow.
@@ -224,6 +241,13 @@ pub struct NewWorkBody {
     #[serde(default)]
     #[schema(format = Date, example = "2026-04-03")]
     pub first_review: Option<String>,
+    /// Markdown, up to 20,000 characters.
+    #[serde(default)]
+    #[schema(
+        max_length = 20000,
+        example = "**Goal:** 40 demo requests from the webinar."
+    )]
+    pub description: Option<String>,
 }
 
 fn work_input(
@@ -253,7 +277,24 @@ fn work_dates(dates: [&Option<String>; 3]) -> Invalid {
     ])
 }
 
+/// The body's description parsed, or the reason it cannot be kept (named `description`).
+fn described(d: &Option<String>, wire: &mut Invalid) -> Option<String> {
+    let d = d.as_deref()?;
+    match keel_domain::work::notes::description(d) {
+        Ok(v) => Some(v),
+        Err(m) => {
+            wire.push("description", m);
+            None
+        }
+    }
+}
+
 impl WorkBody {
+    /// The description to store, if the body has one; a bad one is added to `wire`.
+    pub(super) fn description(&self, wire: &mut Invalid) -> Option<String> {
+        described(&self.description, wire)
+    }
+
     pub(super) fn input(&self) -> WorkInput {
         work_input(
             &self.title,
@@ -270,6 +311,11 @@ impl WorkBody {
 }
 
 impl NewWorkBody {
+    /// The description to store, if the body has one; a bad one is added to `wire`.
+    pub(super) fn description(&self, wire: &mut Invalid) -> Option<String> {
+        described(&self.description, wire)
+    }
+
     pub(super) fn input(&self) -> WorkInput {
         work_input(
             &self.title,

@@ -9,12 +9,13 @@ pub(super) mod deps;
 mod dto;
 pub(super) mod events;
 pub(super) mod moves;
+pub(super) mod notes;
 
 use super::workflows::{caller, validated};
 use super::{if_match, with_etag, ApiJson, ApiPath, Paging};
 use crate::ctx::ApiCtx;
 use crate::error::{ApiError, ErrorEnvelope};
-use crate::ops::{work as wops, OpError};
+use crate::ops::{work as wops, work_notes as wnotes, OpError};
 use crate::routes::Routes;
 use crate::AppState;
 use axum::extract::State;
@@ -45,6 +46,18 @@ pub fn routes(r: Routes) -> Routes {
         .delete(
             "/api/v1/work/{id}/dependencies/{dep}",
             delete_work_dependency,
+        )
+        .get("/api/v1/work/{id}/web-links", notes::list_work_web_links)
+        .post("/api/v1/work/{id}/web-links", notes::create_work_web_link)
+        .delete(
+            "/api/v1/work/{id}/web-links/{link}",
+            notes::delete_work_web_link,
+        )
+        .get("/api/v1/work/{id}/comments", notes::list_work_comments)
+        .post("/api/v1/work/{id}/comments", notes::create_work_comment)
+        .delete(
+            "/api/v1/work/{id}/comments/{comment}",
+            notes::delete_work_comment,
         )
 }
 
@@ -130,11 +143,13 @@ pub async fn find_work(
     ApiPath(id): ApiPath,
 ) -> Result<Response, ApiError> {
     let reader = ctx.reader();
-    let (item, wf) = wops::visible(&state, &caller(&ctx), &reader, id).await?;
+    let c = caller(&ctx);
+    let (item, wf) = wops::visible(&state, &c, &reader, id).await?;
+    let description = wnotes::description(&state, &c, &reader, id).await?;
     Ok(with_etag(
         StatusCode::OK,
         item.version,
-        WorkDto::new(item, Some(&wf)),
+        WorkDto::new(item, Some(&wf)).with_description(description),
     ))
 }
 
@@ -149,13 +164,16 @@ pub async fn create_work(
 ) -> Result<Response, ApiError> {
     ctx.require_edit()?;
     let input = body.input();
-    check_work(&state, &ctx, &input, body.date_shapes()).await?;
-    let item = wops::create(
+    let mut wire = body.date_shapes();
+    let description = body.description(&mut wire).unwrap_or_default();
+    check_work(&state, &ctx, &input, wire).await?;
+    let item = wops::create_described(
         &state,
         &caller(&ctx),
         &ctx.reader(),
         body.workflow_id,
         &input,
+        &description,
     )
     .await?;
     let wf = state
@@ -165,7 +183,7 @@ pub async fn create_work(
     Ok(with_etag(
         StatusCode::CREATED,
         item.version,
-        WorkDto::new(item, wf.as_ref()),
+        WorkDto::new(item, wf.as_ref()).with_description(description),
     ))
 }
 
@@ -186,13 +204,25 @@ pub async fn update_work(
     let c = caller(&ctx);
     let (_, wf) = wops::workable(&state, &c, &reader, id).await?;
     let input = body.input();
-    check_work(&state, &ctx, &input, body.date_shapes()).await?;
+    let mut wire = body.date_shapes();
+    let description = body.description(&mut wire);
+    check_work(&state, &ctx, &input, wire).await?;
     let expected = if_match(&headers)?;
-    let item = wops::update(&state, &c, &reader, id, expected, &input).await?;
+    let item = wops::update_described(
+        &state,
+        &c,
+        &reader,
+        id,
+        expected,
+        &input,
+        description.as_deref(),
+    )
+    .await?;
+    let description = wnotes::description(&state, &c, &reader, id).await?;
     Ok(with_etag(
         StatusCode::OK,
         item.version,
-        WorkDto::new(item, Some(&wf)),
+        WorkDto::new(item, Some(&wf)).with_description(description),
     ))
 }
 

@@ -3,7 +3,7 @@
 use super::{links, Errors, WorkForm};
 use crate::ctx::WsCtx;
 use crate::error::PageError;
-use crate::ops::{work as wops, OpError};
+use crate::ops::{work as wops, work_notes as wnotes, OpError};
 use crate::pages::layout::{render, Chrome};
 use crate::pages::people::NoticeQuery;
 use crate::pages::workflows::caller;
@@ -14,11 +14,12 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
+use keel_domain::work::notes::LinkInput;
 use keel_domain::work::transition::{Action, EventKind};
 use keel_domain::work::{check_gate, Gate, GateState, WorkItem};
 use keel_domain::workflow::{name_of, Workflow};
 use keel_domain::{Invalid, Person};
-use keel_store::WorkEvent;
+use keel_store::{WorkEvent, WorkWebLink};
 use serde::Deserialize;
 
 pub fn routes(r: Routes) -> Routes {
@@ -29,7 +30,66 @@ pub fn routes(r: Routes) -> Routes {
         .post("/w/{ws}/work/{item}/move", move_item)
         .post("/w/{ws}/work/{item}/deps", add_dep)
         .post("/w/{ws}/work/{item}/deps/{dep}/delete", remove_dep)
+        .post("/w/{ws}/work/{item}/description", set_description)
         .post("/w/{ws}/work/{item}/links", save_links)
+        .post("/w/{ws}/work/{item}/web-links", add_web_link)
+        .post(
+            "/w/{ws}/work/{item}/web-links/{link}/delete",
+            remove_web_link,
+        )
+        .post("/w/{ws}/work/{item}/comments", add_comment)
+        .post(
+            "/w/{ws}/work/{item}/comments/{comment}/delete",
+            remove_comment,
+        )
+}
+
+/// What a refused form on the page had typed, shown again with its errors.
+#[derive(Default)]
+pub struct Typed {
+    /// The description being edited (its form opens again).
+    pub description: Option<String>,
+    pub link_title: String,
+    pub link_url: String,
+    pub comment: String,
+}
+
+/// A comment as the page shows it.
+pub struct CommentView {
+    pub id: i64,
+    pub author: String,
+    pub when: String,
+    /// The text rendered from Markdown by `markdown::render` (sanitised).
+    pub html: String,
+    pub version: i64,
+    pub can_remove: bool,
+    /// Names the reader's person.
+    pub names_me: bool,
+}
+
+/// How the page is drawn beyond the item itself: after a refusal, what went wrong and what
+/// was typed.
+#[derive(Default)]
+struct View<'a> {
+    status: Option<StatusCode>,
+    problem: Option<String>,
+    form: Option<WorkForm>,
+    errors: Invalid,
+    notice: Option<&'a str>,
+    typed: Typed,
+    note_errors: Invalid,
+    /// The strategic-fit links form sent back with its errors.
+    typed_links: Option<(links::LinksForm, Invalid)>,
+}
+
+impl View<'_> {
+    fn problem(status: StatusCode, m: String) -> Self {
+        View {
+            status: Some(status),
+            problem: Some(m),
+            ..Default::default()
+        }
+    }
 }
 
 pub struct Check {
@@ -62,7 +122,17 @@ struct Page {
     unfinished: Vec<String>,
     candidates: Vec<(i64, String)>,
     events: Vec<WorkEvent>,
+    description: String,
+    /// The description rendered from Markdown by `markdown::render` (sanitised).
+    description_html: String,
+    web_links: Vec<WorkWebLink>,
+    comments: Vec<CommentView>,
+    /// What the work serves (strategic fit: objective, priority, channel, offer).
     links: links::Section,
+    typed: Typed,
+    note_errors: Errors,
+    /// An example of naming someone in a comment, from the people the reader sees.
+    mention_example: String,
 }
 
 impl Page {
@@ -99,35 +169,50 @@ impl Page {
     fn blocked_days(&self) -> f64 {
         self.item.blocked_days(crate::time_fmt::now())
     }
+    /// The one move this page makes prominent, for the step most likely next: the decision
+    /// owner approves a stage waiting for them, blocked work is unblocked, otherwise the gate
+    /// is passed (or the work launched); cancelled work is reopened, launched work marked done.
+    fn primary(&self) -> &'static str {
+        let s = self.item.status.as_str();
+        if self.item.status.is_open() {
+            if s == "blocked" {
+                if self.can_work {
+                    return "unblock";
+                }
+            } else if self.is_decider && self.needs_approval && !self.gate.approved {
+                return "approve";
+            } else if self.can_work {
+                return "advance";
+            }
+            return "";
+        }
+        match s {
+            "cancelled" if self.can_work => "reopen",
+            "launched" if self.can_work => "done",
+            _ => "",
+        }
+    }
+    /// The button class of a move: the primary one stands out, every other one is quiet.
+    fn button(&self, what: &str) -> &'static str {
+        if self.primary() == what {
+            "primary"
+        } else {
+            "secondary outline"
+        }
+    }
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn page(
-    state: &AppState,
-    ctx: &WsCtx,
-    id: i64,
-    status: StatusCode,
-    problem: Option<String>,
-    form: Option<WorkForm>,
-    errors: Invalid,
-    notice: Option<&str>,
-) -> Result<Response, PageError> {
-    page_with(state, ctx, id, status, problem, form, errors, notice, None).await
-}
-
-/// The item page; `typed_links` is a links form sent back with its errors.
-#[allow(clippy::too_many_arguments)]
-async fn page_with(
-    state: &AppState,
-    ctx: &WsCtx,
-    id: i64,
-    status: StatusCode,
-    problem: Option<String>,
-    form: Option<WorkForm>,
-    errors: Invalid,
-    notice: Option<&str>,
-    typed_links: Option<(links::LinksForm, Invalid)>,
-) -> Result<Response, PageError> {
+async fn page(state: &AppState, ctx: &WsCtx, id: i64, v: View<'_>) -> Result<Response, PageError> {
+    let View {
+        status,
+        problem,
+        form,
+        errors,
+        notice,
+        typed,
+        note_errors,
+        typed_links,
+    } = v;
     let reader = ctx.reader();
     let c = caller(ctx);
     let (item, wf) = wops::visible(state, &c, &reader, id).await?;
@@ -190,11 +275,39 @@ async fn page_with(
         first_review: item.first_review.map(|d| d.to_string()).unwrap_or_default(),
         version: item.version.to_string(),
     });
+    let description = wnotes::description(state, &c, &reader, id).await?;
+    let web_links = wnotes::web_links(state, &c, &reader, id).await?;
+    let comments = wnotes::comments(state, &c, &reader, id)
+        .await?
+        .into_iter()
+        .map(|cm| CommentView {
+            id: cm.id,
+            author: cm.author.unwrap_or_else(|| "Someone".into()),
+            when: crate::time_fmt::date(cm.created_at, &ctx.ws.zone()),
+            html: crate::markdown::render(&cm.body),
+            version: cm.version,
+            can_remove: can_work
+                && (cm.by_user == Some(ctx.session.user_id) || ctx.role.can_manage()),
+            names_me: me.is_some_and(|p| cm.mentions.contains(&p)),
+        })
+        .collect();
+    let mention_example = people
+        .iter()
+        .find(|p| Some(p.id) != me)
+        .map(|p| format!("@{}", p.name))
+        .unwrap_or_else(|| "@Name".into());
     let link = links::stored(state, ctx, &seen, id).await?;
     let links = links::section(ctx, &seen, &link, typed_links);
     let p = Page {
         links,
         chrome: ctx.chrome(item.title.clone(), "work").with_notice(notice),
+        description_html: crate::markdown::render(&description),
+        description: typed.description.clone().unwrap_or(description),
+        web_links,
+        comments,
+        typed,
+        note_errors: crate::pages::forms::Errors(note_errors),
+        mention_example,
         owner: name_of(&people, item.execution_owner_id),
         contributors: item
             .contributor_ids
@@ -219,7 +332,7 @@ async fn page_with(
         wf,
     };
     let mut r = render(&p)?;
-    *r.status_mut() = status;
+    *r.status_mut() = status.unwrap_or(StatusCode::OK);
     Ok(r)
 }
 
@@ -233,11 +346,10 @@ async fn show(
         &state,
         &ctx,
         id,
-        StatusCode::OK,
-        None,
-        None,
-        Invalid::new(),
-        q.notice.as_deref(),
+        View {
+            notice: q.notice.as_deref(),
+            ..Default::default()
+        },
     )
     .await
 }
@@ -261,11 +373,7 @@ async fn outcome(
                 state,
                 ctx,
                 id,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Some(m),
-                None,
-                Invalid::new(),
-                None,
+                View::problem(StatusCode::UNPROCESSABLE_ENTITY, m),
             )
             .await
         }
@@ -280,27 +388,13 @@ async fn outcome(
                 state,
                 ctx,
                 id,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Some(m),
-                None,
-                Invalid::new(),
-                None,
+                View::problem(StatusCode::UNPROCESSABLE_ENTITY, m),
             )
             .await
         }
         Err(OpError::Stale { .. }) => {
             let m = "Someone else moved or changed this item while you were looking at it. Here it is as it is now; check it, then try again.".to_string();
-            page(
-                state,
-                ctx,
-                id,
-                StatusCode::CONFLICT,
-                Some(m),
-                None,
-                Invalid::new(),
-                None,
-            )
-            .await
+            page(state, ctx, id, View::problem(StatusCode::CONFLICT, m)).await
         }
         Err(e) => Err(e.into()),
     }
@@ -330,11 +424,12 @@ async fn update(
                 &state,
                 &ctx,
                 id,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                None,
-                Some(form),
-                inv,
-                None,
+                View {
+                    status: Some(StatusCode::UNPROCESSABLE_ENTITY),
+                    form: Some(form),
+                    errors: inv,
+                    ..Default::default()
+                },
             )
             .await
         }
@@ -491,6 +586,178 @@ async fn remove_dep(
     outcome(&state, &ctx, id, r, "work-saved").await
 }
 
+/// A refused note form: the page again with what was typed and the errors by its fields.
+async fn note_refused(
+    state: &AppState,
+    ctx: &WsCtx,
+    id: i64,
+    e: OpError,
+    typed: Typed,
+    rename: &[(&str, &str)],
+) -> Result<Response, PageError> {
+    match e {
+        OpError::Invalid(inv) => {
+            let mut errors = Invalid::new();
+            for f in inv.errors {
+                let field = rename
+                    .iter()
+                    .find(|(from, _)| *from == f.field)
+                    .map_or(f.field.as_str(), |(_, to)| to);
+                errors.push(field, f.message);
+            }
+            page(
+                state,
+                ctx,
+                id,
+                View {
+                    status: Some(StatusCode::UNPROCESSABLE_ENTITY),
+                    typed,
+                    note_errors: errors,
+                    ..Default::default()
+                },
+            )
+            .await
+        }
+        OpError::Stale { .. } => {
+            let m = "Someone else changed this item while you were editing. Your text is kept below; check the item, then save again.".to_string();
+            page(
+                state,
+                ctx,
+                id,
+                View {
+                    status: Some(StatusCode::CONFLICT),
+                    problem: Some(m),
+                    typed,
+                    ..Default::default()
+                },
+            )
+            .await
+        }
+        e => outcome(state, ctx, id, Err(e), "").await,
+    }
+}
+
+#[derive(Deserialize)]
+struct DescriptionForm {
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    version: String,
+}
+
+async fn set_description(
+    State(state): State<AppState>,
+    ctx: WsCtx,
+    Path((_, id)): Path<(String, i64)>,
+    Form(f): Form<DescriptionForm>,
+) -> Result<Response, PageError> {
+    let reader = ctx.reader();
+    let r = wnotes::set_description(
+        &state,
+        &caller(&ctx),
+        &reader,
+        id,
+        crate::pages::forms::version(&f.version),
+        &f.description,
+    )
+    .await;
+    match r {
+        Ok(_) => Ok(back(&ctx, id, "work-saved")),
+        Err(e) => {
+            let typed = Typed {
+                description: Some(f.description),
+                ..Default::default()
+            };
+            note_refused(&state, &ctx, id, e, typed, &[]).await
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct LinkForm {
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    url: String,
+}
+
+async fn add_web_link(
+    State(state): State<AppState>,
+    ctx: WsCtx,
+    Path((_, id)): Path<(String, i64)>,
+    Form(f): Form<LinkForm>,
+) -> Result<Response, PageError> {
+    let reader = ctx.reader();
+    let input = LinkInput {
+        title: f.title,
+        url: f.url,
+    };
+    match wnotes::add_web_link(&state, &caller(&ctx), &reader, id, &input).await {
+        Ok(_) => Ok(back(&ctx, id, "web-link-added")),
+        Err(e) => {
+            let typed = Typed {
+                link_title: input.title,
+                link_url: input.url,
+                ..Default::default()
+            };
+            let rename = [("title", "link_title"), ("url", "link_url")];
+            note_refused(&state, &ctx, id, e, typed, &rename).await
+        }
+    }
+}
+
+async fn remove_web_link(
+    State(state): State<AppState>,
+    ctx: WsCtx,
+    Path((_, id, link)): Path<(String, i64, i64)>,
+    Form(f): Form<VersionForm>,
+) -> Result<Response, PageError> {
+    let reader = ctx.reader();
+    let expected = crate::pages::forms::version(&f.version);
+    let r = wnotes::remove_web_link(&state, &caller(&ctx), &reader, id, link, expected).await;
+    outcome(&state, &ctx, id, r, "web-link-removed").await
+}
+
+#[derive(Deserialize)]
+struct CommentForm {
+    #[serde(default)]
+    body: String,
+}
+
+async fn add_comment(
+    State(state): State<AppState>,
+    ctx: WsCtx,
+    Path((_, id)): Path<(String, i64)>,
+    Form(f): Form<CommentForm>,
+) -> Result<Response, PageError> {
+    let reader = ctx.reader();
+    match wnotes::add_comment(&state, &caller(&ctx), &reader, id, &f.body).await {
+        Ok(c) => Ok(Redirect::to(
+            &ctx.link(&format!("/work/{id}?notice=comment-added#comment-{}", c.id)),
+        )
+        .into_response()),
+        Err(e) => {
+            let typed = Typed {
+                comment: f.body,
+                ..Default::default()
+            };
+            note_refused(&state, &ctx, id, e, typed, &[]).await
+        }
+    }
+}
+
+async fn remove_comment(
+    State(state): State<AppState>,
+    ctx: WsCtx,
+    Path((_, id, comment)): Path<(String, i64, i64)>,
+    Form(f): Form<VersionForm>,
+) -> Result<Response, PageError> {
+    let reader = ctx.reader();
+    let expected = crate::pages::forms::version(&f.version);
+    let r = wnotes::remove_comment(&state, &caller(&ctx), &reader, id, comment, expected).await;
+    outcome(&state, &ctx, id, r, "comment-removed").await
+}
+
 /// Saves the item's links to the strategy (editors of the model only: what the team aims at
 /// is theirs to map), checked against the editor's view.
 async fn save_links(
@@ -504,22 +771,16 @@ async fn save_links(
     wops::visible(&state, &c, &reader, id).await?;
     ctx.require_edit()?;
     let seen = wops::view(&state, &c, &reader).await?;
-    let back_with = |inv: Invalid, status| {
-        page_with(
-            &state,
-            &ctx,
-            id,
-            status,
-            None,
-            None,
-            Invalid::new(),
-            None,
-            Some((form.clone(), inv)),
-        )
-    };
     let d = match keel_domain::fit::WorkLinkDraft::parse(&form.input(), &seen) {
         Ok(d) => d,
-        Err(inv) => return back_with(inv, StatusCode::UNPROCESSABLE_ENTITY).await,
+        Err(inv) => {
+            let v = View {
+                status: Some(StatusCode::UNPROCESSABLE_ENTITY),
+                typed_links: Some((form.clone(), inv)),
+                ..Default::default()
+            };
+            return page(&state, &ctx, id, v).await;
+        }
     };
     match state
         .store
@@ -529,17 +790,7 @@ async fn save_links(
         Ok(_) => Ok(back(&ctx, id, "links-saved")),
         Err(keel_store::StoreError::Stale { .. }) => {
             let m = "Someone changed these links after you opened the page. They are shown as they are now; choose again.".to_string();
-            page(
-                &state,
-                &ctx,
-                id,
-                StatusCode::CONFLICT,
-                Some(m),
-                None,
-                Invalid::new(),
-                None,
-            )
-            .await
+            page(&state, &ctx, id, View::problem(StatusCode::CONFLICT, m)).await
         }
         Err(e) => Err(e.into()),
     }

@@ -31,6 +31,29 @@ struct Page<'a> {
     /// The caller's account is linked to a person of this workspace.
     linked: bool,
     sections: Vec<Section<'a>>,
+    /// The newest comments that name me, on work I see.
+    mentions: Vec<Mention>,
+}
+
+/// A comment that names the reader, linked to where it is.
+pub struct Mention {
+    pub item_id: i64,
+    pub comment_id: i64,
+    pub item: String,
+    pub author: String,
+    pub when: String,
+    /// The start of the comment, as plain text.
+    pub excerpt: String,
+}
+
+/// The first line of a comment, cut at about 140 characters.
+fn excerpt(body: &str) -> String {
+    let line = body.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let mut out: String = line.chars().take(140).collect();
+    if line.chars().count() > 140 || body.lines().filter(|l| !l.trim().is_empty()).count() > 1 {
+        out.push('…');
+    }
+    out
 }
 
 pub async fn page(
@@ -80,7 +103,26 @@ pub async fn page(
             false,
         ),
     ];
+    let zone = ctx.ws.zone();
+    let mentions = crate::ops::work_notes::naming_me(
+        &state,
+        &crate::pages::workflows::caller(&ctx),
+        &ctx.reader(),
+        10,
+    )
+    .await?
+    .into_iter()
+    .map(|(c, w)| Mention {
+        item_id: w.id,
+        comment_id: c.id,
+        item: w.title,
+        author: c.author.unwrap_or_else(|| "Someone".into()),
+        when: crate::time_fmt::date(c.created_at, &zone),
+        excerpt: excerpt(&c.body),
+    })
+    .collect();
     render(&Page {
+        mentions,
         chrome: ctx
             .chrome("My work", "work")
             .with_notice(q.notice.as_deref()),
