@@ -49,7 +49,10 @@ fn main() -> ExitCode {
         Ok(rt) => rt,
         Err(e) => return failure::report(&anyhow::Error::new(e).context("cannot start")),
     };
-    match runtime.block_on(run(cli)) {
+    // What a command changes is audited as the keel command's (requests `keel serve` answers
+    // run in their own scope, with the caller as author).
+    let actor = keel_store::Actor::cli();
+    match runtime.block_on(keel_store::audit::scope(actor, run(cli))) {
         Ok(code) => code,
         Err(e) => failure::report(&e),
     }

@@ -174,10 +174,13 @@ async fn a_backup_taken_under_writes_restores_one_consistent_moment() {
         )
         .await;
         assert_eq!(extra, 0, "{t}: restored rows that the original never held");
-        let missing_filter = if t == "people" {
-            " WHERE name NOT LIKE 'Writer %'"
-        } else {
-            ""
+        let missing_filter = match t.as_str() {
+            "people" => " WHERE name NOT LIKE 'Writer %'",
+            // The audit log's entries of those people came with them (or not) in one moment.
+            "audit_log" => {
+                " WHERE NOT (record_type = 'people' AND after LIKE '%\"name\":\"Writer %')"
+            }
+            _ => "",
         };
         let missing = count(
             &mut r,
@@ -192,6 +195,16 @@ async fn a_backup_taken_under_writes_restores_one_consistent_moment() {
     }
     assert_eq!(compared, names.len());
 
+    // Each person the backup holds came with its audit entry, and no entry without it.
+    assert_eq!(
+        count(&mut r, "SELECT count(*) FROM main.people WHERE name LIKE 'Writer %'").await,
+        count(
+            &mut r,
+            "SELECT count(*) FROM main.audit_log WHERE record_type = 'people' AND action = 'insert' AND after LIKE '%\"name\":\"Writer %'"
+        )
+        .await,
+        "people and their audit entries were backed up as one moment"
+    );
     // The backup caught the writers half-way, and as one moment: each writer's people are a
     // prefix of what it wrote, and the data version counts exactly the people it holds.
     let rows = sqlx::query("SELECT name FROM people WHERE name LIKE 'Writer %'")

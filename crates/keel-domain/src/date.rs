@@ -157,6 +157,14 @@ impl Zone {
         self.0.iana_name().unwrap_or("UTC").to_string()
     }
 
+    /// "12 Mar 2026, 14:05": a moment as the team's clock showed it (the audit log).
+    pub fn long_time(&self, unix: i64) -> String {
+        let z = Timestamp::from_second(unix)
+            .unwrap_or(Timestamp::UNIX_EPOCH)
+            .to_zoned_datetime(self.0.clone());
+        format!("{}, {:02}:{:02}", self.long(unix), z.hour(), z.minute())
+    }
+
     /// The day a moment falls on here.
     pub fn date_of(&self, unix: i64) -> Date {
         let z = Timestamp::from_second(unix)

@@ -63,7 +63,7 @@ impl Store {
                 )))
             }
         };
-        Ok(Store { db })
+        Ok(Store { db, audited: true })
     }
 
     pub async fn migrate(&self) -> Result<()> {
@@ -71,7 +71,7 @@ impl Store {
             Db::Sqlite { writer, .. } => SQLITE_MIGRATIONS.run(writer).await?,
             Db::Postgres(p) => POSTGRES_MIGRATIONS.run(p).await?,
         }
-        Ok(())
+        self.install_audit().await
     }
 }
 

@@ -9,6 +9,7 @@
 //! that takes a record id also takes the workspace id, so an id from another workspace is
 //! simply not found.
 
+pub mod audit;
 mod backup;
 mod channels;
 mod commitments;
@@ -46,6 +47,7 @@ mod work_notes;
 mod workflows;
 mod workspaces;
 
+pub use audit::{Actor, AuditEntry, AuditFilter, AUDIT_PAGE};
 pub use backup::{inspect_sqlite_backup, restore_sqlite, BackupInfo};
 pub use channels::FocusLimit;
 pub use connect::{sqlite_path, without_password, Backend};
@@ -91,6 +93,9 @@ pub struct PoolStats {
 #[derive(Clone)]
 pub struct Store {
     db: Db,
+    /// Whether write transactions tell the audit triggers who writes (always, but in the
+    /// audit benchmark's "without" half: `bench_without_audit`).
+    audited: bool,
 }
 
 #[derive(Clone)]
@@ -114,31 +119,79 @@ macro_rules! read {
     };
 }
 
-/// Runs `$body` with `$p` bound to the pool that serves writes.
+/// Runs `$body` (one statement, a `Result`) with `$p` bound to a write transaction's
+/// connection, committed when it succeeds. Like `tx!`, it first tells the audit triggers who
+/// is writing (`audit::enter_*`), so no write can leave the author out.
 macro_rules! write {
     ($s:expr, $p:ident => $body:expr) => {
         match &$s.db {
-            $crate::Db::Sqlite { writer: $p, .. } => $body,
-            $crate::Db::Postgres($p) => $body,
+            $crate::Db::Sqlite { writer, .. } => {
+                async {
+                    let mut tx = writer.begin_with("BEGIN IMMEDIATE").await?;
+                    if $s.audited {
+                        $crate::audit::enter_sqlite(&mut tx).await?;
+                    }
+                    let out = {
+                        let $p = &mut *tx;
+                        $body
+                    };
+                    if out.is_ok() {
+                        if $s.audited {
+                            $crate::audit::leave_sqlite(&mut tx).await?;
+                        }
+                        tx.commit().await?;
+                    }
+                    out
+                }
+                .await
+            }
+            $crate::Db::Postgres(pool) => {
+                async {
+                    let mut tx = pool.begin().await?;
+                    if $s.audited {
+                        $crate::audit::enter_pg(&mut tx).await?;
+                    }
+                    let out = {
+                        let $p = &mut *tx;
+                        $body
+                    };
+                    if out.is_ok() {
+                        tx.commit().await?;
+                    }
+                    out
+                }
+                .await
+            }
         }
     };
 }
 
 /// Runs `$body` inside a write transaction bound to `$tx`; SQLite's begins IMMEDIATE so it
-/// takes the write lock up front instead of failing half-way.
+/// takes the write lock up front instead of failing half-way. Its first statement tells the
+/// audit triggers who is writing (`audit::enter_*`); SQLite's context is cleared before the
+/// commit.
 macro_rules! tx {
     ($s:expr, $tx:ident => $body:expr) => {
         match &$s.db {
             $crate::Db::Sqlite { writer, .. } => {
                 #[allow(unused_mut)]
                 let mut $tx = writer.begin_with("BEGIN IMMEDIATE").await?;
+                if $s.audited {
+                    $crate::audit::enter_sqlite(&mut $tx).await?;
+                }
                 let out = $body;
+                if $s.audited {
+                    $crate::audit::leave_sqlite(&mut $tx).await?;
+                }
                 $tx.commit().await?;
                 out
             }
             $crate::Db::Postgres(pool) => {
                 #[allow(unused_mut)]
                 let mut $tx = pool.begin().await?;
+                if $s.audited {
+                    $crate::audit::enter_pg(&mut $tx).await?;
+                }
                 let out = $body;
                 $tx.commit().await?;
                 out

@@ -162,6 +162,7 @@ impl FromRequestParts<AppState> for ApiCtx {
                 .authenticate_token(&crate::auth::secret::digest(token))
                 .await?
                 .ok_or_else(ApiError::unauthorized)?;
+            keel_store::audit::act_as(keel_store::Actor::token(a.user_id, a.token_id));
             return Ok(ApiCtx {
                 user_id: a.user_id,
                 ws_id: a.workspace_id,

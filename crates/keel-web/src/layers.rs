@@ -9,6 +9,7 @@ use axum::extract::{MatchedPath, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use keel_store::audit::{self, Actor};
 use tracing::Instrument;
 
 const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
@@ -94,7 +95,14 @@ pub async fn session(State(state): State<AppState>, req: Request, next: Next) ->
         Err(e) => return Internal(format!("loading session: {e}")).into_response(),
     };
     let is_api = req.uri().path().starts_with("/api/");
-    let res = checked(&state, sess.clone(), req, next).await;
+    // Every write this request makes is audited as the caller's (an API token, read later by
+    // `ApiCtx`, takes over there).
+    let user = sess.as_ref().map(|s| s.user_id);
+    let actor = match (is_api, user) {
+        (true, Some(u)) => Actor::api_session(u),
+        _ => Actor::web(user),
+    };
+    let res = audit::scope(actor, checked(&state, sess.clone(), req, next)).await;
     if is_api {
         res
     } else {

@@ -656,6 +656,10 @@ pub const NOT_EXPORTED: &[(&str, &str)] = &[
         "computed from the leads; an import rebuilds it",
     ),
     (
+        "audit_log",
+        "the server's record of who changed what, kept where the changes were made; an import is recorded in the target's log as the rows it writes",
+    ),
+    (
         "lead_reasons",
         "computed from the leads; an import rebuilds it",
     ),

@@ -4,6 +4,7 @@
 //! `delete_x`; one error envelope; records carry a `version`, sent back as an `ETag`, and
 //! `If-Match` on PUT and DELETE turns a stale write into 412 instead of a lost update.
 
+mod audit;
 mod channels;
 mod decisions;
 mod exact;
@@ -75,6 +76,7 @@ pub fn routes(r: Routes) -> Routes {
     let r = reviews::routes(r);
     let r = decisions::routes(r);
     let r = portable::routes(r);
+    let r = audit::routes(r);
     tokens::routes(r)
 }
 

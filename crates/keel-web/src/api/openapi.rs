@@ -2,7 +2,7 @@
 //! (tests/openapi.rs) locks it, so a change to the API is a visible change to a file.
 
 use super::{
-    channels, decisions, fit, functions, lead_feedback, lead_quality, leads, load, members,
+    audit, channels, decisions, fit, functions, lead_feedback, lead_quality, leads, load, members,
     metrics, model, objectives, offers, owners, people, people_bulk, portable, priorities,
     review_cadences, reviews, search, spend, strategy, strategy_records, tokens, work, workflows,
     workspace,
@@ -51,6 +51,7 @@ use utoipa::{Modify, OpenApi};
         review_cadences::list_review_cadences, review_cadences::find_review_cadence, review_cadences::create_review_cadence, review_cadences::update_review_cadence,
         reviews::list_reviews, reviews::find_review, reviews::find_review_minutes, reviews::start_review, reviews::update_review_notes, reviews::close_review,
         decisions::list_decisions, decisions::export_decisions, decisions::find_decision, decisions::create_decision, decisions::update_decision,
+        audit::list_audit,
     ),
     components(schemas(ErrorEnvelope, ErrorBody, FieldMessage)),
     modifiers(&BearerAuth),
@@ -74,6 +75,7 @@ use utoipa::{Modify, OpenApi};
         (name = "search", description = "Search across work, workflows, people and functions, among what the caller sees"),
         (name = "reviews", description = "Review cadences (weekly, monthly, quarterly), reviews with their generated agenda, notes and close, and the decision log"),
         (name = "leads", description = "Leads from the CRM (idempotent by record id), sales feedback, lead quality, completeness and spend"),
+        (name = "audit", description = "The audit log: who changed what and when, with the fields before and after; sign-ins (owners and admins)"),
     )
 )]
 struct Doc;

@@ -5,6 +5,7 @@
 use super::{password, secret};
 use crate::{time_fmt::now, AppState, Config};
 use axum::http::{header, HeaderMap};
+use keel_store::audit;
 use keel_store::{Membership, Store, StoreError, User};
 
 pub const SESSION_COOKIE: &str = "keel_session";
@@ -169,8 +170,16 @@ pub async fn check_password(
         Some(u) if ok => {
             store.clear_login_failures(&acct).await?;
             store.forgive_login_attempt(&addr).await?;
+            store.record_account_event(u.id, audit::SIGN_IN).await?;
             Ok(u)
         }
-        _ => Err(SignInError::Mismatch),
+        Some(u) => {
+            store
+                .record_account_event(u.id, audit::SIGN_IN_FAILED)
+                .await?;
+            Err(SignInError::Mismatch)
+        }
+        // An address with no account: nothing of any workspace's to record.
+        None => Err(SignInError::Mismatch),
     }
 }

@@ -1,6 +1,7 @@
 //! What pages and the API both do to workflows and work items: load, check the caller may,
 //! call the domain's rules, store. One place, so the two interfaces cannot drift.
 
+pub mod audit;
 pub mod decision_export;
 pub mod leads;
 pub mod metrics;

@@ -133,6 +133,11 @@ fn nav_for(role: Role) -> Vec<NavItem> {
             label: "Settings",
             path: "/settings",
         });
+        v.push(NavItem {
+            key: "audit",
+            label: "Audit log",
+            path: "/audit",
+        });
     }
     v
 }

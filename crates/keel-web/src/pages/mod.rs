@@ -1,6 +1,7 @@
 //! Server-rendered HTML pages. Every form works without JavaScript; htmx only enhances.
 
 mod account;
+mod audit;
 mod calendar;
 mod calendar_month;
 mod channels;
@@ -64,6 +65,7 @@ pub fn routes(r: Routes) -> Routes {
     let r = members::routes(r);
     let r = tokens::routes(r);
     let r = settings::routes(r);
+    let r = audit::routes(r);
     let r = portable::routes(r);
     let r = workflows::routes(r);
     let r = work::routes(r);
