@@ -243,7 +243,9 @@ impl Store {
     /// Rows currently staged for an import (tests use it to prove a kill leaves only staging).
     pub async fn staged_rows(&self, import_id: i64) -> Result<i64> {
         Ok(
-            write!(self, p => sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM lead_staging WHERE import_id = $1")
+            // A read: on SQLite the reader pool sees what a staging process has committed, and
+            // takes no write lock that the import it watches holds.
+            read!(self, p => sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM lead_staging WHERE import_id = $1")
             .bind(import_id).fetch_one(p).await)?,
         )
     }
