@@ -5,7 +5,7 @@
 
 use crate::lead_rollups::{apply_sql, ROLLUP_BY_STAGING};
 use crate::WorkspaceId;
-use crate::{now, read, tx, write, Result, Store, StoreError};
+use crate::{now, read, tx, Result, Store, StoreError};
 use keel_domain::lead::{month_of, LeadDraft};
 use serde::Serialize;
 

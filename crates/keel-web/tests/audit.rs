@@ -304,6 +304,8 @@ keel_testkit::each_backend!(
         // Bad filters are refused in words.
         for bad in [
             "type=Work%20Items",
+            "type=",
+            "type=work_items&record=",
             "record=12",
             "from=tomorrow",
             "limit=0",

@@ -130,6 +130,24 @@ impl<S: Send + Sync> FromRequestParts<S> for ApiAuditQuery {
                 "Give from and to as YYYY-MM-DD, like 2026-03-12.",
             ));
         }
+        // The document's patterns, exactly: the domain reads an empty or padded value as no
+        // filter (a form sends those), the API refuses what its document refuses.
+        let kind = q.record_type.as_deref().is_none_or(|s| {
+            (1..=64).contains(&s.len()) && s.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+        });
+        let record = q.record.as_deref().is_none_or(|s| {
+            let parts: Vec<&str> = s.split(':').collect();
+            parts.len() <= 6
+                && parts.iter().all(|p| {
+                    let digits = p.strip_prefix('-').unwrap_or(p);
+                    (1..=18).contains(&digits.len()) && digits.chars().all(|c| c.is_ascii_digit())
+                })
+        });
+        if !kind || !record {
+            return Err(bad_query(
+                "type is a kind of record such as work_items; record is its number, such as 12.",
+            ));
+        }
         let s = |v: &Option<String>| v.clone().unwrap_or_default();
         let input = FilterInput {
             person: q.person.map(|p| p.to_string()).unwrap_or_default(),
