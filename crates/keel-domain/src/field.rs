@@ -77,3 +77,22 @@ impl std::fmt::Display for Invalid {
 }
 
 impl std::error::Error for Invalid {}
+
+/// An id the author picked from a list of what they see: empty is none, and an id that is not
+/// a number or not one they see is refused with `refusal`, so a hidden record reads as a
+/// missing one.
+pub(crate) fn seen_id(
+    raw: &str,
+    exists: impl Fn(i64) -> bool,
+    refusal: impl FnOnce() -> String,
+) -> Result<Option<i64>, String> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    raw.parse::<i64>()
+        .ok()
+        .filter(|id| exists(*id))
+        .map(Some)
+        .ok_or_else(refusal)
+}

@@ -46,15 +46,9 @@ pub struct WorkLinkDraft {
 }
 
 fn pick(raw: &str, exists: impl Fn(i64) -> bool, what: &str) -> Result<Option<i64>, String> {
-    let raw = raw.trim();
-    if raw.is_empty() {
-        return Ok(None);
-    }
-    raw.parse::<i64>()
-        .ok()
-        .filter(|id| exists(*id))
-        .map(Some)
-        .ok_or_else(|| format!("Choose {what} from the list, or none."))
+    crate::field::seen_id(raw, exists, || {
+        format!("Choose {what} from the list, or none.")
+    })
 }
 
 impl WorkLinkDraft {

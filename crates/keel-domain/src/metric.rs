@@ -223,15 +223,7 @@ pub fn number(raw: &str, what: &str) -> Result<Option<f64>, String> {
 
 /// An id the author picked from a list of what they see; anything else is "not there".
 fn link(raw: &str, exists: impl Fn(i64) -> bool, what: &str) -> Result<Option<i64>, String> {
-    let raw = raw.trim();
-    if raw.is_empty() {
-        return Ok(None);
-    }
-    raw.parse::<i64>()
-        .ok()
-        .filter(|id| exists(*id))
-        .map(Some)
-        .ok_or_else(|| format!("Choose {what} from the list."))
+    crate::field::seen_id(raw, exists, || format!("Choose {what} from the list."))
 }
 
 impl MetricDraft {
