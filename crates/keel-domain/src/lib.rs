@@ -30,6 +30,7 @@ pub mod setup;
 pub mod spreadsheet;
 pub mod stack;
 pub mod text;
+pub mod webhook;
 pub mod work;
 pub mod workflow;
 

@@ -5,6 +5,7 @@
 //! revision, so the SOP's history shows it), and retiring a routine switches its cadence off,
 //! all in the transaction that records the decision.
 
+use crate::webhook_queue::emit;
 use crate::{now, read, tx, Result, Store, StoreError, WorkspaceId};
 use keel_domain::review::{
     Category, Decision, DecisionDraft, DecisionKind, DecisionStatus, Evidence, EvidenceKind, Kind,
@@ -222,8 +223,10 @@ impl Store {
                                  VALUES ($1, $2, $3, $4, $5, $6)")
                         .bind(ws).bind(e.id).bind(version + 1).bind(&doc).bind(acting.by_user).bind(t)
                         .execute(&mut *tx).await?;
+                    emit!(tx, ws, crate::webhook_events::workflow(e.id, &spec, version + 1, "retired", acting.by_user));
                 }
             }
+            emit!(tx, ws, crate::webhook_events::decision(id, d, review_id, decided_on));
             if let Some(kind) = acting.retire_cadence {
                 sqlx::query("UPDATE review_cadences SET active = 0, version = version + 1, updated_at = $3
                              WHERE workspace_id = $1 AND kind = $2 AND active <> 0")

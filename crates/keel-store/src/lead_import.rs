@@ -4,6 +4,7 @@
 //! staged rows are removed by the next import into the workspace.
 
 use crate::lead_rollups::{apply_sql, ROLLUP_BY_STAGING};
+use crate::webhook_queue::emit;
 use crate::WorkspaceId;
 use crate::{now, read, tx, Result, Store, StoreError};
 use keel_domain::lead::{month_of, LeadDraft};
@@ -209,6 +210,7 @@ impl Store {
                     unchanged = $6, finished_at = $7 WHERE workspace_id = $1 AND id = $2")
                 .bind(ws).bind(import_id).bind(skipped).bind(c.inserted).bind(c.updated).bind(c.unchanged).bind(t)
                 .execute(&mut *tx).await?;
+            emit!(tx, ws, crate::webhook_events::import_finished(import_id, &c));
             c
         });
         Ok(counts)

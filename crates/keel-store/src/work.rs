@@ -1,5 +1,6 @@
 //! Work items, their checklists, approvals, history events and dependencies.
 
+use crate::webhook_queue::emit;
 use crate::WorkspaceId;
 use crate::{now, read, tx, write, Result, Store, StoreError};
 use keel_domain::health::review_rules::BlockEvent;
@@ -350,7 +351,7 @@ impl Store {
                 .bind(ws).bind(id).bind(n.stage as i64).bind(n.status.as_str()).bind(n.actual_launch.map(|d| d.0)).bind(&n.blocked_reason)
                 .bind(n.blocked_since).bind(n.blocked_seconds).bind(n.revisions).bind(n.launched_at).bind(t).bind(expected)
                 .fetch_optional(&mut *tx).await?;
-            if row.is_some() {
+            if let Some(r) = &row {
                 // The history is dated by the move itself, like the block it starts.
                 sqlx::query("INSERT INTO work_events (workspace_id, item_id, at, kind, to_stage, note, by_user) VALUES ($1, $2, $3, $4, $5, $6, $7)")
                     .bind(ws).bind(id).bind(o.at).bind(o.event.as_str()).bind(o.stage as i64).bind(&o.note).bind(by_user)
@@ -365,6 +366,7 @@ impl Store {
                     sqlx::query("DELETE FROM work_approvals WHERE workspace_id = $1 AND item_id = $2 AND stage >= $3")
                         .bind(ws).bind(id).bind(from as i64).execute(&mut *tx).await?;
                 }
+                emit!(tx, ws, crate::webhook_events::work_move(id, r.version, o, by_user));
             }
             row
         });

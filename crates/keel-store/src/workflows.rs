@@ -1,6 +1,8 @@
 //! Workflows (SOPs). The whole SOP is kept as one JSON document per version, so every
 //! change is kept and any two versions can be compared.
 
+use crate::webhook_events;
+use crate::webhook_queue::emit;
 use crate::WorkspaceId;
 use crate::{now, read, tx, Result, Store, StoreError};
 use keel_domain::health::review_rules::SopVersion;
@@ -76,6 +78,7 @@ impl Store {
                 .fetch_one(&mut *tx).await.map_err(|e| taken(e, &spec.name))?;
             sqlx::query("INSERT INTO workflow_revisions (workspace_id, workflow_id, version, spec, changed_by, changed_at) VALUES ($1, $2, 1, $3, $4, $5)")
                 .bind(ws).bind(id).bind(&doc).bind(by_user).bind(t).execute(&mut *tx).await?;
+            emit!(tx, ws, webhook_events::workflow(id, spec, 1, "created", by_user));
             id
         });
         Ok(Workflow {
@@ -112,6 +115,7 @@ impl Store {
                 }
                 sqlx::query("INSERT INTO workflow_revisions (workspace_id, workflow_id, version, spec, changed_by, changed_at) VALUES ($1, $2, $3, $4, $5, $6)")
                     .bind(ws).bind(id).bind(version).bind(&doc).bind(by_user).bind(t).execute(&mut *tx).await?;
+                emit!(tx, ws, webhook_events::workflow(id, spec, version, "updated", by_user));
             }
             row
         });
@@ -128,9 +132,15 @@ impl Store {
 
     /// Deletes a workflow and its work items.
     pub async fn delete_workflow(&self, ws: WorkspaceId, id: i64, expected: i64) -> Result<()> {
-        let n = crate::write!(self, p => sqlx::query(
-            "DELETE FROM workflows WHERE workspace_id = $1 AND id = $2 AND version = $3")
-            .bind(ws).bind(id).bind(expected).execute(p).await.map(|r| r.rows_affected()))?;
+        let n = tx!(self, tx => {
+            let name: Option<String> = sqlx::query_scalar(
+                "DELETE FROM workflows WHERE workspace_id = $1 AND id = $2 AND version = $3 RETURNING name")
+                .bind(ws).bind(id).bind(expected).fetch_optional(&mut *tx).await?;
+            if let Some(name) = &name {
+                emit!(tx, ws, webhook_events::workflow_deleted(id, name));
+            }
+            u64::from(name.is_some())
+        });
         if n == 0 {
             return Err(self.missing_or_stale("workflows", ws, id).await);
         }

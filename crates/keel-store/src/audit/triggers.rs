@@ -18,6 +18,12 @@ pub const NOT_AUDITED: &[(&str, &str)] = &[
         "lead_reasons",
         "sums of the leads, moved in the transaction that changes them",
     ),
+    (
+        "webhook_deliveries",
+        "the webhook queue: written in the transaction of the audited change that caused each \
+         event, then moved by keel's delivery worker on every attempt; its log is the \
+         subscription's page",
+    ),
 ];
 
 /// Tables audited only when an update sets one of these columns, and why.
@@ -28,11 +34,13 @@ const ONLY_UPDATES_OF: &[(&str, &[&str], &str)] = &[(
      lead_imports row; sales feedback on a lead is a person's change and is audited",
 )];
 
-/// Columns never written to the audit log: secrets (stored hashes), the workspace (the
-/// entry has it) and counters that move on reads (`data_version`, a token's last use). An
-/// update that changes only these is no entry.
+/// Columns never written to the audit log: secrets (stored hashes, and a webhook's signing
+/// secret, kept as is), the workspace (the entry has it) and counters that move on reads
+/// (`data_version`, a token's last use). An update that changes only these is no entry.
 fn ignored(col: &str) -> bool {
-    col.ends_with("_hash") || matches!(col, "workspace_id" | "data_version" | "last_used_at")
+    col.ends_with("_hash")
+        || col.ends_with("_secret")
+        || matches!(col, "workspace_id" | "data_version" | "last_used_at")
 }
 
 /// Whether `table` (with these columns) is audited: for the schema test and the installer.

@@ -663,6 +663,14 @@ pub const NOT_EXPORTED: &[(&str, &str)] = &[
         "lead_reasons",
         "computed from the leads; an import rebuilds it",
     ),
+    (
+        "webhook_subscriptions",
+        "a signing secret and an address this server sends to; subscribe again on the target",
+    ),
+    (
+        "webhook_deliveries",
+        "this server's delivery queue and log",
+    ),
 ];
 
 pub fn table(name: &str) -> Option<&'static Table> {
