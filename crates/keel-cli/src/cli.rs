@@ -113,10 +113,42 @@ pub enum Command {
     /// document from a newer keel, and one that refers to records it does not hold.
     ImportWorkspace(ImportWorkspaceArgs),
 
+    /// The weekly digest by email: `keel serve` sends it on Mondays from 08:00 (each
+    /// workspace's clock) to every member who turned it on in their account page.
+    #[command(subcommand)]
+    Digest(DigestCommand),
+
     /// Erase a person's personal data (GDPR): their name becomes "Erased person #ID", their
     /// email, title and organization are removed, their account is unlinked, and their
     /// name and email are removed from notes and leads. Their history keeps its place.
     ErasePerson(ErasePersonArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DigestCommand {
+    /// Send this week's digests now, to everyone who asked for one and has not had it yet
+    /// (a digest already sent by `keel serve` is not sent again). With --dry-run, print
+    /// them instead and send nothing.
+    Send(DigestSendArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DigestSendArgs {
+    /// Print each digest (recipient, subject, text) instead of sending it.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Only this workspace's digests.
+    #[arg(long, value_name = "SLUG", value_parser = parse_slug)]
+    pub workspace: Option<String>,
+
+    /// The address people use to reach keel, like https://keel.example.com: the digests'
+    /// links start with it. Needed to send.
+    #[arg(long, env = "KEEL_PUBLIC_URL", value_name = "URL", value_parser = parse_public_url)]
+    pub public_url: Option<keel_web::config::PublicUrl>,
+
+    #[command(flatten)]
+    pub smtp: SmtpArgs,
 }
 
 #[derive(Debug, Args)]
@@ -290,6 +322,63 @@ pub struct ServeArgs {
     #[arg(long, env = "KEEL_MODEL_CACHE_RECORDS", default_value_t = 500_000, value_name = "N",
           value_parser = clap::value_parser!(u64).range(1..))]
     pub model_cache_records: u64,
+
+    #[command(flatten)]
+    pub smtp: SmtpArgs,
+}
+
+/// The SMTP server keel sends email through (invitations, password reset links, weekly
+/// digests). Without --smtp-host keel sends no email and shows links to copy instead.
+#[derive(Debug, Clone, Args)]
+pub struct SmtpArgs {
+    /// The SMTP server's host name, like smtp.example.com.
+    #[arg(long, env = "KEEL_SMTP_HOST", value_name = "HOST")]
+    pub smtp_host: Option<String>,
+
+    /// The SMTP server's port. Default: 587 with starttls, 465 with tls, 25 with none.
+    #[arg(long, env = "KEEL_SMTP_PORT", value_name = "PORT")]
+    pub smtp_port: Option<u16>,
+
+    /// How the connection is protected: starttls (required, port 587), tls (from the first
+    /// byte, port 465) or none (only for a relay on this machine or a private network).
+    #[arg(long, env = "KEEL_SMTP_SECURITY", value_name = "MODE", value_parser = parse_security)]
+    pub smtp_security: Option<keel_web::mail::Security>,
+
+    /// The user name to sign in to the SMTP server with, if it asks for one.
+    #[arg(long, env = "KEEL_SMTP_USERNAME", value_name = "NAME")]
+    pub smtp_username: Option<String>,
+
+    /// The SMTP password. Prefer KEEL_SMTP_PASSWORD: command lines are visible to other users
+    /// of the machine.
+    #[arg(
+        long,
+        env = "KEEL_SMTP_PASSWORD",
+        hide_env_values = true,
+        value_name = "PASSWORD"
+    )]
+    pub smtp_password: Option<String>,
+
+    /// The sender of keel's emails, like "keel <keel@example.com>".
+    #[arg(long, env = "KEEL_SMTP_FROM", value_name = "ADDRESS")]
+    pub smtp_from: Option<String>,
+}
+
+impl SmtpArgs {
+    /// The checked settings (`None`: no email), or what is wrong with them.
+    pub fn settings(&self) -> Result<Option<keel_web::mail::SmtpSettings>, String> {
+        keel_web::mail::SmtpSettings::parse(keel_web::mail::SmtpInput {
+            host: self.smtp_host.clone(),
+            port: self.smtp_port,
+            security: self.smtp_security,
+            username: self.smtp_username.clone(),
+            password: self.smtp_password.clone(),
+            from: self.smtp_from.clone(),
+        })
+    }
+}
+
+fn parse_security(s: &str) -> Result<keel_web::mail::Security, String> {
+    keel_web::mail::Security::parse(s)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -396,6 +485,17 @@ pub enum UserCommand {
         /// The new password, at least 10 characters.
         #[arg(long, env = "KEEL_PASSWORD", hide_env_values = true)]
         password: Option<String>,
+    },
+    /// Print a link that lets the account's owner set a new password themselves (works once,
+    /// for 30 minutes). For keel without email: pass the link on to the person yourself.
+    ResetLink {
+        /// Email of the account.
+        #[arg(long, value_parser = parse_email)]
+        email: String,
+        /// The address people use to reach keel, like https://keel.example.com: the link
+        /// starts with it.
+        #[arg(long, env = "KEEL_PUBLIC_URL", value_name = "URL", value_parser = parse_public_url)]
+        public_url: keel_web::config::PublicUrl,
     },
     /// List every account and the workspaces it belongs to.
     List,

@@ -254,6 +254,8 @@ async fn create(store: &Store, args: &DemoArgs) -> Result<Workspace> {
     for (user, _, role) in &accounts[1..] {
         store.add_member(ws.id, user.id, *role).await?;
     }
+    // The head of marketing reads the weekly digest (`keel digest send --dry-run` shows it).
+    store.set_weekly_digest(ws.id, owner.id, true).await?;
     let members: Vec<i64> = accounts.iter().map(|(u, _, _)| u.id).collect();
     let link = |key: &str| {
         accounts

@@ -16,6 +16,7 @@ mod demo_reviews;
 mod demo_stack;
 mod demo_strategy;
 mod demo_work;
+mod digest;
 mod failure;
 mod import;
 mod portable;
@@ -78,6 +79,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::User(c) => users::run(&store, c).await,
         Command::Token(c) => tokens::run(&store, c).await,
         Command::Check(args) => check::run(&store, args).await,
+        Command::Digest(c) => digest::run(&store, c).await,
         Command::Import(cli::ImportCommand::Leads(args)) => import::leads(&store, args).await,
         Command::Backup(args) => backup::backup(url, args).await,
         Command::Restore(args) => backup::restore(url, args).await,

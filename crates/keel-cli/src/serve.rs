@@ -12,16 +12,20 @@ use std::process::ExitCode;
 use tokio::net::TcpListener;
 
 pub async fn run(store: &Store, args: ServeArgs) -> Result<ExitCode> {
-    let config = config(&args);
+    let config = config(&args)?;
     let listener = bind(&args.bind).await?;
     let addr = announce(&listener)?;
     serve(listener, addr, store, config).await?;
     Ok(ExitCode::SUCCESS)
 }
 
-fn config(args: &ServeArgs) -> Config {
+fn config(args: &ServeArgs) -> Result<Config> {
     let defaults = Config::default();
-    Config {
+    let smtp = args
+        .smtp
+        .settings()
+        .map_err(|m| usage(format!("email settings: {m}")))?;
+    Ok(Config {
         secure_cookies: args.secure_cookies,
         max_body_bytes: args
             .max_body_bytes
@@ -36,8 +40,9 @@ fn config(args: &ServeArgs) -> Config {
         metrics_token: args.metrics_token.clone(),
         shutdown_grace: std::time::Duration::from_secs(args.shutdown_grace),
         model_cache_records: args.model_cache_records,
+        smtp,
         ..defaults
-    }
+    })
 }
 
 /// Binds the listen address; port 0 lets the system choose.
@@ -80,6 +85,16 @@ pub async fn serve(
 ) -> Result<()> {
     if config.metrics_token.is_some() {
         tracing::info!("Prometheus metrics at /metrics, for requests with the metrics token");
+    }
+    match &config.smtp {
+        Some(s) => tracing::info!(
+            server = %format!("{}:{} ({})", s.host, s.port, s.security.as_str()),
+            from = %s.from,
+            "email on: invitations, password reset links and weekly digests are sent"
+        ),
+        None => tracing::info!(
+            "email off (no --smtp-host): invitation and password reset links are shown to copy"
+        ),
     }
     if config.secure_cookies {
         tracing::info!(

@@ -5,7 +5,7 @@ use crate::failure::usage;
 use anyhow::{Context, Result};
 use keel_domain::{text, Role};
 use keel_store::{Store, User, Workspace};
-use keel_web::auth::{password, secret};
+use keel_web::auth::{password, reset, secret};
 use std::process::ExitCode;
 
 pub async fn run(store: &Store, command: UserCommand) -> Result<ExitCode> {
@@ -17,6 +17,9 @@ pub async fn run(store: &Store, command: UserCommand) -> Result<ExitCode> {
         } => create(store, &email, &name, password).await,
         UserCommand::ResetPassword { email, password } => {
             reset_password(store, &email, password).await
+        }
+        UserCommand::ResetLink { email, public_url } => {
+            reset_link(store, &email, public_url.origin()).await
         }
         UserCommand::List => list(store).await,
         UserCommand::Add {
@@ -84,6 +87,20 @@ async fn reset_password(store: &Store, email: &str, given: Option<String>) -> Re
     if generated {
         print_generated(&pw);
     }
+    Ok(())
+}
+
+async fn reset_link(store: &Store, email: &str, origin: &str) -> Result<()> {
+    let user = find_user(store, email).await?;
+    let ttl = keel_web::Config::default().reset_ttl_secs;
+    let link = reset::new_link(store, origin, ttl, &user)
+        .await
+        .with_context(|| format!("cannot make a reset link for {email}"))?;
+    println!(
+        "Link to set a new password for {email} (works once, for {} minutes; pass it on securely):",
+        ttl / 60
+    );
+    println!("{link}");
     Ok(())
 }
 

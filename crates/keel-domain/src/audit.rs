@@ -156,6 +156,8 @@ pub fn action_label(a: &str) -> &'static str {
         "delete" => "Removed",
         "sign_in" => "Signed in",
         "sign_in_failed" => "Failed sign-in",
+        "password_reset_requested" => "Asked for a password reset link",
+        "password_reset" => "Set a new password by link",
         _ => "Changed",
     }
 }

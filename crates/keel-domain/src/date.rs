@@ -173,6 +173,14 @@ impl Zone {
         Date::from_civil(z.date())
     }
 
+    /// The hour (0 to 23) a moment falls in here: when the weekly digest is due.
+    pub fn hour_of(&self, unix: i64) -> i8 {
+        Timestamp::from_second(unix)
+            .unwrap_or(Timestamp::UNIX_EPOCH)
+            .to_zoned_datetime(self.0.clone())
+            .hour()
+    }
+
     /// The moment a day starts here (the first moment of it, where a clock change skips
     /// midnight).
     pub fn start_of(&self, d: Date) -> i64 {

@@ -135,16 +135,23 @@ pub(crate) async fn enter_pg(c: &mut PgConnection) -> sqlx::Result<()> {
 /// An event about an account rather than a record: "sign_in", "sign_in_failed".
 pub const SIGN_IN: &str = "sign_in";
 pub const SIGN_IN_FAILED: &str = "sign_in_failed";
+/// A link to set a new password was made for the account (asked for by email, or printed by
+/// `keel user reset-link`); anyone may ask, so it has no author.
+pub const PASSWORD_RESET_REQUESTED: &str = "password_reset_requested";
+/// The account's password was set through such a link, by whoever held it.
+pub const PASSWORD_RESET: &str = "password_reset";
 
 impl Store {
-    /// Records a sign-in or a failed one for `user_id`. Account events belong to no workspace;
+    /// Records a sign-in, a failed one or a password reset for `user_id`. Account events belong to no workspace;
     /// every workspace the account is a member of shows them.
     pub async fn record_account_event(&self, user_id: i64, action: &'static str) -> Result<()> {
-        let by = (action == SIGN_IN).then_some(user_id);
+        let by = matches!(action, SIGN_IN | PASSWORD_RESET).then_some(user_id);
+        // Through the pages, or a `keel` command (a reset link printed by the operator).
+        let via = if current().via == "cli" { "cli" } else { "web" };
         let sql = "INSERT INTO audit_log (workspace_id, at, actor_user_id, actor_token_id, via, action, record_type, record_id)
-                   VALUES (NULL, $1, $2, NULL, 'web', $3, 'account', $4)";
+                   VALUES (NULL, $1, $2, NULL, $5, $3, 'account', $4)";
         crate::write!(self, p => sqlx::query(sql)
-            .bind(crate::now()).bind(by).bind(action).bind(user_id.to_string())
+            .bind(crate::now()).bind(by).bind(action).bind(user_id.to_string()).bind(via)
             .execute(p).await.map(|_| ()))?;
         Ok(())
     }

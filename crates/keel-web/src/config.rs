@@ -39,6 +39,14 @@ pub struct Config {
     /// The most records (people, functions, workflows, work, …) the node keeps in its cache
     /// of workspace models, over all workspaces; the least used are dropped beyond it.
     pub model_cache_records: u64,
+    /// The SMTP server keel sends invitations, password reset links and digests through;
+    /// `None`: keel sends no email and shows links to copy instead.
+    pub smtp: Option<crate::mail::SmtpSettings>,
+    /// How long a password reset link works.
+    pub reset_ttl_secs: i64,
+    /// How often each node looks for weekly digests that are due (each goes out once,
+    /// whichever node claims it first).
+    pub digest_every: std::time::Duration,
 }
 
 impl Default for Config {
@@ -59,6 +67,9 @@ impl Default for Config {
             metrics_token: None,
             shutdown_grace: std::time::Duration::from_secs(30),
             model_cache_records: 500_000,
+            smtp: None,
+            reset_ttl_secs: 30 * 60,
+            digest_every: std::time::Duration::from_secs(5 * 60),
         }
     }
 }

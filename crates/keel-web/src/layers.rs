@@ -161,7 +161,10 @@ async fn checked(
                 .as_ref()
                 .is_some_and(|s| csrf::matches(Some(&s.csrf), given.as_deref()));
             // The forms shown before sign-in carry the double-submit cookie's token instead.
-            let public_form = path == "/login" || path == "/setup" || path.starts_with("/invite/");
+            let public_form = path == "/login"
+                || path == "/setup"
+                || path.starts_with("/invite/")
+                || path.starts_with("/password/");
             let by_pre = public_form
                 && csrf::matches(
                     session::cookie(&parts.headers, session::PRE_COOKIE).as_deref(),

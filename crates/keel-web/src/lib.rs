@@ -13,6 +13,7 @@ mod ctx;
 pub mod error;
 mod grants;
 mod layers;
+pub mod mail;
 pub mod markdown;
 mod model;
 pub mod monitoring;
@@ -36,18 +37,38 @@ pub struct AppState {
     pub metrics: Arc<monitoring::Metrics>,
     /// An account exists, so the first-run page is gone (`pages::set_up`).
     pub setup_done: Arc<std::sync::atomic::AtomicBool>,
+    /// The SMTP connection, when the operator configured one (`Config::smtp`).
+    pub mailer: Option<Arc<mail::Mailer>>,
 }
 
 /// The whole application as one router, ready to serve.
 pub fn app(store: Store, config: Config) -> axum::Router {
-    let state = AppState {
-        store,
-        models: Arc::new(model::ModelCache::new(config.model_cache_records)),
-        config: Arc::new(config),
-        metrics: Default::default(),
-        setup_done: Default::default(),
-    };
-    routes::routes().into_router(state)
+    routes::routes().into_router(AppState::new(store, config))
+}
+
+impl AppState {
+    /// The state every request shares; also what `keel digest` works with outside a server.
+    pub fn new(store: Store, config: Config) -> AppState {
+        // The settings were checked when parsed (`SmtpSettings::parse` builds a mailer once).
+        let mailer = config
+            .smtp
+            .as_ref()
+            .and_then(|s| match mail::Mailer::new(s) {
+                Ok(m) => Some(Arc::new(m)),
+                Err(e) => {
+                    tracing::error!("email is off: {e}");
+                    None
+                }
+            });
+        AppState {
+            store,
+            models: Arc::new(model::ModelCache::new(config.model_cache_records)),
+            config: Arc::new(config),
+            metrics: Default::default(),
+            setup_done: Default::default(),
+            mailer,
+        }
+    }
 }
 
 /// Serves until ctrl-c or SIGTERM. Takes a bound listener so tests can bind port 0. Without
@@ -83,7 +104,15 @@ pub async fn serve_until(
     );
     let purge = tokio::spawn(purge_periodically(store.clone(), config.clone()));
     let grace = config.shutdown_grace;
-    let app = app(store, config).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let state = AppState::new(store, config);
+    // Weekly digests go out only where there is a mail server to send them.
+    let digests = state
+        .mailer
+        .is_some()
+        .then(|| tokio::spawn(mail::digest::every(state.clone())));
+    let app = routes::routes()
+        .into_router(state)
+        .into_make_service_with_connect_info::<std::net::SocketAddr>();
     let stopping = Arc::new(tokio::sync::Notify::new());
     let told = stopping.clone();
     let served = axum::serve(listener, app).with_graceful_shutdown(async move {
@@ -102,6 +131,9 @@ pub async fn serve_until(
         }
     };
     purge.abort();
+    if let Some(d) = digests {
+        d.abort();
+    }
     out
 }
 

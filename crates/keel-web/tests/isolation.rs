@@ -36,6 +36,22 @@ const OUTSIDE_ANY_WORKSPACE: &[(&str, &str)] = &[
         "/invite/{code}",
         "a secret invitation code is the only key; checked by invite tests",
     ),
+    (
+        "/password/forgot",
+        "asks for a reset link by email; answers alike for any address (password_reset.rs)",
+    ),
+    (
+        "/password/reset/{code}",
+        "a secret reset code is the only key; checked by password_reset.rs",
+    ),
+    (
+        "/account",
+        "the caller's own settings, over the caller's own memberships",
+    ),
+    (
+        "/account/digest",
+        "changes only the caller's own memberships (digest.rs)",
+    ),
     ("/api", "the API reference page"),
     ("/api/v1/openapi.json", "the API description"),
     (

@@ -17,6 +17,9 @@ const OPEN_TO_ALL_ROLES: &[&str] = &[
     "/logout",
     "/workspaces",                   // creating a new workspace of one's own
     "/invite/{code}",                // accepting an invitation
+    "/password/forgot",              // asking for a reset link, before sign-in
+    "/password/reset/{code}",        // setting a new password with the mailed link
+    "/account/digest",               // one's own weekly digest choice
     "/w/{ws}/tokens",                // personal tokens, capped at the creator's role
     "/w/{ws}/tokens/{token}/revoke", // one's own tokens
     "/api/v1/tokens",

@@ -4,7 +4,7 @@
 use super::{WorkItem, WorkStatus};
 use crate::capacity::PersonLoad;
 use crate::workflow::Workflow;
-use crate::Date;
+use crate::{Date, Zone};
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct WeekDigest<'a> {
@@ -37,6 +37,51 @@ pub fn digest(items: &[WorkItem], today: Date) -> WeekDigest<'_> {
         blocked,
         launches,
         overdue,
+    }
+}
+
+/// The hour on the workspace's clock from which a Monday's weekly digest goes out.
+pub const EMAIL_HOUR: i8 = 8;
+
+/// The week whose emailed digest is due at `now` in `zone`: from 08:00 on a Monday until that
+/// Monday ends, the Monday itself; any other time, none. A node that was down all Monday
+/// sends nothing late: by Tuesday the week's news is on Home.
+pub fn email_week(now: i64, zone: &Zone) -> Option<Date> {
+    let day = zone.date_of(now);
+    (day == day.week_start() && zone.hour_of(now) >= EMAIL_HOUR).then_some(day)
+}
+
+/// What one person's weekly email says: the team's launches and blocked work this week (from
+/// [`digest`], over what the person sees) and what waits for their approval ([`awaiting`]).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PersonDigest<'a> {
+    pub launches: Vec<&'a WorkItem>,
+    pub blocked: Vec<&'a WorkItem>,
+    pub to_approve: Vec<&'a WorkItem>,
+}
+
+impl PersonDigest<'_> {
+    /// Nothing to say: no email is sent for a quiet week.
+    pub fn is_empty(&self) -> bool {
+        self.launches.is_empty() && self.blocked.is_empty() && self.to_approve.is_empty()
+    }
+}
+
+/// The digest of `person` (their linked person record, if any) for the week of `today`, over
+/// the items and workflows they see.
+pub fn for_person<'a>(
+    items: &'a [WorkItem],
+    workflows: &[Workflow],
+    person: Option<i64>,
+    today: Date,
+) -> PersonDigest<'a> {
+    let week = digest(items, today);
+    PersonDigest {
+        launches: week.launches,
+        blocked: week.blocked,
+        to_approve: person
+            .map(|p| awaiting(items, workflows, p))
+            .unwrap_or_default(),
     }
 }
 
@@ -189,6 +234,49 @@ mod tests {
         assert_eq!(d.launches.iter().map(|i| i.id).collect::<Vec<_>>(), [3, 1]);
         assert_eq!(d.overdue.iter().map(|i| i.id).collect::<Vec<_>>(), [2]);
         assert_eq!(digest(&[], today), WeekDigest::default());
+    }
+
+    #[test]
+    fn the_email_goes_out_on_monday_from_eight_on_the_teams_clock() {
+        let berlin = Zone::parse("Europe/Berlin").unwrap();
+        // 2026-11-30 is a Monday; Berlin is UTC+1 in winter.
+        let monday = Date::parse("2026-11-30").unwrap();
+        let utc = |d: &str, h: i64| Date::parse(d).unwrap().0 * 86_400 + h * 3600;
+        assert_eq!(email_week(utc("2026-11-30", 6), &berlin), None); // 07:00 there
+        assert_eq!(email_week(utc("2026-11-30", 7), &berlin), Some(monday)); // 08:00
+        assert_eq!(email_week(utc("2026-11-30", 22), &berlin), Some(monday)); // 23:00
+        assert_eq!(email_week(utc("2026-11-30", 23), &berlin), None); // Tuesday 00:00
+        assert_eq!(email_week(utc("2026-11-29", 12), &berlin), None); // Sunday
+                                                                      // Monday 08:00 UTC is still Sunday night in Los Angeles.
+        let la = Zone::parse("America/Los_Angeles").unwrap();
+        assert_eq!(email_week(utc("2026-11-30", 8), &la), None);
+        assert_eq!(
+            email_week(utc("2026-11-30", 16), &la),
+            Some(monday),
+            "08:00 in California"
+        );
+    }
+
+    #[test]
+    fn a_persons_digest_is_the_weeks_launches_blocked_work_and_their_approvals() {
+        let today = Date::parse("2026-11-25").unwrap();
+        let flows = [workflow(1, 7)];
+        let mut waiting = item(3, WorkStatus::AwaitingApproval, None, None, None);
+        waiting.workflow_id = 1;
+        let items = vec![
+            item(1, WorkStatus::Blocked, None, None, Some(100)),
+            item(2, WorkStatus::InProgress, Some("2026-11-27"), None, None),
+            waiting,
+            item(4, WorkStatus::InProgress, Some("2026-12-20"), None, None),
+        ];
+        let ids = |v: &[&WorkItem]| v.iter().map(|i| i.id).collect::<Vec<_>>();
+        let d = for_person(&items, &flows, Some(7), today);
+        assert_eq!(ids(&d.launches), [2]);
+        assert_eq!(ids(&d.blocked), [1]);
+        assert_eq!(ids(&d.to_approve), [3]);
+        let nobody = for_person(&items, &flows, None, today);
+        assert!(nobody.to_approve.is_empty() && !nobody.is_empty());
+        assert!(for_person(&[], &flows, Some(7), today).is_empty());
     }
 
     fn workflow(id: i64, decider: i64) -> Workflow {

@@ -24,6 +24,10 @@ pub const NOT_AUDITED: &[(&str, &str)] = &[
          event, then moved by keel's delivery worker on every attempt; its log is the \
          subscription's page",
     ),
+    (
+        "digest_sends",
+        "which weekly digests keel mailed: its own bookkeeping, not a change anyone made",
+    ),
 ];
 
 /// Tables audited only when an update sets one of these columns, and why.

@@ -671,6 +671,10 @@ pub const NOT_EXPORTED: &[(&str, &str)] = &[
         "webhook_deliveries",
         "this server's delivery queue and log",
     ),
+    (
+        "digest_sends",
+        "which weekly digests this server mailed; the target sends its own",
+    ),
 ];
 
 pub fn table(name: &str) -> Option<&'static Table> {

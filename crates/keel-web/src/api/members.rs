@@ -1,9 +1,9 @@
 //! /api/v1/members and /api/v1/invites
 
 use super::{if_match, with_etag, ApiJson, ApiPath};
-use crate::auth::secret;
 use crate::ctx::ApiCtx;
 use crate::error::{ApiError, ErrorEnvelope};
+use crate::ops::invites::{self, Inviter};
 use crate::routes::Routes;
 use crate::time_fmt::{now, rfc3339};
 use crate::AppState;
@@ -154,6 +154,11 @@ pub struct InviteDto {
     /// The link to send, present only in the answer that created the invitation.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub link: Option<String>,
+    /// Whether keel emailed the link to `email`, present only in the answer that created the
+    /// invitation: false when it names no address, keel has no SMTP settings or the mail
+    /// server did not take it (the link works all the same).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub emailed: Option<bool>,
 }
 
 fn invite_dto(i: Invite, link: Option<String>) -> InviteDto {
@@ -170,6 +175,7 @@ fn invite_dto(i: Invite, link: Option<String>) -> InviteDto {
         expires_at: rfc3339(i.expires_at),
         status: status.into(),
         link,
+        emailed: None,
     }
 }
 
@@ -217,21 +223,25 @@ pub async fn create_invite(
         &body.role,
         body.email.as_deref().unwrap_or_default(),
     )?;
-    let code = secret::generate();
-    let expires = now() + state.config.invite_ttl_secs;
-    let inv = state
+    let ws = state
         .store
-        .create_invite(
-            ctx.ws_id,
-            &secret::digest(&code),
-            role,
-            email.as_deref(),
-            ctx.user_id,
-            expires,
-        )
-        .await?;
-    let link = format!("{}/invite/{code}", state.config.public_origin());
-    Ok((StatusCode::CREATED, Json(invite_dto(inv, Some(link)))).into_response())
+        .find_workspace_by_slug(&ctx.ws_slug)
+        .await?
+        .ok_or(ApiError::not_found())?;
+    let me = state
+        .store
+        .find_user(ctx.user_id)
+        .await?
+        .ok_or(ApiError::not_found())?;
+    let by = Inviter {
+        user_id: me.id,
+        name: &me.name,
+        email: &me.email,
+    };
+    let c = invites::create(&state, &ws, &by, role, email.as_deref()).await?;
+    let mut dto = invite_dto(c.invite, Some(c.link));
+    dto.emailed = Some(c.emailed.sent());
+    Ok((StatusCode::CREATED, Json(dto)).into_response())
 }
 
 /// Withdraw an invitation; its link stops working.

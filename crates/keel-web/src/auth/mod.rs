@@ -4,5 +4,6 @@ pub mod client;
 pub mod csrf;
 pub mod password;
 pub mod redirect;
+pub mod reset;
 pub mod secret;
 pub mod session;

@@ -93,6 +93,7 @@ pub async fn purge_expired(store: &Store, c: &Config) -> Result<(u64, u64), Stor
         .purge_sessions(t - c.session_idle_secs, t - c.session_absolute_secs)
         .await?;
     let counters = store.purge_login_attempts(t - c.login_window_secs).await?;
+    store.purge_password_resets(t).await?;
     Ok((sessions, counters))
 }
 

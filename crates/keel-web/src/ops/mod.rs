@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod decision_export;
+pub mod invites;
 pub mod leads;
 pub mod metrics;
 pub mod reviews;

@@ -68,7 +68,7 @@ fn safe_next(next: &str) -> String {
 }
 
 /// Renders a public form with a fresh double-submit CSRF cookie.
-fn with_pre_cookie(
+pub(super) fn with_pre_cookie(
     state: &AppState,
     mut chrome: Chrome,
     page: impl FnOnce(Chrome) -> Result<Response, PageError>,

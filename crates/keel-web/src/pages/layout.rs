@@ -292,6 +292,8 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "spend-deleted" => "Spend removed.",
         "joined" => "Welcome! You are now a member of this workspace.",
         "signed-out" => "You are signed out.",
+        "digest-saved" => "Saved. Digests go out on Mondays to the workspaces ticked.",
+        "password-set" => "Your new password is set, and you are signed out everywhere else. Sign in with it.",
         "set-up" => "Your account and workspace are ready. The first steps below set up your team.",
         "already-set-up" => "keel is already set up: an account exists. Sign in, or ask its owner for an invitation.",
         _ => return None,

@@ -3,9 +3,9 @@
 use super::forms::{choices, version, Choice, Errors};
 use super::layout::{render, Chrome};
 use super::people::NoticeQuery;
-use crate::auth::secret;
 use crate::ctx::WsCtx;
 use crate::error::PageError;
+use crate::ops::invites::{self, Emailed, Inviter};
 use crate::routes::Routes;
 use crate::time_fmt::{date, now};
 use crate::AppState;
@@ -38,6 +38,8 @@ struct Page {
     errors: Errors,
     /// The link of an invitation just created: shown once.
     new_link: Option<String>,
+    /// What became of its email, said next to the link.
+    emailed: Option<Emailed>,
     now: i64,
 }
 
@@ -51,6 +53,25 @@ impl Page {
     fn when(&self, t: &i64) -> String {
         date(*t, &self.chrome.zone)
     }
+    /// The sentence about the new invitation's email, and whether it went.
+    fn email_note(&self) -> Option<(bool, String)> {
+        Some(match self.emailed.as_ref()? {
+            Emailed::Sent(to) => (
+                true,
+                format!("Emailed to {to}. The link below works too, until it is used."),
+            ),
+            Emailed::Failed(why) => (
+                false,
+                format!("The email could not be sent ({why}). Send the link below yourself."),
+            ),
+            Emailed::NoMailer => (
+                false,
+                "This keel sends no email (no SMTP settings), so send the link below yourself."
+                    .into(),
+            ),
+            Emailed::NoAddress => return None,
+        })
+    }
 }
 
 async fn render_page(
@@ -59,7 +80,7 @@ async fn render_page(
     notice: Option<&str>,
     form: (String, String),
     errors: Invalid,
-    new_link: Option<String>,
+    created: Option<(String, Emailed)>,
 ) -> Result<Response, PageError> {
     let members = state.store.list_members(ctx.ws.id).await?;
     let invites = if ctx.role.can_manage() {
@@ -72,6 +93,7 @@ async fn render_page(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
+    let (new_link, emailed) = created.unzip();
     let grantable = Role::ALL.into_iter().filter(|r| ctx.role.may_grant(*r));
     let page = Page {
         chrome: ctx.chrome("Members", "members").with_notice(notice),
@@ -82,6 +104,7 @@ async fn render_page(
         invite_email: form.1,
         errors: Errors(errors),
         new_link,
+        emailed,
         now: now(),
     };
     let mut r = render(&page)?;
@@ -249,27 +272,19 @@ async fn invite(
     ctx.require_manage()?;
     match crate::grants::parse_invite(ctx.role, &f.role, &f.email) {
         Ok((role, email)) => {
-            let code = secret::generate();
-            let expires = now() + state.config.invite_ttl_secs;
-            state
-                .store
-                .create_invite(
-                    ctx.ws.id,
-                    &secret::digest(&code),
-                    role,
-                    email.as_deref(),
-                    ctx.session.user_id,
-                    expires,
-                )
-                .await?;
-            let link = format!("{}/invite/{code}", state.config.public_origin());
+            let by = Inviter {
+                user_id: ctx.session.user_id,
+                name: &ctx.session.name,
+                email: &ctx.session.email,
+            };
+            let c = invites::create(&state, &ctx.ws, &by, role, email.as_deref()).await?;
             render_page(
                 &state,
                 &ctx,
                 None,
                 ("member".into(), String::new()),
                 Invalid::new(),
-                Some(link),
+                Some((c.link, c.emailed)),
             )
             .await
         }
