@@ -366,7 +366,10 @@ keel_testkit::each_backend!(
             .send(Method::POST, "/api/v1/decisions", Some(pause(None)))
             .await;
         assert_eq!(s, 422);
-        assert!(field(&e, "confirm_pause").contains("Webinar series"), "{e}");
+        assert!(
+            field(&e, "confirm").contains("pauses Webinar series"),
+            "{e}"
+        );
         let p = t
             .app
             .store

@@ -308,6 +308,20 @@ impl DecisionDraft {
             .collect()
     }
 
+    /// The review routine (typed as weekly, monthly or quarterly) this decision may switch
+    /// off: only a "stop" retires a routine, and only one that is on. The error says why not.
+    pub fn routine_to_retire(&self, m: &Model, typed: &str) -> Result<Kind, String> {
+        let k = Kind::parse(typed)
+            .map_err(|_| "Choose the routine to switch off: weekly, monthly or quarterly.")?;
+        if self.kind != DecisionKind::Stop {
+            return Err("Only a \"stop\" decision switches a review routine off; choose the kind stop, or leave the routine out.".into());
+        }
+        if !m.review_cadences.iter().any(|c| c.kind == k && c.active) {
+            return Err(format!("The {} is already off.", k.label().to_lowercase()));
+        }
+        Ok(k)
+    }
+
     /// The priorities and channels a "pause" decision would pause (a confirmation lists them).
     pub fn pauses(&self) -> Vec<Evidence> {
         if self.kind != DecisionKind::Pause {

@@ -22,6 +22,7 @@ use keel_domain::review::{
     Category, Decision, DecisionDraft, DecisionInput, DecisionKind, DecisionStatus, EvidenceKind,
 };
 use keel_domain::{Date, Invalid};
+use keel_store::Acting;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -422,11 +423,22 @@ pub struct DecisionBody {
     /// a decision made outside a review (decided today). Ignored by a change.
     #[serde(default)]
     pub review_id: Option<i64>,
-    /// A "pause" that links priorities or channels pauses them only when confirmed: true
-    /// pauses them in the same save, false records the decision alone. Required for such a
-    /// pause, so nothing is paused by surprise.
+    /// A decision that acts is carried out only when confirmed: a "pause" pauses the
+    /// priorities (still planned) and channels (active or testing) it links, a "stop" retires
+    /// the workflows it links and switches off `retire_cadence`. true acts in the same save,
+    /// false records the decision alone. Required for a decision that would act, so nothing
+    /// changes by surprise. Ignored by a change.
     #[serde(default)]
+    pub confirm: Option<bool>,
+    /// The former name of `confirm`, still accepted.
+    #[serde(default)]
+    #[schema(deprecated)]
     pub confirm_pause: Option<bool>,
+    /// A "stop" that retires a review routine: weekly, monthly or quarterly (switched off once
+    /// confirmed). Only for a "stop", and only a cadence that is on. Ignored by a change.
+    #[serde(default)]
+    #[schema(pattern = "^(weekly|monthly|quarterly)$")]
+    pub retire_cadence: Option<String>,
 }
 
 impl DecisionBody {
@@ -502,28 +514,49 @@ pub async fn create_decision(
     }
     let decided_on = review.as_ref().map(|r| r.date).unwrap_or_else(|| today(&m));
     let d = DecisionDraft::parse(&body.input(), &m, decided_on)?;
-    let pauses = d.pauses();
-    let confirmed = match (pauses.is_empty(), body.confirm_pause) {
+    let cadence = match body.retire_cadence.as_deref() {
+        None => None,
+        Some(k) => Some(
+            d.routine_to_retire(&m, k)
+                .map_err(|msg| Invalid::one("retire_cadence", msg))?,
+        ),
+    };
+    let mut changes: Vec<String> = d
+        .acts(&m)
+        .iter()
+        .map(|a| {
+            format!(
+                "{} {}",
+                a.verb(),
+                keel_domain::review::agenda::label(&m, a.evidence())
+            )
+        })
+        .collect();
+    if let Some(k) = cadence {
+        changes.push(format!("switches off the {}", k.label().to_lowercase()));
+    }
+    let confirmed = match (changes.is_empty(), body.confirm.or(body.confirm_pause)) {
         (true, _) => false,
         (false, Some(c)) => c,
         (false, None) => {
-            let names: Vec<String> = pauses
-                .iter()
-                .map(|e| keel_domain::review::agenda::label(&m, *e))
-                .collect();
             return Err(Invalid::one(
-                "confirm_pause",
+                "confirm",
                 format!(
-                    "This decision pauses {}. Send confirm_pause true to pause them now, or false to record it without pausing.",
-                    names.join(", ")
+                    "This decision {}. Send confirm true to do it now, or false to record the decision alone.",
+                    changes.join(", ")
                 ),
             )
             .into());
         }
     };
+    let acting = Acting {
+        confirm: confirmed,
+        retire_cadence: cadence.filter(|_| confirmed),
+        by_user: Some(ctx.user_id),
+    };
     let saved = state
         .store
-        .create_decision(ctx.ws_id, body.review_id, decided_on, &d, confirmed)
+        .record_decision(ctx.ws_id, body.review_id, decided_on, &d, &acting)
         .await?;
     Ok(with_etag(
         StatusCode::CREATED,

@@ -285,10 +285,7 @@ pub async fn record(
         }
     };
     // Only a "stop" retires a routine, and only one that is still on.
-    let cadence = Kind::parse(&get(pairs, "retire_cadence"))
-        .ok()
-        .filter(|_| d.kind == DecisionKind::Stop)
-        .filter(|k| m.review_cadences.iter().any(|c| c.kind == *k && c.active));
+    let cadence = d.routine_to_retire(m, &get(pairs, "retire_cadence")).ok();
     let acts = d.acts(m);
     let mut changes: Vec<(&'static str, String)> = acts
         .iter()
