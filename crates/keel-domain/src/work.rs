@@ -10,6 +10,7 @@ pub mod digest;
 mod gate;
 pub mod metrics;
 pub mod notes;
+pub mod sop_change;
 #[cfg(test)]
 pub(crate) mod tests;
 pub mod transition;

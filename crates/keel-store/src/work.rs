@@ -9,7 +9,7 @@ use keel_domain::work::{GateState, Waiting, WorkDraft, WorkItem, WorkStatus};
 use keel_domain::Date;
 
 #[derive(sqlx::FromRow)]
-struct Row {
+pub(crate) struct Row {
     id: i64,
     workflow_id: i64,
     title: String,
@@ -31,10 +31,10 @@ struct Row {
     version: i64,
 }
 
-const COLUMNS: &str = "id, workflow_id, title, execution_owner_id, contributor_ids, stage, status, estimated_hours, start_date, \
+pub(crate) const COLUMNS: &str = "id, workflow_id, title, execution_owner_id, contributor_ids, stage, status, estimated_hours, start_date, \
     planned_launch, actual_launch, first_review, blocked_reason, blocked_since, blocked_seconds, revisions, created_at, launched_at, version";
 
-fn item(r: Row) -> WorkItem {
+pub(crate) fn item(r: Row) -> WorkItem {
     WorkItem {
         id: r.id,
         workflow_id: r.workflow_id,

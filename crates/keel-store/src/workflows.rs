@@ -3,10 +3,14 @@
 
 use crate::webhook_events;
 use crate::webhook_queue::emit;
+use crate::work::COLUMNS;
 use crate::WorkspaceId;
 use crate::{now, read, tx, Result, Store, StoreError};
 use keel_domain::health::review_rules::SopVersion;
+use keel_domain::work::sop_change::restated;
+use keel_domain::work::transition::EventKind;
 use keel_domain::workflow::{Workflow, WorkflowRole, WorkflowSpec};
+use std::collections::HashSet;
 
 #[derive(sqlx::FromRow)]
 struct Row {
@@ -89,7 +93,8 @@ impl Store {
         })
     }
 
-    /// Saves a new version if the stored one is still `expected` (any when `None`).
+    /// Saves a new version if the stored one is still `expected` (any when `None`), and in
+    /// the same transaction restates the open work whose stage's approval rule changed.
     pub async fn update_workflow(
         &self,
         ws: WorkspaceId,
@@ -116,6 +121,26 @@ impl Store {
                 sqlx::query("INSERT INTO workflow_revisions (workspace_id, workflow_id, version, spec, changed_by, changed_at) VALUES ($1, $2, $3, $4, $5, $6)")
                     .bind(ws).bind(id).bind(version).bind(&doc).bind(by_user).bind(t).execute(&mut *tx).await?;
                 emit!(tx, ws, webhook_events::workflow(id, spec, version, "updated", by_user));
+                // Work already at a stage that started or stopped needing the decision
+                // owner's approval takes the new rule now (`work::sop_change`), with a line
+                // of history, so no item says "In progress" while its gate waits for an
+                // approval, nor waits for one nobody has to give.
+                let sql = format!("SELECT {COLUMNS} FROM work_items WHERE workspace_id = $1 AND workflow_id = $2
+                                   AND status IN ('intake', 'in_progress', 'awaiting_approval')");
+                let open: Vec<crate::work::Row> = sqlx::query_as(&sql).bind(ws).bind(id).fetch_all(&mut *tx).await?;
+                let approved: HashSet<(i64, i64)> = sqlx::query_as::<_, (i64, i64)>(
+                    "SELECT a.item_id, a.stage FROM work_approvals a
+                     JOIN work_items i ON i.workspace_id = a.workspace_id AND i.id = a.item_id AND i.stage = a.stage
+                     WHERE a.workspace_id = $1 AND i.workflow_id = $2")
+                    .bind(ws).bind(id).fetch_all(&mut *tx).await?.into_iter().collect();
+                for w in open.into_iter().map(crate::work::item) {
+                    let Some(r) = restated(&w, spec, approved.contains(&(w.id, w.stage as i64))) else { continue };
+                    sqlx::query("UPDATE work_items SET status = $3, updated_at = $4, version = version + 1 WHERE workspace_id = $1 AND id = $2")
+                        .bind(ws).bind(w.id).bind(r.status.as_str()).bind(t).execute(&mut *tx).await?;
+                    sqlx::query("INSERT INTO work_events (workspace_id, item_id, at, kind, to_stage, note, by_user) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+                        .bind(ws).bind(w.id).bind(t).bind(EventKind::SopChanged.as_str()).bind(w.stage as i64).bind(&r.note).bind(by_user)
+                        .execute(&mut *tx).await?;
+                }
             }
             row
         });

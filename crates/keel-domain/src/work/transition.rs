@@ -97,10 +97,13 @@ pub enum EventKind {
     Done,
     Cancelled,
     Reopened,
+    /// The SOP changed whether the item's stage needs the decision owner's approval, and the
+    /// item's status with it (`work::sop_change`).
+    SopChanged,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 10] = [
+    pub const ALL: [EventKind; 11] = [
         EventKind::Created,
         EventKind::Advanced,
         EventKind::Overridden,
@@ -111,6 +114,7 @@ impl EventKind {
         EventKind::Done,
         EventKind::Cancelled,
         EventKind::Reopened,
+        EventKind::SopChanged,
     ];
 
     /// The word kept in the database and the API.
@@ -126,6 +130,7 @@ impl EventKind {
             EventKind::Done => "done",
             EventKind::Cancelled => "cancelled",
             EventKind::Reopened => "reopened",
+            EventKind::SopChanged => "sop_changed",
         }
     }
 
@@ -150,6 +155,7 @@ impl EventKind {
             EventKind::Done => "Marked done",
             EventKind::Cancelled => "Cancelled",
             EventKind::Reopened => "Reopened",
+            EventKind::SopChanged => "The SOP changed",
         }
     }
 }
@@ -282,7 +288,7 @@ fn launch_despite_waiting(
 }
 
 /// Whether the stage waits for the decision owner: it needs an approval not given yet.
-fn awaits_approval(spec: &WorkflowSpec, stage: usize, approved: bool) -> bool {
+pub(crate) fn awaits_approval(spec: &WorkflowSpec, stage: usize, approved: bool) -> bool {
     !approved && spec.stages.get(stage).is_some_and(|s| s.needs_approval)
 }
 
@@ -309,7 +315,7 @@ pub fn first_status(spec: &WorkflowSpec) -> WorkStatus {
 /// The status of work taking up its current stage again (after a block, a cancel or an
 /// approval): still waiting for the decision owner if the stage's approval is missing, else
 /// intake when it never left the first stage, else in progress.
-fn resumed(item: &WorkItem, spec: &WorkflowSpec, approved: bool) -> WorkStatus {
+pub(crate) fn resumed(item: &WorkItem, spec: &WorkflowSpec, approved: bool) -> WorkStatus {
     if awaits_approval(spec, item.stage, approved) {
         WorkStatus::AwaitingApproval
     } else if item.stage == 0 && item.revisions == 0 {

@@ -17,7 +17,8 @@ pub struct WorkEventDto {
     /// RFC 3339.
     pub at: String,
     /// created, advanced, overridden, sent_back, blocked, unblocked, approved, override, done,
-    /// cancelled, reopened.
+    /// cancelled, reopened, sop_changed (the SOP changed whether the item's stage needs the
+    /// decision owner's approval, and its status with it; the note says how).
     pub kind: String,
     /// The stage index the item is at after the event.
     pub to_stage: Option<i64>,
