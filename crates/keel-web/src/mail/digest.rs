@@ -93,7 +93,7 @@ async fn compose(
     let line = |i: &&WorkItem, note: String| DigestLine {
         title: i.title.clone(),
         note,
-        link: link(*i),
+        link: link(i),
     };
     let stage_of = |i: &WorkItem| {
         let wf = m.workflows.iter().find(|w| w.id == i.workflow_id);
@@ -111,7 +111,7 @@ async fn compose(
         to_name: r.name.clone(),
         workspace_name: ws.name.clone(),
         week: week.long(),
-        to_approve: d.to_approve.iter().map(|i| line(i, stage_of(*i))).collect(),
+        to_approve: d.to_approve.iter().map(|i| line(i, stage_of(i))).collect(),
         launches: d
             .launches
             .iter()
