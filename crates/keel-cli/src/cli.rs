@@ -325,6 +325,22 @@ pub struct ServeArgs {
 
     #[command(flatten)]
     pub smtp: SmtpArgs,
+
+    /// Let webhooks go to loopback, private, link-local and other internal addresses (a
+    /// receiver on the same network, or a test). Off by default: keel refuses them when a
+    /// subscription is saved and again at every delivery, after resolving the name.
+    #[arg(long, env = "KEEL_WEBHOOKS_ALLOW_PRIVATE")]
+    pub webhooks_allow_private: bool,
+
+    /// Seconds to wait after each failed webhook attempt, separated by commas; after the
+    /// last the delivery is given up. Default: 10,60,300,1800,7200.
+    #[arg(
+        long,
+        env = "KEEL_WEBHOOK_RETRY_DELAYS",
+        value_name = "SECS,…",
+        value_delimiter = ','
+    )]
+    pub webhook_retry_delays: Vec<u64>,
 }
 
 /// The SMTP server keel sends email through (invitations, password reset links, weekly

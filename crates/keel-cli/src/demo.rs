@@ -278,6 +278,10 @@ async fn create(store: &Store, args: &DemoArgs) -> Result<Workspace> {
             .with_context(|| format!("cannot set the owners of {}", f.name))?;
     }
 
+    // Subscribed first, so the work's launches and blocks queue their events like the app's.
+    let hook = crate::demo_webhooks::subscribe(store, ws.id, owner.id)
+        .await
+        .context("cannot add the demo's webhook")?;
     crate::demo_work::seed(store, ws.id, &team, owner.id)
         .await
         .context("cannot create the demo's workflows and work")?;
@@ -310,6 +314,10 @@ async fn create(store: &Store, args: &DemoArgs) -> Result<Workspace> {
         .await
         .context("cannot create the demo's reviews and decisions")?;
     println!("Added {reviews} past reviews with their decisions.");
+    let deliveries = crate::demo_webhooks::play_out(store, ws.id, hook, owner.id)
+        .await
+        .context("cannot fill the demo webhook's delivery log")?;
+    println!("Added a webhook to the team's chat with {deliveries} deliveries in its log.");
     if args.work_items > 0 || args.workflows > 0 {
         println!(
             "Creating {} workflows and {} work items for benchmarks…",

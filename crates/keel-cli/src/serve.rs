@@ -41,6 +41,12 @@ fn config(args: &ServeArgs) -> Result<Config> {
         shutdown_grace: std::time::Duration::from_secs(args.shutdown_grace),
         model_cache_records: args.model_cache_records,
         smtp,
+        webhooks_allow_private: args.webhooks_allow_private,
+        webhook_retry_delays: if args.webhook_retry_delays.is_empty() {
+            defaults.webhook_retry_delays.clone()
+        } else {
+            args.webhook_retry_delays.clone()
+        },
         ..defaults
     })
 }
@@ -99,6 +105,12 @@ pub async fn serve(
     if config.secure_cookies {
         tracing::info!(
             "cookies are marked Secure: sign-in works only when keel is reached over https"
+        );
+    }
+    if config.webhooks_allow_private {
+        tracing::warn!(
+            "webhooks may go to loopback and private addresses (KEEL_WEBHOOKS_ALLOW_PRIVATE): \
+             anyone who may add a webhook can make keel send requests inside this network"
         );
     }
     tracing::info!(%addr, backend = ?store.backend(), "serving");

@@ -166,3 +166,33 @@ async fn the_demo_traces_most_of_its_work_and_lists_the_rest() {
     assert!(untraced.contains(&"Guide: closing the books in five days"));
     store.close().await;
 }
+
+#[tokio::test]
+async fn the_demo_has_a_webhook_with_a_delivery_log() {
+    let db = TempDb::new();
+    db.keel(&["demo", "--no-serve"]).ok();
+    let store = Store::open(&db.url).await.unwrap();
+    let ws = store
+        .find_workspace_by_slug("northwind-demo")
+        .await
+        .unwrap()
+        .unwrap();
+    let hooks = store.list_webhooks(ws.id).await.unwrap();
+    assert_eq!(hooks.len(), 1);
+    let log = store
+        .list_deliveries(ws.id, hooks[0].id, None, 100)
+        .await
+        .unwrap();
+    assert!(log.len() >= 3, "{log:?}");
+    let types: Vec<&str> = log.iter().map(|d| d.event_type.as_str()).collect();
+    assert!(
+        types.contains(&"ping") && types.contains(&"work.launched"),
+        "{types:?}"
+    );
+    // Nothing is left for a served demo to send, and one delivery needed a retry.
+    assert_eq!(store.webhook_queue_depth().await.unwrap(), 0);
+    assert!(log
+        .iter()
+        .any(|d| d.attempts == 2 && d.last_status_code == Some(200)));
+    store.close().await;
+}

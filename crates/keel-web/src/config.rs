@@ -47,6 +47,19 @@ pub struct Config {
     /// How often each node looks for weekly digests that are due (each goes out once,
     /// whichever node claims it first).
     pub digest_every: std::time::Duration,
+    /// Deliver webhooks to loopback, private, link-local and other internal addresses too
+    /// (`KEEL_WEBHOOKS_ALLOW_PRIVATE=1`). Off: only public addresses, checked when a
+    /// subscription is saved and again, after resolving its name, at every delivery.
+    pub webhooks_allow_private: bool,
+    /// Seconds to wait after each failed webhook attempt before the next; after the last,
+    /// the delivery is given up (`keel_domain::webhook::RETRY_DELAYS` by default).
+    pub webhook_retry_delays: Vec<u64>,
+    /// How often each node looks for webhook deliveries that are due.
+    pub webhook_poll: std::time::Duration,
+    /// How long one webhook attempt may take, connecting included.
+    pub webhook_timeout: std::time::Duration,
+    /// Delivered and given-up deliveries older than this are removed from the log.
+    pub webhook_keep: std::time::Duration,
 }
 
 impl Default for Config {
@@ -70,6 +83,11 @@ impl Default for Config {
             smtp: None,
             reset_ttl_secs: 30 * 60,
             digest_every: std::time::Duration::from_secs(5 * 60),
+            webhooks_allow_private: false,
+            webhook_retry_delays: keel_domain::webhook::RETRY_DELAYS.to_vec(),
+            webhook_poll: std::time::Duration::from_secs(1),
+            webhook_timeout: std::time::Duration::from_secs(10),
+            webhook_keep: std::time::Duration::from_secs(30 * 24 * 3600),
         }
     }
 }

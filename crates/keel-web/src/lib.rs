@@ -21,6 +21,7 @@ pub mod ops;
 pub mod pages;
 pub mod routes;
 pub mod time_fmt;
+pub mod webhooks;
 
 pub use config::Config;
 
@@ -110,6 +111,8 @@ pub async fn serve_until(
         .mailer
         .is_some()
         .then(|| tokio::spawn(mail::digest::every(state.clone())));
+    // Every node delivers webhooks; leases on the queue's rows keep them from sending one twice.
+    let deliveries = tokio::spawn(webhooks::run(state.clone()));
     let app = routes::routes()
         .into_router(state)
         .into_make_service_with_connect_info::<std::net::SocketAddr>();
@@ -134,6 +137,8 @@ pub async fn serve_until(
     if let Some(d) = digests {
         d.abort();
     }
+    // A delivery cut off here keeps its lease until it runs out; then a node sends it again.
+    deliveries.abort();
     out
 }
 
@@ -149,6 +154,14 @@ async fn purge_periodically(store: Store, config: Config) {
                 tracing::debug!(sessions, counters, "purged expired sessions and counters")
             }
             Err(e) => tracing::warn!("purging expired sessions failed (will retry): {e}"),
+        }
+        let keep = i64::try_from(config.webhook_keep.as_secs()).unwrap_or(i64::MAX);
+        match store
+            .purge_deliveries(time_fmt::now().saturating_sub(keep))
+            .await
+        {
+            Ok(n) => tracing::debug!(deliveries = n, "purged old webhook deliveries"),
+            Err(e) => tracing::warn!("purging old webhook deliveries failed (will retry): {e}"),
         }
     }
 }

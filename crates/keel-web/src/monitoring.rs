@@ -33,6 +33,8 @@ pub struct Metrics {
     /// Route template -> its series. Looked up by `&str`, so a request allocates only the
     /// first time its route is seen.
     routes: Mutex<HashMap<String, RouteSeries>>,
+    /// Webhook attempts this node made, by outcome.
+    pub webhooks: crate::webhooks::Counters,
 }
 
 #[derive(Default)]
@@ -208,7 +210,38 @@ impl Metrics {
             "The most records the model cache keeps (--model-cache-records).",
         );
         let _ = writeln!(out, "keel_model_cache_records_max {max_records}");
+
+        family(
+            &mut out,
+            "keel_webhook_deliveries_total",
+            "counter",
+            "Webhook attempts this node made, by outcome (delivered; failed and retrying; failed for the last time).",
+        );
+        for (outcome, n) in self.webhooks.snapshot() {
+            let _ = writeln!(
+                out,
+                "keel_webhook_deliveries_total{{outcome=\"{outcome}\"}} {n}"
+            );
+        }
         out
+    }
+
+    /// The webhook queue's depth (all nodes share it), read at scrape time.
+    fn render_queue(out: &mut String, depth: Option<i64>) {
+        family(
+            out,
+            "keel_webhook_queue_depth",
+            "gauge",
+            "Webhook deliveries waiting to be sent, over all workspaces and nodes.",
+        );
+        match depth {
+            Some(d) => {
+                let _ = writeln!(out, "keel_webhook_queue_depth {d}");
+            }
+            None => {
+                let _ = writeln!(out, "keel_webhook_queue_depth NaN");
+            }
+        }
     }
 }
 
@@ -270,7 +303,17 @@ pub async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Respo
             header::CONTENT_TYPE,
             "text/plain; version=0.0.4; charset=utf-8",
         )],
-        state.metrics.render(&state),
+        {
+            let mut text = state.metrics.render(&state);
+            let depth = match tokio::time::timeout(READY_TIMEOUT, state.store.webhook_queue_depth())
+                .await
+            {
+                Ok(Ok(d)) => Some(d),
+                _ => None,
+            };
+            Metrics::render_queue(&mut text, depth);
+            text
+        },
     )
         .into_response()
 }

@@ -66,7 +66,9 @@ fn is_api_collection(r: &RouteInfo) -> bool {
 }
 
 fn body_for(path: &str) -> serde_json::Value {
-    if path.ends_with("/links") {
+    if path.starts_with("/api/v1/webhooks") {
+        json!({"url": "http://127.0.0.1:9/probe", "event_types": ["work.moved"]})
+    } else if path.ends_with("/links") {
         json!({})
     } else if path.ends_with("/strategic-fit/limit") {
         json!({"limit": 40})
@@ -314,7 +316,31 @@ async fn a_member_of_one_workspace_never_reaches_another_workspaces_records() {
         .await
         .unwrap()
         .id;
+    let b_webhook = app
+        .store
+        .create_webhook(
+            b.id,
+            &keel_domain::webhook::SubscriptionDraft {
+                url: "http://127.0.0.1:9/bravo".into(),
+                description: Some("Bravo Secret hook".into()),
+                event_types: vec![keel_domain::webhook::EventType::WorkMoved],
+                active: false,
+            },
+            "whsec_bravo",
+            None,
+        )
+        .await
+        .unwrap()
+        .id;
+    let b_delivery = app
+        .store
+        .queue_test_delivery(b.id, b_webhook, None)
+        .await
+        .unwrap()
+        .id;
     let ids: HashMap<&str, i64> = [
+        ("webhook", b_webhook),
+        ("delivery", b_delivery),
         ("segment", b_segment),
         ("persona", b_persona),
         ("program", b_program),
@@ -366,6 +392,7 @@ async fn a_member_of_one_workspace_never_reaches_another_workspaces_records() {
             ("/programs/", "program"),
             ("/leads/", "lead"),
             ("/spend/", "spend"),
+            ("/webhooks/", "webhook"),
         ] {
             if path.contains(seg) {
                 return ids[key];
@@ -403,6 +430,7 @@ async fn a_member_of_one_workspace_never_reaches_another_workspaces_records() {
                 .replace("{link}", &ids["link"].to_string())
                 .replace("{comment}", &ids["comment"].to_string())
                 .replace("{measurement}", &ids["measurement"].to_string())
+                .replace("{delivery}", &ids["delivery"].to_string())
                 .replace("{index}", "0");
             let mut req = api.req(r.method.clone(), &url);
             if r.method == Method::PUT || r.method == Method::POST {
@@ -486,6 +514,25 @@ async fn a_member_of_one_workspace_never_reaches_another_workspaces_records() {
     assert_eq!(
         app.store
             .list_spend(b.id, Default::default())
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    // B's webhook is as it was, and its delivery was not sent again.
+    let hook = app
+        .store
+        .find_webhook(b.id, b_webhook)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (hook.version, hook.url.as_str()),
+        (1, "http://127.0.0.1:9/bravo")
+    );
+    assert_eq!(
+        app.store
+            .list_deliveries(b.id, b_webhook, None, 10)
             .await
             .unwrap()
             .len(),

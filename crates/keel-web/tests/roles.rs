@@ -61,6 +61,8 @@ struct Fixture {
     review: i64,
     decision: i64,
     cadence: i64,
+    webhook: i64,
+    delivery: i64,
 }
 
 async fn fixture() -> Fixture {
@@ -241,7 +243,10 @@ async fn fixture() -> Fixture {
         .await
         .unwrap()
         .id;
+    let (webhook, delivery) = common::webhook_with_delivery(&app, &ws).await;
     Fixture {
+        webhook,
+        delivery,
         cadence,
         segment,
         persona,
@@ -313,6 +318,8 @@ fn fill(path: &str, f: &Fixture) -> String {
         f.lead
     } else if path.contains("/spend/") {
         f.spend
+    } else if path.contains("/webhooks/") {
+        f.webhook
     } else {
         0
     };
@@ -341,12 +348,16 @@ fn fill(path: &str, f: &Fixture) -> String {
         .replace("{segment}", &f.segment.to_string())
         .replace("{persona}", &f.persona.to_string())
         .replace("{program}", &f.program.to_string())
+        .replace("{webhook}", &f.webhook.to_string())
+        .replace("{delivery}", &f.delivery.to_string())
         .replace("{id}", &api_id.to_string())
         .replace("{index}", "0")
 }
 
 fn body_for(path: &str) -> serde_json::Value {
-    if path.ends_with("/links") {
+    if path.starts_with("/api/v1/webhooks") {
+        json!({"url": "http://127.0.0.1:9/probe", "event_types": ["work.moved"]})
+    } else if path.ends_with("/links") {
         json!({})
     } else if path.ends_with("/strategic-fit/limit") {
         json!({"limit": 40})

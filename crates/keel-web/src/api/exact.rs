@@ -1,7 +1,7 @@
 //! Makes the generated OpenAPI document say exactly what the server accepts, for the rules that
 //! hold across every handler and that per-field annotations would repeat (and forget):
 //!
-//! - ids (path `id`/`dep`/`link`/`comment`, body `*_id`, `*_ids`, `blocked_by`) are int64 from 1 (a query
+//! - ids (path `id`/`dep`/`link`/`comment`/`delivery`, body `*_id`, `*_ids`, `blocked_by`) are int64 from 1 (a query
 //!   filter by an id that names nothing lists nothing, so it stays any integer);
 //! - `If-Match` is a required header with its pattern wherever a handler reads it, and the
 //!   412 (stale or malformed version) and 428 (missing) answers are documented there;
@@ -11,7 +11,7 @@
 //!   `format: email`: that promises RFC 5321 syntax, which `text::email` does not check (it
 //!   takes `ěþ@³ã.mì«é`), and schemathesis holds a document to what it promises;
 //! - dates are `Date::parse`'s years, 1970 to 9999;
-//! - template keys and risk flags are the domain's own lists.
+//! - template keys, risk flags and webhook event types are the domain's own lists.
 //!
 //! `scripts/api-fuzz.sh` holds the document to this with every schemathesis check: a request
 //! the document allows is accepted, one it forbids is refused.
@@ -83,7 +83,10 @@ fn operation(op: &mut Map<String, Value>) {
         let name = p["name"].as_str().unwrap_or_default().to_string();
         let place = p["in"].as_str().unwrap_or_default().to_string();
         let id = match place.as_str() {
-            "path" => matches!(name.as_str(), "id" | "dep" | "link" | "comment"),
+            "path" => matches!(
+                name.as_str(),
+                "id" | "dep" | "link" | "comment" | "delivery"
+            ),
             _ => false,
         };
         if id {
@@ -142,6 +145,12 @@ fn body(name: &str, schema: &mut Value) {
                 .map(|f| f.as_str())
                 .collect();
             p["items"]["pattern"] = json!(format!("^({})$", flags.join("|")));
+        } else if is("array") && field == "event_types" {
+            let types: Vec<&str> = keel_domain::webhook::EventType::ALL
+                .iter()
+                .map(|t| t.as_str())
+                .collect();
+            p["items"]["pattern"] = json!(format!("^({})$", types.join("|").replace('.', "\\.")));
         } else if is("array") && p["items"]["type"] == "string" {
             p["items"]["pattern"] = json!(LINE);
         } else if is("string") && field == "email" {

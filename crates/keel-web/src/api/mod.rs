@@ -33,6 +33,7 @@ mod spend;
 mod strategy;
 mod strategy_records;
 mod tokens;
+mod webhooks;
 mod work;
 mod workflows;
 mod workspace;
@@ -77,6 +78,7 @@ pub fn routes(r: Routes) -> Routes {
     let r = decisions::routes(r);
     let r = portable::routes(r);
     let r = audit::routes(r);
+    let r = webhooks::routes(r);
     tokens::routes(r)
 }
 

@@ -4,8 +4,8 @@
 use super::{
     audit, channels, decisions, fit, functions, lead_feedback, lead_quality, leads, load, members,
     metrics, model, objectives, offers, owners, people, people_bulk, portable, priorities,
-    review_cadences, reviews, search, spend, strategy, strategy_records, tokens, work, workflows,
-    workspace,
+    review_cadences, reviews, search, spend, strategy, strategy_records, tokens, webhooks, work,
+    workflows, workspace,
 };
 use crate::error::{ErrorBody, ErrorEnvelope, FieldMessage};
 use axum::Json;
@@ -51,6 +51,8 @@ use utoipa::{Modify, OpenApi};
         review_cadences::list_review_cadences, review_cadences::find_review_cadence, review_cadences::create_review_cadence, review_cadences::update_review_cadence,
         reviews::list_reviews, reviews::find_review, reviews::find_review_minutes, reviews::start_review, reviews::update_review_notes, reviews::close_review,
         decisions::list_decisions, decisions::export_decisions, decisions::find_decision, decisions::create_decision, decisions::update_decision,
+        webhooks::list_webhooks, webhooks::find_webhook, webhooks::create_webhook, webhooks::update_webhook, webhooks::delete_webhook,
+        webhooks::list_webhook_deliveries, webhooks::test_webhook, webhooks::redeliver_webhook_delivery,
         audit::list_audit,
     ),
     components(schemas(ErrorEnvelope, ErrorBody, FieldMessage)),
@@ -76,6 +78,7 @@ use utoipa::{Modify, OpenApi};
         (name = "reviews", description = "Review cadences (weekly, monthly, quarterly), reviews with their generated agenda, notes and close, and the decision log"),
         (name = "leads", description = "Leads from the CRM (idempotent by record id), sales feedback, lead quality, completeness and spend"),
         (name = "audit", description = "The audit log: who changed what and when, with the fields before and after; sign-ins (owners and admins)"),
+        (name = "webhooks", description = "Webhooks: subscriptions to the workspace's events (work moved, blocked, launched; workflow changed; decision recorded; import finished), delivered as signed JSON with retries, each with its delivery log (owners and admins)"),
     )
 )]
 struct Doc;

@@ -9,6 +9,7 @@ pub mod metrics;
 pub mod reviews;
 pub mod stack;
 pub mod strategy;
+pub mod webhooks;
 pub mod work;
 pub mod work_notes;
 pub mod workflows;

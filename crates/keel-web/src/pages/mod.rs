@@ -41,6 +41,7 @@ mod strategic_fit;
 mod strategy;
 mod strategy_records;
 mod tokens;
+mod webhooks;
 mod work;
 pub mod workflows;
 mod workspaces;
@@ -68,6 +69,7 @@ pub fn routes(r: Routes) -> Routes {
     let r = health::routes(r);
     let r = members::routes(r);
     let r = tokens::routes(r);
+    let r = webhooks::routes(r);
     let r = settings::routes(r);
     let r = audit::routes(r);
     let r = portable::routes(r);

@@ -36,10 +36,21 @@ pub struct Fixture {
     pub review: i64,
     pub decision: i64,
     pub cadence: i64,
+    pub webhook: i64,
+    pub delivery: i64,
 }
 
 pub async fn fixture(db: TestDb) -> Fixture {
-    let app = TestApp::start(db, Config::default()).await;
+    // Webhooks may go to this machine, so the walk's subscription can be saved (and its
+    // deliveries fail against a closed port, unaudited).
+    let app = TestApp::start(
+        db,
+        Config {
+            webhooks_allow_private: true,
+            ..Config::default()
+        },
+    )
+    .await;
     let owner = app.user("owner@a.test", "Owner").await;
     let ws = app.workspace("alpha", owner).await;
     let member = app.member(&ws, "member@a.test", Role::Member).await;
@@ -187,7 +198,10 @@ pub async fn fixture(db: TestDb) -> Fixture {
         .await
         .unwrap()
         .id;
+    let (webhook, delivery) = common::webhook_with_delivery(&app, &ws).await;
     Fixture {
+        webhook,
+        delivery,
         cadence,
         segment,
         persona,
@@ -257,6 +271,8 @@ pub fn fill(path: &str, f: &Fixture) -> String {
         f.lead
     } else if path.contains("/spend/") {
         f.spend
+    } else if path.contains("/webhooks/") {
+        f.webhook
     } else {
         0
     };
@@ -283,12 +299,16 @@ pub fn fill(path: &str, f: &Fixture) -> String {
         .replace("{segment}", &f.segment.to_string())
         .replace("{persona}", &f.persona.to_string())
         .replace("{program}", &f.program.to_string())
+        .replace("{webhook}", &f.webhook.to_string())
+        .replace("{delivery}", &f.delivery.to_string())
         .replace("{id}", &api_id.to_string())
         .replace("{index}", "0")
 }
 
 pub fn body_for(path: &str) -> serde_json::Value {
-    if path == "/api/v1/review-cadences" {
+    if path.starts_with("/api/v1/webhooks") {
+        json!({"url": "http://127.0.0.1:9/walk", "event_types": ["work.moved"]})
+    } else if path == "/api/v1/review-cadences" {
         json!({"kind": "weekly", "weekday": 1, "time": "09:30", "facilitator_id": 1})
     } else if path.contains("/review-cadences") {
         json!({"weekday": 1, "time": "09:30", "facilitator_id": 1})

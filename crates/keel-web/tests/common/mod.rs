@@ -499,3 +499,25 @@ impl TestApp {
         (segment, persona, program)
     }
 }
+
+/// A webhook to a closed port of this machine (no test reaches outside it) and one test
+/// delivery of it: answers (webhook id, delivery id).
+pub async fn webhook_with_delivery(app: &TestApp, ws: &Workspace) -> (i64, i64) {
+    let d = keel_domain::webhook::SubscriptionDraft {
+        url: "http://127.0.0.1:9/keel".into(),
+        description: Some(format!("{} hook", ws.name)),
+        event_types: vec![keel_domain::webhook::EventType::WorkLaunched],
+        active: true,
+    };
+    let w = app
+        .store
+        .create_webhook(ws.id, &d, "whsec_fixture", None)
+        .await
+        .unwrap();
+    let delivery = app
+        .store
+        .queue_test_delivery(ws.id, w.id, None)
+        .await
+        .unwrap();
+    (w.id, delivery.id)
+}
