@@ -4,7 +4,9 @@
 //! counts only activity, and a brand metric nobody owns or sources.
 
 use anyhow::{anyhow, Result};
-use keel_domain::metric::{Cadence, Direction, Kind, MeasurementDraft, MetricDraft, MetricType};
+use keel_domain::metric::{
+    Cadence, Computed, Direction, Family, Kind, MeasurementDraft, MetricDraft, MetricType, Signal,
+};
 use keel_domain::{Date, Person};
 use keel_store::Store;
 use keel_store::WorkspaceId;
@@ -147,6 +149,69 @@ pub const METRICS: &[DemoMetric] = &[
     },
 ];
 
+/// Metrics keel computes from the demo's own work, channels, reviews and decisions: what
+/// keel counts, with a target the team set.
+/// (name, what keel computes, cadence, which way is better, target, owner's key)
+type ComputedDemo = (
+    &'static str,
+    Computed,
+    Cadence,
+    Direction,
+    f64,
+    Option<&'static str>,
+);
+
+pub const COMPUTED: &[ComputedDemo] = &[
+    (
+        "Cycle time",
+        Computed::CycleTime,
+        Cadence::Monthly,
+        Direction::Lower,
+        14.0,
+        Some("generalist"),
+    ),
+    (
+        "On-time launches",
+        Computed::OnTimeRate,
+        Cadence::Monthly,
+        Direction::Higher,
+        80.0,
+        Some("generalist"),
+    ),
+    (
+        "Work traced to strategy",
+        Computed::StrategicFit,
+        Cadence::Monthly,
+        Direction::Higher,
+        70.0,
+        Some("lead"),
+    ),
+    (
+        "Active channels",
+        Computed::ChannelFocus,
+        Cadence::Monthly,
+        Direction::Lower,
+        3.0,
+        Some("lead"),
+    ),
+    (
+        "Review rating",
+        Computed::ReviewRating,
+        Cadence::Monthly,
+        Direction::Higher,
+        7.5,
+        Some("lead"),
+    ),
+    (
+        "Decision follow-through",
+        Computed::FollowThrough,
+        Cadence::Monthly,
+        Direction::Higher,
+        80.0,
+        Some("lead"),
+    ),
+];
+
 fn person(team: &[(&'static str, Person)], key: &str) -> Result<i64> {
     team.iter()
         .find(|(k, _)| *k == key)
@@ -219,6 +284,18 @@ pub async fn seed(
             objective_id,
             channel_id,
             workflow_id: None,
+            computed: None,
+            family: Some(if d.source == Some("HubSpot") {
+                Family::LeadQuality
+            } else {
+                Family::Operating
+            }),
+            signal: Some(if d.objective.is_some() {
+                Signal::Lagging
+            } else {
+                Signal::Leading
+            }),
+            layer: None,
         };
         let m = store.create_metric(ws, &draft).await?;
         let rows: Vec<MeasurementDraft> = periods(d.cadence, d.values.len(), today)
@@ -232,6 +309,29 @@ pub async fn seed(
             })
             .collect();
         values += store.put_measurements(ws, m.id, &rows).await?.len();
+    }
+    for (name, c, cadence, direction, target, owner) in COMPUTED {
+        let draft = MetricDraft {
+            name: (*name).into(),
+            definition: Some(c.rule().into()),
+            owner_id: owner.map(|k| person(team, k)).transpose()?,
+            source: Some(keel_domain::metric::KEEL_SOURCE.into()),
+            unit: c.unit().map(String::from),
+            cadence: *cadence,
+            direction: *direction,
+            target: Some(*target),
+            metric_type: MetricType::Outcome,
+            kind: c.kind(),
+            function_id: None,
+            objective_id: None,
+            channel_id: None,
+            workflow_id: None,
+            computed: Some(*c),
+            family: Some(Family::Operating),
+            signal: Some(Signal::Leading),
+            layer: Some(keel_domain::objective::Layer::Tactics),
+        };
+        store.create_metric(ws, &draft).await?;
     }
     Ok(values)
 }
@@ -259,6 +359,10 @@ mod tests {
             channel_id: None,
             workflow_id: None,
             definition_changed_at: None,
+            computed: None,
+            family: None,
+            signal: None,
+            layer: None,
             version: 1,
         };
         let ms = periods(d.cadence, d.values.len(), today)

@@ -214,13 +214,23 @@ pub fn parse_limit(raw: &str) -> Result<u32, String> {
         .ok_or_else(|| "Enter the limit as a whole percent from 0 to 100, like 30.".to_string())
 }
 
-/// Strategic fit of the work in `m`. One pass over work and links.
+/// Strategic fit of the work in `m`.
 pub fn strategic_fit(m: &Model) -> Fit {
+    fit_of(&m.work, &m.work_links, untraced_limit(m))
+}
+
+/// Strategic fit of some work (the model's, or one period's for the computed metric), with
+/// the workspace's limit. One pass over work and links.
+pub fn fit_of<'a>(
+    work: impl IntoIterator<Item = &'a WorkItem>,
+    work_links: &[WorkLink],
+    limit: u32,
+) -> Fit {
     let links: std::collections::HashMap<i64, &WorkLink> =
-        m.work_links.iter().map(|l| (l.work_id, l)).collect();
+        work_links.iter().map(|l| (l.work_id, l)).collect();
     let (mut items, mut traced_items, mut hours, mut traced_hours) = (0, 0, 0.0, 0.0);
     let mut untraced = Vec::new();
-    for w in m.work.iter().filter(|w| counted(w)) {
+    for w in work.into_iter().filter(|w| counted(w)) {
         items += 1;
         hours += w.estimated_hours;
         if links.get(&w.id).is_some_and(|l| traced(l)) {
@@ -244,7 +254,7 @@ pub fn strategic_fit(m: &Model) -> Fit {
         untraced,
         item_share: (items > 0).then(|| round1(traced_items as f64 * 100.0 / items as f64)),
         hour_share: (hours > 0.0).then(|| round1(traced_hours * 100.0 / hours)),
-        limit: untraced_limit(m),
+        limit,
     }
 }
 

@@ -8,6 +8,7 @@
 //! pages, API, objectives and health rules give the same answer.
 
 use crate::health::Model;
+use crate::objective::Layer;
 use crate::{objective, text, Date, Invalid};
 use serde::{Deserialize, Serialize};
 
@@ -82,6 +83,28 @@ choice!(
     } "Choose speed, quality, cost or contribution."
 );
 
+choice!(
+    /// The family a metric belongs to: what the team runs on, what says whether leads are
+    /// good, what is reported upwards, what stakeholders watch.
+    Family {
+        Operating = "operating" / "Operating",
+        LeadQuality = "lead_quality" / "Lead quality",
+        Reporting = "reporting" / "Reporting",
+        Stakeholder = "stakeholder" / "Stakeholder",
+    } "Choose operating, lead quality, reporting or stakeholder."
+);
+
+choice!(
+    /// Leading metrics move before the result and can be steered; lagging ones confirm it.
+    Signal {
+        Leading = "leading" / "Leading (moves first, can be steered)",
+        Lagging = "lagging" / "Lagging (confirms the result)",
+    } "Choose leading or lagging."
+);
+
+pub mod computed;
+pub use computed::Computed;
+
 impl Cadence {
     /// The first day of the period `d` falls in: Monday, the 1st of the month, or the 1st
     /// of the quarter.
@@ -155,6 +178,14 @@ pub struct Metric {
     pub objective_id: Option<i64>,
     pub channel_id: Option<i64>,
     pub workflow_id: Option<i64>,
+    /// What keel computes for it (its source is then "keel" and values are never typed in).
+    pub computed: Option<Computed>,
+    pub family: Option<Family>,
+    /// Leading or lagging.
+    pub signal: Option<Signal>,
+    /// The strategy layer it reports on; when not set, its objective's (or tactics for a
+    /// channel's or workflow's), see `stack::cascade`.
+    pub layer: Option<Layer>,
     /// Unix time its definition, source or unit last changed (not set by creating it): a
     /// shift in reporting that asks the SOP of the workflow it measures for a review.
     pub definition_changed_at: Option<i64>,
@@ -189,6 +220,12 @@ pub struct MetricInput {
     pub objective_id: String,
     pub channel_id: String,
     pub workflow_id: String,
+    /// A `Computed` key, empty for a metric whose values are entered.
+    pub computed: String,
+    /// Empty for not set.
+    pub family: String,
+    pub signal: String,
+    pub layer: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -207,7 +244,22 @@ pub struct MetricDraft {
     pub objective_id: Option<i64>,
     pub channel_id: Option<i64>,
     pub workflow_id: Option<i64>,
+    pub computed: Option<Computed>,
+    pub family: Option<Family>,
+    pub signal: Option<Signal>,
+    pub layer: Option<Layer>,
 }
+
+/// A choice that may be left empty.
+fn optional<T>(raw: &str, parse: impl Fn(&str) -> Result<T, String>) -> Result<Option<T>, String> {
+    match raw.trim() {
+        "" => Ok(None),
+        r => parse(r).map(Some),
+    }
+}
+
+/// The source keel's own metrics carry.
+pub const KEEL_SOURCE: &str = "keel";
 
 /// A number as typed: "1 200,5" and "1200.5" alike.
 pub fn number(raw: &str, what: &str) -> Result<Option<f64>, String> {
@@ -232,7 +284,7 @@ impl MetricDraft {
     pub fn parse(i: &MetricInput, m: &Model, editing: Option<i64>) -> Result<MetricDraft, Invalid> {
         let mut inv = Invalid::new();
         let name = inv.take("name", text::required(&i.name, "the metric's name", 120));
-        let definition = inv
+        let mut definition = inv
             .take(
                 "definition",
                 text::optional(&i.definition, "the definition", 2000),
@@ -241,12 +293,65 @@ impl MetricDraft {
         let owner_id = inv
             .take("owner_id", objective::owner(&i.owner_id, &m.people))
             .flatten();
-        let source = inv
+        let mut source = inv
             .take("source", text::optional(&i.source, "the source", 120))
             .flatten();
-        let unit = inv
+        let mut unit = inv
             .take("unit", text::optional(&i.unit, "the unit", 20))
             .flatten();
+        let computed = inv
+            .take("computed", optional(&i.computed, Computed::parse))
+            .flatten();
+        let family = inv
+            .take("family", optional(&i.family, Family::parse))
+            .flatten();
+        let signal = inv
+            .take("signal", optional(&i.signal, Signal::parse))
+            .flatten();
+        let layer = inv
+            .take("layer", optional(&i.layer, Layer::parse))
+            .flatten();
+        let says_keel = source
+            .as_deref()
+            .is_some_and(|s| s.eq_ignore_ascii_case(KEEL_SOURCE));
+        match computed {
+            Some(c) => {
+                if source.is_some() && !says_keel {
+                    inv.push(
+                        "source",
+                        "keel computes this metric, so its source is keel: leave the source empty or write keel.",
+                    );
+                }
+                source = Some(KEEL_SOURCE.into());
+                // Left empty, the definition is how keel computes it.
+                if definition.is_none() && i.definition.trim().is_empty() {
+                    definition = Some(c.rule().into());
+                }
+                if let Some(u) = c.unit() {
+                    if unit.as_deref().is_some_and(|x| x != u) {
+                        inv.push(
+                            "unit",
+                            format!("keel counts this in {u}: leave the unit empty or write {u}."),
+                        );
+                    }
+                    unit = Some(u.into());
+                }
+                let typed = editing
+                    .map(|id| measurements_of(m, id).iter().filter(|v| v.id != 0).count())
+                    .unwrap_or(0);
+                if typed > 0 {
+                    inv.push(
+                        "computed",
+                        format!("This metric holds {typed} values entered by hand, which keel would not use. Add a new metric for keel to compute, or remove those values first."),
+                    );
+                }
+            }
+            None if says_keel => inv.push(
+                "computed",
+                "A metric with source keel is one keel computes: choose what it computes, or name the source the values come from.",
+            ),
+            None => {}
+        }
         let cadence = inv.take("cadence", Cadence::parse(&i.cadence));
         let direction = inv.take("direction", Direction::parse(&i.direction));
         let target = inv
@@ -324,6 +429,10 @@ impl MetricDraft {
             objective_id,
             channel_id,
             workflow_id,
+            computed,
+            family,
+            signal,
+            layer,
         })
     }
 }

@@ -8,6 +8,8 @@ use crate::health::Model;
 use crate::{capacity, objective, text, Invalid};
 use serde::{Deserialize, Serialize};
 
+pub mod order;
+
 /// More "now" priorities than this is accumulating, not prioritising.
 pub const NOW_LIMIT: usize = 3;
 pub const MAX_WEEKLY_HOURS: f64 = 400.0;

@@ -3,8 +3,10 @@
 use crate::WorkspaceId;
 use crate::{now, read, tx, write, Result, Store, StoreError};
 use keel_domain::metric::{
-    Cadence, Direction, Kind, Measurement, MeasurementDraft, Metric, MetricDraft, MetricType,
+    Cadence, Computed, Direction, Family, Kind, Measurement, MeasurementDraft, Metric, MetricDraft,
+    MetricType, Signal,
 };
+use keel_domain::objective::Layer;
 use keel_domain::Date;
 
 #[derive(sqlx::FromRow)]
@@ -25,12 +27,25 @@ struct Row {
     channel_id: Option<i64>,
     workflow_id: Option<i64>,
     definition_changed_at: Option<i64>,
+    computed: Option<String>,
+    family: Option<String>,
+    signal: Option<String>,
+    layer: Option<String>,
     version: i64,
 }
 
 const COLUMNS: &str =
     "id, name, definition, owner_id, source, unit, cadence, direction, target, metric_type, kind,
-    function_id, objective_id, channel_id, workflow_id, definition_changed_at, version";
+    function_id, objective_id, channel_id, workflow_id, definition_changed_at, computed, family,
+    signal, layer, version";
+
+/// A stored choice; one this keel does not know (written by a newer one) reads as not set.
+fn known<T>(
+    v: Option<String>,
+    parse: impl Fn(&str) -> std::result::Result<T, String>,
+) -> Option<T> {
+    v.and_then(|v| parse(&v).ok())
+}
 
 fn metric(r: Row) -> Metric {
     Metric {
@@ -50,6 +65,10 @@ fn metric(r: Row) -> Metric {
         channel_id: r.channel_id,
         workflow_id: r.workflow_id,
         definition_changed_at: r.definition_changed_at,
+        computed: known(r.computed, Computed::parse),
+        family: known(r.family, Family::parse),
+        signal: known(r.signal, Signal::parse),
+        layer: known(r.layer, Layer::parse),
         version: r.version,
     }
 }
@@ -109,15 +128,19 @@ impl Store {
     pub async fn create_metric(&self, ws: WorkspaceId, d: &MetricDraft) -> Result<Metric> {
         let sql = format!(
             "INSERT INTO metrics (workspace_id, name, definition, owner_id, source, unit, cadence, direction, target,
-                metric_type, kind, function_id, objective_id, channel_id, workflow_id, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16) RETURNING {COLUMNS}"
+                metric_type, kind, function_id, objective_id, channel_id, workflow_id, created_at, updated_at,
+                computed, family, signal, layer)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $17, $18, $19, $20)
+             RETURNING {COLUMNS}"
         );
         let row = write!(self, p => sqlx::query_as::<_, Row>(&sql)
             .bind(ws).bind(&d.name).bind(&d.definition).bind(d.owner_id).bind(&d.source).bind(&d.unit)
             .bind(d.cadence.as_str()).bind(d.direction.as_str()).bind(d.target)
             .bind(d.metric_type.as_str()).bind(d.kind.as_str())
             .bind(d.function_id).bind(d.objective_id).bind(d.channel_id).bind(d.workflow_id)
-            .bind(now()).fetch_one(p).await)
+            .bind(now()).bind(d.computed.map(|x| x.as_str())).bind(d.family.map(|x| x.as_str()))
+            .bind(d.signal.map(|x| x.as_str())).bind(d.layer.map(|x| x.as_str()))
+            .fetch_one(p).await)
         .map_err(taken)?;
         Ok(metric(row))
     }
@@ -133,6 +156,7 @@ impl Store {
             "UPDATE metrics SET name = $3, definition = $4, owner_id = $5, source = $6, unit = $7, cadence = $8,
                     direction = $9, target = $10, metric_type = $11, kind = $12, function_id = $13,
                     objective_id = $14, channel_id = $15, workflow_id = $16, updated_at = $17, version = version + 1,
+                    computed = $19, family = $20, signal = $21, layer = $22,
                     definition_changed_at = CASE
                         WHEN definition IS DISTINCT FROM $4 OR source IS DISTINCT FROM $6 OR unit IS DISTINCT FROM $7
                         THEN $17 ELSE definition_changed_at END
@@ -143,7 +167,9 @@ impl Store {
             .bind(d.cadence.as_str()).bind(d.direction.as_str()).bind(d.target)
             .bind(d.metric_type.as_str()).bind(d.kind.as_str())
             .bind(d.function_id).bind(d.objective_id).bind(d.channel_id).bind(d.workflow_id)
-            .bind(now()).bind(expected).fetch_optional(p).await)
+            .bind(now()).bind(expected).bind(d.computed.map(|x| x.as_str())).bind(d.family.map(|x| x.as_str()))
+            .bind(d.signal.map(|x| x.as_str())).bind(d.layer.map(|x| x.as_str()))
+            .fetch_optional(p).await)
         .map_err(taken)?;
         match row {
             Some(r) => Ok(metric(r)),

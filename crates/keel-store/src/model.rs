@@ -7,6 +7,7 @@ use keel_domain::health::lead_rules::{LeadFacts, PENDING_FEEDBACK_DAYS};
 use keel_domain::health::review_rules::RECURRING_BLOCK_DAYS;
 use keel_domain::health::Model;
 use keel_domain::lead::month_of;
+use keel_domain::metric::computed;
 use keel_domain::Zone;
 
 /// Lead rules judge the last three months.
@@ -45,7 +46,7 @@ impl Store {
             .await?;
         let held: std::collections::HashSet<i64> = work.iter().map(|w| w.id).collect();
         work.extend(launched.into_iter().filter(|w| !held.contains(&w.id)));
-        Ok(Model {
+        let mut model = Model {
             people: self.list_people(ws).await?,
             functions: self.list_functions(ws).await?,
             workflows: self.list_workflows(ws).await?,
@@ -72,7 +73,18 @@ impl Store {
             decisions: self.list_decisions(ws).await?,
             work_links: self.list_work_links(ws).await?,
             untraced_limit: self.untraced_limit(ws).await?.limit,
-        })
+        };
+        // keel's own metrics are computed here, once per model (the web caches the model per
+        // data version), so every page, rule and agenda reads the same values. Work-based
+        // ones count a year of work, more than the model keeps.
+        let history = if computed::needs_work(&model) {
+            self.work_since(ws, t - computed::HISTORY_DAYS * 86_400)
+                .await?
+        } else {
+            vec![]
+        };
+        computed::fill(&mut model, &history);
+        Ok(model)
     }
 
     /// What the lead rules read: recent rollups, spend and the feedback queue's tail.

@@ -3,6 +3,7 @@
 
 use crate::WorkspaceId;
 use crate::{now, read, tx, write, Result, Store, StoreError};
+use keel_domain::priority::order::RankChange;
 use keel_domain::priority::Status;
 use keel_domain::{Priority, PriorityDraft};
 
@@ -47,6 +48,11 @@ pub(crate) const PAUSE_EVENT: &str =
     "INSERT INTO priority_events (workspace_id, priority_id, from_status, to_status, note, at)
      SELECT workspace_id, id, status, 'paused', $3, $4 FROM priorities
      WHERE workspace_id = $1 AND id = $2 AND status IN ('now', 'next', 'later')";
+
+/// A rank change's history line: the status stays what it is.
+const RANK_EVENT: &str =
+    "INSERT INTO priority_events (workspace_id, priority_id, from_status, to_status, note, at)
+     SELECT workspace_id, id, status, status, $3, $4 FROM priorities WHERE workspace_id = $1 AND id = $2";
 
 const EVENT: &str =
     "INSERT INTO priority_events (workspace_id, priority_id, from_status, to_status, note, at)
@@ -178,6 +184,38 @@ impl Store {
             Some(r) => Ok(priority(r)),
             None => Err(self.missing_or_stale("priorities", ws, id).await),
         }
+    }
+
+    /// Stores new ranks (`priority::order`) in one transaction, each only if its priority
+    /// still has the version it was read at; one that does not rolls all back and answers
+    /// `Stale` with its version now (`NotFound` when it is gone). Rows are written in id order
+    /// whatever order they come in, so two reorders at once wait for each other instead of
+    /// deadlocking. Each change leaves a line in its priority's history.
+    pub async fn set_priority_ranks(&self, ws: WorkspaceId, changes: &[RankChange]) -> Result<()> {
+        let t = now();
+        let mut changes = changes.to_vec();
+        changes.sort_by_key(|c| c.id);
+        tx!(self, tx => {
+            for c in &changes {
+                let n = sqlx::query(
+                    "UPDATE priorities SET rank = $3, updated_at = $4, version = version + 1
+                     WHERE workspace_id = $1 AND id = $2 AND version = $5")
+                    .bind(ws).bind(c.id).bind(c.to).bind(t).bind(c.version)
+                    .execute(&mut *tx).await?.rows_affected();
+                if n == 0 {
+                    let current: Option<i64> = sqlx::query_scalar(
+                        "SELECT version FROM priorities WHERE workspace_id = $1 AND id = $2")
+                        .bind(ws).bind(c.id).fetch_optional(&mut *tx).await?;
+                    return Err(match current {
+                        Some(current) => StoreError::Stale { current },
+                        None => StoreError::NotFound,
+                    });
+                }
+                sqlx::query(RANK_EVENT).bind(ws).bind(c.id).bind(c.note()).bind(t)
+                    .execute(&mut *tx).await?;
+            }
+        });
+        Ok(())
     }
 
     /// A priority's status history, oldest first.

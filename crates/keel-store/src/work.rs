@@ -221,6 +221,14 @@ impl Store {
         Ok(rows.into_iter().map(item).collect())
     }
 
+    /// Items created or launched since `since` (unix seconds): what keel's computed metrics
+    /// count (`metric::computed::fill`).
+    pub async fn work_since(&self, ws: WorkspaceId, since: i64) -> Result<Vec<WorkItem>> {
+        let sql = format!("SELECT {COLUMNS} FROM work_items WHERE workspace_id = $1 AND (created_at >= $2 OR launched_at >= $2)");
+        let rows = read!(self, p => sqlx::query_as::<_, Row>(&sql).bind(ws).bind(since).fetch_all(p).await)?;
+        Ok(rows.into_iter().map(item).collect())
+    }
+
     pub async fn find_work(&self, ws: WorkspaceId, id: i64) -> Result<Option<WorkItem>> {
         let sql = format!("SELECT {COLUMNS} FROM work_items WHERE workspace_id = $1 AND id = $2");
         let row = read!(self, p => sqlx::query_as::<_, Row>(&sql).bind(ws).bind(id).fetch_optional(p).await)?;

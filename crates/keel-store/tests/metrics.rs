@@ -34,6 +34,10 @@ fn metric(name: &str, objective: Option<i64>) -> MetricDraft {
         objective_id: objective,
         channel_id: None,
         workflow_id: None,
+        computed: None,
+        family: Some(keel_domain::metric::Family::LeadQuality),
+        signal: Some(keel_domain::metric::Signal::Lagging),
+        layer: Some(keel_domain::objective::Layer::Business),
     }
 }
 
@@ -188,6 +192,16 @@ contract!(
     |s, ws| {
         let m = s.create_metric(ws, &metric("SALs", None)).await.unwrap();
         assert_eq!(m.definition_changed_at, None, "creating is no change");
+        assert_eq!(
+            (m.family, m.signal, m.layer, m.computed),
+            (
+                Some(keel_domain::metric::Family::LeadQuality),
+                Some(keel_domain::metric::Signal::Lagging),
+                Some(keel_domain::objective::Layer::Business),
+                None
+            ),
+            "family, signal and layer are kept"
+        );
         // A new target or name leaves the definition as it was.
         let renamed = MetricDraft {
             name: "Sales-accepted leads".into(),

@@ -355,6 +355,9 @@ fn fill(path: &str, f: &Fixture) -> String {
 }
 
 fn body_for(path: &str) -> serde_json::Value {
+    if path.ends_with("/priorities/order") {
+        return json!({"priorities": [{"id": 1, "version": 1}]});
+    }
     if path.starts_with("/api/v1/webhooks") {
         json!({"url": "http://127.0.0.1:9/probe", "event_types": ["work.moved"]})
     } else if path.ends_with("/links") {

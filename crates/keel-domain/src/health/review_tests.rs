@@ -294,6 +294,10 @@ fn measured_by(m: &mut Model, id: i64, name: &str, changed_on: Option<&str>) {
         channel_id: None,
         workflow_id: Some(100),
         definition_changed_at: changed_on.map(|d| day(d).0 * DAY + 15 * 3600),
+        computed: None,
+        family: None,
+        signal: None,
+        layer: None,
         version: 1,
     });
 }

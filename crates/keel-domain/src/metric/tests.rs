@@ -21,6 +21,10 @@ pub(crate) fn metric(id: i64) -> Metric {
         channel_id: None,
         workflow_id: None,
         definition_changed_at: None,
+        computed: None,
+        family: None,
+        signal: None,
+        layer: None,
         version: 1,
     }
 }

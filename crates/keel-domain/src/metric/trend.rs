@@ -126,8 +126,12 @@ pub fn project(metric: &Metric, ms: &[Measurement], date: Date) -> Option<f64> {
 
 /// The period that should have a value by `today` and has none after it: the last period
 /// that ended more than the cadence's grace days ago, when the latest measurement is older
-/// (or there is none). `None`: measured within its cadence.
+/// (or there is none). `None`: measured within its cadence, or computed by keel (a period
+/// with nothing to count has no value, and nobody is late with it).
 pub fn missing_period(metric: &Metric, ms: &[Measurement], today: Date) -> Option<Date> {
+    if metric.computed.is_some() {
+        return None;
+    }
     let c = metric.cadence;
     let due = c.step(c.period_start(today.add_days(-c.grace_days())), -1);
     match latest(ms) {

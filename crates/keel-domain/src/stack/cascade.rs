@@ -23,6 +23,9 @@ pub fn rank(l: Layer) -> usize {
 
 /// The layer a metric reports on, if it is linked to anything that has one.
 pub fn metric_layer(m: &Model, x: &Metric) -> Option<Layer> {
+    if let Some(l) = x.layer {
+        return Some(l);
+    }
     if let Some(o) = x
         .objective_id
         .and_then(|id| m.objectives.iter().find(|o| o.id == id))

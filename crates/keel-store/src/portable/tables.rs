@@ -232,6 +232,10 @@ pub const TABLES: &[Table] = &[
             ("channel_id", Ref("channels")),
             ("workflow_id", Ref("workflows")),
             ("definition_changed_at", Int),
+            ("computed", Text),
+            ("family", Text),
+            ("signal", Text),
+            ("layer", Text),
             STAMPS[0],
             STAMPS[1],
             STAMPS[2]

@@ -49,11 +49,15 @@ pub struct MeasurementDto {
     pub note: Option<String>,
     /// Increases with every change; send it back in If-Match to remove the value.
     pub version: i64,
+    /// True for a value keel computed from its own data (metrics with a `computed` key): it
+    /// is not stored, its id and version are 0, and it cannot be removed or replaced.
+    pub computed: bool,
 }
 
 impl From<Measurement> for MeasurementDto {
     fn from(x: Measurement) -> Self {
         MeasurementDto {
+            computed: x.id == 0,
             id: x.id,
             period: x.period.to_string(),
             value: x.value,
@@ -99,6 +103,16 @@ pub struct MetricDto {
     /// absent if never changed since it was created.
     #[schema(example = "2026-11-03")]
     pub definition_changed_on: Option<String>,
+    /// What keel computes for it from its own data (its source is then "keel"); absent for a
+    /// metric whose values are entered.
+    #[schema(example = "cycle_time")]
+    pub computed: Option<String>,
+    /// operating, lead_quality, reporting or stakeholder.
+    pub family: Option<String>,
+    /// leading or lagging.
+    pub signal: Option<String>,
+    /// The strategy layer it reports on: market, business, buyer or tactics.
+    pub layer: Option<String>,
     /// The most recent value.
     pub latest: Option<MeasurementDto>,
     /// Whether the latest value is on the wrong side of the target (absent without a target
@@ -133,6 +147,10 @@ fn dto(x: Metric, m: &Model) -> MetricDto {
         channel_id: x.channel_id,
         workflow_id: x.workflow_id,
         definition_changed_on: x.definition_changed_at.map(|t| m.day_of(t).to_string()),
+        computed: x.computed.map(|c| c.as_str().into()),
+        family: x.family.map(|c| c.as_str().into()),
+        signal: x.signal.map(|c| c.as_str().into()),
+        layer: x.layer.map(|c| c.as_str().into()),
         latest: s.latest.map(MeasurementDto::from),
         off_target: s.off_target,
         trend_per_period: s.trend.map(|t| metric::trend::round(t.per_period)),
@@ -190,6 +208,24 @@ pub struct MetricBody {
     pub channel_id: Option<i64>,
     #[serde(default)]
     pub workflow_id: Option<i64>,
+    /// What keel computes for it (then leave `source` empty or "keel", and `unit` empty or
+    /// the computation's unit); absent or null for a metric whose values are entered.
+    #[serde(default)]
+    #[schema(
+        example = "cycle_time",
+        pattern = "^(cycle_time|on_time_rate|revisions|blocked_days|strategic_fit|channel_focus|hours_allocated|budget_allocated|review_rating|follow_through)$"
+    )]
+    pub computed: Option<String>,
+    #[serde(default)]
+    #[schema(pattern = "^(operating|lead_quality|reporting|stakeholder)$")]
+    pub family: Option<String>,
+    /// leading or lagging.
+    #[serde(default)]
+    #[schema(pattern = "^(leading|lagging)$")]
+    pub signal: Option<String>,
+    #[serde(default)]
+    #[schema(pattern = "^(market|business|buyer|tactics)$")]
+    pub layer: Option<String>,
 }
 
 impl MetricBody {
@@ -211,6 +247,10 @@ impl MetricBody {
             objective_id: id(self.objective_id),
             channel_id: id(self.channel_id),
             workflow_id: id(self.workflow_id),
+            computed: text(&self.computed),
+            family: text(&self.family),
+            signal: text(&self.signal),
+            layer: text(&self.layer),
         }
     }
 }
@@ -399,6 +439,7 @@ async fn writable(
     let m = view(state, ctx).await?;
     let x = visible(&m, id)?;
     ctx.require_edit()?;
+    metric::computed::writable(&x)?;
     Ok((x, crate::ops::strategy::today(&m)))
 }
 

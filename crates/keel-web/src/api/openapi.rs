@@ -33,7 +33,7 @@ use utoipa::{Modify, OpenApi};
         work::notes::list_work_web_links, work::notes::create_work_web_link, work::notes::delete_work_web_link,
         work::notes::list_work_comments, work::notes::create_work_comment, work::notes::delete_work_comment,
         objectives::list_objectives, objectives::find_objective, objectives::create_objective, objectives::update_objective, objectives::delete_objective,
-        priorities::list_priorities, priorities::find_priority, priorities::create_priority, priorities::update_priority, priorities::delete_priority, priorities::list_priority_history,
+        priorities::list_priorities, priorities::find_priority, priorities::create_priority, priorities::update_priority, priorities::delete_priority, priorities::list_priority_history, priorities::set_priority_order,
         channels::list_channels, channels::find_channel, channels::create_channel, channels::update_channel, channels::delete_channel,
         channels::find_channel_focus, channels::update_channel_focus,
         metrics::list_metrics, metrics::find_metric, metrics::create_metric, metrics::update_metric, metrics::delete_metric,

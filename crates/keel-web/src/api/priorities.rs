@@ -11,6 +11,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use keel_domain::health::Model;
+use keel_domain::priority::order;
 use keel_domain::{Priority, PriorityInput};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -22,6 +23,58 @@ pub fn routes(r: Routes) -> Routes {
         .put("/api/v1/priorities/{id}", update_priority)
         .delete("/api/v1/priorities/{id}", delete_priority)
         .get("/api/v1/priorities/{id}/history", list_priority_history)
+        .put("/api/v1/priorities/order", set_priority_order)
+}
+
+/// One priority's place in a new order, with the version you read.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PriorityOrderRow {
+    pub id: i64,
+    /// The version you read (the number in its ETag); a priority changed since is refused
+    /// with 412 and nothing is reordered.
+    #[schema(minimum = 1)]
+    pub version: i64,
+}
+
+/// The whole ranked list, top first: every priority of the workspace exactly once.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PriorityOrderBody {
+    #[schema(min_items = 1, max_items = 1000)]
+    pub priorities: Vec<PriorityOrderRow>,
+}
+
+/// Reorder the priorities: ranks become 1, 2, 3… in the order sent, all or nothing. A
+/// priority left out, unknown or sent twice is a 422 naming it (`priorities[n].id`); one
+/// changed since it was read is a 412 and nothing moves. Each rank that changes is a line in
+/// that priority's history.
+#[utoipa::path(put, path = "/api/v1/priorities/order", operation_id = "set_priority_order", tag = "priorities", request_body = PriorityOrderBody,
+    responses((status = 200, body = PrioritiesList), (status = 400, body = ErrorEnvelope), (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope),
+        (status = 404, body = ErrorEnvelope), (status = 412, body = ErrorEnvelope), (status = 413, body = ErrorEnvelope), (status = 415, body = ErrorEnvelope),
+        (status = 422, body = ErrorEnvelope)))]
+pub async fn set_priority_order(
+    State(state): State<AppState>,
+    ctx: ApiCtx,
+    ApiJson(body): ApiJson<PriorityOrderBody>,
+) -> Result<Json<PrioritiesList>, ApiError> {
+    ctx.require_edit()?;
+    let m = view(&state, &ctx).await?;
+    let rows: Vec<order::OrderRow> = body
+        .priorities
+        .iter()
+        .map(|r| order::OrderRow {
+            id: r.id,
+            version: r.version,
+        })
+        .collect();
+    let changes = order::parse_order(&rows, &m.priorities)?;
+    state.store.set_priority_ranks(ctx.ws_id, &changes).await?;
+    let ps = state.store.list_priorities(ctx.ws_id).await?;
+    Ok(Json(PrioritiesList {
+        priorities: ps.into_iter().map(PriorityDto::from).collect(),
+        next_offset: None,
+    }))
 }
 
 /// One status change of a priority.

@@ -260,6 +260,7 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "offer-deleted" => "Offer removed.",
         "metric-saved" => "Metric saved.",
         "metric-deleted" => "Metric removed, with its values.",
+        "priority-moved" => "Priority moved; the ranks below are renumbered from 1.",
         "value-saved" => "Value saved; the chart and the table below include it.",
         "value-deleted" => "Value removed.",
         "channel-limit-saved" => "Channel-focus limit saved.",

@@ -102,6 +102,10 @@ mod tests {
             channel_id: None,
             workflow_id: None,
             definition_changed_at: None,
+            computed: None,
+            family: None,
+            signal: None,
+            layer: None,
             version: 1,
         }
     }

@@ -14,7 +14,11 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
-use keel_domain::metric::{Cadence, Direction, Kind, Metric, MetricDraft, MetricInput, MetricType};
+use keel_domain::metric::{
+    Cadence, Computed, Direction, Family, Kind, Metric, MetricDraft, MetricInput, MetricType,
+    Signal,
+};
+use keel_domain::objective::Layer;
 use keel_domain::Invalid;
 use keel_store::StoreError;
 use serde::Deserialize;
@@ -58,6 +62,14 @@ pub struct MetricForm {
     #[serde(default)]
     pub workflow_id: String,
     #[serde(default)]
+    pub computed: String,
+    #[serde(default)]
+    pub family: String,
+    #[serde(default)]
+    pub signal: String,
+    #[serde(default)]
+    pub layer: String,
+    #[serde(default)]
     pub version: String,
 }
 
@@ -78,6 +90,10 @@ impl MetricForm {
             objective_id: self.objective_id.clone(),
             channel_id: self.channel_id.clone(),
             workflow_id: self.workflow_id.clone(),
+            computed: self.computed.clone(),
+            family: self.family.clone(),
+            signal: self.signal.clone(),
+            layer: self.layer.clone(),
         }
     }
 
@@ -98,6 +114,13 @@ impl MetricForm {
             objective_id: id(x.objective_id),
             channel_id: id(x.channel_id),
             workflow_id: id(x.workflow_id),
+            computed: x
+                .computed
+                .map(|c| c.as_str().to_string())
+                .unwrap_or_default(),
+            family: x.family.map(|c| c.as_str().to_string()).unwrap_or_default(),
+            signal: x.signal.map(|c| c.as_str().to_string()).unwrap_or_default(),
+            layer: x.layer.map(|c| c.as_str().to_string()).unwrap_or_default(),
             version: x.version.to_string(),
         }
     }
@@ -119,8 +142,29 @@ struct FormPage {
     objectives: Vec<Choice>,
     channels: Vec<Choice>,
     workflows: Vec<Choice>,
+    computations: Vec<Choice>,
+    families: Vec<Choice>,
+    signals: Vec<Choice>,
+    layers: Vec<Choice>,
     conflict: bool,
     action: String,
+}
+
+/// A choice of an enum that may be left unset, with `unset` first.
+fn optional_choices<T: Copy>(
+    all: &[T],
+    f: impl Fn(T) -> (&'static str, &'static str),
+    unset: &str,
+    current: &str,
+) -> Vec<Choice> {
+    choices(
+        std::iter::once((String::new(), unset.to_string())).chain(
+            all.iter()
+                .map(|x| f(*x))
+                .map(|(v, l)| (v.to_string(), l.to_string())),
+        ),
+        current,
+    )
 }
 
 /// A picker with "none" first.
@@ -192,6 +236,30 @@ async fn form_page(
         workflows: picker(
             m.workflows.iter().map(|w| (w.id, w.spec.name.clone())),
             &form.workflow_id,
+        ),
+        computations: optional_choices(
+            Computed::ALL,
+            |c| (c.as_str(), c.label()),
+            "— none: values are entered —",
+            &form.computed,
+        ),
+        families: optional_choices(
+            Family::ALL,
+            |c| (c.as_str(), c.label()),
+            "— not set —",
+            &form.family,
+        ),
+        signals: optional_choices(
+            Signal::ALL,
+            |c| (c.as_str(), c.label()),
+            "— not set —",
+            &form.signal,
+        ),
+        layers: optional_choices(
+            &Layer::ALL,
+            |c| (c.as_str(), c.label()),
+            "— not set —",
+            &form.layer,
         ),
         metric: stored,
         form,

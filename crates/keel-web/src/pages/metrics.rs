@@ -59,6 +59,9 @@ pub struct Row {
     pub missing: Option<String>,
     /// What it measures: (label, link) pairs.
     pub links: Vec<(String, String)>,
+    /// The strategy layer it reports on (its own, else its objective's, else tactics for a
+    /// channel's or workflow's).
+    pub layer: Option<&'static str>,
 }
 
 impl Row {
@@ -98,6 +101,7 @@ impl Row {
             better: s.trend.and_then(|t| t.better),
             missing: s.missing.map(|d| metric_chart::period_label(x.cadence, d)),
             links,
+            layer: keel_domain::stack::cascade::metric_layer(m, x).map(|l| l.label()),
             metric: x.clone(),
         }
     }
@@ -306,6 +310,9 @@ async fn add_value(
 ) -> Result<Response, PageError> {
     let (x, _) = find(&state, &ctx, id).await?;
     ctx.require_edit()?;
+    if let Err(inv) = metric::computed::writable(&x) {
+        return show_page(&state, &ctx, id, Some(f), inv, None).await;
+    }
     let input = MeasurementInput {
         period: f.period.clone(),
         value: f.value.clone(),

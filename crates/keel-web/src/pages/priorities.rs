@@ -15,7 +15,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use keel_domain::health::Model;
-use keel_domain::priority::{Status, NOW_LIMIT};
+use keel_domain::priority::{order, Status, NOW_LIMIT};
 use keel_domain::{capacity, Invalid, Priority, PriorityInput};
 use keel_store::StoreError;
 use serde::Deserialize;
@@ -28,6 +28,7 @@ pub fn routes(r: Routes) -> Routes {
         .get("/w/{ws}/priorities/{priority}", show)
         .post("/w/{ws}/priorities/{priority}", update)
         .post("/w/{ws}/priorities/{priority}/delete", delete)
+        .post("/w/{ws}/priorities/{priority}/move", move_priority)
 }
 
 pub struct Row {
@@ -76,6 +77,8 @@ struct ListPage {
     rest: Vec<Row>,
     free: f64,
     limit: usize,
+    /// Why a move was refused.
+    refused: Option<String>,
 }
 
 async fn view(state: &AppState, ctx: &WsCtx) -> Result<Arc<Model>, PageError> {
@@ -88,23 +91,85 @@ async fn list(
     Query(q): Query<NoticeQuery>,
 ) -> Result<Response, PageError> {
     let m = view(&state, &ctx).await?;
+    list_page(&ctx, &m, q.notice.as_deref(), None)
+}
+
+fn list_page(
+    ctx: &WsCtx,
+    m: &Model,
+    notice: Option<&str>,
+    refused: Option<(StatusCode, String)>,
+) -> Result<Response, PageError> {
     let rows = |f: &dyn Fn(Status) -> bool| -> Vec<Row> {
-        m.priorities
-            .iter()
+        order::ranked(&m.priorities)
+            .into_iter()
             .filter(|p| f(p.status))
-            .map(|p| Row::new(p, &m))
+            .map(|p| Row::new(p, m))
             .collect()
     };
-    render(&ListPage {
-        chrome: ctx
-            .chrome("Priorities", "priorities")
-            .with_notice(q.notice.as_deref()),
+    let status = refused.as_ref().map(|(s, _)| *s).unwrap_or(StatusCode::OK);
+    let mut r = render(&ListPage {
+        chrome: ctx.chrome("Priorities", "priorities").with_notice(notice),
         now: rows(&|s| s == Status::Now),
         upcoming: rows(&|s| matches!(s, Status::Next | Status::Later)),
         rest: rows(&|s| !s.is_planned()),
-        free: capacity::team_free(&m, None),
+        free: capacity::team_free(m, None),
         limit: NOW_LIMIT,
-    })
+        refused: refused.map(|(_, m)| m),
+    })?;
+    *r.status_mut() = status;
+    Ok(r)
+}
+
+#[derive(Deserialize)]
+struct MoveForm {
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    version: String,
+}
+
+/// One priority up or down its part of the list (`priority::order::step`); the whole list is
+/// renumbered in one version-checked transaction.
+async fn move_priority(
+    State(state): State<AppState>,
+    ctx: WsCtx,
+    Path((_, id)): Path<(String, i64)>,
+    Form(f): Form<MoveForm>,
+) -> Result<Response, PageError> {
+    let m = view(&state, &ctx).await?;
+    ops::priority(&m, id).ok_or(PageError::NotFound)?;
+    ctx.require_edit()?;
+    let changes = match order::Step::parse(&f.to)
+        .and_then(|to| order::step(&m.priorities, id, version(&f.version), to))
+    {
+        Ok(c) => c,
+        Err(why) => {
+            let status = if why == order::STALE {
+                StatusCode::CONFLICT
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
+            return list_page(&ctx, &m, None, Some((status, why)));
+        }
+    };
+    match state.store.set_priority_ranks(ctx.ws.id, &changes).await {
+        Ok(()) => Ok(Redirect::to(
+            &ctx.link(&format!("/priorities?notice=priority-moved#priority-{id}")),
+        )
+        .into_response()),
+        Err(StoreError::Stale { .. }) => {
+            let m = view(&state, &ctx).await?;
+            list_page(
+                &ctx,
+                &m,
+                None,
+                Some((StatusCode::CONFLICT, order::STALE.into())),
+            )
+        }
+        Err(StoreError::NotFound) => Err(PageError::NotFound),
+        Err(e) => Err(e.into()),
+    }
 }
 
 #[derive(Deserialize, Default, Clone)]

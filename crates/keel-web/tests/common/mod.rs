@@ -398,6 +398,10 @@ pub fn metric(name: &str, function: Option<i64>) -> keel_domain::metric::MetricD
         objective_id: None,
         channel_id: None,
         workflow_id: None,
+        computed: None,
+        family: None,
+        signal: None,
+        layer: None,
     }
 }
 
