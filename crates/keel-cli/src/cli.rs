@@ -455,6 +455,17 @@ pub struct DemoArgs {
     #[arg(long, default_value_t = 0, value_name = "N", hide_short_help = true,
           value_parser = clap::value_parser!(u32).range(0..=10))]
     pub review_years: u32,
+
+    /// For benchmarks: this many demo workspaces in all, the demo and copies of it named
+    /// northwind-demo-2 to northwind-demo-N, with the same team and data.
+    #[arg(long, default_value_t = 1, value_name = "N", hide_short_help = true,
+          value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub workspaces: u32,
+
+    /// For benchmarks: 50 more objectives, 200 priorities, 20 channels and 100 weekly
+    /// metrics with five years of values. Only used when the demo workspace is created.
+    #[arg(long, hide_short_help = true)]
+    pub strategy_bench: bool,
 }
 
 #[derive(Debug, Subcommand)]

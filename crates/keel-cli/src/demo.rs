@@ -190,10 +190,29 @@ pub async fn run(store: &Store, args: DemoArgs) -> Result<ExitCode> {
             }
             ws
         }
-        None => create(store, &args)
+        None => create(store, &args, SLUG, NAME, true)
             .await
             .context("cannot create the demo workspace")?,
     };
+    // For the memory benchmark: copies of the demo workspace, as an agency node serves many
+    // clients (bench/workspaces.sh). Each is made once; a rerun leaves them as they are.
+    if args.workspaces > 1 {
+        let mut made = 0;
+        for copy in 2..=args.workspaces {
+            let slug = format!("{SLUG}-{copy}");
+            if store.find_workspace_by_slug(&slug).await?.is_none() {
+                let name = format!("Northwind Analytics (demo {copy})");
+                create(store, &args, &slug, &name, false)
+                    .await
+                    .with_context(|| format!("cannot create the demo workspace {slug}"))?;
+                made += 1;
+            }
+        }
+        println!(
+            "Made {made} more copies of the demo workspace ({SLUG}-2 to {SLUG}-{}).",
+            args.workspaces
+        );
+    }
     let findings = check::findings(store, &ws).await?;
     let (errors, warnings, _) = health::summary(&findings);
     println!(
@@ -229,20 +248,28 @@ fn print_logins(addr: Option<SocketAddr>) {
     println!("Also: sales@keel.local (viewer) and agency@keel.local (partner), same password.");
 }
 
-async fn create(store: &Store, args: &DemoArgs) -> Result<Workspace> {
-    let scale = args.scale;
+/// Makes one demo workspace; `primary` is the demo itself, which alone carries the benchmark
+/// extras (`--scale`, `--workflows`, `--review-years`) and links the demo accounts' people.
+async fn create(
+    store: &Store,
+    args: &DemoArgs,
+    slug: &str,
+    name: &str,
+    primary: bool,
+) -> Result<Workspace> {
+    let scale = if primary { args.scale } else { 1 };
     let mut accounts = Vec::new();
     for &(email, key, role) in ACCOUNTS {
         let name = teammate(key).name;
         accounts.push((ensure_account(store, email, name).await?, key, role));
     }
     let owner = &accounts[0].0;
-    let ws = match store.create_workspace(SLUG, NAME, Some(owner.id)).await {
+    let ws = match store.create_workspace(slug, name, Some(owner.id)).await {
         Ok(ws) => ws,
         // Another `keel demo` created it a moment ago.
         Err(StoreError::Conflict(_)) => {
             return store
-                .find_workspace_by_slug(SLUG)
+                .find_workspace_by_slug(slug)
                 .await?
                 .ok_or_else(|| anyhow!("the demo workspace vanished while being created"))
         }
@@ -318,7 +345,7 @@ async fn create(store: &Store, args: &DemoArgs) -> Result<Workspace> {
         .await
         .context("cannot fill the demo webhook's delivery log")?;
     println!("Added a webhook to the team's chat with {deliveries} deliveries in its log.");
-    if args.work_items > 0 || args.workflows > 0 {
+    if primary && (args.work_items > 0 || args.workflows > 0) {
         println!(
             "Creating {} workflows and {} work items for benchmarks…",
             args.workflows.max(1),
@@ -327,7 +354,14 @@ async fn create(store: &Store, args: &DemoArgs) -> Result<Workspace> {
         crate::demo_work::bench_load(store, ws.id, &team, args.workflows.max(1), args.work_items)
             .await?;
     }
-    if args.review_years > 0 {
+    if primary && args.strategy_bench {
+        println!("Creating objectives, priorities, channels and metrics for benchmarks…");
+        let n = crate::demo_strategy_bench::seed(store, ws.id, &team, today)
+            .await
+            .context("cannot create the benchmark's strategy")?;
+        println!("Added {n} weekly metric values.");
+    }
+    if primary && args.review_years > 0 {
         println!(
             "Creating {} years of reviews and decisions for benchmarks…",
             args.review_years
@@ -368,7 +402,7 @@ async fn create(store: &Store, args: &DemoArgs) -> Result<Workspace> {
 
     let people = TEAM.len() * scale as usize;
     let functions = functions.len() + n;
-    println!("Created the demo workspace {NAME} ({SLUG}): {people} people, {functions} functions.");
+    println!("Created the demo workspace {name} ({slug}): {people} people, {functions} functions.");
     Ok(ws)
 }
 

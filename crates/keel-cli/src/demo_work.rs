@@ -89,7 +89,7 @@ async fn step(
                 .await?;
         }
         let gate = store.gate_state(ws, item.id, item.stage).await?;
-        if stage.needs_approval && !gate.approved && by.is_some() {
+        if stage.needs_approval && !gate.approved {
             let o = transition::apply(&item, &wf.spec, &gate, &Action::Approve, decider, at, &zone)
                 .map_err(|e| anyhow!(e.to_string()))?;
             item = store.record_move(ws, item.id, item.version, &o, by).await?;

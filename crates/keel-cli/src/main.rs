@@ -15,6 +15,7 @@ mod demo_review_bench;
 mod demo_reviews;
 mod demo_stack;
 mod demo_strategy;
+mod demo_strategy_bench;
 mod demo_webhooks;
 mod demo_work;
 mod digest;

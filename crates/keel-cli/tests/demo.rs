@@ -196,3 +196,60 @@ async fn the_demo_has_a_webhook_with_a_delivery_log() {
         .any(|d| d.attempts == 2 && d.last_status_code == Some(200)));
     store.close().await;
 }
+
+/// The benchmark seeds (`bench/work.sh`, `bench/agenda.sh`, `bench/workspaces.sh`) move every
+/// item through gates that need the decision owner's approval and copy the demo workspace; a
+/// small run keeps them from breaking unseen.
+#[tokio::test]
+async fn the_benchmark_seed_moves_work_through_approval_gates() {
+    let db = TempDb::new();
+    let out = db.keel(&[
+        "demo",
+        "--no-serve",
+        "--workflows",
+        "6",
+        "--work-items",
+        "60",
+        "--review-years",
+        "1",
+        "--workspaces",
+        "3",
+        "--strategy-bench",
+    ]);
+    assert_eq!(out.code, 0, "{out:#?}");
+    let store = Store::open(&db.url).await.unwrap();
+    let slugs: Vec<String> = store
+        .list_workspaces()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|w| w.slug)
+        .collect();
+    assert_eq!(slugs.len(), 3, "{slugs:?}");
+    assert!(slugs.contains(&"northwind-demo-3".to_string()), "{slugs:?}");
+    let ws = store
+        .find_workspace_by_slug("northwind-demo")
+        .await
+        .unwrap()
+        .unwrap();
+    let m = store.model(ws.id).await.unwrap();
+    let bench: Vec<_> = m
+        .workflows
+        .iter()
+        .filter(|w| w.spec.name.starts_with("Bench workflow"))
+        .collect();
+    assert_eq!(bench.len(), 6);
+    let items = m
+        .work
+        .iter()
+        .filter(|w| w.title.starts_with("Bench item"))
+        .count();
+    assert_eq!(items, 60, "every bench item was made and moved");
+    let bench_metrics = m
+        .metrics
+        .iter()
+        .filter(|x| x.name.starts_with("Benchmark metric"))
+        .count();
+    assert_eq!((bench_metrics, m.priorities.len() >= 200), (100, true));
+    store.close().await;
+}

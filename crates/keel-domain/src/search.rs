@@ -39,10 +39,22 @@ impl Query {
 
     /// Every word is in one of the texts.
     pub fn matches(&self, texts: &[&str]) -> bool {
-        let hay: Vec<String> = texts.iter().map(|t| t.to_lowercase()).collect();
         self.words
             .iter()
-            .all(|w| hay.iter().any(|h| h.contains(w.as_str())))
+            .all(|w| texts.iter().any(|h| contains_folded(h, w)))
+    }
+}
+
+/// Whether `hay` contains `word` (already lowercase) in any case. An ASCII word is compared
+/// byte by byte without copying `hay` (a search reads every title of tens of thousands of
+/// items; UTF-8 never hides an ASCII byte inside another character); any other word
+/// lowercases `hay` first.
+fn contains_folded(hay: &str, word: &str) -> bool {
+    if word.is_ascii() {
+        let (h, w) = (hay.as_bytes(), word.as_bytes());
+        w.is_empty() || h.windows(w.len()).any(|x| x.eq_ignore_ascii_case(w))
+    } else {
+        hay.to_lowercase().contains(word)
     }
 }
 
@@ -125,6 +137,15 @@ pub fn search<'a>(seen: &'a Model, q: &Query, limit: usize) -> Hits<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn words_match_in_any_case_with_accents_too() {
+        assert!(contains_folded("Spring WEBINAR", "webinar"));
+        assert!(contains_folded("Café Crème launch", "crème"));
+        assert!(contains_folded("CAFÉ", "café"));
+        assert!(!contains_folded("Webina", "webinar"));
+        assert!(!contains_folded("", "a"));
+    }
 
     #[test]
     fn every_word_must_match_in_any_case() {

@@ -10,6 +10,7 @@
 pub mod dates;
 pub mod decode;
 pub mod export;
+pub mod measurements;
 pub mod numbers;
 pub mod profile;
 mod reader;

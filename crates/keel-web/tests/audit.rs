@@ -47,6 +47,10 @@ const MAY_CHANGE_NOTHING: &[(&str, &str)] = &[
         "resends the value the single route just stored: idempotent per period, nothing changes",
     ),
     (
+        "/api/v1/metrics/{id}/measurements/import",
+        "loads the value the single route just stored: idempotent per period, nothing changes",
+    ),
+    (
         "/api/v1/leads/bulk",
         "resends the lead the single route just stored: idempotent by record id",
     ),

@@ -87,6 +87,8 @@ fn body_for(path: &str) -> serde_json::Value {
         json!({"kind": "weekly"})
     } else if path.contains("/api/v1/decisions") {
         json!({"what": "Probe", "kind": "fix", "owner_id": 1})
+    } else if path.ends_with("/measurements/import") {
+        json!({"csv": "period,value\n2026-01,1\n"})
     } else if path.ends_with("/measurements/bulk") {
         json!({"measurements": [{"period": "2026-01", "value": 1}]})
     } else if path.ends_with("/measurements") {

@@ -393,3 +393,93 @@ async fn a_metric_that_changes_what_it_counts_asks_its_workflow_sop_for_a_review
     assert!(page.contains("what it counts last changed on "), "{page}");
     assert_eq!(today.len(), 10, "a YYYY-MM-DD day: {today}");
 }
+
+keel_testkit::each_backend!(a_table_of_values_loads_all_or_nothing, |db| {
+    let app = TestApp::start(db, keel_web::Config::default()).await;
+    let u = app.user("ana@acme.test", "Ana").await;
+    let ws = app.workspace("acme", u).await;
+    let api = Api::new(&app, &app.token(&ws, u, Role::Owner).await);
+    let (s, x) = api
+        .send(Method::POST, "/api/v1/metrics", Some(metric_body(None)))
+        .await;
+    assert_eq!(s, 201, "{x}");
+    let id = x["id"].as_i64().unwrap();
+    let url = format!("/api/v1/metrics/{id}/measurements/import");
+    let count = |v: serde_json::Value| v["measurements"].as_array().unwrap().len();
+
+    // A bad date on line 7: the error names line 7 and nothing is loaded.
+    let mut csv = String::from("period,value,unit\n");
+    for m in 1..=5 {
+        csv.push_str(&format!("2025-0{m},{},leads\n", 40 + m));
+    }
+    csv.push_str("31/02/2025,46,leads\n2025-07,47,leads\n");
+    let (s, e) = api
+        .send(Method::POST, &url, Some(json!({ "csv": csv })))
+        .await;
+    assert_eq!(s, 422, "{e}");
+    assert!(e.to_string().contains("Line 7, period"), "{e}");
+    let (_, list) = api.get(&format!("/api/v1/metrics/{id}/measurements")).await;
+    assert_eq!(count(list), 0, "nothing was loaded");
+
+    // A unit that is not the metric's is refused by line.
+    let (s, e) = api
+        .send(
+            Method::POST,
+            &url,
+            Some(json!({"csv": "period,value,unit\n2025-01,40,leads\n2025-02,9000,EUR\n"})),
+        )
+        .await;
+    assert_eq!(s, 422, "{e}");
+    assert!(
+        e.to_string().contains("Line 3") && e.to_string().contains("measured in leads"),
+        "{e}"
+    );
+
+    // Fixed, it loads; tab-separated as pasted from a spreadsheet, with a note.
+    let (s, ok) = api
+        .send(
+            Method::POST,
+            &url,
+            Some(json!({"csv": "Month\tValue\tNote\n2025-01\t41\t\n2025-02\t44\twebinar month\n"})),
+        )
+        .await;
+    assert_eq!(s, 200, "{ok}");
+    assert_eq!(count(ok), 2);
+
+    // The page: the pasted table stays in the box with the line to fix.
+    let b = app.sign_in("ana@acme.test").await;
+    let page_url = format!("/w/acme/metrics/{id}/measurements/import");
+    let csrf = b.csrf(&format!("/w/acme/metrics/{id}")).await;
+    let bad = "period,value\n2025-03,45\n2025-04,many\n";
+    let r = b
+        .post_form(&page_url, &[("csrf", &csrf), ("csv", bad)])
+        .await;
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("Nothing was loaded") && html.contains("Line 3, value"),
+        "{html}"
+    );
+    assert!(html.contains("2025-04,many"), "the pasted table is kept");
+    let r = b
+        .post_form(
+            &page_url,
+            &[("csrf", &csrf), ("csv", "period,value\n2025-03,45\n")],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let (_, list) = api.get(&format!("/api/v1/metrics/{id}/measurements")).await;
+    assert_eq!(count(list), 3);
+
+    // A viewer cannot load values.
+    let v = app.member(&ws, "val@acme.test", Role::Viewer).await;
+    let viewer = Api::new(&app, &app.token(&ws, v, Role::Viewer).await);
+    let (s, _) = viewer
+        .send(
+            Method::POST,
+            &url,
+            Some(json!({"csv": "period,value\n2025-05,1\n"})),
+        )
+        .await;
+    assert_eq!(s, 403);
+});

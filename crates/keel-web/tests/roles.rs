@@ -380,6 +380,8 @@ fn body_for(path: &str) -> serde_json::Value {
         json!({"people": [{"name": "Changed", "kind": "internal", "weekly_capacity": 1}]})
     } else if path == "/api/v1/ownership" {
         json!({"owners": [{"function_id": 1, "version": 1, "business_owner_id": null, "execution_owner_id": null}]})
+    } else if path.ends_with("/measurements/import") {
+        json!({"csv": "period,value\n2026-01,1\n"})
     } else if path.ends_with("/measurements/bulk") {
         json!({"measurements": [{"period": "2026-01", "value": 1}]})
     } else if path.ends_with("/measurements") {

@@ -72,13 +72,21 @@ impl Item {
     }
 }
 
+/// Items a section lists at most, worst first in the section's own order (longest blocked,
+/// latest, past due); the rest are counted in `Section::more` and read in full where they live
+/// (the work list, the decision log). A meeting reads twenty lines, not twenty thousand.
+pub const SHOWN: usize = 20;
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Section {
     pub key: &'static str,
     pub title: &'static str,
     /// A line under the title, when the section needs one.
     pub intro: Option<&'static str>,
+    /// The first `SHOWN` items.
     pub items: Vec<Item>,
+    /// How many more the section holds beyond `items`.
+    pub more: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -123,7 +131,7 @@ impl Agenda {
     }
 }
 
-/// Adds a section only when it has items.
+/// Adds a section only when it has items, keeping the first `SHOWN`.
 pub(crate) fn push(
     out: &mut Vec<Section>,
     key: &'static str,
@@ -131,14 +139,37 @@ pub(crate) fn push(
     intro: Option<&'static str>,
     items: Vec<Item>,
 ) {
+    let total = items.len();
+    push_counted(out, key, title, intro, items, total);
+}
+
+/// `push` for a section whose caller made only the first items of `total` (a long list is
+/// cut before its lines are written).
+pub(crate) fn push_counted(
+    out: &mut Vec<Section>,
+    key: &'static str,
+    title: &'static str,
+    intro: Option<&'static str>,
+    mut items: Vec<Item>,
+    total: usize,
+) {
+    items.truncate(SHOWN);
     if !items.is_empty() {
         out.push(Section {
             key,
             title,
             intro,
+            more: total.max(items.len()) - items.len(),
             items,
         });
     }
+}
+
+/// The first `SHOWN` of a sorted list, and how many it held.
+pub(crate) fn first<T>(mut xs: Vec<T>) -> (Vec<T>, usize) {
+    let total = xs.len();
+    xs.truncate(SHOWN);
+    (xs, total)
 }
 
 /// The agenda of a review of `kind` held on `on`.
@@ -159,12 +190,14 @@ pub fn agenda(kind: Kind, m: &Model, on: Date) -> Agenda {
         Kind::Monthly => on.add_months(1).month_start().add_days(-1),
         Kind::Quarterly => on.add_months(3).add_days(-1),
     };
-    push(
+    let (due, total) = decisions_due(m, on, end);
+    push_counted(
         &mut sections,
         "decisions",
         "Decisions due",
         Some("Open decisions due by the end of this period; past due ones first."),
-        decisions_due(m, on, end),
+        due,
+        total,
     );
     let mut a = Agenda {
         kind,
@@ -197,15 +230,18 @@ pub fn agenda(kind: Kind, m: &Model, on: Date) -> Agenda {
     a
 }
 
-/// Open decisions due on or before `end`: past due first, then by due date.
-fn decisions_due(m: &Model, on: Date, end: Date) -> Vec<Item> {
+/// Open decisions due on or before `end`: past due first, then by due date (the first
+/// `SHOWN`, and how many there are).
+fn decisions_due(m: &Model, on: Date, end: Date) -> (Vec<Item>, usize) {
     let mut due: Vec<&Decision> = m
         .decisions
         .iter()
         .filter(|d| d.status == DecisionStatus::Open && d.due.is_some_and(|x| x <= end))
         .collect();
     due.sort_by_key(|d| (d.due, d.id));
-    due.into_iter()
+    let (due, total) = first(due);
+    let items = due
+        .into_iter()
         .map(|d| {
             let due = d.due.unwrap_or(on);
             let owner = person(m, d.owner_id);
@@ -226,7 +262,8 @@ fn decisions_due(m: &Model, on: Date, end: Date) -> Vec<Item> {
                 item
             }
         })
-        .collect()
+        .collect();
+    (items, total)
 }
 
 /// Metrics whose latest value is on the wrong side of their target, worst trend first, and

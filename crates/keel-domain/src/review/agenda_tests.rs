@@ -24,6 +24,35 @@ fn a_quiet_week_gives_a_short_agenda() {
 }
 
 #[test]
+fn a_long_section_shows_the_worst_first_and_counts_the_rest() {
+    let mut m = busy();
+    // 30 more late items; W200, planned first, is the latest of them all.
+    for n in 0..30 {
+        let planned = d("2026-11-01").add_days(n);
+        m.work.push(crate::capacity::tests::item(
+            200 + n,
+            2,
+            4.0,
+            Some("2026-10-01"),
+            Some(&planned.to_string()),
+        ));
+    }
+    let a = agenda(Kind::Weekly, &m, d(ON));
+    let late = a.section("late").unwrap();
+    assert_eq!(
+        (late.items.len(), late.more),
+        (agenda::SHOWN, 31 - agenda::SHOWN)
+    );
+    assert!(
+        late.items[0].text.starts_with("W200 is late"),
+        "{:?}",
+        late.items[0]
+    );
+    // Short sections count nothing more.
+    assert_eq!(a.section("blocked").unwrap().more, 0);
+}
+
+#[test]
 fn the_weekly_agenda_lists_what_is_stuck_late_waiting_and_due() {
     let a = agenda(Kind::Weekly, &busy(), d(ON));
     assert_eq!(

@@ -32,6 +32,10 @@ pub fn routes(r: Routes) -> Routes {
             "/api/v1/metrics/{id}/measurements/bulk",
             create_measurements,
         )
+        .post(
+            "/api/v1/metrics/{id}/measurements/import",
+            import_measurements,
+        )
         .delete(
             "/api/v1/metrics/{id}/measurements/{measurement}",
             delete_measurement,
@@ -294,6 +298,20 @@ pub struct MeasurementsBody {
     pub measurements: Vec<MeasurementBody>,
 }
 
+/// A table of values as text: CSV, or tab-separated as copied from a spreadsheet.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MeasurementsCsvBody {
+    /// A header row naming a `period` (or `date`, `week`, `month`) and a `value` column,
+    /// optionally `unit` (must be the metric's) and `note`; then one line per period, at most
+    /// 1000. Comma, semicolon or tab separated.
+    #[schema(
+        example = "period,value,note\n2026-09,118,\n2026-10,131,webinar month\n",
+        max_length = 200000
+    )]
+    pub csv: String,
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct MeasurementsList {
     /// Oldest first.
@@ -484,6 +502,35 @@ pub async fn create_measurements(
     let (x, today) = writable(&state, &ctx, id).await?;
     let rows: Vec<MeasurementInput> = body.measurements.iter().map(|b| b.input()).collect();
     let drafts = ops::parse_values(&x, &rows, today)?;
+    let stored = state.store.put_measurements(ctx.ws_id, id, &drafts).await?;
+    Ok(Json(MeasurementsList {
+        measurements: stored.into_iter().map(MeasurementDto::from).collect(),
+    }))
+}
+
+/// Load values from a CSV table, all or nothing: any bad line stores none, and the error names
+/// every bad line (field `csv`, messages like `Line 7, period "31/02/2026": …`).
+#[utoipa::path(post, path = "/api/v1/metrics/{id}/measurements/import", operation_id = "import_measurements", tag = "metrics", request_body = MeasurementsCsvBody,
+    params(("id" = i64, Path, description = "Metric id")),
+    responses((status = 200, body = MeasurementsList), (status = 400, body = ErrorEnvelope), (status = 401, body = ErrorEnvelope),
+        (status = 403, body = ErrorEnvelope), (status = 404, body = ErrorEnvelope), (status = 413, body = ErrorEnvelope), (status = 415, body = ErrorEnvelope),
+        (status = 422, body = ErrorEnvelope)))]
+pub async fn import_measurements(
+    State(state): State<AppState>,
+    ctx: ApiCtx,
+    ApiPath(id): ApiPath,
+    ApiJson(body): ApiJson<MeasurementsCsvBody>,
+) -> Result<Json<MeasurementsList>, ApiError> {
+    let (x, today) = writable(&state, &ctx, id).await?;
+    let drafts =
+        keel_import::measurements::parse(body.csv.as_bytes(), x.unit.as_deref(), x.cadence, today)
+            .map_err(|errors| {
+                let mut inv = Invalid::new();
+                for e in errors {
+                    inv.push("csv", e.to_string());
+                }
+                inv
+            })?;
     let stored = state.store.put_measurements(ctx.ws_id, id, &drafts).await?;
     Ok(Json(MeasurementsList {
         measurements: stored.into_iter().map(MeasurementDto::from).collect(),

@@ -37,7 +37,7 @@ use utoipa::{Modify, OpenApi};
         channels::list_channels, channels::find_channel, channels::create_channel, channels::update_channel, channels::delete_channel,
         channels::find_channel_focus, channels::update_channel_focus,
         metrics::list_metrics, metrics::find_metric, metrics::create_metric, metrics::update_metric, metrics::delete_metric,
-        metrics::list_measurements, metrics::create_measurement, metrics::create_measurements, metrics::delete_measurement,
+        metrics::list_measurements, metrics::create_measurement, metrics::create_measurements, metrics::import_measurements, metrics::delete_measurement,
         offers::list_offers, offers::find_offer, offers::create_offer, offers::update_offer, offers::delete_offer,
         strategy::find_strategy, strategy::update_strategy_layer,
         fit::find_work_links, fit::update_work_links, fit::find_strategic_fit, fit::update_untraced_limit,

@@ -162,7 +162,10 @@ pub struct AgendaSectionDto {
     pub key: String,
     pub title: String,
     pub intro: Option<String>,
+    /// The first 20 items, worst first.
     pub items: Vec<AgendaItemDto>,
+    /// How many more the section holds (listed in full by the work list or the decision log).
+    pub more: usize,
 }
 
 /// The generated agenda: sections with nothing in them are left out.
@@ -198,6 +201,7 @@ fn agenda_dto(m: &Model, slug: &str, a: &agenda::Agenda) -> AgendaDto {
                         evidence: i.evidence.iter().map(|e| evidence(m, slug, *e)).collect(),
                     })
                     .collect(),
+                more: s.more,
             })
             .collect(),
     }

@@ -262,6 +262,7 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "metric-deleted" => "Metric removed, with its values.",
         "priority-moved" => "Priority moved; the ranks below are renumbered from 1.",
         "value-saved" => "Value saved; the chart and the table below include it.",
+        "values-imported" => "Values loaded from the pasted table; the chart and the table below include them.",
         "value-deleted" => "Value removed.",
         "channel-limit-saved" => "Channel-focus limit saved.",
         "settings-saved" => "Settings saved. Dates from now on are read in the new time zone.",

@@ -31,6 +31,10 @@ pub fn routes(r: Routes) -> Routes {
         .get("/w/{ws}/metrics/{metric}/chart.svg", chart)
         .post("/w/{ws}/metrics/{metric}/measurements", add_value)
         .post(
+            "/w/{ws}/metrics/{metric}/measurements/import",
+            import_values,
+        )
+        .post(
             "/w/{ws}/metrics/{metric}/measurements/{measurement}/delete",
             delete_value,
         )
@@ -195,6 +199,15 @@ struct ShowPage {
     form: ValueForm,
     errors: Errors,
     period_hint: &'static str,
+    /// The pasted table, kept when it is refused, and why (a line each).
+    import: ImportForm,
+    import_errors: Vec<String>,
+}
+
+#[derive(Deserialize, Default, Clone)]
+pub struct ImportForm {
+    #[serde(default)]
+    pub csv: String,
 }
 
 impl ShowPage {
@@ -204,14 +217,28 @@ impl ShowPage {
     }
 }
 
+/// What the page shows beside the values: the form's input and errors, or the pasted table's.
+#[derive(Default)]
+struct Entered {
+    form: Option<ValueForm>,
+    errors: Invalid,
+    import: ImportForm,
+    import_errors: Vec<String>,
+}
+
 async fn show_page(
     state: &AppState,
     ctx: &WsCtx,
     id: i64,
-    form: Option<ValueForm>,
-    errors: Invalid,
+    entered: Entered,
     notice: Option<&str>,
 ) -> Result<Response, PageError> {
+    let Entered {
+        form,
+        errors,
+        import,
+        import_errors,
+    } = entered;
     let (x, m) = find(state, ctx, id).await?;
     let ms = metric::measurements_of(&m, x.id);
     let unit = x.unit.as_deref();
@@ -230,7 +257,7 @@ async fn show_page(
         .rev()
         .map(value_row)
         .collect();
-    let status = if errors.is_empty() {
+    let status = if errors.is_empty() && import_errors.is_empty() {
         StatusCode::OK
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
@@ -272,6 +299,8 @@ async fn show_page(
             Cadence::Quarterly => "Any day of the quarter; it is kept as the quarter's first day.",
         },
         row: Row::new(&x, &m, ctx),
+        import,
+        import_errors,
     })?;
     *r.status_mut() = status;
     Ok(r)
@@ -283,7 +312,7 @@ async fn show(
     Path((_, id)): Path<(String, i64)>,
     Query(q): Query<NoticeQuery>,
 ) -> Result<Response, PageError> {
-    show_page(&state, &ctx, id, None, Invalid::new(), q.notice.as_deref()).await
+    show_page(&state, &ctx, id, Entered::default(), q.notice.as_deref()).await
 }
 
 async fn chart(
@@ -310,8 +339,13 @@ async fn add_value(
 ) -> Result<Response, PageError> {
     let (x, _) = find(&state, &ctx, id).await?;
     ctx.require_edit()?;
+    let refused = |form: ValueForm, errors: Invalid| Entered {
+        form: Some(form),
+        errors,
+        ..Default::default()
+    };
     if let Err(inv) = metric::computed::writable(&x) {
-        return show_page(&state, &ctx, id, Some(f), inv, None).await;
+        return show_page(&state, &ctx, id, refused(f, inv), None).await;
     }
     let input = MeasurementInput {
         period: f.period.clone(),
@@ -321,11 +355,54 @@ async fn add_value(
     let today = crate::time_fmt::today(&ctx.ws.zone());
     let d = match MeasurementDraft::parse(&input, x.cadence, today) {
         Ok(d) => d,
-        Err(inv) => return show_page(&state, &ctx, id, Some(f), inv, None).await,
+        Err(inv) => return show_page(&state, &ctx, id, refused(f, inv), None).await,
     };
     match state.store.put_measurements(ctx.ws.id, id, &[d]).await {
         Ok(_) => Ok(
             Redirect::to(&ctx.link(&format!("/metrics/{id}?notice=value-saved"))).into_response(),
+        ),
+        Err(StoreError::NotFound) => Err(PageError::NotFound),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Values pasted as a table (from a spreadsheet: tab-separated; or CSV text) with a header
+/// row naming the period and value columns. All or nothing: a refused table is kept in the
+/// box with one line per problem (`keel_import::measurements`).
+async fn import_values(
+    State(state): State<AppState>,
+    ctx: WsCtx,
+    Path((_, id)): Path<(String, i64)>,
+    Form(f): Form<ImportForm>,
+) -> Result<Response, PageError> {
+    let (x, _) = find(&state, &ctx, id).await?;
+    ctx.require_edit()?;
+    let refused = |f: ImportForm, errors: Vec<String>| Entered {
+        import: f,
+        import_errors: errors,
+        ..Default::default()
+    };
+    if let Err(inv) = metric::computed::writable(&x) {
+        let errors = inv.errors.into_iter().map(|e| e.message).collect();
+        return show_page(&state, &ctx, id, refused(f, errors), None).await;
+    }
+    let today = crate::time_fmt::today(&ctx.ws.zone());
+    let drafts = match keel_import::measurements::parse(
+        f.csv.as_bytes(),
+        x.unit.as_deref(),
+        x.cadence,
+        today,
+    ) {
+        Ok(d) => d,
+        Err(errors) => {
+            let errors = errors.iter().map(ToString::to_string).collect();
+            return show_page(&state, &ctx, id, refused(f, errors), None).await;
+        }
+    };
+    match state.store.put_measurements(ctx.ws.id, id, &drafts).await {
+        Ok(_) => Ok(
+            Redirect::to(&ctx.link(&format!("/metrics/{id}?notice=values-imported")))
+                .into_response(),
         ),
         Err(StoreError::NotFound) => Err(PageError::NotFound),
         Err(e) => Err(e.into()),
@@ -357,7 +434,11 @@ async fn delete_value(
         ),
         Err(StoreError::Stale { .. }) => {
             let inv = Invalid::one("version", "Someone changed this value after you opened the page. Check it below, then remove it again if you still want to.");
-            show_page(&state, &ctx, id, None, inv, None).await
+            let entered = Entered {
+                errors: inv,
+                ..Default::default()
+            };
+            show_page(&state, &ctx, id, entered, None).await
         }
         Err(StoreError::NotFound) => Err(PageError::NotFound),
         Err(e) => Err(e.into()),

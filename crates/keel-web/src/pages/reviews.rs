@@ -42,8 +42,30 @@ pub struct SectionView {
     pub title: &'static str,
     pub intro: Option<&'static str>,
     pub items: Vec<ItemView>,
+    /// Items beyond those shown (`agenda::SHOWN`), and where they are all listed.
+    pub more: usize,
+    pub more_link: Option<&'static str>,
     /// The notes kept on it (a review page).
     pub note: String,
+}
+
+impl SectionView {
+    /// Everything the section holds, shown or not.
+    pub fn total(&self) -> usize {
+        self.items.len() + self.more
+    }
+}
+
+/// Where the whole of a long agenda section is listed, inside the workspace.
+fn full_list(key: &str) -> Option<&'static str> {
+    match key {
+        "blocked" => Some("/work?blocked=1"),
+        "late" => Some("/work?overdue=1"),
+        "approvals" => Some("/work?status=awaiting_approval"),
+        "launches" => Some("/calendar/month"),
+        "decisions" => Some("/decisions?status=open"),
+        _ => None,
+    }
 }
 
 pub struct ItemView {
@@ -72,6 +94,8 @@ pub fn sections(m: &Model, a: &agenda::Agenda, notes: &[(String, String)]) -> Ve
             key: s.key,
             title: s.title,
             intro: s.intro,
+            more: s.more,
+            more_link: full_list(s.key),
             note: notes
                 .iter()
                 .find(|(k, _)| k == s.key)

@@ -322,6 +322,8 @@ pub fn body_for(path: &str) -> serde_json::Value {
         json!({"what": "Probe", "kind": "fix", "owner_id": 1})
     } else if path == "/api/v1/people/bulk" {
         json!({"people": [{"name": "Changed", "kind": "internal", "weekly_capacity": 1}]})
+    } else if path.ends_with("/measurements/import") {
+        json!({"csv": "period,value\n2026-01,1\n"})
     } else if path.ends_with("/measurements/bulk") {
         json!({"measurements": [{"period": "2026-01", "value": 1}]})
     } else if path.ends_with("/measurements") {

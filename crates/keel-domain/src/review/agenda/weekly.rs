@@ -2,7 +2,7 @@
 //! the last weekly, what launches and what is late, what waits for a decision owner, and the
 //! metrics that went off track.
 
-use super::{off_target, person, push, Item, Section};
+use super::{first, off_target, person, push, push_counted, Item, Section, SHOWN};
 use crate::health::Model;
 use crate::metric::with_unit;
 use crate::review::{DecisionStatus, Evidence, EvidenceKind as K};
@@ -27,6 +27,7 @@ pub(super) fn sections(m: &Model, on: Date, since: Option<Date>) -> Vec<Section>
         .filter(|w| w.status.is_open() && w.blocked_since.is_some())
         .collect();
     blocked.sort_by_key(|w| (w.blocked_since, w.id));
+    let (blocked, total) = first(blocked);
     let items = blocked
         .iter()
         .map(|w| {
@@ -47,42 +48,48 @@ pub(super) fn sections(m: &Model, on: Date, since: Option<Date>) -> Vec<Section>
             )
         })
         .collect();
-    push(&mut out, "blocked", "Blocked work", None, items);
+    push_counted(&mut out, "blocked", "Blocked work", None, items, total);
 
+    // Decisions carried out first (few, and what the review asked for), then launches,
+    // newest first.
     let mut items: Vec<Item> = m
-        .work
+        .decisions
         .iter()
-        .filter(|w| w.actual_launch.is_some_and(|d| d >= since && d < on))
-        .map(|w| {
+        .filter(|d| {
+            d.status == DecisionStatus::Done && d.done_on.is_some_and(|x| x >= since && x < on)
+        })
+        .map(|d| {
             Item::new(
-                format!(
-                    "{} launched on {}",
-                    w.title,
-                    w.actual_launch.unwrap_or(on).day_month()
-                ),
-                work_evidence(w.id, w.workflow_id),
+                format!("Done: {} ({})", d.what, person(m, d.owner_id)),
+                vec![Evidence::new(K::Decision, d.id)],
             )
         })
         .collect();
-    items.extend(
-        m.decisions
-            .iter()
-            .filter(|d| {
-                d.status == DecisionStatus::Done && d.done_on.is_some_and(|x| x >= since && x < on)
-            })
-            .map(|d| {
-                Item::new(
-                    format!("Done: {} ({})", d.what, person(m, d.owner_id)),
-                    vec![Evidence::new(K::Decision, d.id)],
-                )
-            }),
-    );
-    push(
+    let mut launched: Vec<_> = m
+        .work
+        .iter()
+        .filter(|w| w.actual_launch.is_some_and(|d| d >= since && d < on))
+        .collect();
+    launched.sort_by_key(|w| std::cmp::Reverse((w.actual_launch, w.id)));
+    let total = items.len() + launched.len();
+    launched.truncate(SHOWN.saturating_sub(items.len()));
+    items.extend(launched.iter().map(|w| {
+        Item::new(
+            format!(
+                "{} launched on {}",
+                w.title,
+                w.actual_launch.unwrap_or(on).day_month()
+            ),
+            work_evidence(w.id, w.workflow_id),
+        )
+    }));
+    push_counted(
         &mut out,
         "changed",
         "What changed since the last weekly",
         None,
         items,
+        total,
     );
 
     let mut launches: Vec<_> = m
@@ -96,6 +103,7 @@ pub(super) fn sections(m: &Model, on: Date, since: Option<Date>) -> Vec<Section>
         .filter(|w| !w.is_overdue(on))
         .collect();
     launches.sort_by_key(|w| (w.planned_launch, w.id));
+    let (launches, total) = first(launches);
     let items = launches
         .iter()
         .map(|w| {
@@ -110,10 +118,18 @@ pub(super) fn sections(m: &Model, on: Date, since: Option<Date>) -> Vec<Section>
             )
         })
         .collect();
-    push(&mut out, "launches", "Launches this week", None, items);
+    push_counted(
+        &mut out,
+        "launches",
+        "Launches this week",
+        None,
+        items,
+        total,
+    );
 
     let mut late: Vec<_> = m.work.iter().filter(|w| w.is_overdue(on)).collect();
     late.sort_by_key(|w| (w.planned_launch, w.id));
+    let (late, total) = first(late);
     let items = late
         .iter()
         .map(|w| {
@@ -131,7 +147,7 @@ pub(super) fn sections(m: &Model, on: Date, since: Option<Date>) -> Vec<Section>
             .flag("late")
         })
         .collect();
-    push(&mut out, "late", "Late work", None, items);
+    push_counted(&mut out, "late", "Late work", None, items, total);
 
     let mut waiting: Vec<_> = m
         .work
@@ -139,6 +155,7 @@ pub(super) fn sections(m: &Model, on: Date, since: Option<Date>) -> Vec<Section>
         .filter(|w| w.status == WorkStatus::AwaitingApproval)
         .collect();
     waiting.sort_by_key(|w| (w.planned_launch.is_none(), w.planned_launch, w.id));
+    let (waiting, total) = first(waiting);
     let items = waiting
         .iter()
         .map(|w| {
@@ -153,12 +170,13 @@ pub(super) fn sections(m: &Model, on: Date, since: Option<Date>) -> Vec<Section>
             )
         })
         .collect();
-    push(
+    push_counted(
         &mut out,
         "approvals",
         "Waiting for a decision owner",
         None,
         items,
+        total,
     );
 
     let items = off_target(m)

@@ -127,12 +127,6 @@ pub async fn page(
             .iter()
             .find(|w| w.id == id && w.spec.status.takes_new_work())
     });
-    let retired: Vec<i64> = model
-        .workflows
-        .iter()
-        .filter(|w| !w.spec.status.takes_new_work())
-        .map(|w| w.id)
-        .collect();
     let owner = parse_id(&q.owner).filter(|id| model.people.iter().any(|p| p.id == *id));
     let function = parse_id(&q.function).filter(|id| model.functions.iter().any(|f| f.id == *id));
     let by_stage = current.is_some() && q.group != "status";
@@ -141,52 +135,64 @@ pub async fn page(
     } else {
         Grouping::Status
     };
-    let in_function: Vec<i64> = model
-        .workflows
-        .iter()
-        .filter(|w| function.is_none() || w.spec.function_id == function)
-        .map(|w| w.id)
-        .collect();
-    // The cached model holds every item at this data version, indexed for the board.
-    let mut items: Vec<&WorkItem> = loaded
-        .board_work(current.map(|w| w.id))
-        .filter(|i| reader.can_see_work(i))
-        .filter(|i| !retired.contains(&i.workflow_id))
-        .filter(|i| owner.is_none() || i.execution_owner_id == owner)
-        .filter(|i| function.is_none() || in_function.contains(&i.workflow_id))
-        .collect();
-    items.sort_by_key(|i| std::cmp::Reverse(i.id));
-    let blocked = items
-        .iter()
-        .filter(|i| i.status == WorkStatus::Blocked)
-        .count();
-    let shown = items.len();
-    let mut columns: Vec<Column> = match current.filter(|_| by_stage) {
+    let kinds: Vec<(Col, String)> = match current.filter(|_| by_stage) {
         Some(wf) => {
-            let mut cols: Vec<Column> = wf
+            let mut cols: Vec<(Col, String)> = wf
                 .spec
                 .stages
                 .iter()
                 .enumerate()
-                .map(|(i, s)| column(Col::Stage(i), s.name.clone()))
+                .map(|(i, s)| (Col::Stage(i), s.name.clone()))
                 .collect();
-            cols.push(column(Col::Launched, "Launched".into()));
+            cols.push((Col::Launched, "Launched".into()));
             cols
         }
         None => STATUS_COLUMNS
             .iter()
-            .map(|s| column(Col::Status(*s), s.label().into()))
+            .map(|s| (Col::Status(*s), s.label().into()))
             .collect(),
     };
-    let today = crate::time_fmt::today(&ctx.ws.zone());
-    for r in rows(items, &model.workflows, &model.people, today) {
-        let key = board::column_of(r.item, grouping).key();
-        if let Some(c) = columns.iter_mut().find(|c| c.key == key) {
-            c.total += 1;
-            if c.rows.len() < CARDS_PER_COLUMN {
-                c.rows.push(r);
+    let mut columns: Vec<Column> = kinds
+        .iter()
+        .map(|(c, name)| column(*c, name.clone()))
+        .collect();
+    // The cached model holds every item at this data version, indexed for the board. One
+    // pass counts every column; only the cards drawn are made into rows (the benchmark
+    // workspace has tens of thousands of open items).
+    let hidden: std::collections::HashSet<i64> = model
+        .workflows
+        .iter()
+        .filter(|w| {
+            !w.spec.status.takes_new_work()
+                || (function.is_some() && w.spec.function_id != function)
+        })
+        .map(|w| w.id)
+        .collect();
+    let mut items: Vec<&WorkItem> = loaded
+        .board_work(current.map(|w| w.id))
+        .filter(|i| reader.can_see_work(i))
+        .filter(|i| !hidden.contains(&i.workflow_id))
+        .filter(|i| owner.is_none() || i.execution_owner_id == owner)
+        .collect();
+    items.sort_unstable_by_key(|i| std::cmp::Reverse(i.id));
+    let mut blocked = 0;
+    let mut drawn: Vec<Vec<&WorkItem>> = vec![Vec::new(); columns.len()];
+    for item in &items {
+        if item.status == WorkStatus::Blocked {
+            blocked += 1;
+        }
+        let col = board::column_of(item, grouping);
+        if let Some(n) = kinds.iter().position(|(c, _)| *c == col) {
+            columns[n].total += 1;
+            if drawn[n].len() < CARDS_PER_COLUMN {
+                drawn[n].push(item);
             }
         }
+    }
+    let shown = items.len();
+    let today = crate::time_fmt::today(&ctx.ws.zone());
+    for (c, cards) in columns.iter_mut().zip(drawn) {
+        c.rows = rows(cards, &model.workflows, &model.people, today);
     }
     for c in &mut columns {
         c.more_link = more_link(&ctx, &q, &c.key);

@@ -1,0 +1,294 @@
+//! A metric's values from a CSV file, as a spreadsheet or a reporting tool exports them:
+//! a header row naming a `period` (or `date`, `week`, `month`) and a `value` column, with
+//! optional `unit` and `note` columns, in any encoding and with any delimiter keel reads for
+//! leads. All or nothing: one bad line and nothing is loaded; each error names the line, the
+//! column, the value and what to change. A `unit` column must agree with the metric's unit,
+//! so a file of euros is not loaded into a metric counted in leads.
+
+use keel_domain::metric::{Cadence, MeasurementDraft, MeasurementInput, MAX_BULK};
+use keel_domain::Date;
+use std::io::Read;
+
+/// One line that cannot be loaded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineError {
+    /// The line of the file, counted from 1 as an editor shows it (0: the file as a whole).
+    pub line: u64,
+    pub column: String,
+    pub value: String,
+    pub reason: String,
+}
+
+impl std::fmt::Display for LineError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.line == 0 {
+            return write!(f, "{}", self.reason);
+        }
+        if self.column.is_empty() {
+            return write!(f, "Line {}: {}", self.line, self.reason);
+        }
+        write!(
+            f,
+            "Line {}, {} \"{}\": {}",
+            self.line, self.column, self.value, self.reason
+        )
+    }
+}
+
+fn whole(reason: impl Into<String>) -> Vec<LineError> {
+    vec![LineError {
+        line: 0,
+        column: String::new(),
+        value: String::new(),
+        reason: reason.into(),
+    }]
+}
+
+/// Where each column is; `None` for the optional ones that are absent.
+struct Columns {
+    period: usize,
+    value: usize,
+    unit: Option<usize>,
+    note: Option<usize>,
+}
+
+fn find(headers: &[String], names: &[&str]) -> Option<usize> {
+    headers
+        .iter()
+        .position(|h| names.contains(&h.trim().to_lowercase().as_str()))
+}
+
+/// Reads the values in `bytes` for a metric in `unit` with `cadence`, judged on `today` (no
+/// value for a period that has not started). Later lines for the same period replace earlier
+/// ones, as in the form.
+pub fn parse(
+    bytes: &[u8],
+    unit: Option<&str>,
+    cadence: Cadence,
+    today: Date,
+) -> Result<Vec<MeasurementDraft>, Vec<LineError>> {
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(whole(
+            "The file is empty. Send a header row (period,value) and one line per period.",
+        ));
+    }
+    let encoding = crate::decode::detect(&bytes[..bytes.len().min(64 * 1024)]);
+    let mut text = String::new();
+    crate::decode::reader(std::io::Cursor::new(bytes.to_vec()), encoding)
+        .and_then(|mut r| r.read_to_string(&mut text))
+        .map_err(|_| whole("keel cannot read this file as text. Save it as CSV (UTF-8)."))?;
+    let delimiter = crate::sniff::delimiter(&text[..floor(&text, 64 * 1024)]);
+    let mut csv = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut records = csv.records();
+    let (headers, header_line) = match records.next() {
+        Some(Ok(r)) => (
+            r.iter().map(str::to_string).collect::<Vec<_>>(),
+            r.position().map_or(1, |p| p.line()),
+        ),
+        Some(Err(e)) => return Err(whole(format!("The header row cannot be read: {e}"))),
+        None => return Err(whole("The file is empty.")),
+    };
+    let cols = Columns {
+        period: find(&headers, &["period", "date", "day", "week", "month"]).ok_or_else(|| {
+            whole(format!(
+                "Line {header_line}: no period column. Name the column of days \"period\" (or date, week, month); the columns found are: {}.",
+                headers.join(", ")
+            ))
+        })?,
+        value: find(&headers, &["value", "amount", "count"]).ok_or_else(|| {
+            whole(format!(
+                "Line {header_line}: no value column. Name the column of figures \"value\"; the columns found are: {}.",
+                headers.join(", ")
+            ))
+        })?,
+        unit: find(&headers, &["unit"]),
+        note: find(&headers, &["note", "notes", "comment"]),
+    };
+    let cell = |r: &csv::StringRecord, i: Option<usize>| {
+        i.and_then(|i| r.get(i))
+            .unwrap_or_default()
+            .trim()
+            .to_string()
+    };
+    let unit_of = unit;
+    let mut errors = Vec::new();
+    let mut out: Vec<MeasurementDraft> = Vec::new();
+    let mut rows = 0usize;
+    for rec in records {
+        let r = match rec {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                errors.push(LineError {
+                    line,
+                    column: String::new(),
+                    value: String::new(),
+                    reason: format!("this line cannot be read ({e})."),
+                });
+                continue;
+            }
+        };
+        let line = r.position().map_or(0, |p| p.line());
+        if r.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        rows += 1;
+        if rows > MAX_BULK {
+            return Err(whole(format!(
+                "The file has more than {MAX_BULK} values; split it in parts of at most {MAX_BULK} lines."
+            )));
+        }
+        let unit = cell(&r, cols.unit);
+        if !unit.is_empty() && !same_unit(&unit, unit_of) {
+            errors.push(LineError {
+                line,
+                column: headers[cols.unit.unwrap_or_default()].clone(),
+                value: unit.clone(),
+                reason: match unit_of {
+                    Some(u) => format!(
+                        "this metric is measured in {u}; convert the value or load it into a metric in {unit}."
+                    ),
+                    None => format!(
+                        "this metric has no unit; give it the unit {unit} first, or leave the unit column empty."
+                    ),
+                },
+            });
+            continue;
+        }
+        let input = MeasurementInput {
+            period: cell(&r, Some(cols.period)),
+            value: cell(&r, Some(cols.value)),
+            note: cell(&r, cols.note),
+        };
+        match MeasurementDraft::parse(&input, cadence, today) {
+            Ok(d) => {
+                out.retain(|x| x.period != d.period);
+                out.push(d);
+            }
+            Err(inv) => {
+                for fe in inv.errors {
+                    let (column, value) = match fe.field.as_str() {
+                        "period" => (headers[cols.period].clone(), input.period.clone()),
+                        "value" => (headers[cols.value].clone(), input.value.clone()),
+                        "note" => (
+                            cols.note.map(|i| headers[i].clone()).unwrap_or_default(),
+                            input.note.clone(),
+                        ),
+                        other => (other.to_string(), String::new()),
+                    };
+                    errors.push(LineError {
+                        line,
+                        column,
+                        value,
+                        reason: fe.message,
+                    });
+                }
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    if out.is_empty() {
+        return Err(whole(
+            "The file has a header row but no values. Add one line per period.",
+        ));
+    }
+    Ok(out)
+}
+
+/// "EUR" and "eur", "%" and "percent" are the same unit; anything else must match.
+fn same_unit(a: &str, b: Option<&str>) -> bool {
+    let norm = |s: &str| {
+        let s = s.trim().to_lowercase();
+        match s.as_str() {
+            "percent" | "pct" => "%".to_string(),
+            _ => s,
+        }
+    };
+    b.is_some_and(|b| norm(a) == norm(b))
+}
+
+/// The largest char boundary at or below `n`.
+fn floor(s: &str, n: usize) -> usize {
+    let mut n = n.min(s.len());
+    while !s.is_char_boundary(n) {
+        n -= 1;
+    }
+    n
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(csv: &str, unit: Option<&str>) -> Result<Vec<MeasurementDraft>, Vec<LineError>> {
+        parse(csv.as_bytes(), unit, Cadence::Monthly, today())
+    }
+
+    fn today() -> Date {
+        Date::parse("2026-12-01").unwrap()
+    }
+
+    #[test]
+    fn reads_a_file_with_unit_and_note_columns() {
+        let csv = "period,value,unit,note\n2026-01,120,leads,launch\n2026-02-15,130,Leads,\n";
+        let v = read(csv, Some("leads")).unwrap();
+        assert_eq!(v.len(), 2);
+        assert_eq!(v[0].period.to_string(), "2026-01-01");
+        assert_eq!(v[0].note.as_deref(), Some("launch"));
+        assert_eq!(v[1].value, 130.0);
+    }
+
+    #[test]
+    fn semicolons_bom_and_a_later_line_for_the_same_period() {
+        let csv = "\u{feff}Date;Value\n2026-03-01;10\n2026-03-20;12\n";
+        let v = read(&csv, None).unwrap();
+        assert_eq!(v.len(), 1);
+        assert_eq!(v[0].value, 12.0);
+    }
+
+    #[test]
+    fn a_bad_date_on_line_7_names_line_7_and_loads_nothing() {
+        let mut csv = String::from("period,value\n");
+        for m in 1..=5 {
+            csv.push_str(&format!("2026-0{m}-01,{m}\n"));
+        }
+        csv.push_str("31/02/2026,6\n2026-07-01,7\n");
+        let e = read(&csv, None).unwrap_err();
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert_eq!(e[0].line, 7);
+        assert_eq!(e[0].column, "period");
+        assert_eq!(e[0].value, "31/02/2026");
+        assert!(
+            e[0].to_string()
+                .starts_with("Line 7, period \"31/02/2026\": "),
+            "{}",
+            e[0]
+        );
+    }
+
+    #[test]
+    fn a_unit_that_is_not_the_metrics_is_refused_by_line() {
+        let csv = "period,value,unit\n2026-01-01,5,leads\n2026-02-01,900,EUR\n";
+        let e = read(csv, Some("leads")).unwrap_err();
+        assert_eq!(e[0].line, 3);
+        assert!(e[0].reason.contains("measured in leads"), "{}", e[0]);
+    }
+
+    #[test]
+    fn missing_columns_empty_files_and_no_rows_say_what_to_do() {
+        let e = read("when,figure\n2026-01-01,3\n", None).unwrap_err();
+        assert!(e[0].reason.contains("no period column"), "{}", e[0]);
+        let e = read("  \n", None).unwrap_err();
+        assert!(e[0].reason.contains("empty"), "{}", e[0]);
+        let e = read("period,value\n\n", None).unwrap_err();
+        assert!(e[0].reason.contains("no values"), "{}", e[0]);
+        let e = read("period,value\n2026-01-01,lots\n", None).unwrap_err();
+        assert_eq!((e[0].line, e[0].column.as_str()), (2, "value"));
+    }
+}
