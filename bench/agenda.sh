@@ -3,7 +3,8 @@
 # with three years of weekly, monthly and quarterly reviews before the demo's own (about 200
 # reviews, 2,000 decisions). Today's weekly, monthly and quarterly reviews are open, so each
 # request generates its agenda from the data: the review page and GET /api/v1/reviews/{id},
-# under `wrk -t1 -c64`, p50/p99 and the ratio to /healthz of the same binary in the same run.
+# with one client at a time (`wrk -t1 -c1`: the time to generate and render one agenda, the
+# target) and under load (`-c64`), p50/p99 and the ratio to /healthz of the same binary.
 # The seeded databases are shared with bench/work.sh and kept between runs.
 #
 #   bash bench/agenda.sh
@@ -15,13 +16,8 @@ ITEMS=${ITEMS:-50000}
 REVIEW_YEARS=${REVIEW_YEARS:-3}
 DURATION=${DURATION:-10s}
 BACKENDS=${BACKENDS:-"sqlite postgres"}
-PG_ADMIN=${KEEL_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}
-command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
-cargo build --release -q -p keel-cli
-KEEL=$PWD/target/release/keel
-OUT=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$OUT"' EXIT
 source "$(dirname "$0")/lib.sh"
+bench_setup
 
 printf '| backend | route | req/s | ratio to hello | p50 | p99 |\n|---|---|---|---|---|---|\n' > "$OUT/table.md"
 for backend in $BACKENDS; do
@@ -42,16 +38,18 @@ for backend in $BACKENDS; do
 import json, sys
 rs = json.load(open('$OUT/reviews.json'))['reviews']
 print(next(r['id'] for r in rs if r['status'] == 'open' and r['kind'] == '$kind'))")
-    read -r p_rps p_p50 p_p99 <<< "$(wrk_run "$BASE/w/northwind-demo/reviews/$ID" "$COOKIE")"
-    echo "| $backend | $kind review page (agenda) | $p_rps | $(ratio "$p_rps" "$h_rps") | $p_p50 | $p_p99 |" >> "$OUT/table.md"
-    read -r a_rps a_p50 a_p99 <<< "$(wrk_run "$BASE/api/v1/reviews/$ID" "$AUTH")"
-    echo "| $backend | GET /api/v1/reviews/{id}, $kind (agenda) | $a_rps | $(ratio "$a_rps" "$h_rps") | $a_p50 | $a_p99 |" >> "$OUT/table.md"
+    for conns in 1 64; do
+      read -r p_rps p_p50 p_p99 <<< "$(CONNS=$conns wrk_run "$BASE/w/northwind-demo/reviews/$ID" "$COOKIE")"
+      echo "| $backend | $kind review page, -c$conns | $p_rps | $(ratio "$p_rps" "$h_rps") | $p_p50 | $p_p99 |" >> "$OUT/table.md"
+      read -r a_rps a_p50 a_p99 <<< "$(CONNS=$conns wrk_run "$BASE/api/v1/reviews/$ID" "$AUTH")"
+      echo "| $backend | GET /api/v1/reviews/{id}, $kind, -c$conns | $a_rps | $(ratio "$a_rps" "$h_rps") | $a_p50 | $a_p99 |" >> "$OUT/table.md"
+    done
   done
   rss_kb=$(awk '/VmHWM/ {print $2}' "/proc/$PID/status")
   kill "$PID"; wait "$PID" 2>/dev/null || true
   echo "$backend: seeded in ${SEED_SECS}s (0 = kept from an earlier run); peak RSS $((rss_kb / 1024)) MB" >> "$OUT/notes.txt"
 done
-echo "$WORKFLOWS workflows, $ITEMS work items, $REVIEW_YEARS years of reviews, wrk -t1 -c64 -d$DURATION --latency, $(nproc) cores"
+echo "$WORKFLOWS workflows, $ITEMS work items, $REVIEW_YEARS years of reviews, wrk -t1 -c1 and -c64 -d$DURATION --latency, $(nproc) cores"
 cat "$OUT/table.md"
 echo
 cat "$OUT/notes.txt"

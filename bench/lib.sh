@@ -1,10 +1,21 @@
 #!/usr/bin/env bash
-# Shared by the bench scripts: wrk runs parsed into "req/s p50 p99", and signing in like a
-# browser to get a session cookie.
+# Shared by the bench scripts: setting up, wrk runs parsed into "req/s p50 p99", signing in
+# like a browser to get a session cookie, and the seeded benchmark databases.
 
-wrk_run() { # url [header] -> "rps p50 p99"
+# bench_setup: wrk installed, the release binary built; sets PG_ADMIN, KEEL and OUT (a
+# scratch folder removed on exit, with any server still running).
+bench_setup() {
+  PG_ADMIN=${KEEL_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}
+  command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+  cargo build --release -q -p keel-cli
+  KEEL=$PWD/target/release/keel
+  OUT=$(mktemp -d)
+  trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$OUT"' EXIT
+}
+
+wrk_run() { # url [header] -> "rps p50 p99"; CONNS connections (default 64)
   local url=$1 header=${2:-}
-  local args=(-t1 -c64 -d"$DURATION" --latency)
+  local args=(-t1 -c"${CONNS:-64}" -d"$DURATION" --latency)
   [ -n "$header" ] && args+=(-H "$header")
   # One request first, so the figures are of a warm server, not of its first cache fill.
   if [ -n "$header" ]; then curl -s -o /dev/null -H "$header" "$url"; else curl -s -o /dev/null "$url"; fi

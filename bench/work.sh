@@ -15,13 +15,8 @@ ITEMS=${ITEMS:-50000}
 REVIEW_YEARS=${REVIEW_YEARS:-3}
 DURATION=${DURATION:-10s}
 BACKENDS=${BACKENDS:-"sqlite postgres"}
-PG_ADMIN=${KEEL_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}
-command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
-cargo build --release -q -p keel-cli
-KEEL=$PWD/target/release/keel
-OUT=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$OUT"' EXIT
 source "$(dirname "$0")/lib.sh"
+bench_setup
 
 printf '| backend | route | req/s | ratio to hello | p50 | p99 |\n|---|---|---|---|---|---|\n' > "$OUT/table.md"
 for backend in $BACKENDS; do

@@ -15,13 +15,8 @@ DURATION=${DURATION:-20s}
 BACKENDS=${BACKENDS:-"sqlite postgres"}
 # Records held over all models: the default, and about ten demo workspaces' worth.
 BOUNDS=${BOUNDS:-"500000 2000"}
-PG_ADMIN=${KEEL_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}
-command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
-cargo build --release -q -p keel-cli
-KEEL=$PWD/target/release/keel
-OUT=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$OUT"' EXIT
 source "$(dirname "$0")/lib.sh"
+bench_setup
 CACHE=${BENCH_CACHE:-$PWD/target/bench-data}
 
 cat > "$OUT/rotate.lua" <<LUA

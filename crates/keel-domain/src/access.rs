@@ -255,6 +255,7 @@ impl Reader {
             decisions: vec![],
             work_links,
             untraced_limit: m.untraced_limit,
+            work_positions: Default::default(),
         }
     }
 

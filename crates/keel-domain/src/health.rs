@@ -106,6 +106,27 @@ pub struct Model {
     /// The share of untraced work (percent of hours) the workspace accepts (`None`: the
     /// default).
     pub untraced_limit: Option<u32>,
+    /// Positions in `work` by id, built on first use by `work_item` (an agenda names hundreds
+    /// of items of a workspace with tens of thousands).
+    pub work_positions: std::sync::OnceLock<std::collections::HashMap<i64, usize>>,
+}
+
+impl Model {
+    /// The work item with this id, if the model holds it. The index is built once; should
+    /// `work` change after that, a position that no longer holds the id falls back to a scan.
+    pub fn work_item(&self, id: i64) -> Option<&WorkItem> {
+        let at = self.work_positions.get_or_init(|| {
+            self.work
+                .iter()
+                .enumerate()
+                .map(|(i, w)| (w.id, i))
+                .collect()
+        });
+        match at.get(&id).and_then(|&i| self.work.get(i)) {
+            Some(w) if w.id == id => Some(w),
+            _ => self.work.iter().find(|w| w.id == id),
+        }
+    }
 }
 
 impl Model {

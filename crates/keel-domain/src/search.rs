@@ -58,6 +58,52 @@ fn contains_folded(hay: &str, word: &str) -> bool {
     }
 }
 
+/// Work titles in lower case, one per line, built once per data version (the web layer keeps
+/// it beside the cached model): a search then scans one string with the standard library's
+/// substring search instead of every item. Titles never hold a line break
+/// (`text::required`), and a query word never holds whitespace, so a match never spans two
+/// items; the answer is `Query::matches`'s.
+#[derive(Debug, Default)]
+pub struct WorkIndex {
+    text: String,
+    /// Where each item's title starts in `text`, in the order of the work it was built from.
+    starts: Vec<usize>,
+}
+
+impl WorkIndex {
+    pub fn new(work: &[WorkItem]) -> WorkIndex {
+        let mut text = String::with_capacity(work.iter().map(|w| w.title.len() + 1).sum());
+        let mut starts = Vec::with_capacity(work.len());
+        for w in work {
+            starts.push(text.len());
+            text.push_str(&w.title.to_lowercase());
+            text.push('\n');
+        }
+        WorkIndex { text, starts }
+    }
+
+    fn title(&self, i: usize) -> &str {
+        let end = self.starts.get(i + 1).copied().unwrap_or(self.text.len());
+        &self.text[self.starts[i]..end]
+    }
+
+    /// Positions (into the work the index was built from) of the items whose title holds
+    /// every word of `q`, in order.
+    pub fn find(&self, q: &Query) -> Vec<usize> {
+        let Some((first, rest)) = q.words.split_first() else {
+            return vec![];
+        };
+        let mut hits: Vec<usize> = self
+            .text
+            .match_indices(first.as_str())
+            .map(|(at, _)| self.starts.partition_point(|s| *s <= at) - 1)
+            .collect();
+        hits.dedup();
+        hits.retain(|&i| rest.iter().all(|w| self.title(i).contains(w.as_str())));
+        hits
+    }
+}
+
 /// What a search found, per kind, each at most `limit` long, with how many there were.
 #[derive(Debug)]
 pub struct Hits<'a> {
@@ -91,11 +137,22 @@ fn take<'a, T>(it: impl Iterator<Item = &'a T>, limit: usize) -> (Vec<&'a T>, us
 
 /// Searches the reader's view. Work is newest first; the rest in the model's order (by name).
 pub fn search<'a>(seen: &'a Model, q: &Query, limit: usize) -> Hits<'a> {
-    let mut work: Vec<&WorkItem> = seen
+    let work: Vec<&WorkItem> = seen
         .work
         .iter()
         .filter(|w| q.matches(&[&w.title]))
         .collect();
+    search_with(seen, q, limit, work)
+}
+
+/// `search` with the matching work already found, by a `WorkIndex` over the whole model and
+/// narrowed to what the reader sees (the same items `search` would find, in any order).
+pub fn search_with<'a>(
+    seen: &'a Model,
+    q: &Query,
+    limit: usize,
+    mut work: Vec<&'a WorkItem>,
+) -> Hits<'a> {
     work.sort_by_key(|w| std::cmp::Reverse(w.id));
     let work_total = work.len();
     work.truncate(limit);
@@ -137,6 +194,40 @@ pub fn search<'a>(seen: &'a Model, q: &Query, limit: usize) -> Hits<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_index_finds_what_matching_finds() {
+        let titles = [
+            "Spring webinar: forecasting",
+            "Webinar follow-up emails",
+            "Café Crème launch",
+            "Pricing page",
+            "webinar webinar twice",
+        ];
+        let work: Vec<WorkItem> = titles
+            .iter()
+            .enumerate()
+            .map(|(i, t)| WorkItem {
+                title: t.to_string(),
+                ..crate::capacity::tests::item(i as i64 + 1, 1, 1.0, None, None)
+            })
+            .collect();
+        let index = WorkIndex::new(&work);
+        for typed in [
+            "webinar",
+            "WEBINAR emails",
+            "crème",
+            "page pricing",
+            "nothing",
+            "g p",
+        ] {
+            let q = Query::parse(typed).unwrap();
+            let plain: Vec<usize> = (0..work.len())
+                .filter(|&i| q.matches(&[&work[i].title]))
+                .collect();
+            assert_eq!(index.find(&q), plain, "{typed}");
+        }
+    }
 
     #[test]
     fn words_match_in_any_case_with_accents_too() {

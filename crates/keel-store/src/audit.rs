@@ -140,9 +140,11 @@ pub const SIGN_IN_FAILED: &str = "sign_in_failed";
 pub const PASSWORD_RESET_REQUESTED: &str = "password_reset_requested";
 /// The account's password was set through such a link, by whoever held it.
 pub const PASSWORD_RESET: &str = "password_reset";
+/// The operator set the account's password (`keel user reset-password`).
+pub const PASSWORD_SET: &str = "password_set";
 
 impl Store {
-    /// Records a sign-in, a failed one or a password reset for `user_id`. Account events belong to no workspace;
+    /// Records a sign-in, a failed one, a password reset or set for `user_id`. Account events belong to no workspace;
     /// every workspace the account is a member of shows them.
     pub async fn record_account_event(&self, user_id: i64, action: &'static str) -> Result<()> {
         let by = matches!(action, SIGN_IN | PASSWORD_RESET).then_some(user_id);

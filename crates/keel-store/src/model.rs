@@ -73,6 +73,7 @@ impl Store {
             decisions: self.list_decisions(ws).await?,
             work_links: self.list_work_links(ws).await?,
             untraced_limit: self.untraced_limit(ws).await?.limit,
+            work_positions: Default::default(),
         };
         // keel's own metrics are computed here, once per model (the web caches the model per
         // data version), so every page, rule and agenda reads the same values. Work-based

@@ -41,13 +41,16 @@ impl Store {
             .fetch_all(p).await)?)
     }
 
-    /// Sets a new password hash and signs the user out everywhere.
+    /// Sets a new password hash (the operator's `keel user reset-password`), signs the user
+    /// out everywhere, and records it in the audit log of the account's workspaces.
     pub async fn set_password(&self, user_id: i64, password_hash: &str) -> Result<()> {
         let n = write!(self, p => sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
             .bind(password_hash).bind(user_id).execute(p).await.map(|r| r.rows_affected()))?;
         if n == 0 {
             return Err(StoreError::NotFound);
         }
-        self.delete_sessions_for_user(user_id).await
+        self.delete_sessions_for_user(user_id).await?;
+        self.record_account_event(user_id, crate::audit::PASSWORD_SET)
+            .await
     }
 }

@@ -288,6 +288,8 @@ keel_testkit::each_backend!(sign_ins_are_shown_to_the_workspaces_of_the_account,
     s.record_account_event(ana.id, keel_store::audit::SIGN_IN)
         .await
         .unwrap();
+    // The operator sets a new password: recorded without an author (not the account's own).
+    s.set_password(ana.id, "new hash").await.unwrap();
     let f = AuditFilter {
         record_type: Some("account".into()),
         ..all()
@@ -299,7 +301,11 @@ keel_testkit::each_backend!(sign_ins_are_shown_to_the_workspaces_of_the_account,
         .collect();
     assert_eq!(
         actions,
-        [("sign_in", Some(ana.id)), ("sign_in_failed", None)]
+        [
+            ("password_set", None),
+            ("sign_in", Some(ana.id)),
+            ("sign_in_failed", None)
+        ]
     );
     assert!(s.list_audit(other, &f).await.unwrap().is_empty());
     s.close().await;

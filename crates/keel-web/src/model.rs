@@ -7,6 +7,7 @@ use keel_domain::capacity::PersonLoad;
 use keel_domain::health::{self, Finding, Model};
 use keel_domain::work::metrics::{self, Figures};
 use keel_domain::work::WorkItem;
+use keel_domain::work::WorkStatus;
 use keel_domain::Person;
 use keel_store::WorkspaceId;
 use keel_store::{Store, StoreError, WorkFilter};
@@ -29,6 +30,11 @@ pub struct Loaded {
     pub model: Arc<Model>,
     board_by_workflow: HashMap<i64, Vec<usize>>,
     board_all: Vec<usize>,
+    /// The board's work of workflows that take new work, by status, newest first: the
+    /// all-workflows board without filters draws its columns from these without a scan.
+    board_by_status: Vec<(WorkStatus, Vec<usize>)>,
+    /// The work's titles for search, in `model.work`'s order.
+    work_index: keel_domain::search::WorkIndex,
     /// Everyone's load (the domain's one capacity model), computed once per loaded model.
     loads: std::sync::OnceLock<Arc<Loads>>,
 }
@@ -60,10 +66,35 @@ impl Loaded {
                 board_all.push(i);
             }
         }
+        // Newest first, once per load, so a board request draws its first cards unsorted.
+        let newest_first = |v: &mut Vec<usize>| {
+            v.sort_unstable_by_key(|&i| std::cmp::Reverse(model.work[i].id));
+        };
+        newest_first(&mut board_all);
+        board_by_workflow.values_mut().for_each(newest_first);
+        let live: Vec<i64> = model
+            .workflows
+            .iter()
+            .filter(|w| w.spec.status.takes_new_work())
+            .map(|w| w.id)
+            .collect();
+        let mut board_by_status: Vec<(WorkStatus, Vec<usize>)> = Vec::new();
+        for &i in &board_all {
+            let w = &model.work[i];
+            if !live.contains(&w.workflow_id) {
+                continue;
+            }
+            match board_by_status.iter_mut().find(|(s, _)| *s == w.status) {
+                Some((_, v)) => v.push(i),
+                None => board_by_status.push((w.status, vec![i])),
+            }
+        }
         Loaded {
+            work_index: keel_domain::search::WorkIndex::new(&model.work),
             model: Arc::new(model),
             board_by_workflow,
             board_all,
+            board_by_status,
             loads: std::sync::OnceLock::new(),
         }
     }
@@ -86,6 +117,37 @@ impl Loaded {
 
     /// The work on the board (open or launched) of one workflow, or of all, in the model's
     /// order.
+    /// The work whose title holds every word of `q`, among what `reader` sees: the index
+    /// covers the whole model, and the reader's view holds exactly the items `can_see_work`
+    /// lets through (`Reader::view`), so this is what `search::search` on that view finds.
+    pub fn found_work(
+        &self,
+        reader: &keel_domain::access::Reader,
+        q: &keel_domain::search::Query,
+    ) -> Vec<&WorkItem> {
+        self.work_index
+            .find(q)
+            .into_iter()
+            .map(|i| &self.model.work[i])
+            .filter(|w| reader.can_see_work(w))
+            .collect()
+    }
+
+    /// The board's work with status `s` in workflows that take new work, newest first.
+    pub fn board_with_status(&self, s: WorkStatus) -> &[usize] {
+        self.board_by_status
+            .iter()
+            .find(|(x, _)| *x == s)
+            .map(|(_, v)| v.as_slice())
+            .unwrap_or(&[])
+    }
+
+    /// The item at a position `board_with_status` gave.
+    pub fn work_at(&self, i: usize) -> &WorkItem {
+        &self.model.work[i]
+    }
+
+    /// The work on the board (of one workflow, or all), newest first.
     pub fn board_work(&self, workflow: Option<i64>) -> impl Iterator<Item = &WorkItem> {
         let idx: &[usize] = match workflow {
             Some(w) => self

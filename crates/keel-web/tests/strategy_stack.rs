@@ -165,6 +165,42 @@ keel_testkit::each_backend!(
         let business = &html[html.find("id=\"layer-business\"").unwrap()
             ..html.find("id=\"layer-market\"").unwrap()];
         assert!(business.contains("Nothing learned upstream"), "{business}");
+
+        // A decision about the channel (tactics), taken today: the business layer reads it,
+        // on the page and in the API; the tactics layer does not learn from itself.
+        let owner = app.person(&ws, "Mara Lind", PersonKind::Internal).await;
+        let api = Api::new(&app, &app.token(&ws, u, Role::Owner).await);
+        let (s, d) = api
+            .send(
+                Method::POST,
+                "/api/v1/decisions",
+                Some(
+                    json!({"what": "Stop the webinar series", "kind": "stop", "owner_id": owner,
+                            "due": "2099-01-31", "evidence": [{"kind": "channel", "id": ch.id}]}),
+                ),
+            )
+            .await;
+        assert_eq!(s, 201, "{d}");
+        let (_, html) = b.text("/w/acme/strategy").await;
+        let business = &html[html.find("id=\"layer-business\"").unwrap()
+            ..html.find("id=\"layer-market\"").unwrap()];
+        assert!(business.contains("Stop the webinar series"), "{business}");
+        let (_, st) = api.get("/api/v1/strategy").await;
+        let layer = |key: &str| {
+            st["layers"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|l| l["layer"] == key)
+                .cloned()
+                .unwrap()
+        };
+        assert_eq!(
+            layer("business")["learned_decisions"][0]["what"],
+            "Stop the webinar series"
+        );
+        assert_eq!(layer("business")["learned_decisions"][0]["from"], "tactics");
+        assert_eq!(layer("tactics")["learned_decisions_total"], 0);
         app.stop().await;
     }
 );

@@ -144,3 +144,84 @@ fn the_cascade_shows_what_faster_layers_learned_since_the_last_review() {
     m.measurements[last].value = 120.0;
     assert_eq!(cascade::learned(&m, Layer::Market), vec![]);
 }
+
+#[test]
+fn the_cascade_carries_decisions_about_faster_layers_since_the_last_review() {
+    use crate::review::tests::decision;
+    use crate::review::{DecisionKind, Evidence, EvidenceKind};
+    let mut tactic = smart_objective(5, 1);
+    tactic.layer = Layer::Tactics;
+    let mut buyer = smart_objective(6, 1);
+    buyer.layer = Layer::Buyer;
+    let about = |id: i64, kind: DecisionKind, on: &str, evidence: Vec<Evidence>| {
+        let mut d = decision(id, None);
+        d.kind = kind;
+        d.decided_on = Date::parse(on).unwrap();
+        d.evidence = evidence;
+        d
+    };
+    let mut m = Model {
+        now: on("2026-12-05"),
+        objectives: vec![tactic, buyer],
+        decisions: vec![
+            // Stopping a channel (tactics), after the buyer layer's review.
+            about(
+                1,
+                DecisionKind::Stop,
+                "2026-11-10",
+                vec![Evidence::new(EvidenceKind::Channel, 9)],
+            ),
+            // About the buyer objective: faster than market, not than buyer.
+            about(
+                2,
+                DecisionKind::Fix,
+                "2026-11-12",
+                vec![Evidence::new(EvidenceKind::Objective, 6)],
+            ),
+            // "No change" teaches nothing; one before the review is old news.
+            about(
+                3,
+                DecisionKind::NoChange,
+                "2026-11-15",
+                vec![Evidence::new(EvidenceKind::Channel, 9)],
+            ),
+            about(
+                4,
+                DecisionKind::Fix,
+                "2026-09-01",
+                vec![Evidence::new(EvidenceKind::Objective, 5)],
+            ),
+            // No evidence: nothing to place on a layer.
+            about(5, DecisionKind::Fix, "2026-11-20", vec![]),
+        ],
+        stack: Stack {
+            layers: vec![
+                reviewed(Layer::Buyer, "2026-10-01", Cycle::Quarterly),
+                reviewed(Layer::Market, "2026-10-01", Cycle::Yearly),
+            ],
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let ids = |m: &Model, l| {
+        let (v, n) = cascade::decisions_learned(m, l);
+        (
+            v.iter()
+                .map(|d| (d.decision_id, d.from))
+                .collect::<Vec<_>>(),
+            n,
+        )
+    };
+    assert_eq!(ids(&m, Layer::Buyer), (vec![(1, Layer::Tactics)], 1));
+    assert_eq!(
+        ids(&m, Layer::Market),
+        (vec![(2, Layer::Buyer), (1, Layer::Tactics)], 2)
+    );
+    assert_eq!(ids(&m, Layer::Tactics), (vec![], 0));
+    // The same decision about a priority is placed on its objective's layer.
+    m.decisions[1].evidence = vec![Evidence::new(EvidenceKind::Priority, 7)];
+    let mut p = crate::priority::tests::priority(7, crate::priority::Status::Next, 2.0);
+    p.objective_id = Some(6);
+    m.priorities = vec![p];
+    assert_eq!(ids(&m, Layer::Market).1, 2);
+}

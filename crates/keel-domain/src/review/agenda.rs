@@ -50,8 +50,13 @@ pub struct Item {
     pub retire: Option<super::retire::Retirable>,
 }
 
+/// Evidence an item links to at most, the first given (an item about "412 late items"
+/// links to the first few and says how many in its text).
+pub const EVIDENCE_SHOWN: usize = 10;
+
 impl Item {
-    pub(crate) fn new(text: String, evidence: Vec<Evidence>) -> Item {
+    pub(crate) fn new(text: String, mut evidence: Vec<Evidence>) -> Item {
+        evidence.truncate(EVIDENCE_SHOWN);
         Item {
             text,
             evidence,
@@ -302,11 +307,7 @@ pub fn label(m: &Model, e: Evidence) -> String {
             .iter()
             .find(|x| x.id == e.id)
             .map(|x| x.name.clone()),
-        EvidenceKind::Work => m
-            .work
-            .iter()
-            .find(|x| x.id == e.id)
-            .map(|x| x.title.clone()),
+        EvidenceKind::Work => m.work_item(e.id).map(|x| x.title.clone()),
         EvidenceKind::Workflow => m
             .workflows
             .iter()

@@ -78,3 +78,73 @@ pub fn learned(m: &Model, l: Layer) -> Vec<Learned> {
     out.sort_by_key(|x| (std::cmp::Reverse(rank(x.from)), x.metric.to_lowercase()));
     out
 }
+
+/// The layer a piece of decision evidence belongs to: a metric's (`metric_layer`), an
+/// objective's own, a priority's objective's; channels, workflows and work are tactics.
+pub fn evidence_layer(m: &Model, e: crate::review::Evidence) -> Option<Layer> {
+    use crate::review::EvidenceKind as K;
+    let objective = |id: i64| m.objectives.iter().find(|o| o.id == id).map(|o| o.layer);
+    match e.kind {
+        K::Metric => m
+            .metrics
+            .iter()
+            .find(|x| x.id == e.id)
+            .and_then(|x| metric_layer(m, x)),
+        K::Objective => objective(e.id),
+        K::Priority => m
+            .priorities
+            .iter()
+            .find(|p| p.id == e.id)
+            .and_then(|p| p.objective_id)
+            .and_then(objective),
+        K::Channel | K::Workflow | K::Work => Some(Layer::Tactics),
+        K::Decision => None,
+    }
+}
+
+/// A decision about something of a faster layer, taken since a layer's last review.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LearnedDecision {
+    pub decision_id: i64,
+    pub what: String,
+    pub kind: crate::review::DecisionKind,
+    /// The fastest layer its evidence is on.
+    pub from: Layer,
+    pub decided_on: Date,
+}
+
+/// Decisions shown per layer at most, newest first.
+pub const DECISIONS_SHOWN: usize = 10;
+
+/// Decisions taken since `l`'s last review (all, while it was never reviewed) whose evidence
+/// is on a faster layer: what a review of tactics or buyer tools concluded that may change a
+/// persona or a segment. "No change" teaches nothing and is left out. Newest first, the
+/// first `DECISIONS_SHOWN`, and how many there are.
+pub fn decisions_learned(m: &Model, l: Layer) -> (Vec<LearnedDecision>, usize) {
+    let since = m.stack.layer(l).last_reviewed;
+    let mut out: Vec<LearnedDecision> = m
+        .decisions
+        .iter()
+        .filter(|d| d.kind != crate::review::DecisionKind::NoChange)
+        .filter(|d| since.is_none_or(|s| d.decided_on >= s))
+        .filter_map(|d| {
+            let from = d
+                .evidence
+                .iter()
+                .filter_map(|e| evidence_layer(m, *e))
+                .filter(|from| rank(*from) > rank(l))
+                .max_by_key(|from| rank(*from))?;
+            Some(LearnedDecision {
+                decision_id: d.id,
+                what: d.what.clone(),
+                kind: d.kind,
+                from,
+                decided_on: d.decided_on,
+            })
+        })
+        .collect();
+    out.sort_by_key(|d| std::cmp::Reverse((d.decided_on, d.decision_id)));
+    let total = out.len();
+    out.truncate(DECISIONS_SHOWN);
+    (out, total)
+}

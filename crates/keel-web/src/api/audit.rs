@@ -72,7 +72,8 @@ pub struct AuditEntryOut {
     /// When (RFC 3339, UTC).
     pub at: String,
     pub actor: AuditActor,
-    /// `insert`, `update`, `delete`, `sign_in` or `sign_in_failed`.
+    /// `insert`, `update`, `delete`; for accounts `sign_in`, `sign_in_failed`,
+    /// `password_reset_requested`, `password_reset` or `password_set` (by the operator).
     pub action: String,
     /// The kind of record (a table name, or `account`).
     pub record_type: String,

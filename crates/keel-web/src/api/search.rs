@@ -71,8 +71,10 @@ pub async fn search_everything(
     ApiQuery(q): ApiQuery<SearchQuery>,
 ) -> Result<Json<SearchResults>, ApiError> {
     let query = Query::parse(&q.q)?;
-    let seen = crate::model::load(&state, ctx.ws_id, ctx.data_version, &ctx.reader()).await?;
-    let h = search::search(&seen, &query, LIMIT);
+    let reader = ctx.reader();
+    let loaded = crate::model::loaded(&state, ctx.ws_id, ctx.data_version).await?;
+    let seen = crate::model::load(&state, ctx.ws_id, ctx.data_version, &reader).await?;
+    let h = search::search_with(&seen, &query, LIMIT, loaded.found_work(&reader, &query));
     let wf_name = |id: i64| {
         seen.workflows
             .iter()

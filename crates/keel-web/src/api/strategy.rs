@@ -11,6 +11,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::Json;
+use keel_domain::health::Model;
 use keel_domain::stack::{cascade, Layer, LayerInput, LayerSettings};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -30,6 +31,34 @@ pub struct LearnedDto {
     pub period: String,
     pub value: f64,
     pub target: f64,
+}
+
+/// A decision about a faster layer that a slower one should read.
+#[derive(Serialize, ToSchema)]
+pub struct LearnedDecisionDto {
+    pub decision_id: i64,
+    pub what: String,
+    /// The decision's kind (stop, fix, scale…).
+    pub kind: String,
+    /// The fastest layer its evidence is on.
+    pub from: String,
+    /// The day it was taken (YYYY-MM-DD).
+    pub decided_on: String,
+}
+
+fn learned_decisions(m: &Model, l: Layer) -> (Vec<LearnedDecisionDto>, usize) {
+    let (v, total) = cascade::decisions_learned(m, l);
+    let v = v
+        .into_iter()
+        .map(|d| LearnedDecisionDto {
+            decision_id: d.decision_id,
+            what: d.what,
+            kind: d.kind.as_str().into(),
+            from: d.from.as_str().into(),
+            decided_on: d.decided_on.to_string(),
+        })
+        .collect();
+    (v, total)
 }
 
 /// One layer of the stack.
@@ -58,12 +87,24 @@ pub struct LayerDto {
     pub stages: Vec<String>,
     /// What the faster layers above learned since this layer's last review.
     pub learned: Vec<LearnedDto>,
+    /// Decisions taken since this layer's last review about something of a faster layer
+    /// (the 10 newest; "no change" left out).
+    pub learned_decisions: Vec<LearnedDecisionDto>,
+    /// How many such decisions there are in all.
+    pub learned_decisions_total: usize,
     /// 0 until first saved; send it back in If-Match.
     pub version: i64,
 }
 
-fn layer_dto(s: LayerSettings, overdue: bool, learned: Vec<LearnedDto>) -> LayerDto {
+fn layer_dto(
+    s: LayerSettings,
+    overdue: bool,
+    learned: Vec<LearnedDto>,
+    decisions: (Vec<LearnedDecisionDto>, usize),
+) -> LayerDto {
     LayerDto {
+        learned_decisions: decisions.0,
+        learned_decisions_total: decisions.1,
         layer: s.layer.as_str().into(),
         label: s.layer.label().into(),
         owner_id: s.owner_id,
@@ -229,10 +270,12 @@ pub async fn find_strategy(
         .unwrap_or_default()
         .into_iter()
         .map(|v| {
+            let decisions = learned_decisions(&m, v.settings.layer);
             layer_dto(
                 v.settings,
                 v.overdue,
                 v.learned.into_iter().map(learned_dto).collect(),
+                decisions,
             )
         })
         .collect();
@@ -346,7 +389,7 @@ pub async fn update_strategy_layer(
             Ok(with_etag(
                 StatusCode::OK,
                 s.version,
-                layer_dto(s, overdue, learned),
+                layer_dto(s, overdue, learned, learned_decisions(&after, layer)),
             ))
         }
         Err(SaveError::Hidden) => Err(ApiError::not_found()),

@@ -17,6 +17,9 @@ pub struct LayerView {
     pub owner: Option<String>,
     pub overdue: bool,
     pub learned: Vec<cascade::Learned>,
+    /// Decisions about faster layers since the last review (the newest), and how many.
+    pub decisions: Vec<cascade::LearnedDecision>,
+    pub decisions_total: usize,
 }
 
 /// The layers, slowest first, for a reader who sees them (`None` for a partner).
@@ -30,7 +33,10 @@ pub fn layers(m: &Model, reader: &Reader) -> Option<Vec<LayerView>> {
             .into_iter()
             .map(|l| {
                 let settings = m.stack.layer(l);
+                let (decisions, decisions_total) = cascade::decisions_learned(m, l);
                 LayerView {
+                    decisions,
+                    decisions_total,
                     owner: settings
                         .owner_id
                         .and_then(|id| m.people.iter().find(|p| p.id == id))

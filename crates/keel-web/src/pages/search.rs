@@ -76,8 +76,10 @@ async fn page(
             return Ok(r);
         }
     };
-    let seen = crate::model::load(&state, ctx.ws.id, ctx.ws.data_version, &ctx.reader()).await?;
-    let h = search::search(&seen, &words, LIMIT);
+    let reader = ctx.reader();
+    let loaded = crate::model::loaded(&state, ctx.ws.id, ctx.ws.data_version).await?;
+    let seen = crate::model::load(&state, ctx.ws.id, ctx.ws.data_version, &reader).await?;
+    let h = search::search_with(&seen, &words, LIMIT, loaded.found_work(&reader, &words));
     let link = |rest: String| ctx.link(&rest);
     let wf_name = |id: i64| {
         seen.workflows

@@ -200,7 +200,8 @@ fn retire(m: &Model, on: Date) -> Vec<Item> {
 
 fn add_people(m: &Model, on: Date, over_capacity: bool) -> Vec<Item> {
     let mut items = Vec::new();
-    let late: Vec<_> = m.work.iter().filter(|w| w.is_overdue(on)).collect();
+    let mut late: Vec<_> = m.work.iter().filter(|w| w.is_overdue(on)).collect();
+    late.sort_by_key(|w| (w.planned_launch, w.id));
     if over_capacity && late.len() >= LATE_FOR_PRODUCTION {
         items.push(
             Item::new(
