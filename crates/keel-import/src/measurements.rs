@@ -247,7 +247,7 @@ mod tests {
     #[test]
     fn semicolons_bom_and_a_later_line_for_the_same_period() {
         let csv = "\u{feff}Date;Value\n2026-03-01;10\n2026-03-20;12\n";
-        let v = read(&csv, None).unwrap();
+        let v = read(csv, None).unwrap();
         assert_eq!(v.len(), 1);
         assert_eq!(v[0].value, 12.0);
     }
