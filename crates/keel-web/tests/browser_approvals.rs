@@ -51,8 +51,31 @@ async fn assert_same_page(tab: &Tab, after: &str) {
     );
 }
 
-/// Presses a key on whatever has the focus, the way a keyboard does.
+/// Waits until htmx has no request in flight and no swap settling: a key pressed on a button
+/// htmx has swapped in but not yet taken over would submit its form the plain way (a full
+/// page load, which the page allows without script).
+async fn settled(tab: &Tab) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let busy = tab
+            .client
+            .execute(
+                "return document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added') !== null;",
+                vec![],
+            )
+            .await
+            .expect("read htmx's state");
+        if busy == json!(false) {
+            return;
+        }
+        assert!(Instant::now() < deadline, "htmx did not settle");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// Presses a key on whatever has the focus, the way a keyboard does, once htmx has settled.
 async fn press(tab: &Tab, key: char) {
+    settled(tab).await;
     let keys = KeyActions::new("keyboard".into())
         .then(KeyAction::Down { value: key })
         .then(KeyAction::Up { value: key });
