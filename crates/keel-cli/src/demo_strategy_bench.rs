@@ -75,7 +75,7 @@ pub async fn seed(
         };
         channels.push(store.create_channel(ws, &d).await?.id);
     }
-    let last = Cadence::Weekly.step(Cadence::Weekly.period_start(today), -1);
+    let weeks = crate::demo_metrics::periods(Cadence::Weekly, WEEKS, today);
     let mut values = 0;
     for n in 0..METRICS {
         let d = MetricDraft {
@@ -100,9 +100,11 @@ pub async fn seed(
             layer: None,
         };
         let m = store.create_metric(ws, &d).await?;
-        let rows: Vec<MeasurementDraft> = (0..WEEKS)
-            .map(|i| MeasurementDraft {
-                period: Cadence::Weekly.step(last, i as i64 - WEEKS as i64 + 1),
+        let rows: Vec<MeasurementDraft> = weeks
+            .iter()
+            .enumerate()
+            .map(|(i, period)| MeasurementDraft {
+                period: *period,
                 // A slow rise with a wobble, so trends and off-target weeks both occur.
                 value: 30.0 + (i as f64) * 0.1 + ((i * 7 + n) % 11) as f64,
                 note: None,

@@ -191,23 +191,24 @@ pub async fn page(
                     .collect();
             }
         }
-    }
-    let visible = loaded
-        .board_work(current.map(|w| w.id))
-        .take(if unfiltered { 0 } else { usize::MAX })
-        .filter(|i| reader.can_see_work(i))
-        .filter(|i| hidden.binary_search(&i.workflow_id).is_err())
-        .filter(|i| owner.is_none() || i.execution_owner_id == owner);
-    for item in visible {
-        shown += 1;
-        if item.status == WorkStatus::Blocked {
-            blocked += 1;
-        }
-        let col = board::column_of(item, grouping);
-        if let Some(n) = kinds.iter().position(|(c, _)| *c == col) {
-            columns[n].total += 1;
-            if drawn[n].len() < CARDS_PER_COLUMN {
-                drawn[n].push(item);
+    } else {
+        // Filtered, or one workflow: one pass over its items counts every column.
+        let visible = loaded
+            .board_work(current.map(|w| w.id))
+            .filter(|i| reader.can_see_work(i))
+            .filter(|i| hidden.binary_search(&i.workflow_id).is_err())
+            .filter(|i| owner.is_none() || i.execution_owner_id == owner);
+        for item in visible {
+            shown += 1;
+            if item.status == WorkStatus::Blocked {
+                blocked += 1;
+            }
+            let col = board::column_of(item, grouping);
+            if let Some(n) = kinds.iter().position(|(c, _)| *c == col) {
+                columns[n].total += 1;
+                if drawn[n].len() < CARDS_PER_COLUMN {
+                    drawn[n].push(item);
+                }
             }
         }
     }
