@@ -194,7 +194,7 @@ fn round1(x: f64) -> f64 {
     (x * 10.0).round() / 10.0 + 0.0
 }
 
-fn counted(w: &WorkItem) -> bool {
+pub(crate) fn counted(w: &WorkItem) -> bool {
     w.status != WorkStatus::Cancelled
 }
 

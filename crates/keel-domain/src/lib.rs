@@ -4,6 +4,7 @@
 //! askama; pages, API, CLI and health checks all call the same functions here.
 
 pub mod access;
+pub mod allocation;
 pub mod audit;
 pub mod calendar;
 pub mod capacity;

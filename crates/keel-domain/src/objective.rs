@@ -215,10 +215,11 @@ pub fn smart(o: &Objective, m: &Model) -> Vec<SmartPart> {
         _ => None,
     };
     let achievable = achievable(o, m);
-    let relevant = o
-        .serves
-        .is_none()
-        .then(|| "Name the company initiative or revenue goal this objective serves.".to_string());
+    // With a revenue goal on the Strategy page, say which one there is to serve.
+    let relevant = o.serves.is_none().then(|| match crate::priority::check::revenue_goal(m) {
+        Some(g) => format!("Say what it serves: {g}, or a company initiative."),
+        None => "Name the company initiative or revenue goal this objective serves (the Strategy page's business layer holds the revenue goal).".to_string(),
+    });
     let time_bound = o.deadline.is_none().then(|| "Set a deadline.".to_string());
     vec![
         part("S", "Specific", specific),

@@ -8,6 +8,7 @@ use crate::health::Model;
 use crate::{capacity, objective, text, Invalid};
 use serde::{Deserialize, Serialize};
 
+pub mod check;
 pub mod order;
 
 /// More "now" priorities than this is accumulating, not prioritising.

@@ -157,3 +157,94 @@ fn a_now_priority_beyond_free_capacity_may_go_ahead_with_a_written_reason() {
         .unwrap()
         .contains("Or write why it goes ahead anyway"));
 }
+
+fn answers(p: &Priority, m: &Model) -> Vec<(bool, String)> {
+    check::priority_test(p, m)
+        .into_iter()
+        .map(|a| (a.holds, a.answer))
+        .collect()
+}
+
+#[test]
+fn the_priority_test_answers_its_four_questions_from_the_model() {
+    let m = model();
+    // 40 h of capacity, 30 h taken by priority 10: 10 h free for a new "now" one.
+    let mut p = priority(12, Status::Now, 8.0);
+    let a = answers(&p, &m);
+    assert_eq!(a.len(), 4);
+    assert!(a[0].0 && a[0].1.contains("FY27 revenue goal"), "{a:?}");
+    assert!(a[1].0 && a[1].1.contains("10 h free"), "{a:?}");
+    assert!(
+        a[2].0
+            && a[2]
+                .1
+                .starts_with("By Sales-accepted leads per month: from 40 to 80 by"),
+        "{a:?}"
+    );
+    assert_eq!(a[3], (true, "Nothing: the hours it needs are free.".into()));
+
+    // Short of hours: the test fails until it pauses something.
+    p.weekly_hours = 15.0;
+    let a = answers(&p, &m);
+    assert!(
+        !a[1].0 && a[1].1.contains("5 h more than the team has free"),
+        "{a:?}"
+    );
+    assert!(!a[3].0, "{a:?}");
+    p.paused_id = Some(11);
+    let a = answers(&p, &m);
+    assert!(a[1].0, "{a:?}");
+    assert_eq!(
+        a[3],
+        (true, "\"Priority 11\", paused to make room for it.".into())
+    );
+}
+
+#[test]
+fn the_priority_test_says_what_its_objective_lacks() {
+    let mut m = model();
+    m.objectives[0].serves = None;
+    m.objectives[0].target = None;
+    let p = priority(12, Status::Next, 15.0);
+    let a = answers(&p, &m);
+    assert!(
+        !a[0].0 && a[0].1.ends_with("does not say what it serves."),
+        "{a:?}"
+    );
+    assert!(!a[1].0 && a[1].1.starts_with("Not today"), "{a:?}");
+    assert!(
+        !a[2].0 && a[2].1.contains("no target or no deadline"),
+        "{a:?}"
+    );
+    assert!(
+        a[3].0 && a[3].1.contains("when it becomes \"now\""),
+        "{a:?}"
+    );
+    // With a revenue goal set, the answer names it; so does the SMART check's "relevant".
+    m.stack.layers.push(crate::stack::LayerSettings {
+        revenue_goal: Some(2_400_000.0),
+        revenue_from: crate::Date::parse("2027-01-01").ok(),
+        revenue_to: crate::Date::parse("2027-12-31").ok(),
+        ..crate::stack::LayerSettings::default_for(crate::objective::Layer::Business)
+    });
+    let a = answers(&p, &m);
+    assert!(
+        a[0].1.contains("name the revenue goal of 2400000 from"),
+        "{a:?}"
+    );
+    let smart = crate::objective::smart(&m.objectives[0], &m);
+    let relevant = smart.iter().find(|s| s.letter == "R").unwrap();
+    assert!(
+        relevant
+            .missing
+            .as_ref()
+            .unwrap()
+            .starts_with("Say what it serves: the revenue goal of 2400000"),
+        "{smart:?}"
+    );
+    // Without an objective nothing can be said about revenue or measurement.
+    let mut p = p;
+    p.objective_id = None;
+    let a = answers(&p, &m);
+    assert!(!a[0].0 && !a[2].0, "{a:?}");
+}

@@ -4,6 +4,7 @@
 //! `delete_x`; one error envelope; records carry a `version`, sent back as an `ETag`, and
 //! `If-Match` on PUT and DELETE turns a stale write into 412 instead of a lost update.
 
+mod allocation;
 mod audit;
 mod channels;
 mod decisions;
@@ -67,6 +68,7 @@ pub fn routes(r: Routes) -> Routes {
     let r = offers::routes(r);
     let r = strategy::routes(r);
     let r = fit::routes(r);
+    let r = allocation::routes(r);
     let r = strategy_records::routes(r);
     let r = leads::routes(r);
     let r = lead_feedback::routes(r);

@@ -2,10 +2,10 @@
 //! (tests/openapi.rs) locks it, so a change to the API is a visible change to a file.
 
 use super::{
-    audit, channels, decisions, fit, functions, lead_feedback, lead_quality, leads, load, members,
-    metrics, model, objectives, offers, owners, people, people_bulk, portable, priorities,
-    review_cadences, reviews, search, spend, strategy, strategy_records, tokens, webhooks, work,
-    workflows, workspace,
+    allocation, audit, channels, decisions, fit, functions, lead_feedback, lead_quality, leads,
+    load, members, metrics, model, objectives, offers, owners, people, people_bulk, portable,
+    priorities, review_cadences, reviews, search, spend, strategy, strategy_records, tokens,
+    webhooks, work, workflows, workspace,
 };
 use crate::error::{ErrorBody, ErrorEnvelope, FieldMessage};
 use axum::Json;
@@ -40,7 +40,7 @@ use utoipa::{Modify, OpenApi};
         metrics::list_measurements, metrics::create_measurement, metrics::create_measurements, metrics::import_measurements, metrics::delete_measurement,
         offers::list_offers, offers::find_offer, offers::create_offer, offers::update_offer, offers::delete_offer,
         strategy::find_strategy, strategy::update_strategy_layer,
-        fit::find_work_links, fit::update_work_links, fit::find_strategic_fit, fit::update_untraced_limit,
+        fit::find_work_links, fit::update_work_links, fit::find_strategic_fit, fit::update_untraced_limit, allocation::find_resource_allocation,
         strategy_records::create_segment, strategy_records::update_segment, strategy_records::delete_segment,
         strategy_records::create_persona, strategy_records::update_persona, strategy_records::delete_persona, strategy_records::update_persona_message,
         strategy_records::create_program, strategy_records::update_program, strategy_records::delete_program,

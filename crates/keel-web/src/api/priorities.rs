@@ -11,7 +11,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use keel_domain::health::Model;
-use keel_domain::priority::order;
+use keel_domain::priority::{check, order};
 use keel_domain::{Priority, PriorityInput};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -140,6 +140,19 @@ pub struct PriorityDto {
     pub paused_id: Option<i64>,
     /// Increases with every change; send it back in If-Match.
     pub version: i64,
+    /// `GET /api/v1/priorities/{id}` only, for a caller who sees the whole team: the priority
+    /// test answered now (does it support the revenue goal, is there capacity, how will it
+    /// be measured, what must be paused).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub test: Option<Vec<PriorityTestAnswer>>,
+}
+
+/// One question of the priority test; `holds` is false where something is missing.
+#[derive(Serialize, ToSchema)]
+pub struct PriorityTestAnswer {
+    pub question: String,
+    pub answer: String,
+    pub holds: bool,
 }
 
 impl From<Priority> for PriorityDto {
@@ -154,6 +167,7 @@ impl From<Priority> for PriorityDto {
             weekly_hours: p.weekly_hours,
             paused_id: p.paused_id,
             version: p.version,
+            test: None,
         }
     }
 }
@@ -253,7 +267,25 @@ pub async fn find_priority(
 ) -> Result<Response, ApiError> {
     let m = view(&state, &ctx).await?;
     let p = ops::priority(&m, id).ok_or_else(ApiError::not_found)?;
-    Ok(with_etag(StatusCode::OK, p.version, PriorityDto::from(p)))
+    // Capacity is the team's: a partner's view of it would be a different figure.
+    let test = ctx.role.sees_everything().then(|| {
+        check::priority_test(&p, &m)
+            .into_iter()
+            .map(|a| PriorityTestAnswer {
+                question: a.question.into(),
+                answer: a.answer,
+                holds: a.holds,
+            })
+            .collect()
+    });
+    Ok(with_etag(
+        StatusCode::OK,
+        p.version,
+        PriorityDto {
+            test,
+            ..PriorityDto::from(p)
+        },
+    ))
 }
 
 /// Add a priority, pausing what it names.

@@ -15,7 +15,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use keel_domain::health::Model;
-use keel_domain::priority::{order, Status, NOW_LIMIT};
+use keel_domain::priority::{check, order, Status, NOW_LIMIT};
 use keel_domain::{capacity, Invalid, Priority, PriorityInput};
 use keel_store::StoreError;
 use serde::Deserialize;
@@ -240,6 +240,8 @@ struct FormPage {
     action: String,
     /// (when, what changed, why), oldest first.
     history: Vec<(String, String, Option<String>)>,
+    /// The priority test of the stored priority, answered now.
+    test: Vec<check::Answer>,
 }
 
 async fn form_page(
@@ -296,7 +298,12 @@ async fn form_page(
             .collect(),
         None => vec![],
     };
+    let test = stored
+        .as_ref()
+        .map(|p| check::priority_test(p, &m))
+        .unwrap_or_default();
     let page = FormPage {
+        test,
         history,
         chrome: ctx.chrome(
             stored

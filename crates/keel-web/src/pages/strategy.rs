@@ -76,6 +76,8 @@ struct Page {
     offers: Vec<Link>,
     /// Strategic fit (none for a partner).
     fit: Option<super::strategic_fit::FitSection>,
+    /// Where hours and budget go (none for a partner: they are the team's).
+    allocation: Option<keel_domain::allocation::Allocation>,
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -264,6 +266,10 @@ fn build(
             })
             .collect(),
         fit: None,
+        allocation: ctx
+            .role
+            .sees_everything()
+            .then(|| keel_domain::allocation::allocation(m)),
     }
 }
 
