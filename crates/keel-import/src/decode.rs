@@ -86,8 +86,10 @@ pub fn detect(head: &[u8]) -> TextEncoding {
     }
 }
 
-/// A reader of UTF-8 bytes over a file in `enc`. UTF-8 passes through untouched (invalid
-/// bytes are reported per field later, with line and column); other encodings are decoded.
+/// A reader of UTF-8 bytes over a file in `enc`, with `\n` line ends. UTF-8 passes through
+/// (invalid bytes are reported per field later, with line and column); other encodings are
+/// decoded. Line ends become `\n` (`Lf`): the csv crate counts a record after a `\r\n` one
+/// line short, and every error names its line.
 pub fn reader<R: Read + Send + 'static>(
     mut inner: R,
     enc: TextEncoding,
@@ -104,9 +106,52 @@ pub fn reader<R: Read + Send + 'static>(
     let skip = enc.bom_len(&head[..n]);
     let rest = io::Cursor::new(head[skip..n].to_vec()).chain(inner);
     Ok(match enc {
-        TextEncoding::Utf8 | TextEncoding::Utf8Bom => Box::new(rest),
-        other => Box::new(Transcode::new(rest, other.encoding())),
+        TextEncoding::Utf8 | TextEncoding::Utf8Bom => Box::new(Lf::new(rest)),
+        other => Box::new(Lf::new(Transcode::new(rest, other.encoding()))),
     })
+}
+
+/// Turns `\r\n` and a lone `\r` into `\n` as the bytes are read (UTF-8, where neither byte
+/// occurs inside a character).
+pub struct Lf<R> {
+    inner: R,
+    /// The last byte read was `\r` (given out as `\n`): a `\n` right after it is dropped.
+    after_cr: bool,
+}
+
+impl<R> Lf<R> {
+    pub fn new(inner: R) -> Self {
+        Lf {
+            inner,
+            after_cr: false,
+        }
+    }
+}
+
+impl<R: Read> Read for Lf<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        loop {
+            let n = self.inner.read(buf)?;
+            if n == 0 {
+                return Ok(0);
+            }
+            let mut w = 0;
+            for i in 0..n {
+                let b = buf[i];
+                if b == b'\n' && self.after_cr {
+                    self.after_cr = false;
+                    continue;
+                }
+                self.after_cr = b == b'\r';
+                buf[w] = if self.after_cr { b'\n' } else { b };
+                w += 1;
+            }
+            // Only the `\n` of a `\r\n` split across reads: read on rather than answer 0.
+            if w > 0 {
+                return Ok(w);
+            }
+        }
+    }
 }
 
 /// Decodes a byte stream into UTF-8 as it is read.
@@ -174,6 +219,33 @@ mod tests {
             .read_to_string(&mut s)
             .unwrap();
         (enc, s)
+    }
+
+    /// Hands out one byte per read, so every `\r\n` is split across reads.
+    struct Trickle(io::Cursor<Vec<u8>>);
+    impl Read for Trickle {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let n = buf.len().min(1);
+            self.0.read(&mut buf[..n])
+        }
+    }
+
+    #[test]
+    fn line_ends_become_newlines_even_split_across_reads() {
+        let text = "a,b\r\n1,2\r\n\"x\r\ny\",3\r4\n\r\n";
+        let want = "a,b\n1,2\n\"x\ny\",3\n4\n\n";
+        let (_, s) = decode_all(text.as_bytes().to_vec());
+        assert_eq!(s, want);
+        let mut t = String::new();
+        Lf::new(Trickle(io::Cursor::new(text.as_bytes().to_vec())))
+            .read_to_string(&mut t)
+            .unwrap();
+        assert_eq!(t, want);
+        let utf16: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain(text.encode_utf16().flat_map(|u| u.to_le_bytes()))
+            .collect();
+        assert_eq!(decode_all(utf16).1, want);
     }
 
     #[test]

@@ -273,6 +273,14 @@ mod tests {
     }
 
     #[test]
+    fn lines_are_counted_alike_with_windows_line_ends() {
+        // What a browser sends from a text box: CRLF.
+        let csv = "period,value\r\n2026-07,41\r\n2026-8-40,44\r\n2026-09,52\r\n";
+        let e = read(csv, None).unwrap_err();
+        assert_eq!((e.len(), e[0].line), (1, 3), "{e:?}");
+    }
+
+    #[test]
     fn a_unit_that_is_not_the_metrics_is_refused_by_line() {
         let csv = "period,value,unit\n2026-01-01,5,leads\n2026-02-01,900,EUR\n";
         let e = read(csv, Some("leads")).unwrap_err();

@@ -238,6 +238,24 @@ fn broken_rows_are_named_by_line_column_value_and_reason() {
     bytes.extend_from_slice(b"8,2026-03-01,Lead,bad \xff\xfe byte\n");
     let (leads, errors, _) = read("hostile.csv", &bytes, &Options::default()).unwrap();
     assert_eq!(leads.len(), 1);
+    // Saved on Windows (CRLF), every line is named alike.
+    let crlf: Vec<u8> = bytes
+        .iter()
+        .flat_map(|b| {
+            if *b == b'\n' {
+                vec![b'\r', b'\n']
+            } else {
+                vec![*b]
+            }
+        })
+        .collect();
+    let (_, crlf_errors, _) = read("hostile_crlf.csv", &crlf, &Options::default()).unwrap();
+    let by_line = |es: &[RowError]| {
+        es.iter()
+            .map(|e| (e.line, e.column.clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(by_line(&crlf_errors), by_line(&errors));
     let lines: Vec<(u64, Option<&str>)> = errors
         .iter()
         .map(|e| (e.line, e.column.as_deref()))

@@ -198,6 +198,7 @@ async fn form_page(
     form: ObjectiveForm,
     errors: Invalid,
     conflict: bool,
+    notice: Option<&str>,
 ) -> Result<Response, PageError> {
     let m = view(state, ctx).await?;
     let title = stored
@@ -216,7 +217,7 @@ async fn form_page(
         StatusCode::UNPROCESSABLE_ENTITY
     };
     let page = FormPage {
-        chrome: ctx.chrome(title, "objectives"),
+        chrome: ctx.chrome(title, "objectives").with_notice(notice),
         row: stored.map(|o| Row::new(o, &m)),
         layers: choices(
             Layer::ALL.iter().map(|l| (l.as_str(), l.label())),
@@ -239,7 +240,7 @@ async fn new(State(state): State<AppState>, ctx: WsCtx) -> Result<Response, Page
         layer: "business".into(),
         ..Default::default()
     };
-    form_page(&state, &ctx, None, form, Invalid::new(), false).await
+    form_page(&state, &ctx, None, form, Invalid::new(), false, None).await
 }
 
 async fn create(
@@ -255,7 +256,7 @@ async fn create(
             let to = ctx.link(&format!("/objectives/{}?notice=objective-saved", o.id));
             Ok(Redirect::to(&to).into_response())
         }
-        Err(inv) => form_page(&state, &ctx, None, form, inv, false).await,
+        Err(inv) => form_page(&state, &ctx, None, form, inv, false, None).await,
     }
 }
 
@@ -267,10 +268,20 @@ async fn show(
     State(state): State<AppState>,
     ctx: WsCtx,
     Path((_, id)): Path<(String, i64)>,
+    Query(q): Query<NoticeQuery>,
 ) -> Result<Response, PageError> {
     let o = find(&state, &ctx, id).await?;
     let form = ObjectiveForm::from_objective(&o);
-    form_page(&state, &ctx, Some(o), form, Invalid::new(), false).await
+    form_page(
+        &state,
+        &ctx,
+        Some(o),
+        form,
+        Invalid::new(),
+        false,
+        q.notice.as_deref(),
+    )
+    .await
 }
 
 async fn update(
@@ -284,7 +295,7 @@ async fn update(
     let m = view(&state, &ctx).await?;
     let d = match ops::parse_objective(&m, &form.input(), Some(&o)) {
         Ok(d) => d,
-        Err(inv) => return form_page(&state, &ctx, Some(o), form, inv, false).await,
+        Err(inv) => return form_page(&state, &ctx, Some(o), form, inv, false, None).await,
     };
     match state
         .store
@@ -300,7 +311,7 @@ async fn update(
                 .ok_or(PageError::NotFound)?;
             let mut form = form;
             form.version = current.to_string();
-            form_page(&state, &ctx, Some(o), form, Invalid::new(), true).await
+            form_page(&state, &ctx, Some(o), form, Invalid::new(), true, None).await
         }
         Err(e) => Err(e.into()),
     }
@@ -331,7 +342,7 @@ async fn delete(
         Err(StoreError::Stale { .. }) => {
             let inv = Invalid::one("version", "Someone changed this objective after you opened the page. Check it below, then remove again if you still want to.");
             let form = ObjectiveForm::from_objective(&o);
-            form_page(&state, &ctx, Some(o), form, inv, false).await
+            form_page(&state, &ctx, Some(o), form, inv, false, None).await
         }
         Err(e) => Err(e.into()),
     }

@@ -327,6 +327,21 @@ impl Tab {
         }
     }
 
+    /// Sets a date field (ISO `YYYY-MM-DD`) as picking it would: typed keys depend on the
+    /// browser's locale, the value does not.
+    pub async fn set_date(&self, name: &str, iso: &str) {
+        self.client
+            .execute(
+                "const f = document.querySelector(`[name='${arguments[0]}']`);
+                 f.value = arguments[1];
+                 f.dispatchEvent(new Event('input', {bubbles: true}));
+                 f.dispatchEvent(new Event('change', {bubbles: true}));",
+                vec![json!(name), json!(iso)],
+            )
+            .await
+            .unwrap_or_else(|e| panic!("set the date {name}: {e}"));
+    }
+
     /// Picks the option with this visible label in a select.
     pub async fn choose(&self, name: &str, label: &str) {
         self.field(name)
