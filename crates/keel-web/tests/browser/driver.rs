@@ -329,6 +329,7 @@ impl Tab {
 
     /// Sets a date field (ISO `YYYY-MM-DD`) as picking it would: typed keys depend on the
     /// browser's locale, the value does not.
+    #[allow(dead_code)]
     pub async fn set_date(&self, name: &str, iso: &str) {
         self.client
             .execute(
