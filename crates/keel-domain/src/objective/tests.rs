@@ -177,3 +177,41 @@ fn bad_input_is_refused_with_what_to_change() {
     let kept = Date::parse("2026-11-30").ok();
     assert!(ObjectiveDraft::parse(&i, &model().people, today(), kept).is_ok());
 }
+
+#[test]
+fn an_objective_is_at_risk_when_its_kpi_will_not_reach_the_target_in_time() {
+    use crate::metric::tests::{metric, monthly};
+    let d = |s: &str| Date::parse(s).unwrap();
+    let mut o = smart_objective(1, 1);
+    o.target = Some(66.0);
+    o.deadline = Some(d("2026-12-01"));
+    let mut kpi = metric(5);
+    kpi.objective_id = Some(1);
+    kpi.name = "Sales-accepted leads".into();
+    kpi.unit = Some("leads".into());
+    let mut m = Model {
+        metrics: vec![kpi],
+        // +2 a month to June: about 62 by December.
+        measurements: monthly(5, &[40.0, 42.0, 44.0, 46.0, 48.0, 50.0]),
+        ..Default::default()
+    };
+    let today = d("2026-07-15");
+    let why = at_risk(&o, &m, today).unwrap();
+    assert_eq!(
+        why,
+        "At its recent pace Sales-accepted leads reaches about 62 leads by 1 Dec 2026, short of 66 leads."
+    );
+    o.target = Some(60.0);
+    assert_eq!(at_risk(&o, &m, today), None, "on track");
+    // Past the deadline, the latest value is judged.
+    assert!(at_risk(&o, &m, d("2026-12-02")).unwrap().starts_with(
+        "The deadline (1 Dec 2026) has passed: Sales-accepted leads stands at 50 leads"
+    ));
+    m.measurements = monthly(5, &[58.0, 61.0]);
+    assert_eq!(at_risk(&o, &m, d("2026-12-02")), None, "met");
+    // Without a KPI with values, a target or a deadline, nothing can tell.
+    m.measurements.clear();
+    assert_eq!(at_risk(&o, &m, today), None);
+    o.deadline = None;
+    assert_eq!(at_risk(&o, &Model::default(), today), None);
+}

@@ -71,6 +71,9 @@ pub struct ObjectiveDto {
     /// Whether every part of the SMART check holds.
     pub smart: bool,
     pub smart_check: Vec<SmartDto>,
+    /// Why it is at risk (its KPI short of the target past the deadline, or a trend that does
+    /// not reach the target by then); null while on track or when nothing can tell.
+    pub at_risk: Option<String>,
     /// Increases with every change; send it back in If-Match.
     pub version: i64,
 }
@@ -79,6 +82,7 @@ pub fn dto(o: Objective, m: &Model) -> ObjectiveDto {
     let parts = objective::smart(&o, m);
     let kpi = keel_domain::metric::kpi_of(m, o.id);
     ObjectiveDto {
+        at_risk: objective::at_risk(&o, m, crate::ops::strategy::today(m)),
         kpi_metric_id: kpi.map(|k| k.id),
         kpi_latest: kpi.and_then(|k| {
             keel_domain::metric::trend::latest(keel_domain::metric::measurements_of(m, k.id))

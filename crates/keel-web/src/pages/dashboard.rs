@@ -74,6 +74,8 @@ struct Page {
     key_metrics: Vec<MetricLine>,
     objectives: usize,
     not_smart: usize,
+    /// (id, outcome, why), the first few objectives at risk.
+    at_risk: Vec<(i64, String, String)>,
     blocked: Vec<WorkLine>,
     launches: Vec<WorkLine>,
     overdue: Vec<WorkLine>,
@@ -249,6 +251,15 @@ async fn page(
         .iter()
         .filter(|o| !keel_domain::objective::is_smart(&keel_domain::objective::smart(o, &m)))
         .count();
+    let today = crate::ops::strategy::today(&m);
+    let at_risk = m
+        .objectives
+        .iter()
+        .filter_map(|o| {
+            keel_domain::objective::at_risk(o, &m, today).map(|why| (o.id, o.outcome.clone(), why))
+        })
+        .take(5)
+        .collect();
     // Objectives' KPIs first, then the other metrics that are off target.
     let mut key_metrics: Vec<(bool, MetricLine)> = m
         .metrics
@@ -283,6 +294,7 @@ async fn page(
         key_metrics,
         objectives: m.objectives.len(),
         not_smart,
+        at_risk,
         blocked,
         launches,
         overdue,

@@ -37,6 +37,8 @@ pub struct Row {
     /// The linked KPI metric's id and latest value ("latest 51 leads, Nov 2026").
     pub kpi_metric: Option<(i64, String)>,
     kpi_name: Option<String>,
+    /// Why it is at risk (`objective::at_risk`), if it is.
+    pub at_risk: Option<String>,
 }
 
 impl Row {
@@ -56,6 +58,7 @@ impl Row {
             (k.id, said)
         });
         Row {
+            at_risk: objective::at_risk(&o, m, crate::ops::strategy::today(m)),
             kpi_name: keel_domain::metric::kpi_of(m, o.id).map(|k| k.name.clone()),
             kpi_metric,
             owner: o
