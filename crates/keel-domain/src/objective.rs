@@ -291,37 +291,43 @@ fn against_trend(o: &Objective, m: &Model) -> Option<String> {
 }
 
 /// Why an objective is at risk, in words, or `None` while it is on track or nothing can tell:
-/// the deadline has passed with its KPI short of the target, or the KPI's recent trend does not
-/// reach the target by the deadline. The dashboard, the objectives page and the API show it.
-pub fn at_risk(o: &Objective, m: &Model, today: Date) -> Option<String> {
+/// its KPI is short of the target and either the deadline has passed or the KPI's recent trend
+/// does not reach the target by then (a KPI already at its target is on track whatever its
+/// trend). The health rule `objective.kpi-off-track`, the home page, the objectives pages and
+/// the API all say it with these words.
+pub fn at_risk(o: &Objective, m: &Model) -> Option<String> {
     use crate::metric::{trend, with_unit, Direction};
     let kpi = crate::metric::kpi_of(m, o.id)?;
     let (target, deadline) = (o.target?, o.deadline?);
     let ms = crate::metric::measurements_of(m, kpi.id);
+    let last = trend::latest(ms)?;
     let unit = kpi.unit.as_deref();
-    if deadline < today {
-        let last = trend::latest(ms)?;
-        let met = match kpi.direction {
-            Direction::Higher => last.value >= target,
-            Direction::Lower => last.value <= target,
-        };
-        return (!met).then(|| {
-            format!(
-                "The deadline ({}) has passed: {} stands at {} against a target of {}.",
-                deadline.long(),
-                kpi.name,
-                with_unit(last.value, unit),
-                with_unit(target, unit)
-            )
-        });
+    let behind = match kpi.direction {
+        Direction::Higher => last.value < target,
+        Direction::Lower => last.value > target,
+    };
+    if !behind {
+        return None;
+    }
+    if deadline < m.today() {
+        return Some(format!(
+            "The deadline {deadline} has passed and {} stands at {} (for {}), short of the target {}.",
+            kpi.name,
+            with_unit(last.value, unit),
+            last.period,
+            with_unit(target, unit)
+        ));
     }
     let p = trend::pace(kpi, ms, target, deadline)?;
     (!p.reaches).then(|| {
         format!(
-            "At its recent pace {} reaches about {} by {}, short of {}.",
+            "{} stands at {} (for {}); at its pace of {} a {} it reaches about {} by {deadline}, short of the target {}.",
             kpi.name,
+            with_unit(last.value, unit),
+            last.period,
+            trend::round(p.past),
+            kpi.cadence.period_word(),
             with_unit(p.projected, unit),
-            deadline.long(),
             with_unit(target, unit)
         )
     })

@@ -61,46 +61,10 @@ pub(super) fn not_measured(m: &Model, r: &Rule) -> Vec<Finding> {
 }
 
 pub(super) fn kpi_off_track(m: &Model, r: &Rule) -> Vec<Finding> {
-    let today = m.today();
     m.objectives
         .iter()
         .filter_map(|o| {
-            let kpi = metric::kpi_of(m, o.id)?;
-            let (target, deadline) = (o.target?, o.deadline?);
-            let ms = metric::measurements_of(m, kpi.id);
-            let last = trend::latest(ms)?;
-            let unit = kpi.unit.as_deref();
-            let behind = match kpi.direction {
-                metric::Direction::Higher => last.value < target,
-                metric::Direction::Lower => last.value > target,
-            };
-            if !behind {
-                return None;
-            }
-            let evidence = if deadline < today {
-                format!(
-                    "The deadline {deadline} has passed and {} stands at {} (for {}), short of the target {}.",
-                    kpi.name,
-                    with_unit(last.value, unit),
-                    last.period,
-                    with_unit(target, unit)
-                )
-            } else {
-                let p = trend::pace(kpi, ms, target, deadline)?;
-                if p.reaches {
-                    return None;
-                }
-                format!(
-                    "{} stands at {} (for {}); at its pace of {} a {} it reaches about {} by {deadline}, short of the target {}.",
-                    kpi.name,
-                    with_unit(last.value, unit),
-                    last.period,
-                    trend::round(p.past),
-                    kpi.cadence.period_word(),
-                    with_unit(p.projected, unit),
-                    with_unit(target, unit)
-                )
-            };
+            let evidence = crate::objective::at_risk(o, m)?;
             Some(r.finding(
                 Subject {
                     kind: "objective",

@@ -82,7 +82,7 @@ pub fn dto(o: Objective, m: &Model) -> ObjectiveDto {
     let parts = objective::smart(&o, m);
     let kpi = keel_domain::metric::kpi_of(m, o.id);
     ObjectiveDto {
-        at_risk: objective::at_risk(&o, m, crate::ops::strategy::today(m)),
+        at_risk: objective::at_risk(&o, m),
         kpi_metric_id: kpi.map(|k| k.id),
         kpi_latest: kpi.and_then(|k| {
             keel_domain::metric::trend::latest(keel_domain::metric::measurements_of(m, k.id))

@@ -251,12 +251,11 @@ async fn page(
         .iter()
         .filter(|o| !keel_domain::objective::is_smart(&keel_domain::objective::smart(o, &m)))
         .count();
-    let today = crate::ops::strategy::today(&m);
     let at_risk = m
         .objectives
         .iter()
         .filter_map(|o| {
-            keel_domain::objective::at_risk(o, &m, today).map(|why| (o.id, o.outcome.clone(), why))
+            keel_domain::objective::at_risk(o, &m).map(|why| (o.id, o.outcome.clone(), why))
         })
         .take(5)
         .collect();

@@ -58,7 +58,7 @@ impl Row {
             (k.id, said)
         });
         Row {
-            at_risk: objective::at_risk(&o, m, crate::ops::strategy::today(m)),
+            at_risk: objective::at_risk(&o, m),
             kpi_name: keel_domain::metric::kpi_of(m, o.id).map(|k| k.name.clone()),
             kpi_metric,
             owner: o
