@@ -2,7 +2,7 @@
 //! will miss, and functions that count only activity.
 
 use super::{function_subject, Finding, Model, Rule, Subject};
-use crate::metric::{self, trend, with_unit, Metric, MetricType};
+use crate::metric::{self, trend, Metric, MetricType};
 
 fn metric_subject(x: &Metric) -> Subject {
     Subject {
