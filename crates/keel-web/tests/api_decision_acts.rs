@@ -85,7 +85,10 @@ keel_testkit::each_backend!(
             .await;
         assert_eq!(s, 422, "{e}");
         let why = field(&e, "confirm");
-        assert!(why.contains("retires Print newsletter"), "{why}");
+        assert!(
+            why.contains("retires the workflow Print newsletter"),
+            "{why}"
+        );
         assert!(why.contains("switches off the weekly review"), "{why}");
         let (_, log) = api.send(Method::GET, "/api/v1/decisions", None).await;
         assert_eq!(log["decisions"].as_array().unwrap().len(), 0, "{log}");

@@ -155,7 +155,7 @@ async fn a_facilitator_runs_this_weeks_review_in_the_browser() {
         .unwrap();
     tab.shot("confirm-pause").await;
     assert!(
-        confirm.contains("This decision pauses: Priority Webinar series"),
+        confirm.contains("This decision pauses: the priority Webinar series"),
         "{confirm}"
     );
     let p = app

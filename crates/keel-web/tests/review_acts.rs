@@ -56,7 +56,7 @@ keel_testkit::each_backend!(
         let (s, _, body) = post(&b, &format!("{review}/decisions"), &fields).await;
         assert_eq!(s, 200);
         assert!(
-            body.contains("This decision retires: Workflow Monthly newsletter"),
+            body.contains("This decision retires: the workflow Monthly newsletter"),
             "the confirmation names what it retires"
         );
         assert!(
@@ -178,7 +178,7 @@ keel_testkit::each_backend!(
         ];
         let (s, _, body) = post(&b, "/w/acme/decisions", &fields).await;
         assert_eq!(s, 200);
-        assert!(body.contains("This decision pauses: Channel Webinars"));
+        assert!(body.contains("This decision pauses: the channel Webinars"));
         let mut confirmed = fields.to_vec();
         confirmed.push(("confirm", "yes"));
         let (s, loc, _) = post(&b, "/w/acme/decisions", &confirmed).await;

@@ -308,6 +308,31 @@ impl DecisionDraft {
             .collect()
     }
 
+    /// What confirming this decision changes, as (verb, what) lines ("pauses", "the priority
+    /// Webinar series"): its acts, then the routine it would switch off. The page asks to
+    /// confirm these lines and the API's refusal names them.
+    pub fn changes(&self, m: &Model, retire: Option<Kind>) -> Vec<(&'static str, String)> {
+        let mut v: Vec<(&'static str, String)> = self
+            .acts(m)
+            .iter()
+            .map(|a| {
+                let e = a.evidence();
+                (
+                    a.verb(),
+                    format!(
+                        "the {} {}",
+                        e.kind.label().to_lowercase(),
+                        super::agenda::label(m, e)
+                    ),
+                )
+            })
+            .collect();
+        if let Some(k) = retire {
+            v.push(("switches off", format!("the {}", k.label().to_lowercase())));
+        }
+        v
+    }
+
     /// The review routine (typed as weekly, monthly or quarterly) this decision may switch
     /// off: only a "stop" retires a routine, and only one that is on. The error says why not.
     pub fn routine_to_retire(&self, m: &Model, typed: &str) -> Result<Kind, String> {

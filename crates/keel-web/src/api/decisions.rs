@@ -521,20 +521,11 @@ pub async fn create_decision(
                 .map_err(|msg| Invalid::one("retire_cadence", msg))?,
         ),
     };
-    let mut changes: Vec<String> = d
-        .acts(&m)
-        .iter()
-        .map(|a| {
-            format!(
-                "{} {}",
-                a.verb(),
-                keel_domain::review::agenda::label(&m, a.evidence())
-            )
-        })
+    let changes: Vec<String> = d
+        .changes(&m, cadence)
+        .into_iter()
+        .map(|(verb, what)| format!("{verb} {what}"))
         .collect();
-    if let Some(k) = cadence {
-        changes.push(format!("switches off the {}", k.label().to_lowercase()));
-    }
     let confirmed = match (changes.is_empty(), body.confirm.or(body.confirm_pause)) {
         (true, _) => false,
         (false, Some(c)) => c,

@@ -287,16 +287,7 @@ pub async fn record(
     // Only a "stop" retires a routine, and only one that is still on.
     let cadence = d.routine_to_retire(m, &get(pairs, "retire_cadence")).ok();
     let acts = d.acts(m);
-    let mut changes: Vec<(&'static str, String)> = acts
-        .iter()
-        .map(|a| {
-            let l = ops::link(m, a.evidence());
-            (a.verb(), format!("{} {}", l.kind, l.label))
-        })
-        .collect();
-    if let Some(k) = cadence {
-        changes.push(("switches off", format!("the {}", k.label().to_lowercase())));
-    }
+    let changes = d.changes(m, cadence);
     let confirm = get(pairs, "confirm");
     if !changes.is_empty() && confirm.is_empty() {
         form.confirm = changes;
