@@ -256,6 +256,8 @@ impl Reader {
             work_links,
             untraced_limit: m.untraced_limit,
             work_positions: Default::default(),
+            loads_memo: Default::default(),
+            findings_memo: Default::default(),
         }
     }
 

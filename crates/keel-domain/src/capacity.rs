@@ -390,8 +390,12 @@ pub fn totals(loads: &[&PersonLoad]) -> (Totals, Totals) {
 }
 
 /// A person's load, for the rules about objectives and priorities (the same model).
-pub fn load(m: &crate::health::Model, p: &Person) -> PersonLoad {
-    m.load_of(p)
+pub fn load<'m>(m: &'m crate::health::Model, p: &Person) -> std::borrow::Cow<'m, PersonLoad> {
+    // A member of the team: the load kept with the model; anyone else is computed.
+    match m.people.iter().position(|x| x == p) {
+        Some(i) => std::borrow::Cow::Borrowed(&m.team_loads()[i]),
+        None => std::borrow::Cow::Owned(m.load_of(p)),
+    }
 }
 
 /// Hours a week the team has free this week: each person's capacity left after their load (an
@@ -399,7 +403,7 @@ pub fn load(m: &crate::health::Model, p: &Person) -> PersonLoad {
 /// than `except`. Negative when the "now" priorities need more than the team has.
 pub fn team_free(m: &crate::health::Model, except: Option<i64>) -> f64 {
     let free: f64 = m
-        .loads()
+        .team_loads()
         .iter()
         .map(|l| (l.capacity - l.hours()).max(0.0))
         .sum();

@@ -109,6 +109,44 @@ pub struct Model {
     /// Positions in `work` by id, built on first use by `work_item` (an agenda names hundreds
     /// of items of a workspace with tens of thousands).
     pub work_positions: std::sync::OnceLock<std::collections::HashMap<i64, usize>>,
+    /// Everyone's load, computed on first use by `team_loads` (a page asks the team's free
+    /// hours for every priority and objective it shows).
+    pub loads_memo: Memo<Vec<PersonLoad>>,
+    /// The health check's findings, computed on first use by `findings`.
+    pub findings_memo: Memo<Vec<Finding>>,
+}
+
+/// A figure computed from a model on first use and kept with it. A copy of the model starts
+/// without it (a reader's view or an edited copy computes its own); a model is not changed in
+/// place once shared, so the kept figure stays true.
+pub struct Memo<T>(std::sync::OnceLock<T>);
+
+impl<T> Default for Memo<T> {
+    fn default() -> Self {
+        Memo(std::sync::OnceLock::new())
+    }
+}
+
+impl<T> Memo<T> {
+    pub fn get_or_init(&self, f: impl FnOnce() -> T) -> &T {
+        self.0.get_or_init(f)
+    }
+}
+
+impl<T> Clone for Memo<T> {
+    fn clone(&self) -> Self {
+        Memo::default()
+    }
+}
+
+impl<T> std::fmt::Debug for Memo<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.get().is_some() {
+            "Memo(kept)"
+        } else {
+            "Memo(empty)"
+        })
+    }
 }
 
 impl Model {
@@ -150,6 +188,16 @@ impl Model {
             self.today(),
             &self.zone,
         )
+    }
+
+    /// Everyone's load as `loads` computes it, kept with the model after the first call.
+    pub fn team_loads(&self) -> &[PersonLoad] {
+        self.loads_memo.get_or_init(|| self.loads())
+    }
+
+    /// The health check's findings (`check`), kept with the model after the first call.
+    pub fn findings(&self) -> &[Finding] {
+        self.findings_memo.get_or_init(|| check(self))
     }
 
     /// One person's load.

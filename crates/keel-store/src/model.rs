@@ -74,6 +74,8 @@ impl Store {
             work_links: self.list_work_links(ws).await?,
             untraced_limit: self.untraced_limit(ws).await?.limit,
             work_positions: Default::default(),
+            loads_memo: Default::default(),
+            findings_memo: Default::default(),
         };
         // keel's own metrics are computed here, once per model (the web caches the model per
         // data version), so every page, rule and agenda reads the same values. Work-based

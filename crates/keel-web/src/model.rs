@@ -4,7 +4,7 @@
 
 use keel_domain::access::Reader;
 use keel_domain::capacity::PersonLoad;
-use keel_domain::health::{self, Finding, Model};
+use keel_domain::health::{Finding, Model};
 use keel_domain::work::metrics::{self, Figures};
 use keel_domain::work::WorkItem;
 use keel_domain::work::WorkStatus;
@@ -37,6 +37,16 @@ pub struct Loaded {
     work_index: keel_domain::search::WorkIndex,
     /// Everyone's load (the domain's one capacity model), computed once per loaded model.
     loads: std::sync::OnceLock<Arc<Loads>>,
+    /// Strategic fit and resource allocation, computed once per loaded model.
+    strategy: std::sync::OnceLock<Arc<StrategyFigures>>,
+}
+
+/// The whole workspace's strategic fit and resource allocation: one pass over all the work
+/// each, so they are kept with the loaded model rather than computed per request. Only
+/// readers who see the whole workspace are shown them.
+pub struct StrategyFigures {
+    pub fit: keel_domain::fit::Fit,
+    pub allocation: keel_domain::allocation::Allocation,
 }
 
 /// Everyone's load with an index by person id.
@@ -96,7 +106,19 @@ impl Loaded {
             board_all,
             board_by_status,
             loads: std::sync::OnceLock::new(),
+            strategy: std::sync::OnceLock::new(),
         }
+    }
+
+    pub fn strategy(&self) -> Arc<StrategyFigures> {
+        self.strategy
+            .get_or_init(|| {
+                Arc::new(StrategyFigures {
+                    fit: keel_domain::fit::strategic_fit(&self.model),
+                    allocation: keel_domain::allocation::allocation(&self.model),
+                })
+            })
+            .clone()
     }
 
     /// Everyone's load, computed on the whole model (a person's load does not depend on
@@ -380,6 +402,15 @@ pub fn masked(l: &PersonLoad, seen: &Model) -> PersonLoad {
     l
 }
 
+/// The whole workspace's strategic fit and allocation at this data version.
+pub async fn strategy_figures(
+    state: &crate::AppState,
+    ws: WorkspaceId,
+    data_version: i64,
+) -> Result<Arc<StrategyFigures>, StoreError> {
+    Ok(loaded(state, ws, data_version).await?.strategy())
+}
+
 /// Everyone's load at this data version.
 pub async fn loads(
     state: &crate::AppState,
@@ -413,9 +444,10 @@ pub async fn people_seen(
     Ok(load(state, ws, data_version, reader).await?.people.clone())
 }
 
-/// Health findings on the model the reader sees.
+/// Health findings on the model the reader sees: kept with the whole model for readers who
+/// see everything (their view is the cached model), computed on a partner's view.
 pub fn findings(model: &Model) -> Vec<Finding> {
-    health::check(model)
+    model.findings().to_vec()
 }
 
 /// A workflow's figures over all its work (not only the recent work the model holds), cached

@@ -1,15 +1,14 @@
 //! Resource allocation (`/api/v1/resource-allocation`): where the team's hours and budget go,
-//! by channel and by priority, computed by `keel_domain::allocation` like the Strategy page's
-//! table.
+//! by channel and by priority, computed by `keel_domain::allocation` once per loaded model
+//! (`model::StrategyFigures`) for the API and the Strategy page's table.
 
 use crate::ctx::ApiCtx;
 use crate::error::{ApiError, ErrorEnvelope};
-use crate::ops::strategy as ops;
 use crate::routes::Routes;
 use crate::AppState;
 use axum::extract::State;
 use axum::Json;
-use keel_domain::allocation::{self, Row};
+use keel_domain::allocation::Row;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -37,11 +36,11 @@ pub struct AllocationRowDto {
     pub weekly_hours: Option<f64>,
 }
 
-impl From<Row> for AllocationRowDto {
-    fn from(r: Row) -> Self {
+impl From<&Row> for AllocationRowDto {
+    fn from(r: &Row) -> Self {
         AllocationRowDto {
             id: r.id,
-            name: r.name,
+            name: r.name.clone(),
             status: r.status.map(str::to_string),
             items: r.items,
             hours: r.hours,
@@ -76,13 +75,13 @@ pub async fn find_resource_allocation(
     if !ctx.role.sees_everything() {
         return Err(ApiError::not_found());
     }
-    let m = ops::view(&state, ctx.ws_id, ctx.data_version, &ctx.reader()).await?;
-    let a = allocation::allocation(&m);
+    let figures = crate::model::strategy_figures(&state, ctx.ws_id, ctx.data_version).await?;
+    let a = &figures.allocation;
     Ok(Json(ResourceAllocationDto {
         items: a.items,
         hours: a.hours,
         monthly_budget: a.monthly_budget,
-        by_channel: a.by_channel.into_iter().map(Into::into).collect(),
-        by_priority: a.by_priority.into_iter().map(Into::into).collect(),
+        by_channel: a.by_channel.iter().map(Into::into).collect(),
+        by_priority: a.by_priority.iter().map(Into::into).collect(),
     }))
 }

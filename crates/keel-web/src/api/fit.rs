@@ -180,7 +180,7 @@ pub struct StrategicFitDto {
     pub version: i64,
 }
 
-fn fit_dto(f: Fit, set: bool, version: i64) -> StrategicFitDto {
+fn fit_dto(f: &Fit, set: bool, version: i64) -> StrategicFitDto {
     StrategicFitDto {
         untraced_share: f.untraced_share(),
         over_limit: f.over_limit(),
@@ -194,10 +194,10 @@ fn fit_dto(f: Fit, set: bool, version: i64) -> StrategicFitDto {
         limit_set: set,
         untraced: f
             .untraced
-            .into_iter()
+            .iter()
             .map(|u| UntracedDto {
                 work_id: u.work_id,
-                title: u.title,
+                title: u.title.clone(),
                 status: u.status.as_str().into(),
                 hours: u.hours,
             })
@@ -224,13 +224,9 @@ pub async fn find_strategic_fit(
     ctx: ApiCtx,
 ) -> Result<Response, ApiError> {
     require_strategy(&ctx)?;
-    let m = view(&state, &ctx).await?;
+    let figures = crate::model::strategy_figures(&state, ctx.ws_id, ctx.data_version).await?;
     let stored = state.store.untraced_limit(ctx.ws_id).await?;
-    let dto = fit_dto(
-        fit::strategic_fit(&m),
-        stored.limit.is_some(),
-        stored.version,
-    );
+    let dto = fit_dto(&figures.fit, stored.limit.is_some(), stored.version);
     Ok(with_etag(StatusCode::OK, dto.version, dto))
 }
 
@@ -266,6 +262,6 @@ pub async fn update_untraced_limit(
     // Answer from the stored limit, not the cached view of before the change.
     let mut m = (*view(&state, &ctx).await?).clone();
     m.untraced_limit = Some(limit);
-    let dto = fit_dto(fit::strategic_fit(&m), true, stored.version);
+    let dto = fit_dto(&fit::strategic_fit(&m), true, stored.version);
     Ok(with_etag(StatusCode::OK, dto.version, dto))
 }

@@ -13,7 +13,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use keel_domain::fit::{self, Fit};
-use keel_domain::health::Model;
 use keel_domain::Invalid;
 use keel_store::StoreError;
 use serde::Deserialize;
@@ -25,8 +24,18 @@ pub fn routes(r: Routes) -> Routes {
 /// Untraced work shown on the page; the API lists it all.
 pub const SHOWN: usize = 25;
 
+/// The cached figures' strategic fit (`model::StrategyFigures`), read in place.
+pub struct Figures(std::sync::Arc<crate::model::StrategyFigures>);
+
+impl std::ops::Deref for Figures {
+    type Target = Fit;
+    fn deref(&self) -> &Fit {
+        &self.0.fit
+    }
+}
+
 pub struct FitSection {
-    pub fit: Fit,
+    pub fit: Figures,
     pub untraced_share: Option<f64>,
     pub over: bool,
     pub limit_form: String,
@@ -39,6 +48,10 @@ impl FitSection {
     pub fn more(&self) -> usize {
         self.fit.untraced.len().saturating_sub(SHOWN)
     }
+    /// Where hours and budget go: cached with the fit (`model::StrategyFigures`).
+    pub fn allocation(&self) -> &keel_domain::allocation::Allocation {
+        &self.fit.0.allocation
+    }
     pub fn shown(&self) -> &[fit::Untraced] {
         &self.fit.untraced[..self.fit.untraced.len().min(SHOWN)]
     }
@@ -48,14 +61,13 @@ impl FitSection {
 pub async fn section(
     state: &AppState,
     ctx: &WsCtx,
-    m: &Model,
     posted: Option<(String, Invalid, bool)>,
 ) -> Result<Option<FitSection>, PageError> {
     if !ctx.role.sees_everything() {
         return Ok(None);
     }
     let stored = state.store.untraced_limit(ctx.ws.id).await?;
-    let f = fit::strategic_fit(m);
+    let f = Figures(crate::model::strategy_figures(state, ctx.ws.id, ctx.ws.data_version).await?);
     let (limit_form, errors, conflict) =
         posted.unwrap_or_else(|| (f.limit.to_string(), Invalid::new(), false));
     Ok(Some(FitSection {
@@ -92,7 +104,7 @@ async fn save_limit(
         let typed = form.limit.clone();
         async move {
             let m = view(&state, ctx.ws.id, ctx.ws.data_version, &ctx.reader()).await?;
-            let s = section(&state, ctx, &m, Some((typed, inv, conflict))).await?;
+            let s = section(&state, ctx, Some((typed, inv, conflict))).await?;
             let mut r = super::strategy::render_with_fit(ctx, &m, s)?;
             *r.status_mut() = status;
             Ok::<Response, PageError>(r)

@@ -76,8 +76,6 @@ struct Page {
     offers: Vec<Link>,
     /// Strategic fit (none for a partner).
     fit: Option<super::strategic_fit::FitSection>,
-    /// Where hours and budget go (none for a partner: they are the team's).
-    allocation: Option<keel_domain::allocation::Allocation>,
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -266,10 +264,6 @@ fn build(
             })
             .collect(),
         fit: None,
-        allocation: ctx
-            .role
-            .sees_everything()
-            .then(|| keel_domain::allocation::allocation(m)),
     }
 }
 
@@ -291,7 +285,7 @@ async fn page(
 ) -> Result<Response, PageError> {
     let m = view(&state, ctx.ws.id, ctx.ws.data_version, &ctx.reader()).await?;
     let mut p = build(&ctx, &m, q.notice.as_deref(), None);
-    p.fit = super::strategic_fit::section(&state, &ctx, &m, None).await?;
+    p.fit = super::strategic_fit::section(&state, &ctx, None).await?;
     render(&p)
 }
 
@@ -309,7 +303,7 @@ async fn save_layer(
         return Err(PageError::NotFound);
     };
     let m = view(&state, ctx.ws.id, ctx.ws.data_version, &reader).await?;
-    let fit = super::strategic_fit::section(&state, &ctx, &m, None).await?;
+    let fit = super::strategic_fit::section(&state, &ctx, None).await?;
     let refused = |form: LayerForm, inv: Invalid, conflict: bool, status: StatusCode| {
         let mut p = build(&ctx, &m, None, Some((layer, form, inv, conflict)));
         p.fit = fit;
