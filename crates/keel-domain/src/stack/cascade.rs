@@ -59,7 +59,8 @@ pub fn learned(m: &Model, l: Layer) -> Vec<Learned> {
             if rank(from) <= rank(l) {
                 return None;
             }
-            let last = trend::latest(metric::measurements_of(m, x.id))?;
+            // The model keeps each metric's values oldest first: the last is the latest.
+            let last = metric::measurements_of(m, x.id).last()?;
             if since.is_some_and(|s| last.period < s) {
                 return None;
             }
