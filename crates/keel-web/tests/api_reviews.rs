@@ -367,7 +367,7 @@ keel_testkit::each_backend!(
             .await;
         assert_eq!(s, 422);
         assert!(
-            field(&e, "confirm").contains("pauses Webinar series"),
+            field(&e, "confirm").contains("pauses the priority Webinar series"),
             "{e}"
         );
         let p = t
