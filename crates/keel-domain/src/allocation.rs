@@ -8,7 +8,7 @@
 //! `GET /api/v1/resource-allocation` both show `allocation`.
 
 use crate::channel::ChannelStatus;
-use crate::fit::{counted, WorkLink};
+use crate::fit::{counted, round1, WorkLink};
 use crate::health::Model;
 use crate::priority::Status;
 use serde::Serialize;
@@ -44,10 +44,6 @@ pub struct Allocation {
     pub by_channel: Vec<Row>,
     /// Priorities by rank, then the work serving no priority (with unattributed budget).
     pub by_priority: Vec<Row>,
-}
-
-fn round1(x: f64) -> f64 {
-    (x * 10.0).round() / 10.0 + 0.0
 }
 
 fn round2(x: f64) -> f64 {

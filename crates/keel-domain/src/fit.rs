@@ -190,7 +190,8 @@ impl Fit {
     }
 }
 
-fn round1(x: f64) -> f64 {
+/// One decimal, without a negative zero: the rounding of shares and hours.
+pub(crate) fn round1(x: f64) -> f64 {
     (x * 10.0).round() / 10.0 + 0.0
 }
 

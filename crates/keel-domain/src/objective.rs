@@ -216,7 +216,7 @@ pub fn smart(o: &Objective, m: &Model) -> Vec<SmartPart> {
     };
     let achievable = achievable(o, m);
     // With a revenue goal on the Strategy page, say which one there is to serve.
-    let relevant = o.serves.is_none().then(|| match crate::priority::check::revenue_goal(m) {
+    let relevant = o.serves.is_none().then(|| match crate::stack::revenue_goal(m) {
         Some(g) => format!("Say what it serves: {g}, or a company initiative."),
         None => "Name the company initiative or revenue goal this objective serves (the Strategy page's business layer holds the revenue goal).".to_string(),
     });

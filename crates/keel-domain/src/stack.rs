@@ -89,3 +89,18 @@ pub(crate) fn picked(raw: &[String], known: &[i64], what: &str) -> Result<Vec<i6
     ids.sort_unstable();
     Ok(ids)
 }
+
+/// The business layer's revenue goal in words, when one is set: what the SMART check's
+/// "relevant" and the priority test name.
+pub fn revenue_goal(m: &crate::health::Model) -> Option<String> {
+    let s = m.stack.layer(Layer::Business);
+    let goal = s.revenue_goal?;
+    let period = match (s.revenue_from, s.revenue_to) {
+        (Some(f), Some(t)) => format!(" from {} to {}", f.long(), t.long()),
+        _ => String::new(),
+    };
+    Some(format!(
+        "the revenue goal of {}{period}",
+        crate::metric::trend::round(goal)
+    ))
+}

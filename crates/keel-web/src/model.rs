@@ -126,7 +126,8 @@ impl Loaded {
     pub fn loads(&self) -> Arc<Loads> {
         self.loads
             .get_or_init(|| {
-                let all = self.model.loads();
+                // The model keeps them (`team_loads`, also read by the domain's rules).
+                let all = self.model.team_loads().to_vec();
                 let by_person = all
                     .iter()
                     .enumerate()

@@ -7,6 +7,12 @@ use crate::health::Model;
 use crate::metric::{kpi_of, with_unit};
 use serde::Serialize;
 
+/// The test's four questions, in the order they are answered.
+pub const SUPPORTS: &str = "Does it support the revenue goal?";
+pub const CAPACITY: &str = "Is there capacity?";
+pub const MEASURED: &str = "How will it be measured?";
+pub const PAUSED: &str = "What must be paused?";
+
 /// One question of the test and its answer; `holds` is false where something is missing.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Answer {
@@ -23,43 +29,29 @@ fn answer(question: &'static str, holds: bool, answer: String) -> Answer {
     }
 }
 
-/// The business layer's revenue goal in words, when one is set.
-pub fn revenue_goal(m: &Model) -> Option<String> {
-    let s = m.stack.layer(crate::objective::Layer::Business);
-    let goal = s.revenue_goal?;
-    let period = match (s.revenue_from, s.revenue_to) {
-        (Some(f), Some(t)) => format!(" from {} to {}", f.long(), t.long()),
-        _ => String::new(),
-    };
-    Some(format!(
-        "the revenue goal of {}{period}",
-        crate::metric::trend::round(goal)
-    ))
-}
-
 pub fn priority_test(p: &Priority, m: &Model) -> Vec<Answer> {
     let objective = p
         .objective_id
         .and_then(|id| m.objectives.iter().find(|o| o.id == id));
     let supports = match objective {
         None => answer(
-            "Does it support the revenue goal?",
+            SUPPORTS,
             false,
             "It serves no objective: choose the objective it moves.".into(),
         ),
         Some(o) => match &o.serves {
             Some(s) => answer(
-                "Does it support the revenue goal?",
+                SUPPORTS,
                 true,
                 format!("Through \"{}\", which serves {s}.", o.outcome),
             ),
             None => answer(
-                "Does it support the revenue goal?",
+                SUPPORTS,
                 false,
                 format!(
                     "Its objective \"{}\" does not say what it serves{}.",
                     o.outcome,
-                    revenue_goal(m)
+                    crate::stack::revenue_goal(m)
                         .map(|g| format!(": name {g} or a company initiative"))
                         .unwrap_or_default()
                 ),
@@ -71,14 +63,14 @@ pub fn priority_test(p: &Priority, m: &Model) -> Vec<Answer> {
     let short = p.weekly_hours - free.max(0.0);
     let capacity = if p.status == Status::Now {
         if short <= 1e-9 {
-            answer("Is there capacity?", true, format!("It needs {} h a week; the team has {} h free after its other \"now\" priorities.", p.weekly_hours, free.max(0.0)))
+            answer(CAPACITY, true, format!("It needs {} h a week; the team has {} h free after its other \"now\" priorities.", p.weekly_hours, free.max(0.0)))
         } else {
-            answer("Is there capacity?", p.paused_id.is_some(), format!("It needs {} h a week, {} h more than the team has free after its other \"now\" priorities.", p.weekly_hours, round1(short)))
+            answer(CAPACITY, p.paused_id.is_some(), format!("It needs {} h a week, {} h more than the team has free after its other \"now\" priorities.", p.weekly_hours, crate::fit::round1(short)))
         }
     } else if matches!(p.status, Status::Next | Status::Later | Status::Paused) {
         let holds = short <= 1e-9;
         answer(
-            "Is there capacity?",
+            CAPACITY,
             holds,
             if holds {
                 format!(
@@ -92,7 +84,7 @@ pub fn priority_test(p: &Priority, m: &Model) -> Vec<Answer> {
         )
     } else {
         answer(
-            "Is there capacity?",
+            CAPACITY,
             true,
             format!("It is {} and needs no hours.", p.status.as_str()),
         )
@@ -100,7 +92,7 @@ pub fn priority_test(p: &Priority, m: &Model) -> Vec<Answer> {
 
     let measured = match objective {
         None => answer(
-            "How will it be measured?",
+            MEASURED,
             false,
             "Through its objective's metric, once it serves one.".into(),
         ),
@@ -110,7 +102,7 @@ pub fn priority_test(p: &Priority, m: &Model) -> Vec<Answer> {
             let unit = kpi.and_then(|k| k.unit.as_deref());
             match (name, o.target, o.deadline) {
                 (Some(n), Some(t), Some(d)) => answer(
-                    "How will it be measured?",
+                    MEASURED,
                     true,
                     format!(
                         "By {n}: {}to {} by {}.",
@@ -122,12 +114,12 @@ pub fn priority_test(p: &Priority, m: &Model) -> Vec<Answer> {
                     ),
                 ),
                 (Some(n), _, _) => answer(
-                    "How will it be measured?",
+                    MEASURED,
                     false,
                     format!("By {n}, but its objective has no target or no deadline yet."),
                 ),
                 (None, _, _) => answer(
-                    "How will it be measured?",
+                    MEASURED,
                     false,
                     format!("Its objective \"{}\" names no metric yet.", o.outcome),
                 ),
@@ -142,15 +134,11 @@ pub fn priority_test(p: &Priority, m: &Model) -> Vec<Answer> {
             .map(|x| x.title.clone())
     };
     let paused = match (p.status, p.paused_id.and_then(title_of)) {
-        (_, Some(t)) => answer("What must be paused?", true, format!("\"{t}\", paused to make room for it.")),
-        (Status::Now, None) if short > 1e-9 => answer("What must be paused?", false, "Nothing was paused though the team is short of hours: pause a priority, lower the hours, or keep the override's reason in its history.".into()),
-        (Status::Now, None) => answer("What must be paused?", true, "Nothing: the hours it needs are free.".into()),
-        (Status::Next | Status::Later | Status::Paused, None) if short > 1e-9 => answer("What must be paused?", true, "Decided when it becomes \"now\": it will have to name a priority to pause.".into()),
-        _ => answer("What must be paused?", true, "Nothing.".into()),
+        (_, Some(t)) => answer(PAUSED, true, format!("\"{t}\", paused to make room for it.")),
+        (Status::Now, None) if short > 1e-9 => answer(PAUSED, false, "Nothing was paused though the team is short of hours: pause a priority, lower the hours, or keep the override's reason in its history.".into()),
+        (Status::Now, None) => answer(PAUSED, true, "Nothing: the hours it needs are free.".into()),
+        (Status::Next | Status::Later | Status::Paused, None) if short > 1e-9 => answer(PAUSED, true, "Decided when it becomes \"now\": it will have to name a priority to pause.".into()),
+        _ => answer(PAUSED, true, "Nothing.".into()),
     };
     vec![supports, capacity, measured, paused]
-}
-
-fn round1(x: f64) -> f64 {
-    (x * 10.0).round() / 10.0
 }
