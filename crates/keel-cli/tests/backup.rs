@@ -177,7 +177,7 @@ async fn a_backup_taken_under_writes_restores_one_consistent_moment() {
         let missing_filter = match t.as_str() {
             "people" => " WHERE name NOT LIKE 'Writer %'",
             // The audit log's entries of those people came with them (or not) in one moment.
-            "audit_log" => {
+            "audit_log" | "audit_recent" => {
                 " WHERE NOT (record_type = 'people' AND after LIKE '%\"name\":\"Writer %')"
             }
             _ => "",
@@ -200,7 +200,8 @@ async fn a_backup_taken_under_writes_restores_one_consistent_moment() {
         count(&mut r, "SELECT count(*) FROM main.people WHERE name LIKE 'Writer %'").await,
         count(
             &mut r,
-            "SELECT count(*) FROM main.audit_log WHERE record_type = 'people' AND action = 'insert' AND after LIKE '%\"name\":\"Writer %'"
+            "SELECT count(*) FROM (SELECT record_type, action, after FROM main.audit_log UNION ALL SELECT record_type, action, after FROM main.audit_recent)
+             WHERE record_type = 'people' AND action = 'insert' AND after LIKE '%\"name\":\"Writer %'"
         )
         .await,
         "people and their audit entries were backed up as one moment"

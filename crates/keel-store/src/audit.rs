@@ -2,20 +2,24 @@
 //!
 //! Architecture Invariant: every write to workspace data is audited in its own transaction,
 //! and no write path has to remember it. Database triggers on every table of workspace data
-//! (derived from the schema at each migrate, `triggers.rs`) write the entries; they read the
-//! actor from the transaction's context, which the Store's `tx!` and `write!` macros set as
-//! their first statement from the task's `Actor` (`scope`, set once per request by the web
-//! layer). A table added later is audited by the next migrate without anyone listing it.
+//! (derived from the schema at each migrate, `triggers.rs`) write the entries, into
+//! `audit_recent` (no index, so a write pays for one page more); `recent.rs` moves them into
+//! the indexed `audit_log` in batches, and before the log is read. The Store's `tx!` and
+//! `write!` macros name the author from the task's `Actor` (`scope`, set once per request by
+//! the web layer): on PostgreSQL in settings local to the transaction that the trigger reads,
+//! on SQLite in the transaction's own entries just before the commit. A table added later is
+//! audited by the next migrate without anyone listing it.
 
 pub(crate) mod erase;
 mod read;
+mod recent;
 pub(crate) mod triggers;
 
 pub use read::{AuditEntry, AuditFilter, AUDIT_PAGE};
 pub use triggers::{audited_table, NOT_AUDITED};
 
-use crate::{Result, Store};
-use sqlx::{PgConnection, SqliteConnection};
+use crate::{Db, Result, Store};
+use sqlx::SqliteConnection;
 use std::future::Future;
 use std::sync::{Arc, Mutex};
 
@@ -95,41 +99,120 @@ pub fn current() -> Actor {
         .unwrap_or_else(Actor::system)
 }
 
-/// The first statement of every SQLite write transaction: who is writing (the triggers read
-/// it). `leave_sqlite` clears it before the commit, so a write made outside the Store (the
-/// sqlite3 shell) is audited as nobody's, never as the last user's.
-pub(crate) async fn enter_sqlite(c: &mut SqliteConnection) -> sqlx::Result<()> {
+/// The columns of an entry but its id, in both tables.
+pub(crate) const COLUMNS: &str =
+    "workspace_id, at, actor_user_id, actor_token_id, via, action, record_type, record_id, before, after";
+
+/// The author the SQLite triggers write: nobody known. On keel's own writer connection a
+/// TEMP trigger (`prepare_sqlite`) replaces it at once with the author the transaction
+/// began with; a write made outside keel (the sqlite3 shell) has no such trigger and keeps it.
+pub(crate) const UNSTAMPED: &str = "database";
+
+/// The id of the next entry on SQLite: after the highest of both tables, so an entry keeps
+/// its id when it moves from `audit_recent` into `audit_log`.
+pub(crate) const SQLITE_NEXT_ID: &str = "max(coalesce((SELECT max(id) FROM audit_recent), 0), \
+     coalesce((SELECT max(id) FROM audit_log), 0)) + 1";
+
+/// A number, or NULL, as SQL text.
+fn literal(v: Option<i64>) -> String {
+    v.map_or_else(|| "NULL".to_string(), |x| x.to_string())
+}
+
+/// Begins one of keel's SQLite write transactions on the writer connection. The author goes
+/// into the connection's TEMP table (no page of the database is written for it) in the same
+/// call as `BEGIN IMMEDIATE`, and only when it differs from the last transaction's (`named`),
+/// so a run of writes by one person costs no more than `BEGIN`. Every write to audited
+/// tables goes through `tx!` or `write!`, so the TEMP row always names the transaction's own
+/// author. The values are numbers and one of `Actor::via`'s fixed words, so writing them into
+/// the SQL is safe.
+pub(crate) async fn begin_sqlite<'c>(
+    c: &'c mut SqliteConnection,
+    audited: bool,
+    named: &Mutex<Option<Actor>>,
+) -> sqlx::Result<sqlx::Transaction<'c, sqlx::Sqlite>> {
+    use sqlx::Connection as _;
     let a = current();
-    sqlx::query(
-        "INSERT OR REPLACE INTO audit_context (id, user_id, token_id, via) VALUES (1, $1, $2, $3)",
-    )
-    .bind(a.user_id)
-    .bind(a.token_id)
-    .bind(a.via)
-    .execute(c)
-    .await?;
-    Ok(())
+    let known = !audited
+        || named
+            .lock()
+            .map(|n| n.as_ref() == Some(&a))
+            .unwrap_or(false);
+    if known {
+        return c.begin_with("BEGIN IMMEDIATE").await;
+    }
+    // Forgotten first: should the call fail half-way, the next write names its author again.
+    if let Ok(mut n) = named.lock() {
+        *n = None;
+    }
+    let tx = c
+        .begin_with(format!(
+            "INSERT OR REPLACE INTO temp.keel_actor (id, user_id, token_id, via) VALUES (1, {}, {}, '{}');
+             BEGIN IMMEDIATE",
+            literal(a.user_id),
+            literal(a.token_id),
+            a.via
+        ))
+        .await?;
+    if let Ok(mut n) = named.lock() {
+        *n = Some(a);
+    }
+    Ok(tx)
 }
 
-pub(crate) async fn leave_sqlite(c: &mut SqliteConnection) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM audit_context").execute(c).await?;
-    Ok(())
+/// Readies one of keel's SQLite connections to name authors: the TEMP table the transaction's
+/// author goes into, and (once the audit log exists) the TEMP trigger that writes that author
+/// into each entry the schema's triggers append. TEMP objects belong to the connection, so
+/// this runs for every new connection and again after a migrate.
+pub(crate) fn prepare_sqlite(
+    c: &mut SqliteConnection,
+) -> std::pin::Pin<Box<dyn Future<Output = sqlx::Result<()>> + Send + '_>> {
+    use sqlx::Executor as _;
+    Box::pin(async move {
+        // Kept in memory: the row changes with every write and never needs a file.
+        c.execute("PRAGMA temp_store = MEMORY").await?;
+        c.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS keel_actor (
+                 id INTEGER PRIMARY KEY CHECK (id = 1), user_id INTEGER, token_id INTEGER, via TEXT NOT NULL)",
+        )
+        .await?;
+        let log = c
+            .fetch_optional(
+                "SELECT name FROM main.sqlite_master WHERE type = 'table' AND name = 'audit_recent'",
+            )
+            .await?;
+        if log.is_some() {
+            c.execute(
+                format!(
+                    "CREATE TEMP TRIGGER IF NOT EXISTS keel_actor_stamp AFTER INSERT ON main.audit_recent
+                     WHEN NEW.via = '{UNSTAMPED}' BEGIN
+                         UPDATE audit_recent SET (actor_user_id, actor_token_id, via) =
+                             (SELECT user_id, token_id, via FROM keel_actor WHERE id = 1)
+                         WHERE id = NEW.id AND EXISTS (SELECT 1 FROM keel_actor);
+                     END"
+                )
+                .as_str(),
+            )
+            .await?;
+        }
+        Ok(())
+    })
 }
 
-/// The first statement of every PostgreSQL write transaction: settings local to it.
-pub(crate) async fn enter_pg(c: &mut PgConnection) -> sqlx::Result<()> {
+/// How keel's PostgreSQL write transactions begin: with the author in settings local to the
+/// transaction, which the audit trigger reads, in the same round trip as `BEGIN`.
+pub(crate) fn begin_pg(audited: bool) -> String {
+    if !audited {
+        return "BEGIN".into();
+    }
     let a = current();
     let text = |v: Option<i64>| v.map(|x| x.to_string()).unwrap_or_default();
-    sqlx::query(
-        "SELECT set_config('keel.actor_user', $1, true), set_config('keel.actor_token', $2, true),
-                set_config('keel.via', $3, true)",
+    // SET LOCAL is a utility command: no plan to make, unlike SELECT set_config(…).
+    format!(
+        "BEGIN; SET LOCAL keel.actor_user = '{}'; SET LOCAL keel.actor_token = '{}'; SET LOCAL keel.via = '{}'",
+        text(a.user_id),
+        text(a.token_id),
+        a.via
     )
-    .bind(text(a.user_id))
-    .bind(text(a.token_id))
-    .bind(a.via)
-    .execute(c)
-    .await?;
-    Ok(())
 }
 
 /// An event about an account rather than a record: "sign_in", "sign_in_failed".
@@ -150,9 +233,16 @@ impl Store {
         let by = matches!(action, SIGN_IN | PASSWORD_RESET).then_some(user_id);
         // Through the pages, or a `keel` command (a reset link printed by the operator).
         let via = if current().via == "cli" { "cli" } else { "web" };
-        let sql = "INSERT INTO audit_log (workspace_id, at, actor_user_id, actor_token_id, via, action, record_type, record_id)
-                   VALUES (NULL, $1, $2, NULL, $5, $3, 'account', $4)";
-        crate::write!(self, p => sqlx::query(sql)
+        // Into the newest entries, as the triggers write, so ids stay in order across both.
+        let id = match self.db {
+            Db::Sqlite { .. } => SQLITE_NEXT_ID,
+            Db::Postgres(_) => "nextval('audit_log_id_seq')",
+        };
+        let sql = format!(
+            "INSERT INTO audit_recent (id, workspace_id, at, actor_user_id, actor_token_id, via, action, record_type, record_id)
+             VALUES ({id}, NULL, $1, $2, NULL, $5, $3, 'account', $4)"
+        );
+        crate::write!(self, p => sqlx::query(&sql)
             .bind(crate::now()).bind(by).bind(action).bind(user_id.to_string()).bind(via)
             .execute(p).await.map(|_| ()))?;
         Ok(())

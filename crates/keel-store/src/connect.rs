@@ -95,8 +95,18 @@ async fn connect_sqlite(url: &str) -> Result<Db> {
     };
     // No ping before each checkout: on a local file it only adds a round trip to the
     // connection's worker thread per query.
+    let named = std::sync::Arc::new(std::sync::Mutex::new(None));
+    let forget = named.clone();
     let writer = SqlitePoolOptions::new()
         .test_before_acquire(false)
+        // Every write names its author through the connection's TEMP objects (audit.rs); a
+        // new connection's name none yet.
+        .after_connect(move |c, _| {
+            if let Ok(mut n) = forget.lock() {
+                *n = None;
+            }
+            crate::audit::prepare_sqlite(c)
+        })
         .max_connections(1)
         .acquire_timeout(Duration::from_secs(30))
         .connect_with(opts.clone())
@@ -113,7 +123,11 @@ async fn connect_sqlite(url: &str) -> Result<Db> {
             .await
             .map_err(describe)?
     };
-    Ok(Db::Sqlite { writer, reader })
+    Ok(Db::Sqlite {
+        writer,
+        reader,
+        named,
+    })
 }
 
 async fn connect_postgres(url: &str) -> Result<Db> {

@@ -58,25 +58,28 @@ impl Store {
             sqlx::query("UPDATE calendar_feeds SET revoked_at = $3 WHERE workspace_id = $1 AND person_id = $2 AND revoked_at IS NULL")
                 .bind(ws).bind(id).bind(t).execute(&mut *tx).await?;
             // Last, so the entries this erasure itself wrote are scrubbed too: the audit log
-            // keeps who changed what and when, without the person's name or email.
-            for term in erasure_terms(&old_name, email.as_deref()) {
-                if term == name {
-                    continue;
+            // keeps who changed what and when, without the person's name or email. Both its
+            // tables: the newest entries wait in `audit_recent` until they move.
+            for log in ["audit_log", "audit_recent"] {
+                for term in erasure_terms(&old_name, email.as_deref()) {
+                    if term == name {
+                        continue;
+                    }
+                    for form in json_forms(&term) {
+                        sqlx::query(&format!(
+                            "UPDATE {log} SET before = replace(before, $2, $3), after = replace(after, $2, $3)
+                             WHERE workspace_id = $1 AND (replace(before, $2, $3) <> before OR replace(after, $2, $3) <> after)"))
+                            .bind(ws).bind(&form).bind(&name).execute(&mut *tx).await?;
+                    }
                 }
-                for form in json_forms(&term) {
-                    sqlx::query(
-                        "UPDATE audit_log SET before = replace(before, $2, $3), after = replace(after, $2, $3)
-                         WHERE workspace_id = $1 AND (replace(before, $2, $3) <> before OR replace(after, $2, $3) <> after)")
-                        .bind(ws).bind(&form).bind(&name).execute(&mut *tx).await?;
+                let own: Vec<(i64, Option<String>, Option<String>)> = sqlx::query_as(&format!(
+                    "SELECT id, before, after FROM {log} WHERE workspace_id = $1 AND record_type = 'people' AND record_id = $2"))
+                    .bind(ws).bind(id.to_string()).fetch_all(&mut *tx).await?;
+                for (entry, before, after) in own {
+                    sqlx::query(&format!("UPDATE {log} SET before = $2, after = $3 WHERE id = $1"))
+                        .bind(entry).bind(scrub_person(before, &name)).bind(scrub_person(after, &name))
+                        .execute(&mut *tx).await?;
                 }
-            }
-            let own: Vec<(i64, Option<String>, Option<String>)> = sqlx::query_as(
-                "SELECT id, before, after FROM audit_log WHERE workspace_id = $1 AND record_type = 'people' AND record_id = $2")
-                .bind(ws).bind(id.to_string()).fetch_all(&mut *tx).await?;
-            for (entry, before, after) in own {
-                sqlx::query("UPDATE audit_log SET before = $2, after = $3 WHERE id = $1")
-                    .bind(entry).bind(scrub_person(before, &name)).bind(scrub_person(after, &name))
-                    .execute(&mut *tx).await?;
             }
             Erased { name: name.clone(), texts }
         });

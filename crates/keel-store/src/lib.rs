@@ -86,6 +86,7 @@ pub use workflows::Revision;
 pub use workspaces::{Member, Membership, Workspace};
 
 use sqlx::{PgPool, SqlitePool};
+use std::sync::{Arc, Mutex};
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 
@@ -114,6 +115,10 @@ enum Db {
     Sqlite {
         writer: SqlitePool,
         reader: SqlitePool,
+        /// The author the writer connection's TEMP row names now (`audit::begin_sqlite`):
+        /// a write by the same author as the last one skips rewriting it. One writer
+        /// connection, so one value; a new connection starts with none.
+        named: Arc<Mutex<Option<audit::Actor>>>,
     },
     Postgres(PgPool),
 }
@@ -129,25 +134,20 @@ macro_rules! read {
 }
 
 /// Runs `$body` (one statement, a `Result`) with `$p` bound to a write transaction's
-/// connection, committed when it succeeds. Like `tx!`, it first tells the audit triggers who
-/// is writing (`audit::enter_*`), so no write can leave the author out.
+/// connection, committed when it succeeds. Like `tx!`, its `BEGIN` tells the audit triggers
+/// who is writing (`audit::begin_*`), so no write can leave the author out.
 macro_rules! write {
     ($s:expr, $p:ident => $body:expr) => {
         match &$s.db {
-            $crate::Db::Sqlite { writer, .. } => {
+            $crate::Db::Sqlite { writer, named, .. } => {
                 async {
-                    let mut tx = writer.begin_with("BEGIN IMMEDIATE").await?;
-                    if $s.audited {
-                        $crate::audit::enter_sqlite(&mut tx).await?;
-                    }
+                    let mut conn = writer.acquire().await?;
+                    let mut tx = $crate::audit::begin_sqlite(&mut conn, $s.audited, named).await?;
                     let out = {
                         let $p = &mut *tx;
                         $body
                     };
                     if out.is_ok() {
-                        if $s.audited {
-                            $crate::audit::leave_sqlite(&mut tx).await?;
-                        }
                         tx.commit().await?;
                     }
                     out
@@ -156,10 +156,7 @@ macro_rules! write {
             }
             $crate::Db::Postgres(pool) => {
                 async {
-                    let mut tx = pool.begin().await?;
-                    if $s.audited {
-                        $crate::audit::enter_pg(&mut tx).await?;
-                    }
+                    let mut tx = pool.begin_with($crate::audit::begin_pg($s.audited)).await?;
                     let out = {
                         let $p = &mut *tx;
                         $body
@@ -176,31 +173,22 @@ macro_rules! write {
 }
 
 /// Runs `$body` inside a write transaction bound to `$tx`; SQLite's begins IMMEDIATE so it
-/// takes the write lock up front instead of failing half-way. Its first statement tells the
-/// audit triggers who is writing (`audit::enter_*`); SQLite's context is cleared before the
-/// commit.
+/// takes the write lock up front instead of failing half-way. Its `BEGIN` tells the audit
+/// triggers who is writing (`audit::begin_*`), in the same round trip.
 macro_rules! tx {
     ($s:expr, $tx:ident => $body:expr) => {
         match &$s.db {
-            $crate::Db::Sqlite { writer, .. } => {
+            $crate::Db::Sqlite { writer, named, .. } => {
+                let mut conn = writer.acquire().await?;
                 #[allow(unused_mut)]
-                let mut $tx = writer.begin_with("BEGIN IMMEDIATE").await?;
-                if $s.audited {
-                    $crate::audit::enter_sqlite(&mut $tx).await?;
-                }
+                let mut $tx = $crate::audit::begin_sqlite(&mut conn, $s.audited, named).await?;
                 let out = $body;
-                if $s.audited {
-                    $crate::audit::leave_sqlite(&mut $tx).await?;
-                }
                 $tx.commit().await?;
                 out
             }
             $crate::Db::Postgres(pool) => {
                 #[allow(unused_mut)]
-                let mut $tx = pool.begin().await?;
-                if $s.audited {
-                    $crate::audit::enter_pg(&mut $tx).await?;
-                }
+                let mut $tx = pool.begin_with($crate::audit::begin_pg($s.audited)).await?;
                 let out = $body;
                 $tx.commit().await?;
                 out
@@ -245,14 +233,14 @@ impl Store {
             }
         }
         match &self.db {
-            Db::Sqlite { writer, reader } => vec![of("writer", writer), of("reader", reader)],
+            Db::Sqlite { writer, reader, .. } => vec![of("writer", writer), of("reader", reader)],
             Db::Postgres(p) => vec![of("postgres", p)],
         }
     }
 
     pub async fn close(&self) {
         match &self.db {
-            Db::Sqlite { writer, reader } => {
+            Db::Sqlite { writer, reader, .. } => {
                 reader.close().await;
                 writer.close().await;
             }

@@ -351,3 +351,128 @@ keel_testkit::each_backend!(
         db.cleanup().await;
     }
 );
+
+/// Runs one statement on a connection of its own, outside keel (as the sqlite3 shell or psql
+/// would), and returns the first column of its row, if any.
+async fn outside(url: &str, sql: &str) -> Option<i64> {
+    if url.starts_with("postgres") {
+        let mut c = sqlx::PgConnection::connect(url).await.unwrap();
+        sqlx::query_scalar(sql)
+            .fetch_optional(&mut c)
+            .await
+            .unwrap()
+    } else {
+        let mut c = sqlx::SqliteConnection::connect(url).await.unwrap();
+        sqlx::query_scalar(sql)
+            .fetch_optional(&mut c)
+            .await
+            .unwrap()
+    }
+}
+
+keel_testkit::each_backend!(
+    entries_wait_unindexed_then_move_into_the_log_with_their_ids_and_authors,
+    |db| {
+        let s: Store = db.store().await;
+        let ws = s.create_workspace("acme", "Acme", None).await.unwrap().id;
+        let ana = s.create_user("ana@acme.test", "Ana", "x").await.unwrap();
+        let ben = s.create_user("ben@acme.test", "Ben", "x").await.unwrap();
+        s.settle_audit().await.unwrap();
+        // Authors take turns, and a write from outside keel comes between two of Ana's: each
+        // entry names its own author (keel names the author only when it changes).
+        let p1 = scope(Actor::web(Some(ana.id)), async {
+            s.create_person(ws, &person("Lena", None)).await.unwrap()
+        })
+        .await;
+        let p2 = scope(Actor::web(Some(ben.id)), async {
+            s.create_person(ws, &person("Omar", None)).await.unwrap()
+        })
+        .await;
+        let p1 = scope(Actor::web(Some(ana.id)), async {
+            let mut d = person("Lena", None);
+            d.weekly_capacity = 30.0;
+            s.update_person(ws, p1.id, p1.version, &d).await.unwrap()
+        })
+        .await;
+        outside(
+            &db.url,
+            &format!(
+                "UPDATE people SET weekly_capacity = 12 WHERE id = {}",
+                p2.id
+            ),
+        )
+        .await;
+        scope(Actor::web(Some(ana.id)), async {
+            let mut d = person("Lena", None);
+            d.weekly_capacity = 20.0;
+            s.update_person(ws, p1.id, p1.version, &d).await.unwrap()
+        })
+        .await;
+
+        // They wait in the unindexed table until moved, then move once, all of them.
+        assert_eq!(
+            outside(&db.url, "SELECT count(*) FROM audit_recent").await,
+            Some(5)
+        );
+        assert_eq!(s.settle_audit().await.unwrap(), 5);
+        assert_eq!(s.settle_audit().await.unwrap(), 0);
+        assert_eq!(
+            outside(&db.url, "SELECT count(*) FROM audit_recent").await,
+            Some(0)
+        );
+        let people = AuditFilter {
+            record_type: Some("people".into()),
+            ..all()
+        };
+        let log = s.list_audit(ws, &people).await.unwrap();
+        let seen: Vec<(String, Option<i64>, &str)> = log
+            .iter()
+            .rev()
+            .map(|e| {
+                (
+                    e.record_id.clone().unwrap(),
+                    e.actor_user_id,
+                    e.action.as_str(),
+                )
+            })
+            .collect();
+        let (one, two) = (p1.id.to_string(), p2.id.to_string());
+        assert_eq!(
+            seen,
+            [
+                (one.clone(), Some(ana.id), "insert"),
+                (two.clone(), Some(ben.id), "insert"),
+                (one.clone(), Some(ana.id), "update"),
+                (two, None, "update"),
+                (one, Some(ana.id), "update"),
+            ]
+        );
+        assert_eq!(log[1].via, "database", "the write from outside keel");
+        // An update keeps only the fields it changed, on both backends.
+        let kept = log[0].before.as_ref().unwrap().as_object().unwrap();
+        assert!(
+            kept.contains_key("weekly_capacity") && !kept.contains_key("name"),
+            "{kept:?}"
+        );
+        let changed: Vec<String> = log[0].changes().into_iter().map(|c| c.0).collect();
+        assert!(
+            changed.contains(&"weekly_capacity".to_string())
+                && !changed.contains(&"name".to_string()),
+            "{changed:?}"
+        );
+        // Numbering goes on after the waiting table emptied: no id is given twice.
+        let newest = log[0].id;
+        scope(Actor::web(Some(ben.id)), async {
+            s.delete_person(ws, p1.id, p1.version + 1).await.unwrap()
+        })
+        .await;
+        let after = s.list_audit(ws, &people).await.unwrap();
+        assert!(after[0].id > newest, "{} after {newest}", after[0].id);
+        assert_eq!(
+            (after[0].action.as_str(), after[0].actor_user_id),
+            ("delete", Some(ben.id))
+        );
+        s.close().await;
+        db.cleanup().await;
+    }
+);

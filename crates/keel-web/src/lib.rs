@@ -104,6 +104,7 @@ pub async fn serve_until(
         "links and the origin check use the public address"
     );
     let purge = tokio::spawn(purge_periodically(store.clone(), config.clone()));
+    let settle = tokio::spawn(settle_audit_periodically(store.clone()));
     let grace = config.shutdown_grace;
     let state = AppState::new(store, config);
     // Weekly digests go out only where there is a mail server to send them.
@@ -134,6 +135,7 @@ pub async fn serve_until(
         }
     };
     purge.abort();
+    settle.abort();
     if let Some(d) = digests {
         d.abort();
     }
@@ -162,6 +164,20 @@ async fn purge_periodically(store: Store, config: Config) {
         {
             Ok(n) => tracing::debug!(deliveries = n, "purged old webhook deliveries"),
             Err(e) => tracing::warn!("purging old webhook deliveries failed (will retry): {e}"),
+        }
+    }
+}
+
+/// Moves the audit log's newest entries into it (`Store::settle_audit`) every few seconds, so
+/// the table the triggers append to stays small. Every node runs it; each entry moves once.
+async fn settle_audit_periodically(store: Store) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(5));
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        every.tick().await;
+        match store.settle_audit().await {
+            Ok(n) => tracing::trace!(entries = n, "moved the newest audit entries into the log"),
+            Err(e) => tracing::warn!("moving the newest audit entries failed (will retry): {e}"),
         }
     }
 }

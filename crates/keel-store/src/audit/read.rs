@@ -81,6 +81,8 @@ impl Store {
     /// The workspace's entries matching `f`, newest first: changes to its records and the
     /// account events of its members. At most `f.limit` (1–200).
     pub async fn list_audit(&self, ws: WorkspaceId, f: &AuditFilter) -> Result<Vec<AuditEntry>> {
+        // The newest entries wait outside the indexed log until moved; a reader sees them all.
+        self.settle_audit().await?;
         let mut sql = String::from(
             "SELECT a.id, a.at, a.actor_user_id, u.name, a.actor_token_id, t.name, a.via, a.action,
                     a.record_type, a.record_id, a.before, a.after

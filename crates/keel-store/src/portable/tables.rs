@@ -668,6 +668,10 @@ pub const NOT_EXPORTED: &[(&str, &str)] = &[
         "computed from the leads; an import rebuilds it",
     ),
     (
+        "audit_recent",
+        "the audit log's newest entries, left out with the log",
+    ),
+    (
         "webhook_subscriptions",
         "a signing secret and an address this server sends to; subscribe again on the target",
     ),
