@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 pub mod completeness;
 pub mod quality;
 pub mod report;
+pub mod settings;
 pub mod spend;
 #[cfg(test)]
 mod tests;

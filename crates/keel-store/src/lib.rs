@@ -25,6 +25,7 @@ mod ids;
 mod invites;
 mod lead_import;
 mod lead_rollups;
+mod lead_settings;
 mod leads;
 mod metrics;
 mod model;

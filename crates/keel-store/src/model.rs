@@ -3,7 +3,7 @@
 use crate::work::WorkFilter;
 use crate::WorkspaceId;
 use crate::{now, Result, Store};
-use keel_domain::health::lead_rules::{LeadFacts, PENDING_FEEDBACK_DAYS};
+use keel_domain::health::lead_rules::LeadFacts;
 use keel_domain::health::review_rules::RECURRING_BLOCK_DAYS;
 use keel_domain::health::Model;
 use keel_domain::lead::month_of;
@@ -128,8 +128,9 @@ impl Store {
                 None => channel_months.push((s.channel, s.month, s.amount_cents, leads)),
             }
         }
+        let settings = self.lead_settings(ws).await?;
         let (pending_too_long, oldest_pending) = self
-            .pending_since(ws, today.add_days(-PENDING_FEEDBACK_DAYS))
+            .pending_since(ws, today.add_days(-settings.pending_days))
             .await?;
         Ok(LeadFacts {
             filled: self.lead_completeness(ws, months).await?,
@@ -137,6 +138,7 @@ impl Store {
             channel_months,
             pending_too_long,
             oldest_pending,
+            settings,
         })
     }
 }

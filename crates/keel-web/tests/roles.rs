@@ -408,6 +408,8 @@ fn body_for(path: &str) -> serde_json::Value {
         json!({"feedback": [{"id": 1, "version": 1, "qualification": "accepted"}]})
     } else if path.ends_with("/feedback") {
         json!({"qualification": "accepted"})
+    } else if path == "/api/v1/lead-settings" {
+        json!({"poor_fit_below_percent": 10, "completeness_bar_percent": 10, "pending_days": 100})
     } else if path == "/api/v1/spend" {
         json!({"month": "2026-03", "channel": "Changed", "amount_cents": 1})
     } else if path.contains("/people") {
@@ -505,6 +507,7 @@ async fn every_write_route_refuses(f: &Fixture, email: &str, role: Role) {
                 "/offers",
                 "/leads",
                 "/lead-quality",
+                "/lead-settings",
                 "/spend",
                 "/reviews",
                 "/review-cadences",

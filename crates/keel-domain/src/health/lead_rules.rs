@@ -4,13 +4,11 @@
 //! lead rollups (never from the leads themselves).
 
 use super::{Finding, Model, Rule, Subject};
-use crate::lead::completeness::{Filled, DEFAULT_BAR};
+use crate::lead::completeness::Filled;
 use crate::lead::month_label;
-use crate::lead::quality::{Counts, DEFAULT_POOR_FIT_BELOW};
+use crate::lead::quality::Counts;
+use crate::lead::settings::LeadSettings;
 use crate::Date;
-
-/// Leads wait at most this long for sales feedback.
-pub const PENDING_FEEDBACK_DAYS: i64 = 14;
 /// Completeness is judged once there are this many leads (fewer say little).
 pub const MIN_LEADS_FOR_COMPLETENESS: i64 = 20;
 
@@ -23,9 +21,11 @@ pub struct LeadFacts {
     /// (channel, month yyyymm, spend in cents, leads from the channel that month), for
     /// months that are over.
     pub channel_months: Vec<(String, i64, i64, i64)>,
-    /// Leads pending feedback for longer than `PENDING_FEEDBACK_DAYS`, and the oldest one's date.
+    /// Leads pending feedback for longer than `settings.pending_days`, and the oldest one's date.
     pub pending_too_long: i64,
     pub oldest_pending: Option<Date>,
+    /// The workspace's thresholds (keel's defaults until it sets its own).
+    pub settings: LeadSettings,
 }
 
 fn money(cents: i64) -> String {
@@ -46,7 +46,7 @@ pub(super) fn completeness_below_bar(m: &Model, r: &Rule) -> Vec<Finding> {
     }
     m.leads
         .filled
-        .shares(DEFAULT_BAR)
+        .shares(m.leads.settings.completeness_bar)
         .into_iter()
         .enumerate()
         .filter(|(_, f)| f.below_bar)
@@ -59,7 +59,7 @@ pub(super) fn completeness_below_bar(m: &Model, r: &Rule) -> Vec<Finding> {
                     f.filled,
                     f.of,
                     f.share.unwrap_or(0.0) * 100.0,
-                    DEFAULT_BAR * 100.0
+                    m.leads.settings.completeness_bar * 100.0
                 ),
                 "Make the field required where leads are captured (forms, imports, the CRM), and fill it in for open leads.",
             )
@@ -72,7 +72,7 @@ pub(super) fn poor_fit_pair(m: &Model, r: &Rule) -> Vec<Finding> {
         .pairs
         .iter()
         .enumerate()
-        .filter(|(_, (_, _, c))| c.is_poor_fit(DEFAULT_POOR_FIT_BELOW))
+        .filter(|(_, (_, _, c))| c.is_poor_fit(m.leads.settings.poor_fit_below))
         .map(|(i, (source, offer, c))| {
             let (lo, hi) = c.acceptance_interval().unwrap_or_default();
             let name = |s: &str| if s.is_empty() { "(not set)".to_string() } else { s.to_string() };
@@ -85,7 +85,7 @@ pub(super) fn poor_fit_pair(m: &Model, r: &Rule) -> Vec<Finding> {
                     c.acceptance_rate().unwrap_or(0.0) * 100.0,
                     lo * 100.0,
                     hi * 100.0,
-                    DEFAULT_POOR_FIT_BELOW * 100.0
+                    m.leads.settings.poor_fit_below * 100.0
                 ),
                 "The audience or the qualification logic is weak: look first at the messaging, the form, and sales' rejection reasons for this pair.",
             )
@@ -121,8 +121,8 @@ pub(super) fn feedback_pending_too_long(m: &Model, r: &Rule) -> Vec<Finding> {
     vec![r.finding(
         Subject { kind: "leads", id: 0, label: "Sales feedback queue".into() },
         format!(
-            "{} leads have waited more than {PENDING_FEEDBACK_DAYS} days for sales feedback{since}.",
-            m.leads.pending_too_long
+            "{} leads have waited more than {} days for sales feedback{since}.",
+            m.leads.pending_too_long, m.leads.settings.pending_days
         ),
         "Ask sales to work the feedback queue, and agree a weekly slot for it; without feedback, lead quality cannot be judged.",
     )]

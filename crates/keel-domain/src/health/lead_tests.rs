@@ -144,3 +144,49 @@ fn leads_waiting_too_long_for_feedback_fire_and_a_worked_queue_is_quiet() {
     );
     assert!(fired(&with(LeadFacts::default()), "leads.feedback-pending").is_empty());
 }
+
+#[test]
+fn the_workspace_thresholds_decide_what_fires_and_the_words_name_them() {
+    use crate::lead::settings::LeadSettings;
+    let settings = LeadSettings {
+        poor_fit_below: 0.9,
+        completeness_bar: 0.5,
+        pending_days: 7,
+        version: 1,
+    };
+    let good = Counts {
+        leads: 40,
+        accepted: 25,
+        rejected: 10,
+        ..Default::default()
+    };
+    let pairs = vec![("Referrals".into(), "Demo".into(), good)];
+    let facts = LeadFacts {
+        pairs: pairs.clone(),
+        pending_too_long: 3,
+        settings,
+        ..Default::default()
+    };
+    let found = fired(&with(facts), "leads.poor-fit-pair");
+    assert_eq!(found.len(), 1, "71% is poor against a 90% threshold");
+    assert!(
+        found[0].evidence.ends_with("below 90%."),
+        "{}",
+        found[0].evidence
+    );
+    let pending = fired(
+        &with(LeadFacts {
+            pending_too_long: 3,
+            settings,
+            ..Default::default()
+        }),
+        "leads.feedback-pending",
+    );
+    assert!(pending[0].evidence.contains("more than 7 days"));
+    // With keel's defaults the same pair is fine.
+    let facts = LeadFacts {
+        pairs,
+        ..Default::default()
+    };
+    assert!(fired(&with(facts), "leads.poor-fit-pair").is_empty());
+}

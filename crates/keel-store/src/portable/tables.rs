@@ -303,6 +303,16 @@ pub const TABLES: &[Table] = &[
         order: "workspace_id",
     },
     Table {
+        name: "lead_settings",
+        columns: cols![
+            ("poor_fit_below", Real),
+            ("completeness_bar", Real),
+            ("pending_days", Int),
+            ("version", Int)
+        ],
+        order: "workspace_id",
+    },
+    Table {
         name: "work_checks",
         columns: cols![
             ("item_id", Ref("work_items")),

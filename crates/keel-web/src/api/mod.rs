@@ -14,6 +14,7 @@ mod fit;
 mod functions;
 mod lead_feedback;
 mod lead_quality;
+mod lead_settings;
 mod leads;
 mod load;
 mod members;
@@ -73,6 +74,7 @@ pub fn routes(r: Routes) -> Routes {
     let r = leads::routes(r);
     let r = lead_feedback::routes(r);
     let r = lead_quality::routes(r);
+    let r = lead_settings::routes(r);
     let r = spend::routes(r);
     let r = search::routes(r);
     let r = review_cadences::routes(r);

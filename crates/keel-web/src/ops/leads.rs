@@ -2,9 +2,9 @@
 //! channel and month, reasons and objections ranked, completeness per field, and spend with
 //! cost per lead and ROI. Eight small queries on rollup tables, never a scan of the leads.
 
-use keel_domain::lead::completeness::{FieldShare, Filled, DEFAULT_BAR};
-use keel_domain::lead::quality::DEFAULT_POOR_FIT_BELOW;
+use keel_domain::lead::completeness::{FieldShare, Filled};
 use keel_domain::lead::report::{with_spend, SpendRow};
+use keel_domain::lead::settings::LeadSettings;
 use keel_store::WorkspaceId;
 use keel_store::{Months, QualityBy, QualityGroup, Store, StoreError};
 
@@ -20,6 +20,8 @@ pub struct QualityReport {
     pub completeness: Vec<FieldShare>,
     pub poor_fit_below: f64,
     pub bar: f64,
+    /// The workspace's thresholds, which `poor_fit_below` and `bar` come from.
+    pub settings: LeadSettings,
 }
 
 fn named(groups: Vec<QualityGroup>) -> Vec<(String, keel_domain::lead::quality::Counts)> {
@@ -43,6 +45,7 @@ pub async fn quality(
         .map(|s| (s.campaign.clone(), s.amount_cents))
         .collect();
     let filled = store.lead_completeness(ws, months).await?;
+    let settings = store.lead_settings(ws).await?;
     let mut by_month = store.lead_quality(ws, QualityBy::Month, months).await?;
     by_month.sort_by(|a, b| a.a.cmp(&b.a));
     Ok(QualityReport {
@@ -61,9 +64,10 @@ pub async fn quality(
         by_month,
         reasons: store.lead_reasons(ws, "reason", months).await?,
         objections: store.lead_reasons(ws, "objection", months).await?,
-        completeness: filled.shares(DEFAULT_BAR),
+        completeness: filled.shares(settings.completeness_bar),
         filled,
-        poor_fit_below: DEFAULT_POOR_FIT_BELOW,
-        bar: DEFAULT_BAR,
+        poor_fit_below: settings.poor_fit_below,
+        bar: settings.completeness_bar,
+        settings,
     })
 }

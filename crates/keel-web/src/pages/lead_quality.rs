@@ -27,6 +27,8 @@ struct MonthsForm {
     from: String,
     #[serde(default)]
     to: String,
+    #[serde(default)]
+    notice: Option<String>,
 }
 
 #[derive(Template)]
@@ -133,7 +135,9 @@ async fn page(
         total.add(&g.counts);
     }
     render(&Page {
-        chrome: ctx.chrome("Lead quality", "leads"),
+        chrome: ctx
+            .chrome("Lead quality", "leads")
+            .with_notice(f.notice.as_deref()),
         r,
         total,
         from: f.from.trim().to_string(),

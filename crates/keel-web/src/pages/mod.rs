@@ -13,6 +13,7 @@ mod functions;
 mod health;
 pub mod layout;
 mod lead_quality;
+mod lead_thresholds;
 mod leads;
 mod load_chart;
 mod members;
@@ -87,6 +88,7 @@ pub fn routes(r: Routes) -> Routes {
     let r = strategy_records::routes(r);
     let r = leads::routes(r);
     let r = lead_quality::routes(r);
+    let r = lead_thresholds::routes(r);
     let r = spend::routes(r);
     let r = reviews::routes(r);
     let r = review::routes(r);
