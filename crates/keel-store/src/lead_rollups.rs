@@ -98,6 +98,32 @@ struct QualityRow {
     won_cents: i64,
 }
 
+/// The sums a `Filled` is made of, in its order.
+const FILLED: &str = "CAST(COALESCE(SUM(leads), 0) AS BIGINT), CAST(COALESCE(SUM(rejected), 0) AS BIGINT),
+    CAST(COALESCE(SUM(with_source), 0) AS BIGINT), CAST(COALESCE(SUM(with_campaign), 0) AS BIGINT),
+    CAST(COALESCE(SUM(with_offer), 0) AS BIGINT), CAST(COALESCE(SUM(with_channel), 0) AS BIGINT),
+    CAST(COALESCE(SUM(with_stage), 0) AS BIGINT), CAST(COALESCE(SUM(with_owner), 0) AS BIGINT),
+    CAST(COALESCE(SUM(with_status), 0) AS BIGINT), CAST(COALESCE(SUM(rejected_with_reason), 0) AS BIGINT)";
+
+type FilledRow = (i64, i64, i64, i64, i64, i64, i64, i64, i64, i64);
+/// A month (yyyymm) and its `FilledRow`.
+type MonthRow = (i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64);
+
+fn filled(r: FilledRow) -> Filled {
+    Filled {
+        leads: r.0,
+        rejected: r.1,
+        source: r.2,
+        campaign: r.3,
+        offer: r.4,
+        channel: r.5,
+        lifecycle_stage: r.6,
+        owner: r.7,
+        qualification: r.8,
+        reason: r.9,
+    }
+}
+
 const RANGE: &str =
     "workspace_id = $1 AND ($2 IS NULL OR month >= $2) AND ($3 IS NULL OR month <= $3)";
 
@@ -172,26 +198,29 @@ impl Store {
 
     /// How many leads have each discipline field set.
     pub async fn lead_completeness(&self, ws: WorkspaceId, m: Months) -> Result<Filled> {
+        let sql = format!("SELECT {FILLED} FROM lead_rollups WHERE {RANGE}");
+        let r: FilledRow = read!(self, p => sqlx::query_as(&sql).bind(ws).bind(m.from).bind(m.to).fetch_one(p).await)?;
+        Ok(filled(r))
+    }
+
+    /// Completeness month by month (yyyymm, oldest first), for the months asked.
+    pub async fn lead_completeness_by_month(
+        &self,
+        ws: WorkspaceId,
+        m: Months,
+    ) -> Result<Vec<(i64, Filled)>> {
         let sql = format!(
-            "SELECT CAST(COALESCE(SUM(leads), 0) AS BIGINT), CAST(COALESCE(SUM(rejected), 0) AS BIGINT),
-                CAST(COALESCE(SUM(with_source), 0) AS BIGINT), CAST(COALESCE(SUM(with_campaign), 0) AS BIGINT),
-                CAST(COALESCE(SUM(with_offer), 0) AS BIGINT), CAST(COALESCE(SUM(with_channel), 0) AS BIGINT),
-                CAST(COALESCE(SUM(with_stage), 0) AS BIGINT), CAST(COALESCE(SUM(with_owner), 0) AS BIGINT),
-                CAST(COALESCE(SUM(with_status), 0) AS BIGINT), CAST(COALESCE(SUM(rejected_with_reason), 0) AS BIGINT)
-             FROM lead_rollups WHERE {RANGE}"
+            "SELECT month, {FILLED} FROM lead_rollups WHERE {RANGE} GROUP BY month ORDER BY month"
         );
-        let r: (i64, i64, i64, i64, i64, i64, i64, i64, i64, i64) = read!(self, p => sqlx::query_as(&sql).bind(ws).bind(m.from).bind(m.to).fetch_one(p).await)?;
-        Ok(Filled {
-            leads: r.0,
-            rejected: r.1,
-            source: r.2,
-            campaign: r.3,
-            offer: r.4,
-            channel: r.5,
-            lifecycle_stage: r.6,
-            owner: r.7,
-            qualification: r.8,
-            reason: r.9,
-        })
+        let rows: Vec<MonthRow> = read!(self, p => sqlx::query_as(&sql).bind(ws).bind(m.from).bind(m.to).fetch_all(p).await)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                (
+                    r.0,
+                    filled((r.1, r.2, r.3, r.4, r.5, r.6, r.7, r.8, r.9, r.10)),
+                )
+            })
+            .collect())
     }
 }

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::TestApp;
+use common::{Api, TestApp};
 use keel_domain::Role;
 
 fn location(r: &reqwest::Response) -> String {
@@ -146,3 +146,105 @@ async fn a_partner_sees_no_lead_page_and_no_leads_menu() {
     let (_, home) = b.text("/w/alpha/health").await;
     assert!(!home.contains("/w/alpha/leads\""));
 }
+
+/// The heatmap lays acceptance out by source and offer, and completeness shows month by
+/// month; the page and `GET /api/v1/lead-quality` say the same.
+keel_testkit::each_backend!(
+    lead_quality_shows_a_heatmap_and_completeness_month_by_month,
+    |db| {
+        use keel_domain::lead::{LeadDraft, Qualification};
+        let app = TestApp::start(db, keel_web::Config::default()).await;
+        let owner = app.user("owner@a.test", "Owner").await;
+        let ws = app.workspace("alpha", owner).await;
+        let lead =
+            |id: &str, day: &str, source: &str, offer: &str, q, campaign: Option<&str>| LeadDraft {
+                source_system: "hubspot".into(),
+                external_id: id.into(),
+                created: keel_domain::Date::parse(day).unwrap(),
+                source: Some(source.into()),
+                offer: Some(offer.into()),
+                campaign: campaign.map(str::to_string),
+                qualification: Some(q),
+                disqualification_reason: (q == Qualification::Rejected)
+                    .then(|| "No budget".to_string()),
+                ..Default::default()
+            };
+        let leads = vec![
+            lead(
+                "1",
+                "2026-02-03",
+                "Referrals",
+                "Demo",
+                Qualification::Accepted,
+                None,
+            ),
+            lead(
+                "2",
+                "2026-02-09",
+                "Referrals",
+                "Demo",
+                Qualification::Accepted,
+                None,
+            ),
+            lead(
+                "3",
+                "2026-03-02",
+                "Referrals",
+                "Ebook",
+                Qualification::Rejected,
+                Some("Spring"),
+            ),
+            lead(
+                "4",
+                "2026-03-05",
+                "Paid social",
+                "Ebook",
+                Qualification::Rejected,
+                Some("Spring"),
+            ),
+        ];
+        app.store.upsert_leads(ws.id, &leads, None).await.unwrap();
+        let b = app.sign_in("owner@a.test").await;
+        let (s, html) = b.text("/w/alpha/lead-quality").await;
+        assert_eq!(s, 200);
+        assert!(html.contains("Acceptance at a glance"), "{html}");
+        // Referrals brought the most leads: its row comes first, Demo (its busiest offer) is
+        // warmest; Paid social never offered a demo, so that cell is empty.
+        assert!(
+            html.contains("<td class=\"heat heat-4\">100% (2 leads)</td>")
+                && html.contains("<td class=\"heat heat-0\">0% (1 lead)</td>")
+                && html.contains("<td class=\"heat\"></td>"),
+            "{html}"
+        );
+        assert!(html.find(">Referrals</th>").unwrap() < html.find(">Paid social</th>").unwrap());
+        assert!(html.contains("Completeness month by month"), "{html}");
+        let (_, q) = Api::new(&app, &app.token(&ws, owner, Role::Owner).await)
+            .get("/api/v1/lead-quality")
+            .await;
+        let months = q["completeness_by_month"].as_array().unwrap();
+        assert_eq!(months.len(), 2);
+        assert_eq!(months[0]["month"], "2026-02");
+        let campaign = |m: &serde_json::Value| {
+            m["fields"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|f| f["field"] == "campaign")
+                .unwrap()["share"]
+                .as_f64()
+        };
+        assert_eq!(
+            (campaign(&months[0]), campaign(&months[1])),
+            (Some(0.0), Some(1.0))
+        );
+        // The page shows the same shares: 0% in February (below the bar), 100% in March.
+        let row = &html[html.find("<th scope=\"row\">Campaign</th>").unwrap()..];
+        let row = &row[..row.find("</tr>").unwrap()];
+        assert!(
+            row.contains("<td class=\"num below-bar\">0%</td>")
+                && row.contains("<td class=\"num\">100%</td>"),
+            "{row}"
+        );
+        app.stop().await;
+    }
+);

@@ -55,6 +55,59 @@ impl Counts {
     }
 }
 
+/// Acceptance by source (rows) and offer (columns), busiest first: the lead-quality heatmap.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Heatmap {
+    pub sources: Vec<String>,
+    pub offers: Vec<String>,
+    /// `cells[row][column]`: the pair's counts, `None` where no lead came from it.
+    pub cells: Vec<Vec<Option<Counts>>>,
+}
+
+/// Lays source × offer pairs out as a grid, sources and offers ordered by their leads (most
+/// first, then by name).
+pub fn heatmap<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str, &'a Counts)>) -> Heatmap {
+    let pairs: Vec<(&str, &str, &Counts)> = pairs.into_iter().collect();
+    let sources = ranked(&pairs, |p| p.0);
+    let offers = ranked(&pairs, |p| p.1);
+    let cells = sources
+        .iter()
+        .map(|s| {
+            offers
+                .iter()
+                .map(|o| pairs.iter().find(|p| p.0 == s && p.1 == o).map(|p| *p.2))
+                .collect()
+        })
+        .collect();
+    Heatmap {
+        sources,
+        offers,
+        cells,
+    }
+}
+
+/// The names `key` picks from the pairs, by their leads (most first, then by name).
+type Pair<'a> = (&'a str, &'a str, &'a Counts);
+
+fn ranked<'a>(pairs: &[Pair<'a>], key: fn(&Pair<'a>) -> &'a str) -> Vec<String> {
+    let mut totals: Vec<(String, i64)> = Vec::new();
+    for p in pairs {
+        match totals.iter_mut().find(|t| t.0 == key(p)) {
+            Some(t) => t.1 += p.2.leads,
+            None => totals.push((key(p).to_string(), p.2.leads)),
+        }
+    }
+    totals.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    totals.into_iter().map(|t| t.0).collect()
+}
+
+/// How warm a heatmap cell is, 0 (sales accepts under a fifth) to 4 (four fifths or more);
+/// `None` before sales judged any of its leads.
+pub fn heat(c: &Counts) -> Option<u8> {
+    c.acceptance_rate()
+        .map(|r| ((r * 5.0).floor() as u8).min(4))
+}
+
 /// Wilson score interval for `k` successes in `n` trials.
 pub fn wilson(k: i64, n: i64, z: f64) -> Option<(f64, f64)> {
     if n <= 0 || k < 0 || k > n {

@@ -136,3 +136,27 @@ fn completeness_counts_the_reason_only_for_rejected_leads() {
     assert!(by("disqualification_reason").below_bar);
     assert_eq!(Filled::default().shares(0.9)[0].share, None);
 }
+
+#[test]
+fn the_heatmap_puts_the_busiest_sources_and_offers_first() {
+    use super::quality::{heat, heatmap, Counts};
+    let c = |leads, accepted, rejected| Counts {
+        leads,
+        accepted,
+        rejected,
+        ..Default::default()
+    };
+    let (a, b, d) = (c(30, 24, 6), c(5, 1, 4), c(12, 0, 0));
+    let h = heatmap([
+        ("Events", "Demo", &b),
+        ("Referrals", "Demo", &a),
+        ("Referrals", "Ebook", &d),
+    ]);
+    assert_eq!(h.sources, ["Referrals", "Events"]);
+    assert_eq!(h.offers, ["Demo", "Ebook"]);
+    assert_eq!(h.cells[0][0], Some(a));
+    assert_eq!(h.cells[1][1], None, "no lead came from Events × Ebook");
+    assert_eq!(heat(&a), Some(4), "80% accepted");
+    assert_eq!(heat(&b), Some(1), "20% accepted");
+    assert_eq!(heat(&d), None, "nobody judged these yet");
+}

@@ -164,6 +164,28 @@ pub struct LeadQuality {
     pub rejection_reasons: Vec<Ranked>,
     pub objections: Vec<Ranked>,
     pub completeness: Vec<FieldCompleteness>,
+    /// The same, month by month (oldest first), to see whether the CRM discipline improves.
+    pub completeness_by_month: Vec<MonthCompleteness>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MonthCompleteness {
+    /// YYYY-MM
+    pub month: String,
+    pub fields: Vec<FieldCompleteness>,
+}
+
+fn fields(v: &[keel_domain::lead::completeness::FieldShare]) -> Vec<FieldCompleteness> {
+    v.iter()
+        .map(|f| FieldCompleteness {
+            field: f.field.into(),
+            label: f.label.into(),
+            filled: f.filled,
+            of: f.of,
+            share: f.share,
+            below_bar: f.below_bar,
+        })
+        .collect()
 }
 
 fn ranked(v: &[(String, i64)]) -> Vec<Ranked> {
@@ -204,16 +226,13 @@ impl From<&QualityReport> for LeadQuality {
                 .collect(),
             rejection_reasons: ranked(&r.reasons),
             objections: ranked(&r.objections),
-            completeness: r
-                .completeness
+            completeness: fields(&r.completeness),
+            completeness_by_month: r
+                .completeness_by_month
                 .iter()
-                .map(|f| FieldCompleteness {
-                    field: f.field.into(),
-                    label: f.label.into(),
-                    filled: f.filled,
-                    of: f.of,
-                    share: f.share,
-                    below_bar: f.below_bar,
+                .map(|(month, f)| MonthCompleteness {
+                    month: month_label(*month),
+                    fields: fields(f),
                 })
                 .collect(),
         }

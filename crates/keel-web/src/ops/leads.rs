@@ -18,6 +18,8 @@ pub struct QualityReport {
     pub objections: Vec<(String, i64)>,
     pub filled: Filled,
     pub completeness: Vec<FieldShare>,
+    /// Each month's completeness (yyyymm, oldest first) against the same bar.
+    pub completeness_by_month: Vec<(i64, Vec<FieldShare>)>,
     pub poor_fit_below: f64,
     pub bar: f64,
     /// The workspace's thresholds, which `poor_fit_below` and `bar` come from.
@@ -65,6 +67,12 @@ pub async fn quality(
         reasons: store.lead_reasons(ws, "reason", months).await?,
         objections: store.lead_reasons(ws, "objection", months).await?,
         completeness: filled.shares(settings.completeness_bar),
+        completeness_by_month: store
+            .lead_completeness_by_month(ws, months)
+            .await?
+            .into_iter()
+            .map(|(month, f)| (month, f.shares(settings.completeness_bar)))
+            .collect(),
         filled,
         poor_fit_below: settings.poor_fit_below,
         bar: settings.completeness_bar,

@@ -11,7 +11,7 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use keel_domain::lead::completeness::FieldShare;
-use keel_domain::lead::quality::{percent, Counts};
+use keel_domain::lead::quality::{heat, heatmap, percent, Counts, Heatmap};
 use keel_domain::lead::report::SpendRow;
 use keel_domain::lead::{month_label, parse_month};
 use keel_store::Months;
@@ -36,6 +36,7 @@ struct MonthsForm {
 struct Page {
     chrome: Chrome,
     r: QualityReport,
+    heat: Heatmap,
     total: Counts,
     from: String,
     to: String,
@@ -83,6 +84,48 @@ impl Page {
     }
     fn month(&self, m: &str) -> String {
         m.parse().map(month_label).unwrap_or_else(|_| m.to_string())
+    }
+    /// The heatmap's rows: each source with its cells.
+    fn heat_rows(&self) -> Vec<(&str, &Vec<Option<Counts>>)> {
+        self.heat
+            .sources
+            .iter()
+            .map(String::as_str)
+            .zip(self.heat.cells.iter())
+            .collect()
+    }
+    fn heat_class(&self, c: &Option<Counts>) -> String {
+        match c.as_ref().and_then(heat) {
+            Some(h) => format!("heat heat-{h}"),
+            None => "heat".into(),
+        }
+    }
+    fn heat_text(&self, c: &Option<Counts>) -> String {
+        match c {
+            Some(c) if c.leads == 1 => format!("{} (1 lead)", self.rate(c)),
+            Some(c) => format!("{} ({} leads)", self.rate(c), c.leads),
+            None => String::new(),
+        }
+    }
+    /// The months of the completeness-over-time table, as labels.
+    fn completeness_months(&self) -> Vec<String> {
+        self.r
+            .completeness_by_month
+            .iter()
+            .map(|(m, _)| month_label(*m))
+            .collect()
+    }
+    /// Field `field` (in `r.completeness`'s order) in every month: its share, and whether
+    /// it is below the bar.
+    fn completeness_row(&self, field: &usize) -> Vec<(String, bool)> {
+        self.r
+            .completeness_by_month
+            .iter()
+            .map(|(_, shares)| match shares.get(*field) {
+                Some(f) => (self.share(f), f.below_bar),
+                None => ("–".into(), false),
+            })
+            .collect()
     }
     fn bar(&self) -> String {
         format!("{:.0}%", self.r.bar * 100.0)
@@ -134,7 +177,13 @@ async fn page(
     for g in &r.by_month {
         total.add(&g.counts);
     }
+    let heat = heatmap(
+        r.pairs
+            .iter()
+            .map(|g| (g.a.as_str(), g.b.as_str(), &g.counts)),
+    );
     render(&Page {
+        heat,
         chrome: ctx
             .chrome("Lead quality", "leads")
             .with_notice(f.notice.as_deref()),
