@@ -16,6 +16,8 @@ pub mod profile;
 mod reader;
 mod row;
 pub mod sniff;
+pub mod spend;
+pub mod table;
 
 pub use dates::DateOrder;
 pub use decode::TextEncoding;

@@ -5,58 +5,9 @@
 //! column, the value and what to change. A `unit` column must agree with the metric's unit,
 //! so a file of euros is not loaded into a metric counted in leads.
 
+use crate::table::{whole, LineError, Table};
 use keel_domain::metric::{Cadence, MeasurementDraft, MeasurementInput, MAX_BULK};
 use keel_domain::Date;
-use std::io::Read;
-
-/// One line that cannot be loaded.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LineError {
-    /// The line of the file, counted from 1 as an editor shows it (0: the file as a whole).
-    pub line: u64,
-    pub column: String,
-    pub value: String,
-    pub reason: String,
-}
-
-impl std::fmt::Display for LineError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.line == 0 {
-            return write!(f, "{}", self.reason);
-        }
-        if self.column.is_empty() {
-            return write!(f, "Line {}: {}", self.line, self.reason);
-        }
-        write!(
-            f,
-            "Line {}, {} \"{}\": {}",
-            self.line, self.column, self.value, self.reason
-        )
-    }
-}
-
-fn whole(reason: impl Into<String>) -> Vec<LineError> {
-    vec![LineError {
-        line: 0,
-        column: String::new(),
-        value: String::new(),
-        reason: reason.into(),
-    }]
-}
-
-/// Where each column is; `None` for the optional ones that are absent.
-struct Columns {
-    period: usize,
-    value: usize,
-    unit: Option<usize>,
-    note: Option<usize>,
-}
-
-fn find(headers: &[String], names: &[&str]) -> Option<usize> {
-    headers
-        .iter()
-        .position(|h| names.contains(&h.trim().to_lowercase().as_str()))
-}
 
 /// Reads the values in `bytes` for a metric in `unit` with `cadence`, judged on `today` (no
 /// value for a period that has not started). Later lines for the same period replace earlier
@@ -67,86 +18,34 @@ pub fn parse(
     cadence: Cadence,
     today: Date,
 ) -> Result<Vec<MeasurementDraft>, Vec<LineError>> {
-    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        return Err(whole(
-            "The file is empty. Send a header row (period,value) and one line per period.",
-        ));
-    }
-    let encoding = crate::decode::detect(&bytes[..bytes.len().min(64 * 1024)]);
-    let mut text = String::new();
-    crate::decode::reader(std::io::Cursor::new(bytes.to_vec()), encoding)
-        .and_then(|mut r| r.read_to_string(&mut text))
-        .map_err(|_| whole("keel cannot read this file as text. Save it as CSV (UTF-8)."))?;
-    let delimiter = crate::sniff::delimiter(&text[..floor(&text, 64 * 1024)]);
-    let mut csv = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let mut records = csv.records();
-    let (headers, header_line) = match records.next() {
-        Some(Ok(r)) => (
-            r.iter().map(str::to_string).collect::<Vec<_>>(),
-            r.position().map_or(1, |p| p.line()),
-        ),
-        Some(Err(e)) => return Err(whole(format!("The header row cannot be read: {e}"))),
-        None => return Err(whole("The file is empty.")),
-    };
-    let cols = Columns {
-        period: find(&headers, &["period", "date", "day", "week", "month"]).ok_or_else(|| {
-            whole(format!(
-                "Line {header_line}: no period column. Name the column of days \"period\" (or date, week, month); the columns found are: {}.",
-                headers.join(", ")
-            ))
-        })?,
-        value: find(&headers, &["value", "amount", "count"]).ok_or_else(|| {
-            whole(format!(
-                "Line {header_line}: no value column. Name the column of figures \"value\"; the columns found are: {}.",
-                headers.join(", ")
-            ))
-        })?,
-        unit: find(&headers, &["unit"]),
-        note: find(&headers, &["note", "notes", "comment"]),
-    };
-    let cell = |r: &csv::StringRecord, i: Option<usize>| {
-        i.and_then(|i| r.get(i))
-            .unwrap_or_default()
-            .trim()
-            .to_string()
-    };
+    let t = Table::read(
+        bytes,
+        "Send a header row (period,value) and one line per period.",
+    )?;
+    let period = t.required(
+        &["period", "date", "day", "week", "month"],
+        "Name the column of days \"period\" (or date, week, month)",
+    )?;
+    let value = t.required(
+        &["value", "amount", "count"],
+        "Name the column of figures \"value\"",
+    )?;
+    let (unit_col, note) = (t.column(&["unit"]), t.column(&["note", "notes", "comment"]));
     let unit_of = unit;
-    let mut errors = Vec::new();
+    let mut errors = t.unreadable.clone();
     let mut out: Vec<MeasurementDraft> = Vec::new();
-    let mut rows = 0usize;
-    for rec in records {
-        let r = match rec {
-            Ok(r) => r,
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
-                errors.push(LineError {
-                    line,
-                    column: String::new(),
-                    value: String::new(),
-                    reason: format!("this line cannot be read ({e})."),
-                });
-                continue;
-            }
-        };
-        let line = r.position().map_or(0, |p| p.line());
-        if r.iter().all(|c| c.trim().is_empty()) {
-            continue;
-        }
-        rows += 1;
-        if rows > MAX_BULK {
-            return Err(whole(format!(
-                "The file has more than {MAX_BULK} values; split it in parts of at most {MAX_BULK} lines."
-            )));
-        }
-        let unit = cell(&r, cols.unit);
+    if t.rows.len() > MAX_BULK {
+        return Err(whole(format!(
+            "The file has more than {MAX_BULK} values; split it in parts of at most {MAX_BULK} lines."
+        )));
+    }
+    for (line, r) in &t.rows {
+        let line = *line;
+        let unit = t.cell(r, unit_col);
         if !unit.is_empty() && !same_unit(&unit, unit_of) {
             errors.push(LineError {
                 line,
-                column: headers[cols.unit.unwrap_or_default()].clone(),
+                column: t.header(unit_col),
                 value: unit.clone(),
                 reason: match unit_of {
                     Some(u) => format!(
@@ -160,9 +59,9 @@ pub fn parse(
             continue;
         }
         let input = MeasurementInput {
-            period: cell(&r, Some(cols.period)),
-            value: cell(&r, Some(cols.value)),
-            note: cell(&r, cols.note),
+            period: t.cell(r, Some(period)),
+            value: t.cell(r, Some(value)),
+            note: t.cell(r, note),
         };
         match MeasurementDraft::parse(&input, cadence, today) {
             Ok(d) => {
@@ -172,12 +71,9 @@ pub fn parse(
             Err(inv) => {
                 for fe in inv.errors {
                     let (column, value) = match fe.field.as_str() {
-                        "period" => (headers[cols.period].clone(), input.period.clone()),
-                        "value" => (headers[cols.value].clone(), input.value.clone()),
-                        "note" => (
-                            cols.note.map(|i| headers[i].clone()).unwrap_or_default(),
-                            input.note.clone(),
-                        ),
+                        "period" => (t.header(Some(period)), input.period.clone()),
+                        "value" => (t.header(Some(value)), input.value.clone()),
+                        "note" => (t.header(note), input.note.clone()),
                         other => (other.to_string(), String::new()),
                     };
                     errors.push(LineError {
@@ -211,15 +107,6 @@ fn same_unit(a: &str, b: Option<&str>) -> bool {
         }
     };
     b.is_some_and(|b| norm(a) == norm(b))
-}
-
-/// The largest char boundary at or below `n`.
-fn floor(s: &str, n: usize) -> usize {
-    let mut n = n.min(s.len());
-    while !s.is_char_boundary(n) {
-        n -= 1;
-    }
-    n
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! it again replaces the amount.
 
 use crate::WorkspaceId;
-use crate::{now, read, write, Result, Store, StoreError};
+use crate::{now, read, tx, write, Result, Store, StoreError};
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, Serialize)]
@@ -38,6 +38,27 @@ impl Store {
         );
         Ok(write!(self, p => sqlx::query_as::<_, Spend>(&sql)
             .bind(ws).bind(month).bind(channel).bind(campaign).bind(cents).bind(now()).fetch_one(p).await)?)
+    }
+
+    /// Sets every spend of a table (`keel_import::spend`) in one transaction: all of them or,
+    /// should one fail, none. Returns how many were set.
+    pub async fn set_spend_many(
+        &self,
+        ws: WorkspaceId,
+        rows: &[keel_domain::lead::spend::SpendDraft],
+    ) -> Result<usize> {
+        let t = now();
+        tx!(self, tx => {
+            for d in rows {
+                sqlx::query(
+                    "INSERT INTO spend (workspace_id, month, channel, campaign, amount_cents, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
+                     ON CONFLICT (workspace_id, month, channel, campaign) DO UPDATE SET amount_cents = excluded.amount_cents,
+                        updated_at = excluded.updated_at, version = spend.version + 1")
+                    .bind(ws).bind(d.month).bind(&d.channel).bind(&d.campaign).bind(d.amount_cents).bind(t)
+                    .execute(&mut *tx).await?;
+            }
+        });
+        Ok(rows.len())
     }
 
     /// Spend records in the months given (inclusive), by month then channel and campaign.

@@ -147,8 +147,8 @@ async fn a_partner_sees_no_lead_page_and_no_leads_menu() {
     assert!(!home.contains("/w/alpha/leads\""));
 }
 
-/// The heatmap lays acceptance out by source and offer, and completeness shows month by
-/// month; the page and `GET /api/v1/lead-quality` say the same.
+// The heatmap lays acceptance out by source and offer, and completeness shows month by
+// month; the page and `GET /api/v1/lead-quality` say the same.
 keel_testkit::each_backend!(
     lead_quality_shows_a_heatmap_and_completeness_month_by_month,
     |db| {
@@ -248,3 +248,69 @@ keel_testkit::each_backend!(
         app.stop().await;
     }
 );
+
+// A table of spend pasted on the page or sent to the API: all of it is saved or none, and a
+// refused table stays in the box with one line per problem.
+keel_testkit::each_backend!(spend_from_a_pasted_table_is_all_or_nothing, |db| {
+    let app = TestApp::start(db, keel_web::Config::default()).await;
+    let owner = app.user("owner@a.test", "Owner").await;
+    let ws = app.workspace("alpha", owner).await;
+    let b = app.sign_in("owner@a.test").await;
+    let bad = "month;channel;amount\n2026-03;Events;1200\nMarch;Events;900\n";
+    let refused = b.post_form("/w/alpha/spend/import", &[("csv", bad)]).await;
+    assert_eq!(refused.status(), 422);
+    let html = refused.text().await.unwrap();
+    assert!(
+        html.contains("Nothing was saved")
+            && html.contains("Line 3, month &#34;March&#34;: Enter the month as YYYY-MM")
+            && html.contains("2026-03;Events;1200"),
+        "{html}"
+    );
+    assert!(app
+        .store
+        .list_spend(ws.id, keel_store::Months::default())
+        .await
+        .unwrap()
+        .is_empty());
+    let good = "Month\tChannel\tCampaign\tAmount\n2026-03\tEvents\t\t1200\n2026-03\tPaid search\tSpring\t2,500.50\n";
+    let ok = b.post_form("/w/alpha/spend/import", &[("csv", good)]).await;
+    assert!(
+        location(&ok).contains("notice=spend-imported"),
+        "{}",
+        location(&ok)
+    );
+    let (_, page) = b.text(&location(&ok)).await;
+    assert!(
+        page.contains("Spend saved from the table") && page.contains("2500.50"),
+        "{page}"
+    );
+
+    let api = Api::new(&app, &app.token(&ws, owner, Role::Owner).await);
+    let (s, e) = api
+        .send(
+            reqwest::Method::POST,
+            "/api/v1/spend/import",
+            Some(serde_json::json!({"csv": "month,campaign,amount\n2026-04,Spring,lots\n"})),
+        )
+        .await;
+    assert_eq!(s, 422);
+    assert_eq!(e["error"]["fields"][0]["field"], "csv", "{e}");
+    assert!(
+        e["error"]["fields"][0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Line 2, amount \"lots\""),
+        "{e}"
+    );
+    let (s, r) = api
+        .send(
+            reqwest::Method::POST,
+            "/api/v1/spend/import",
+            Some(serde_json::json!({"csv": "month,campaign,amount\n2026-04,Spring,800\n2026-03,Spring,100\n"})),
+        )
+        .await;
+    assert_eq!((s, r["saved"].as_i64()), (200, Some(2)), "{r}");
+    let (_, list) = api.get("/api/v1/spend").await;
+    assert_eq!(list["spend"].as_array().unwrap().len(), 4, "{list}");
+    app.stop().await;
+});

@@ -410,6 +410,8 @@ fn body_for(path: &str) -> serde_json::Value {
         json!({"qualification": "accepted"})
     } else if path == "/api/v1/lead-settings" {
         json!({"poor_fit_below_percent": 10, "completeness_bar_percent": 10, "pending_days": 100})
+    } else if path == "/api/v1/spend/import" {
+        json!({"csv": "month,channel,amount\n2026-03,Changed,1\n"})
     } else if path == "/api/v1/spend" {
         json!({"month": "2026-03", "channel": "Changed", "amount_cents": 1})
     } else if path.contains("/people") {

@@ -524,13 +524,7 @@ pub async fn import_measurements(
     let (x, today) = writable(&state, &ctx, id).await?;
     let drafts =
         keel_import::measurements::parse(body.csv.as_bytes(), x.unit.as_deref(), x.cadence, today)
-            .map_err(|errors| {
-                let mut inv = Invalid::new();
-                for e in errors {
-                    inv.push("csv", e.to_string());
-                }
-                inv
-            })?;
+            .map_err(|errors| keel_import::table::invalid(&errors, "csv"))?;
     let stored = state.store.put_measurements(ctx.ws_id, id, &drafts).await?;
     Ok(Json(MeasurementsList {
         measurements: stored.into_iter().map(MeasurementDto::from).collect(),

@@ -21,6 +21,45 @@ pub fn routes(r: Routes) -> Routes {
     r.get("/api/v1/spend", list_spend)
         .post("/api/v1/spend", set_spend)
         .delete("/api/v1/spend/{id}", delete_spend)
+        .post("/api/v1/spend/import", import_spend)
+}
+
+/// A table of spend as text: CSV, or tab-separated as copied from a spreadsheet.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SpendCsvBody {
+    /// A header row naming a `month` (YYYY-MM) and an `amount` column and a `channel` and/or
+    /// `campaign` column; then one line per month and channel or campaign, at most 5000.
+    /// Comma, semicolon or tab separated.
+    #[schema(
+        example = "month,channel,campaign,amount\n2026-03,Paid search,,2500\n2026-03,Events,Spring fair,12000\n",
+        max_length = 200000
+    )]
+    pub csv: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SpendImported {
+    /// Spend records set (created or replaced).
+    pub saved: usize,
+}
+
+/// Set spend from a CSV table, all or nothing: any bad line sets none, and the error names
+/// every bad line (field `csv`, messages like `Line 4, month "March": …`).
+#[utoipa::path(post, path = "/api/v1/spend/import", operation_id = "import_spend", tag = "leads", request_body = SpendCsvBody,
+    responses((status = 200, body = SpendImported), (status = 400, body = ErrorEnvelope), (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope),
+        (status = 404, body = ErrorEnvelope), (status = 413, body = ErrorEnvelope), (status = 415, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
+pub async fn import_spend(
+    State(state): State<AppState>,
+    ctx: ApiCtx,
+    ApiJson(body): ApiJson<SpendCsvBody>,
+) -> Result<Json<SpendImported>, ApiError> {
+    ctx.require_leads()?;
+    ctx.require_edit()?;
+    let rows = keel_import::spend::parse(body.csv.as_bytes())
+        .map_err(|errors| keel_import::table::invalid(&errors, "csv"))?;
+    let saved = state.store.set_spend_many(ctx.ws_id, &rows).await?;
+    Ok(Json(SpendImported { saved }))
 }
 
 #[derive(Serialize, ToSchema)]

@@ -237,6 +237,7 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "priority-saved" => "Priority saved.",
         "links-saved" => "Links saved. The Strategy page counts this work as traced when it names an objective or priority.",
         "fit-limit-saved" => "Limit on untraced work saved.",
+        "spend-imported" => "Spend saved from the table. Lead quality sets it against the leads each channel and campaign brought.",
         "lead-thresholds-saved" => "Thresholds saved. The poor-fit flags and the completeness bar below use them.",
         "priority-deleted" => "Priority removed.",
         "channel-saved" => "Channel saved.",

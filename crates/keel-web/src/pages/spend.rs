@@ -22,6 +22,13 @@ pub fn routes(r: Routes) -> Routes {
     r.get("/w/{ws}/spend", page)
         .post("/w/{ws}/spend", save)
         .post("/w/{ws}/spend/{spend}/delete", delete)
+        .post("/w/{ws}/spend/import", import)
+}
+
+#[derive(Deserialize, Default)]
+struct TableForm {
+    #[serde(default)]
+    csv: String,
 }
 
 #[derive(Deserialize, Default)]
@@ -43,6 +50,9 @@ struct Page {
     spend: Vec<Spend>,
     form: SpendForm,
     errors: Errors,
+    /// A pasted table that was refused, kept with one line per problem.
+    table: String,
+    table_errors: Vec<String>,
 }
 
 impl Page {
@@ -66,8 +76,9 @@ async fn render_page(
     notice: Option<&str>,
     form: SpendForm,
     errors: Invalid,
+    table: (String, Vec<String>),
 ) -> Result<Response, PageError> {
-    let status = if errors.is_empty() {
+    let status = if errors.is_empty() && table.1.is_empty() {
         StatusCode::OK
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
@@ -77,6 +88,8 @@ async fn render_page(
         spend: state.store.list_spend(ctx.ws.id, Months::default()).await?,
         form,
         errors: Errors(errors),
+        table: table.0,
+        table_errors: table.1,
     })?;
     *r.status_mut() = status;
     Ok(r)
@@ -94,8 +107,38 @@ async fn page(
         q.notice.as_deref(),
         SpendForm::default(),
         Invalid::new(),
+        Default::default(),
     )
     .await
+}
+
+/// A table of spend pasted from a spreadsheet (`keel_import::spend`): all or nothing, a
+/// refused table kept in the box with one line per problem.
+async fn import(
+    State(state): State<AppState>,
+    ctx: WsCtx,
+    Form(f): Form<TableForm>,
+) -> Result<Response, PageError> {
+    ctx.require_leads()?;
+    ctx.require_edit()?;
+    match keel_import::spend::parse(f.csv.as_bytes()) {
+        Ok(rows) => {
+            state.store.set_spend_many(ctx.ws.id, &rows).await?;
+            Ok(Redirect::to(&ctx.link("/spend?notice=spend-imported")).into_response())
+        }
+        Err(errors) => {
+            let errors = errors.iter().map(ToString::to_string).collect();
+            render_page(
+                &state,
+                &ctx,
+                None,
+                SpendForm::default(),
+                Invalid::new(),
+                (f.csv, errors),
+            )
+            .await
+        }
+    }
 }
 
 async fn save(
@@ -113,7 +156,7 @@ async fn save(
                 .await?;
             Ok(Redirect::to(&ctx.link("/spend?notice=spend-saved")).into_response())
         }
-        Err(e) => render_page(&state, &ctx, None, f, e).await,
+        Err(e) => render_page(&state, &ctx, None, f, e, Default::default()).await,
     }
 }
 
