@@ -195,9 +195,11 @@ pub async fn seed(store: &Store, ws: WorkspaceId, owner_user: i64, now: i64) -> 
     store
         .give_feedback_many(ws, &items, Some(owner_user))
         .await?;
-    // The team wants sales feedback within ten working days rather than keel's two weeks.
-    let thresholds = keel_domain::lead::settings::LeadSettingsDraft::parse("40", "90", "10")
-        .expect("the demo's thresholds are valid");
+    // The team wants sales feedback within ten working days rather than keel's two weeks, and
+    // counts customer referrals (account managers bring them) as sales', not marketing's.
+    let thresholds =
+        keel_domain::lead::settings::LeadSettingsDraft::parse("40", "90", "10", "Referrals")
+            .expect("the demo's thresholds are valid");
     store.set_lead_settings(ws, 0, &thresholds).await?;
     // The last three whole months (the current one is still running).
     let first_of_month = today.add_days(1 - today.ymd().2 as i64);

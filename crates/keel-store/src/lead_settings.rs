@@ -6,16 +6,23 @@ use keel_domain::lead::settings::{LeadSettings, LeadSettingsDraft};
 
 impl Store {
     pub async fn lead_settings(&self, ws: WorkspaceId) -> Result<LeadSettings> {
-        let row: Option<(f64, f64, i64, i64)> = read!(self, p => sqlx::query_as(
-            "SELECT poor_fit_below, completeness_bar, pending_days, version FROM lead_settings WHERE workspace_id = $1")
+        let row: Option<(f64, f64, i64, String, i64)> = read!(self, p => sqlx::query_as(
+            "SELECT poor_fit_below, completeness_bar, pending_days, sales_sources, version FROM lead_settings WHERE workspace_id = $1")
             .bind(ws).fetch_optional(p).await)?;
         Ok(match row {
-            Some((poor_fit_below, completeness_bar, pending_days, version)) => LeadSettings {
-                poor_fit_below,
-                completeness_bar,
-                pending_days,
-                version,
-            },
+            Some((poor_fit_below, completeness_bar, pending_days, sources, version)) => {
+                LeadSettings {
+                    poor_fit_below,
+                    completeness_bar,
+                    pending_days,
+                    sales_sources: sources
+                        .lines()
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_string)
+                        .collect(),
+                    version,
+                }
+            }
             None => LeadSettings::default(),
         })
     }
@@ -36,13 +43,14 @@ impl Store {
                 return Err(StoreError::Stale { current });
             }
             let v: i64 = sqlx::query_scalar(
-                "INSERT INTO lead_settings (workspace_id, poor_fit_below, completeness_bar, pending_days, version)
-                 VALUES ($1, $2, $3, $4, 1)
+                "INSERT INTO lead_settings (workspace_id, poor_fit_below, completeness_bar, pending_days, sales_sources, version)
+                 VALUES ($1, $2, $3, $4, $5, 1)
                  ON CONFLICT (workspace_id) DO UPDATE SET poor_fit_below = excluded.poor_fit_below,
                     completeness_bar = excluded.completeness_bar, pending_days = excluded.pending_days,
-                    version = lead_settings.version + 1
+                    sales_sources = excluded.sales_sources, version = lead_settings.version + 1
                  RETURNING version")
                 .bind(ws).bind(d.poor_fit_below).bind(d.completeness_bar).bind(d.pending_days)
+                .bind(d.sales_sources.join("\n"))
                 .fetch_one(&mut *tx).await?;
             v
         });
@@ -50,6 +58,7 @@ impl Store {
             poor_fit_below: d.poor_fit_below,
             completeness_bar: d.completeness_bar,
             pending_days: d.pending_days,
+            sales_sources: d.sales_sources.clone(),
             version,
         })
     }

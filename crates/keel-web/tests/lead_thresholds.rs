@@ -25,6 +25,27 @@ keel_testkit::each_backend!(
         let ws = app.workspace("acme", owner).await;
         app.lead(&ws, "1001", "Referrals", "Demo").await;
         app.lead(&ws, "1002", "Paid social", "Ebook").await;
+        // Pipeline from a marketing source and from sales' own prospecting.
+        let with_pipeline = |id: &str, source: &str, cents: i64| keel_domain::lead::LeadDraft {
+            source_system: "hubspot".into(),
+            external_id: id.into(),
+            created: keel_domain::Date::parse("2026-03-20").unwrap(),
+            source: Some(source.into()),
+            offer: Some("Demo".into()),
+            pipeline_cents: Some(cents),
+            ..Default::default()
+        };
+        app.store
+            .upsert_leads(
+                ws.id,
+                &[
+                    with_pipeline("2001", "Referrals", 3_000_000),
+                    with_pipeline("2002", "Outbound", 1_000_000),
+                ],
+                None,
+            )
+            .await
+            .unwrap();
         let b = app.sign_in("ana@acme.test").await;
 
         let (s, html) = b.text("/w/acme/lead-quality/thresholds").await;
@@ -66,6 +87,7 @@ keel_testkit::each_backend!(
                     ("poor_fit_below", "60%"),
                     ("completeness_bar", "50"),
                     ("pending_days", "7"),
+                    ("sales_sources", "Outbound\r\noutbound"),
                     ("version", "0"),
                 ],
             )
@@ -76,7 +98,10 @@ keel_testkit::each_backend!(
             page.contains("Thresholds saved")
                 && page.contains("poor fit below 60%")
                 && page.contains("completeness bar 50%")
-                && page.contains("within 7 days"),
+                && page.contains("within 7 days")
+                && page.contains("Pipeline from marketing")
+                && page.contains("75%")
+                && page.contains("30,000 of 40,000 pipeline; sales-sourced: Outbound"),
             "{page}"
         );
 
@@ -87,12 +112,16 @@ keel_testkit::each_backend!(
         assert_eq!(
             got,
             json!({"poor_fit_below_percent": 60, "completeness_bar_percent": 50,
-                   "pending_days": 7, "customised": true, "version": 1})
+                   "pending_days": 7, "sales_sources": ["Outbound"], "customised": true, "version": 1})
         );
         let (_, q) = api.get("/api/v1/lead-quality").await;
         assert_eq!(
             (q["poor_fit_below"].as_f64(), q["completeness_bar"].as_f64()),
             (Some(0.6), Some(0.5))
+        );
+        assert_eq!(
+            q["pipeline_contribution"],
+            json!({"marketing_cents": 3_000_000, "total_cents": 4_000_000, "share": 0.75})
         );
         // The leads are from March and nobody judged them: more than 7 days waiting.
         let (_, health) = api.get("/api/v1/health").await;

@@ -152,6 +152,7 @@ fn the_workspace_thresholds_decide_what_fires_and_the_words_name_them() {
         poor_fit_below: 0.9,
         completeness_bar: 0.5,
         pending_days: 7,
+        sales_sources: vec![],
         version: 1,
     };
     let good = Counts {
@@ -164,7 +165,7 @@ fn the_workspace_thresholds_decide_what_fires_and_the_words_name_them() {
     let facts = LeadFacts {
         pairs: pairs.clone(),
         pending_too_long: 3,
-        settings,
+        settings: settings.clone(),
         ..Default::default()
     };
     let found = fired(&with(facts), "leads.poor-fit-pair");

@@ -2,6 +2,7 @@
 //! campaign, for the months asked.
 
 use super::quality::{cost_per, roi, Counts};
+use super::settings::LeadSettings;
 use serde::Serialize;
 
 /// One channel or campaign: its leads, what sales said, and what was spent on it.
@@ -60,6 +61,36 @@ pub fn with_spend(groups: &[(String, Counts)], spend: &[(String, i64)]) -> Vec<S
     rows
 }
 
+/// Pipeline contribution: the pipeline from marketing-sourced leads (every source but the
+/// workspace's sales-sourced ones, and leads with no source) against all the pipeline.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Contribution {
+    pub marketing_cents: i64,
+    pub total_cents: i64,
+}
+
+impl Contribution {
+    /// The marketing share; `None` without pipeline.
+    pub fn share(&self) -> Option<f64> {
+        (self.total_cents > 0).then(|| self.marketing_cents as f64 / self.total_cents as f64)
+    }
+}
+
+/// Sums the pipeline of groups keyed by source.
+pub fn contribution<'a>(
+    by_source: impl IntoIterator<Item = (&'a str, &'a Counts)>,
+    settings: &LeadSettings,
+) -> Contribution {
+    let mut c = Contribution::default();
+    for (source, counts) in by_source {
+        c.total_cents += counts.pipeline_cents;
+        if !settings.is_sales_source(source) {
+            c.marketing_cents += counts.pipeline_cents;
+        }
+    }
+    c
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -97,5 +128,26 @@ mod tests {
             ("Events", 0, 500_000)
         );
         assert_eq!(rows[1].cost_per_lead(), None);
+    }
+
+    #[test]
+    fn pipeline_from_sales_own_sources_is_not_marketing_s() {
+        let p = |cents| Counts {
+            pipeline_cents: cents,
+            ..Default::default()
+        };
+        let (a, b, c) = (p(600_000), p(300_000), p(100_000));
+        let settings = LeadSettings {
+            sales_sources: vec!["Outbound".into()],
+            ..Default::default()
+        };
+        let got = contribution([("Referrals", &a), ("outbound", &b), ("", &c)], &settings);
+        assert_eq!((got.marketing_cents, got.total_cents), (700_000, 1_000_000));
+        assert_eq!(got.share(), Some(0.7));
+        assert_eq!(
+            contribution([("Referrals", &a)], &LeadSettings::default()).share(),
+            Some(1.0)
+        );
+        assert_eq!(Contribution::default().share(), None);
     }
 }

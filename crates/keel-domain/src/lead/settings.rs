@@ -1,6 +1,8 @@
 //! The workspace's own thresholds for lead quality: below which acceptance rate a source ×
-//! offer pair is a poor fit, the share of leads each CRM field should reach, and how long a
-//! lead may wait for sales feedback. Until a workspace sets them, keel's defaults apply.
+//! offer pair is a poor fit, the share of leads each CRM field should reach, how long a lead
+//! may wait for sales feedback, and which lead sources are sales' own (so pipeline
+//! contribution counts the rest as marketing's). Until a workspace sets them, keel's
+//! defaults apply.
 
 use super::completeness::DEFAULT_BAR;
 use super::quality::DEFAULT_POOR_FIT_BELOW;
@@ -11,9 +13,12 @@ use serde::Serialize;
 pub const DEFAULT_PENDING_DAYS: i64 = 14;
 /// The longest wait a workspace may set, in days.
 pub const MAX_PENDING_DAYS: i64 = 365;
+/// At most this many sales-sourced lead sources, each at most `MAX_SOURCE` characters.
+pub const MAX_SALES_SOURCES: usize = 50;
+const MAX_SOURCE: usize = 100;
 
 /// The thresholds the lead-quality page, its API and the health rules judge by.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LeadSettings {
     /// A source × offer pair is a poor fit when even the top of its acceptance rate's 95%
     /// interval is below this share (0–1).
@@ -22,6 +27,9 @@ pub struct LeadSettings {
     pub completeness_bar: f64,
     /// Leads pending feedback for longer than this many days are a finding.
     pub pending_days: i64,
+    /// Lead sources that are sales' own work (outbound prospecting, say): pipeline from
+    /// every other source is marketing's. Empty: all of it is.
+    pub sales_sources: Vec<String>,
     /// 0 until the workspace first sets them.
     pub version: i64,
 }
@@ -32,17 +40,46 @@ impl Default for LeadSettings {
             poor_fit_below: DEFAULT_POOR_FIT_BELOW,
             completeness_bar: DEFAULT_BAR,
             pending_days: DEFAULT_PENDING_DAYS,
+            sales_sources: Vec::new(),
             version: 0,
         }
     }
 }
 
 /// Thresholds as they may be stored.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LeadSettingsDraft {
     pub poor_fit_below: f64,
     pub completeness_bar: f64,
     pub pending_days: i64,
+    pub sales_sources: Vec<String>,
+}
+
+/// Sources as typed, one per line or separated by commas; blanks and repeats (in any case)
+/// dropped.
+fn sources(raw: &str) -> Result<Vec<String>, String> {
+    let mut out: Vec<String> = Vec::new();
+    for s in raw
+        .split([',', '\n'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        if s.chars().count() > MAX_SOURCE {
+            return Err(format!(
+                "Shorten the source \"{}…\" to at most {MAX_SOURCE} characters.",
+                s.chars().take(20).collect::<String>()
+            ));
+        }
+        if !out.iter().any(|o| o.eq_ignore_ascii_case(s)) {
+            out.push(s.to_string());
+        }
+    }
+    if out.len() > MAX_SALES_SOURCES {
+        return Err(format!(
+            "Name at most {MAX_SALES_SOURCES} sales-sourced lead sources."
+        ));
+    }
+    Ok(out)
 }
 
 /// A whole percent from `min` to `max` as typed ("40" or "40%"), as a share.
@@ -60,8 +97,13 @@ fn share(raw: &str, min: u32, max: u32, what: &str, example: u32) -> Result<f64,
 }
 
 impl LeadSettingsDraft {
-    /// Parses the form's (or the API's) three values; each wrong one gets its own message.
-    pub fn parse(poor_fit: &str, bar: &str, days: &str) -> Result<LeadSettingsDraft, Invalid> {
+    /// Parses the form's (or the API's) values; each wrong one gets its own message.
+    pub fn parse(
+        poor_fit: &str,
+        bar: &str,
+        days: &str,
+        sales_sources: &str,
+    ) -> Result<LeadSettingsDraft, Invalid> {
         let mut e = Invalid::new();
         let p = e.take(
             "poor_fit_below",
@@ -80,22 +122,32 @@ impl LeadSettingsDraft {
                     )
                 }),
         );
+        let s = e.take("sales_sources", sources(sales_sources));
         e.into_result(|| LeadSettingsDraft {
             poor_fit_below: p.unwrap_or_default(),
             completeness_bar: b.unwrap_or_default(),
             pending_days: d.unwrap_or_default(),
+            sales_sources: s.unwrap_or_default(),
         })
     }
 }
 
 impl LeadSettings {
-    /// The values as a form shows them: whole percents and days.
-    pub fn as_typed(&self) -> (String, String, String) {
+    /// The values as a form shows them: whole percents, days, one source a line.
+    pub fn as_typed(&self) -> (String, String, String, String) {
         (
             format!("{:.0}", self.poor_fit_below * 100.0),
             format!("{:.0}", self.completeness_bar * 100.0),
             self.pending_days.to_string(),
+            self.sales_sources.join("\n"),
         )
+    }
+
+    /// Whether leads from `source` are sales' own (any case).
+    pub fn is_sales_source(&self, source: &str) -> bool {
+        self.sales_sources
+            .iter()
+            .any(|s| s.eq_ignore_ascii_case(source.trim()))
     }
 }
 
@@ -104,39 +156,52 @@ mod tests {
     use super::*;
 
     #[test]
-    fn thresholds_parse_as_percents_and_days() {
-        let d = LeadSettingsDraft::parse("35%", " 80 ", "7").unwrap();
+    fn thresholds_parse_as_percents_days_and_sources() {
+        let d =
+            LeadSettingsDraft::parse("35%", " 80 ", "7", "Outbound, SDR\noutbound\n\n").unwrap();
         assert_eq!(
             (d.poor_fit_below, d.completeness_bar, d.pending_days),
             (0.35, 0.8, 7)
         );
+        assert_eq!(d.sales_sources, ["Outbound", "SDR"]);
         let s = LeadSettings {
             poor_fit_below: 0.35,
             completeness_bar: 0.8,
             pending_days: 7,
+            sales_sources: d.sales_sources,
             version: 1,
         };
-        assert_eq!(s.as_typed(), ("35".into(), "80".into(), "7".into()));
+        assert_eq!(
+            s.as_typed(),
+            ("35".into(), "80".into(), "7".into(), "Outbound\nSDR".into())
+        );
+        assert!(s.is_sales_source("sdr") && !s.is_sales_source("Referrals"));
         assert_eq!(
             LeadSettings::default().as_typed(),
-            ("40".into(), "90".into(), "14".into())
+            ("40".into(), "90".into(), "14".into(), String::new())
         );
     }
 
     #[test]
     fn each_wrong_threshold_says_what_to_type() {
-        let e = LeadSettingsDraft::parse("0", "101", "two weeks").unwrap_err();
+        let long = "x".repeat(101);
+        let e = LeadSettingsDraft::parse("0", "101", "two weeks", &long).unwrap_err();
         let fields: Vec<&str> = e.errors.iter().map(|f| f.field.as_str()).collect();
         assert_eq!(
             fields,
-            ["poor_fit_below", "completeness_bar", "pending_days"]
+            [
+                "poor_fit_below",
+                "completeness_bar",
+                "pending_days",
+                "sales_sources"
+            ]
         );
         assert!(e
             .message_for("poor_fit_below")
             .unwrap()
             .contains("from 1 to 99"));
         assert!(e.message_for("pending_days").unwrap().contains("days"));
-        assert!(LeadSettingsDraft::parse("40", "90", "366").is_err());
-        assert!(LeadSettingsDraft::parse("12.5", "90", "14").is_err());
+        assert!(LeadSettingsDraft::parse("40", "90", "366", "").is_err());
+        assert!(LeadSettingsDraft::parse("12.5", "90", "14", "").is_err());
     }
 }

@@ -308,6 +308,7 @@ pub const TABLES: &[Table] = &[
             ("poor_fit_below", Real),
             ("completeness_bar", Real),
             ("pending_days", Int),
+            ("sales_sources", Text),
             ("version", Int)
         ],
         order: "workspace_id",

@@ -166,6 +166,17 @@ pub struct LeadQuality {
     pub completeness: Vec<FieldCompleteness>,
     /// The same, month by month (oldest first), to see whether the CRM discipline improves.
     pub completeness_by_month: Vec<MonthCompleteness>,
+    pub pipeline_contribution: PipelineContribution,
+}
+
+/// The pipeline from marketing-sourced leads (all sources but the workspace's sales-sourced
+/// ones, see `/api/v1/lead-settings`) against all the pipeline of the months asked.
+#[derive(Serialize, ToSchema)]
+pub struct PipelineContribution {
+    pub marketing_cents: i64,
+    pub total_cents: i64,
+    /// 0–1; null without pipeline.
+    pub share: Option<f64>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -226,6 +237,11 @@ impl From<&QualityReport> for LeadQuality {
                 .collect(),
             rejection_reasons: ranked(&r.reasons),
             objections: ranked(&r.objections),
+            pipeline_contribution: PipelineContribution {
+                marketing_cents: r.contribution.marketing_cents,
+                total_cents: r.contribution.total_cents,
+                share: r.contribution.share(),
+            },
             completeness: fields(&r.completeness),
             completeness_by_month: r
                 .completeness_by_month

@@ -1,5 +1,6 @@
 //! /api/v1/lead-settings: the workspace's lead-quality thresholds, in whole percents and days
-//! as the Lead-quality thresholds page shows them; `GET /api/v1/lead-quality` judges by them.
+//! as the Lead-quality thresholds page shows them, and its sales-sourced lead sources;
+//! `GET /api/v1/lead-quality` judges by them.
 
 use super::{if_match, with_etag, ApiJson};
 use crate::ctx::ApiCtx;
@@ -31,6 +32,9 @@ pub struct LeadSettingsDto {
     /// Leads pending sales feedback for longer than this many days are a health finding.
     #[schema(example = 14)]
     pub pending_days: i64,
+    /// Lead sources that are sales' own: pipeline from every other source counts as
+    /// marketing's in `pipeline_contribution`.
+    pub sales_sources: Vec<String>,
     /// False until the workspace first sets them (keel's defaults apply).
     pub customised: bool,
     /// 0 until first set; send it back in If-Match.
@@ -43,6 +47,7 @@ impl From<&LeadSettings> for LeadSettingsDto {
             poor_fit_below_percent: (s.poor_fit_below * 100.0).round() as u32,
             completeness_bar_percent: (s.completeness_bar * 100.0).round() as u32,
             pending_days: s.pending_days,
+            sales_sources: s.sales_sources.clone(),
             customised: s.version > 0,
             version: s.version,
         }
@@ -59,6 +64,10 @@ pub struct LeadSettingsBody {
     pub completeness_bar_percent: f64,
     #[schema(minimum = 1, maximum = 365, example = 14)]
     pub pending_days: f64,
+    /// At most 50 sources, each at most 100 characters; left out: none.
+    #[serde(default)]
+    #[schema(example = json!(["Outbound prospecting"]))]
+    pub sales_sources: Vec<String>,
 }
 
 /// The workspace's lead-quality thresholds.
@@ -97,6 +106,7 @@ pub async fn update_lead_settings(
         &body.poor_fit_below_percent.to_string(),
         &body.completeness_bar_percent.to_string(),
         &body.pending_days.to_string(),
+        &body.sales_sources.join("\n"),
     )?;
     let expected = if_match(&headers)?;
     let s = state

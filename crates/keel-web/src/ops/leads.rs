@@ -3,7 +3,7 @@
 //! cost per lead and ROI. Eight small queries on rollup tables, never a scan of the leads.
 
 use keel_domain::lead::completeness::{FieldShare, Filled};
-use keel_domain::lead::report::{with_spend, SpendRow};
+use keel_domain::lead::report::{contribution, with_spend, Contribution, SpendRow};
 use keel_domain::lead::settings::LeadSettings;
 use keel_store::WorkspaceId;
 use keel_store::{Months, QualityBy, QualityGroup, Store, StoreError};
@@ -24,6 +24,8 @@ pub struct QualityReport {
     pub bar: f64,
     /// The workspace's thresholds, which `poor_fit_below` and `bar` come from.
     pub settings: LeadSettings,
+    /// The share of pipeline from marketing-sourced leads.
+    pub contribution: Contribution,
 }
 
 fn named(groups: Vec<QualityGroup>) -> Vec<(String, keel_domain::lead::quality::Counts)> {
@@ -50,11 +52,14 @@ pub async fn quality(
     let settings = store.lead_settings(ws).await?;
     let mut by_month = store.lead_quality(ws, QualityBy::Month, months).await?;
     by_month.sort_by(|a, b| a.a.cmp(&b.a));
+    let pairs = store
+        .lead_quality(ws, QualityBy::SourceOffer, months)
+        .await?;
+    let contribution = contribution(pairs.iter().map(|g| (g.a.as_str(), &g.counts)), &settings);
     Ok(QualityReport {
         months,
-        pairs: store
-            .lead_quality(ws, QualityBy::SourceOffer, months)
-            .await?,
+        pairs,
+        contribution,
         campaigns: with_spend(
             &named(store.lead_quality(ws, QualityBy::Campaign, months).await?),
             &by_campaign,

@@ -127,6 +127,25 @@ impl Page {
             })
             .collect()
     }
+    fn contribution_share(&self) -> String {
+        percent(self.r.contribution.share())
+    }
+    fn contribution_amounts(&self) -> String {
+        let c = &self.r.contribution;
+        if c.total_cents == 0 {
+            return "No pipeline recorded on these leads yet.".into();
+        }
+        format!(
+            "{} of {} pipeline; sales-sourced: {}",
+            thousands(c.marketing_cents / 100),
+            thousands(c.total_cents / 100),
+            if self.r.settings.sales_sources.is_empty() {
+                "none named (see Thresholds)".to_string()
+            } else {
+                self.r.settings.sales_sources.join(", ")
+            }
+        )
+    }
     fn bar(&self) -> String {
         format!("{:.0}%", self.r.bar * 100.0)
     }

@@ -32,6 +32,8 @@ struct ThresholdsForm {
     #[serde(default)]
     pending_days: String,
     #[serde(default)]
+    sales_sources: String,
+    #[serde(default)]
     version: String,
 }
 
@@ -47,11 +49,12 @@ struct Page {
 }
 
 fn typed(s: &LeadSettings) -> ThresholdsForm {
-    let (poor_fit_below, completeness_bar, pending_days) = s.as_typed();
+    let (poor_fit_below, completeness_bar, pending_days, sales_sources) = s.as_typed();
     ThresholdsForm {
         poor_fit_below,
         completeness_bar,
         pending_days,
+        sales_sources,
         version: s.version.to_string(),
     }
 }
@@ -98,6 +101,7 @@ async fn save(
         &form.poor_fit_below,
         &form.completeness_bar,
         &form.pending_days,
+        &form.sales_sources,
     ) {
         Ok(d) => d,
         Err(e) => return show(&ctx, form, e, false, false),
