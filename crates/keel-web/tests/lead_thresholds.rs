@@ -112,7 +112,7 @@ keel_testkit::each_backend!(
         assert_eq!(
             got,
             json!({"poor_fit_below_percent": 60, "completeness_bar_percent": 50,
-                   "pending_days": 7, "sales_sources": ["Outbound"], "customised": true, "version": 1})
+                   "pending_days": 7, "sales_sources": "Outbound", "customised": true, "version": 1})
         );
         let (_, q) = api.get("/api/v1/lead-quality").await;
         assert_eq!(
@@ -150,7 +150,7 @@ keel_testkit::each_backend!(
                 Method::PUT,
                 "/api/v1/lead-settings",
                 1,
-                Some(json!({"poor_fit_below_percent": 35.5, "completeness_bar_percent": 80, "pending_days": 400})),
+                Some(json!({"poor_fit_below_percent": 0, "completeness_bar_percent": 80, "pending_days": 400})),
             )
             .await;
         assert_eq!(s, 422, "{e}");

@@ -13,9 +13,6 @@ use serde::Serialize;
 pub const DEFAULT_PENDING_DAYS: i64 = 14;
 /// The longest wait a workspace may set, in days.
 pub const MAX_PENDING_DAYS: i64 = 365;
-/// At most this many sales-sourced lead sources, each at most `MAX_SOURCE` characters.
-pub const MAX_SALES_SOURCES: usize = 50;
-const MAX_SOURCE: usize = 100;
 
 /// The thresholds the lead-quality page, its API and the health rules judge by.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -55,29 +52,19 @@ pub struct LeadSettingsDraft {
     pub sales_sources: Vec<String>,
 }
 
-/// Sources as typed, one per line or separated by commas; blanks and repeats (in any case)
-/// dropped.
+/// Sources as typed, one per line or separated by commas, at most as long as one lead field
+/// in all; blanks and repeats (in any case) dropped.
 fn sources(raw: &str) -> Result<Vec<String>, String> {
+    let raw = super::field(raw, "The list of sales-sourced lead sources")?.unwrap_or_default();
     let mut out: Vec<String> = Vec::new();
     for s in raw
         .split([',', '\n'])
         .map(str::trim)
         .filter(|s| !s.is_empty())
     {
-        if s.chars().count() > MAX_SOURCE {
-            return Err(format!(
-                "Shorten the source \"{}…\" to at most {MAX_SOURCE} characters.",
-                s.chars().take(20).collect::<String>()
-            ));
-        }
         if !out.iter().any(|o| o.eq_ignore_ascii_case(s)) {
             out.push(s.to_string());
         }
-    }
-    if out.len() > MAX_SALES_SOURCES {
-        return Err(format!(
-            "Name at most {MAX_SALES_SOURCES} sales-sourced lead sources."
-        ));
     }
     Ok(out)
 }
@@ -184,7 +171,7 @@ mod tests {
 
     #[test]
     fn each_wrong_threshold_says_what_to_type() {
-        let long = "x".repeat(101);
+        let long = "x".repeat(501);
         let e = LeadSettingsDraft::parse("0", "101", "two weeks", &long).unwrap_err();
         let fields: Vec<&str> = e.errors.iter().map(|f| f.field.as_str()).collect();
         assert_eq!(

@@ -32,9 +32,10 @@ pub struct LeadSettingsDto {
     /// Leads pending sales feedback for longer than this many days are a health finding.
     #[schema(example = 14)]
     pub pending_days: i64,
-    /// Lead sources that are sales' own: pipeline from every other source counts as
-    /// marketing's in `pipeline_contribution`.
-    pub sales_sources: Vec<String>,
+    /// Lead sources that are sales' own, one per line: pipeline from every other source
+    /// counts as marketing's in `pipeline_contribution`.
+    #[schema(example = "Outbound prospecting")]
+    pub sales_sources: String,
     /// False until the workspace first sets them (keel's defaults apply).
     pub customised: bool,
     /// 0 until first set; send it back in If-Match.
@@ -47,7 +48,7 @@ impl From<&LeadSettings> for LeadSettingsDto {
             poor_fit_below_percent: (s.poor_fit_below * 100.0).round() as u32,
             completeness_bar_percent: (s.completeness_bar * 100.0).round() as u32,
             pending_days: s.pending_days,
-            sales_sources: s.sales_sources.clone(),
+            sales_sources: s.sales_sources.join("\n"),
             customised: s.version > 0,
             version: s.version,
         }
@@ -59,15 +60,20 @@ impl From<&LeadSettings> for LeadSettingsDto {
 #[serde(deny_unknown_fields)]
 pub struct LeadSettingsBody {
     #[schema(minimum = 1, maximum = 99, example = 40)]
-    pub poor_fit_below_percent: f64,
+    pub poor_fit_below_percent: i64,
     #[schema(minimum = 1, maximum = 100, example = 90)]
-    pub completeness_bar_percent: f64,
+    pub completeness_bar_percent: i64,
     #[schema(minimum = 1, maximum = 365, example = 14)]
-    pub pending_days: f64,
-    /// At most 50 sources, each at most 100 characters; left out: none.
+    pub pending_days: i64,
+    /// Lead sources that are sales' own, one per line or separated by commas, as the CRM
+    /// writes them; left out: none.
     #[serde(default)]
-    #[schema(example = json!(["Outbound prospecting"]))]
-    pub sales_sources: Vec<String>,
+    #[schema(
+        max_length = 500,
+        pattern = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$",
+        example = "Outbound prospecting"
+    )]
+    pub sales_sources: String,
 }
 
 /// The workspace's lead-quality thresholds.
@@ -101,12 +107,12 @@ pub async fn update_lead_settings(
 ) -> Result<Response, ApiError> {
     ctx.require_leads()?;
     ctx.require_edit()?;
-    // The domain reads what a person typed; a number is typed as JSON wrote it (40, 40.5).
+    // The domain reads what a person typed, as the form does.
     let d = LeadSettingsDraft::parse(
         &body.poor_fit_below_percent.to_string(),
         &body.completeness_bar_percent.to_string(),
         &body.pending_days.to_string(),
-        &body.sales_sources.join("\n"),
+        &body.sales_sources,
     )?;
     let expected = if_match(&headers)?;
     let s = state

@@ -29,11 +29,12 @@ pub fn routes(r: Routes) -> Routes {
 #[serde(deny_unknown_fields)]
 pub struct SpendCsvBody {
     /// A header row naming a `month` (YYYY-MM) and an `amount` column and a `channel` and/or
-    /// `campaign` column; then one line per month and channel or campaign, at most 5000.
+    /// `campaign` column; then one line per month and channel or campaign, at most 5000
+    /// (80,000 characters: any such text fits in the largest request keel takes).
     /// Comma, semicolon or tab separated.
     #[schema(
         example = "month,channel,campaign,amount\n2026-03,Paid search,,2500\n2026-03,Events,Spring fair,12000\n",
-        max_length = 200000
+        max_length = 80000
     )]
     pub csv: String,
 }
