@@ -68,22 +68,15 @@ pub fn parse(
                 out.retain(|x| x.period != d.period);
                 out.push(d);
             }
-            Err(inv) => {
-                for fe in inv.errors {
-                    let (column, value) = match fe.field.as_str() {
-                        "period" => (t.header(Some(period)), input.period.clone()),
-                        "value" => (t.header(Some(value)), input.value.clone()),
-                        "note" => (t.header(note), input.note.clone()),
-                        other => (other.to_string(), String::new()),
-                    };
-                    errors.push(LineError {
-                        line,
-                        column,
-                        value,
-                        reason: fe.message,
-                    });
-                }
-            }
+            Err(inv) => errors.extend(t.line_errors(
+                line,
+                inv,
+                &[
+                    ("period", Some(period), &input.period),
+                    ("value", Some(value), &input.value),
+                    ("note", note, &input.note),
+                ],
+            )),
         }
     }
     if !errors.is_empty() {

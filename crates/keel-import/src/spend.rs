@@ -55,22 +55,9 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<SpendDraft>, Vec<LineError>> {
                 out.push(d);
             }
             Err(inv) => {
-                for fe in inv.errors {
-                    let (column, value) = typed
-                        .iter()
-                        .find(|(f, _, _)| *f == fe.field)
-                        .map(|(f, i, v)| match i {
-                            Some(_) => (t.header(*i), v.clone()),
-                            None => (f.to_string(), String::new()),
-                        })
-                        .unwrap_or_default();
-                    errors.push(LineError {
-                        line: *line,
-                        column,
-                        value,
-                        reason: fe.message,
-                    });
-                }
+                let cells: Vec<(&str, Option<usize>, &str)> =
+                    typed.iter().map(|(f, i, v)| (*f, *i, v.as_str())).collect();
+                errors.extend(t.line_errors(*line, inv, &cells));
             }
         }
     }

@@ -133,6 +133,34 @@ impl Table {
             .to_string()
     }
 
+    /// A line's refusal by the domain as line errors: each field named in `inv` is found in
+    /// `cells` (field, its column, the value typed) and named by its header; a field with no
+    /// column, or none listed, is named as the domain names it.
+    pub fn line_errors(
+        &self,
+        line: u64,
+        inv: keel_domain::Invalid,
+        cells: &[(&str, Option<usize>, &str)],
+    ) -> impl Iterator<Item = LineError> + '_ {
+        let found: Vec<(String, String)> = inv
+            .errors
+            .iter()
+            .map(|fe| match cells.iter().find(|(f, _, _)| *f == fe.field) {
+                Some((_, Some(i), v)) => (self.header(Some(*i)), v.to_string()),
+                _ => (fe.field.clone(), String::new()),
+            })
+            .collect();
+        inv.errors
+            .into_iter()
+            .zip(found)
+            .map(move |(fe, (column, value))| LineError {
+                line,
+                column,
+                value,
+                reason: fe.message,
+            })
+    }
+
     /// The header of column `i` ("" when absent).
     pub fn header(&self, i: Option<usize>) -> String {
         i.map(|i| self.headers[i].clone()).unwrap_or_default()
