@@ -281,6 +281,17 @@ pub struct ServeArgs {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub max_body_bytes: Option<u64>,
 
+    /// Where lead files uploaded in the web app wait while they are read. Several servers on
+    /// one PostgreSQL share one directory (or send each user to one server). Default: a
+    /// keel-imports folder in the system's temporary directory.
+    #[arg(long, env = "KEEL_IMPORT_DIR", value_name = "DIR")]
+    pub import_dir: Option<std::path::PathBuf>,
+
+    /// Largest lead file an upload takes, in bytes. Default: 536870912 (512 MiB).
+    #[arg(long, env = "KEEL_MAX_IMPORT_BYTES", value_name = "N",
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_import_bytes: Option<u64>,
+
     /// The address people use to reach keel, like https://keel.example.com. Invitation and
     /// calendar links start with it, and browser forms must come from it (or from the host
     /// they were sent to). Default: the --bind address.

@@ -1,29 +1,25 @@
 //! `keel import leads FILE`: a CRM export into a workspace's leads.
 //!
-//! The file is parsed on its own thread while this one stages batches into the database
-//! (two cores: one parses, one writes); when the whole file is read, the import is published
-//! in one transaction. A bad row, Ctrl-C or a killed process leave the leads as they were.
+//! `keel_web::import_job` runs it (the web app's background imports run the same way): the
+//! file is parsed on its own thread while this one stages batches, then published in one
+//! transaction. A bad row, Ctrl-C or a killed process leave the leads as they were.
 
 use crate::cli::ImportLeadsArgs;
 use crate::failure::usage;
 use crate::users::find_workspace;
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use keel_domain::lead::LeadDraft;
 use keel_import::{export, ImportError, Options, RowError};
 use keel_store::{Store, Workspace};
+use keel_web::import_job::{ImportJob, Outcome, Stop};
 use std::io::Write;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
-/// Rows handed from the parser to the writer at once.
-const BATCH: usize = 5000;
 /// Row errors kept to print; all of them go to --errors.
 const SHOWN_ERRORS: usize = 20;
-
-type Item = Result<(u64, LeadDraft), RowError>;
 
 async fn pick_workspace(store: &Store, slug: Option<&str>) -> Result<Workspace> {
     if let Some(slug) = slug {
@@ -87,10 +83,10 @@ pub async fn leads(store: &Store, args: ImportLeadsArgs) -> Result<ExitCode> {
         .map_err(|e| usage(format!("{}: {}", args.file.display(), explain(&e))))?;
     let shape = reader.shape.clone();
     println!(
-        "Reading {file_name}: {}, {}, {}-separated, header on line {}{}.",
+        "Reading {file_name}: {}, {}, header on {} {}{}.",
         shape.profile.label,
-        shape.encoding.label(),
-        shape.delimiter_label(),
+        shape.format_label(),
+        shape.line_word(),
         shape.header_line,
         shape
             .dates
@@ -118,31 +114,12 @@ pub async fn leads(store: &Store, args: ImportLeadsArgs) -> Result<ExitCode> {
         .context("cannot start the import")?;
 
     let started = Instant::now();
-    let progress = reader.progress();
-    let bar = ProgressBar::with_draw_target(Some(reader.file_len), ProgressDrawTarget::stderr());
+    let mut job = ImportJob::start(store.clone(), ws.id, import, reader, args.skip_bad_rows);
+    let bar = ProgressBar::with_draw_target(Some(job.file_len), ProgressDrawTarget::stderr());
     bar.set_style(
         ProgressStyle::with_template("{bar:30} {bytes}/{total_bytes} {msg}")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
-    let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<Item>>(4);
-    let parser = std::thread::spawn(move || {
-        let mut reader = reader;
-        let mut batch = Vec::with_capacity(BATCH);
-        while let Some(item) = reader.next() {
-            batch.push(item);
-            if batch.len() == BATCH
-                && tx
-                    .blocking_send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))
-                    .is_err()
-            {
-                return (reader.rows_read, reader.footer_lines);
-            }
-        }
-        if !batch.is_empty() {
-            let _ = tx.blocking_send(batch);
-        }
-        (reader.rows_read, reader.footer_lines)
-    });
     let cancelled = Arc::new(AtomicBool::new(false));
     let flag = cancelled.clone();
     let ctrl_c = tokio::spawn(async move {
@@ -151,84 +128,74 @@ pub async fn leads(store: &Store, args: ImportLeadsArgs) -> Result<ExitCode> {
         }
     });
 
-    let (mut good, mut bad) = (0u64, 0u64);
     let mut shown: Vec<RowError> = Vec::new();
-    let mut failure: Option<anyhow::Error> = None;
-    while let Some(batch) = rx.recv().await {
-        let mut rows: Vec<(i64, &LeadDraft)> = Vec::with_capacity(batch.len());
-        for item in &batch {
-            match item {
-                Ok((line, lead)) => rows.push((*line as i64, lead)),
-                Err(e) => {
-                    bad += 1;
-                    if shown.len() < SHOWN_ERRORS || args.skip_bad_rows {
-                        shown.push(e.clone());
-                    }
-                    if let Some(f) = errors_file.as_mut() {
-                        f.write_all(export::error_line(e).as_bytes())?;
-                    }
-                }
-            }
-        }
-        good += rows.len() as u64;
-        // All-or-nothing: once a row is bad, read on only to report every error.
-        if bad == 0 || args.skip_bad_rows {
-            if let Err(e) = store.stage_leads(import, &rows).await {
-                failure = Some(anyhow::Error::new(e).context("cannot stage the rows"));
+    let mut stop: Option<Stop> = None;
+    loop {
+        let step = match job.next().await {
+            Ok(Some(step)) => step,
+            Ok(None) => break,
+            Err(e) => {
+                stop = Some(Stop::Failed(format!("cannot stage the rows: {e}")));
                 break;
+            }
+        };
+        for e in &step.errors {
+            if shown.len() < SHOWN_ERRORS || args.skip_bad_rows {
+                shown.push(e.clone());
+            }
+            if let Some(f) = errors_file.as_mut() {
+                f.write_all(export::error_line(e).as_bytes())?;
             }
         }
         let secs = started.elapsed().as_secs_f64().max(0.001);
-        bar.set_position(progress.load(Ordering::Relaxed));
+        bar.set_position(step.bytes);
         bar.set_message(format!(
             "{} rows, {} rows/s",
-            thousands(good + bad),
-            thousands(((good + bad) as f64 / secs) as u64)
+            thousands(step.rows),
+            thousands((step.rows as f64 / secs) as u64)
         ));
         if cancelled.load(Ordering::SeqCst) {
-            failure = Some(usage("import cancelled: nothing was imported"));
+            stop = Some(Stop::Cancelled);
             break;
         }
     }
-    drop(rx);
-    let (rows_read, footer) = parser
-        .join()
-        .map_err(|_| anyhow::anyhow!("the file reader stopped unexpectedly"))?;
     ctrl_c.abort();
     bar.finish_and_clear();
     if let Some(f) = errors_file.as_mut() {
         f.flush()?;
     }
-    if let Some(e) = failure {
-        let _ = store.fail_lead_import(ws.id, import, &e.to_string()).await;
-        return Err(e);
-    }
-    if bad > 0 && !args.skip_bad_rows {
-        store
-            .fail_lead_import(ws.id, import, &format!("{bad} rows cannot be imported"))
-            .await?;
-        println!(
-            "Rows that cannot be imported{}:",
-            if bad as usize > shown.len() {
-                format!(" (the first {})", shown.len())
-            } else {
-                String::new()
-            }
-        );
-        for e in &shown {
-            println!("  {e}");
-        }
-        return Err(usage(format!(
-            "{} of {} rows cannot be imported, so nothing was imported; fix them, or run again with --skip-bad-rows{}",
-            thousands(bad),
-            thousands(rows_read),
-            if args.errors.is_none() { " (--errors FILE lists them all)" } else { "" }
-        )));
-    }
-    let counts = store
-        .publish_lead_import(ws.id, import, bad as i64)
+    let (counts, rows_read, footer) = match job
+        .finish(stop)
         .await
-        .context("cannot publish the import")?;
+        .context("cannot finish the import")?
+    {
+        Outcome::Published {
+            counts,
+            rows_read,
+            footer_lines,
+        } => (counts, rows_read, footer_lines),
+        Outcome::Cancelled => return Err(usage("import cancelled: nothing was imported")),
+        Outcome::Failed(e) => return Err(anyhow::anyhow!(e)),
+        Outcome::Refused { bad, rows_read } => {
+            println!(
+                "Rows that cannot be imported{}:",
+                if bad as usize > shown.len() {
+                    format!(" (the first {})", shown.len())
+                } else {
+                    String::new()
+                }
+            );
+            for e in &shown {
+                println!("  {e}");
+            }
+            return Err(usage(format!(
+                "{} of {} rows cannot be imported, so nothing was imported; fix them, or run again with --skip-bad-rows{}",
+                thousands(bad),
+                thousands(rows_read),
+                if args.errors.is_none() { " (--errors FILE lists them all)" } else { "" }
+            )));
+        }
+    };
     let secs = started.elapsed().as_secs_f64();
     if !shown.is_empty() {
         println!("Skipped rows:");

@@ -32,6 +32,11 @@ fn config(args: &ServeArgs) -> Result<Config> {
             .map(|n| usize::try_from(n).unwrap_or(usize::MAX))
             .unwrap_or(defaults.max_body_bytes),
         public_url: args.public_url.clone(),
+        import_dir: args
+            .import_dir
+            .clone()
+            .unwrap_or_else(|| defaults.import_dir.clone()),
+        max_import_bytes: args.max_import_bytes.unwrap_or(defaults.max_import_bytes),
         trusted_proxies: args.trusted_proxies.clone(),
         client_ip_header: match args.client_ip_header {
             ClientIpHeaderArg::XForwardedFor => ClientIpHeader::XForwardedFor,

@@ -1,4 +1,5 @@
-//! keel-import: reading CRM lead exports as they really are, in constant memory.
+//! keel-import: reading CRM lead exports as they really are (CSV text in any common encoding,
+//! or an XLSX workbook's first sheet), in constant memory.
 //!
 //! `open` looks at a file once (encoding, delimiter, header row, which profile maps it, how it
 //! writes dates and amounts), then `LeadReader` streams its rows as `LeadDraft`s or as
@@ -15,6 +16,7 @@ pub mod numbers;
 pub mod profile;
 mod reader;
 mod row;
+pub mod sheet;
 pub mod sniff;
 pub mod spend;
 pub mod table;
@@ -23,7 +25,7 @@ pub use dates::DateOrder;
 pub use decode::TextEncoding;
 pub use numbers::Decimal;
 pub use profile::Profile;
-pub use reader::{open, LeadReader, Shape};
+pub use reader::{open, preview, LeadReader, Preview, Shape};
 
 use std::fmt;
 

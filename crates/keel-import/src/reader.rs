@@ -4,6 +4,7 @@ use crate::dates::{self, DateOrder, Evidence};
 use crate::numbers::{self, Decimal};
 use crate::profile::{built_in, Columns, Profile};
 use crate::row::to_lead;
+use crate::sheet::{is_xlsx, SheetRows};
 use crate::{decode, sniff, ImportError, Options, RowError};
 use csv::ByteRecord;
 use keel_domain::lead::LeadDraft;
@@ -33,6 +34,8 @@ pub struct Shape {
     pub decimal: Option<Decimal>,
     /// The zone moments are dated in (`Options::zone`).
     pub zone: keel_domain::Zone,
+    /// The sheet read, for an XLSX workbook (its first); None for a text file.
+    pub sheet: Option<String>,
 }
 
 impl Shape {
@@ -45,12 +48,59 @@ impl Shape {
             _ => "other",
         }
     }
+
+    /// How the file is written, in words: "UTF-8, comma-separated" or "Excel workbook,
+    /// sheet 'Leads'".
+    pub fn format_label(&self) -> String {
+        match &self.sheet {
+            Some(name) => format!("Excel workbook, sheet '{name}'"),
+            None => format!(
+                "{}, {}-separated",
+                self.encoding.label(),
+                self.delimiter_label()
+            ),
+        }
+    }
+
+    /// "line" for a text file, "row" for a spreadsheet: what a user looks for.
+    pub fn line_word(&self) -> &'static str {
+        if self.sheet.is_some() {
+            "row"
+        } else {
+            "line"
+        }
+    }
+}
+
+/// Where records come from: CSV text, or a workbook's sheet.
+enum Rows {
+    Csv(csv::Reader<Box<dyn Read + Send>>),
+    Sheet(SheetRows),
+}
+
+impl Rows {
+    fn read(&mut self, rec: &mut ByteRecord) -> Result<bool, RowError> {
+        match self {
+            Rows::Csv(r) => r.read_byte_record(rec).map_err(|e| RowError {
+                line: e.position().map(|p| p.line()).unwrap_or(0),
+                column: None,
+                value: None,
+                reason: format!("the file cannot be read past here: {e}"),
+            }),
+            Rows::Sheet(s) => s.read(rec).map_err(|reason| RowError {
+                line: 0,
+                column: None,
+                value: None,
+                reason,
+            }),
+        }
+    }
 }
 
 /// Streams leads (or row errors) from an opened file.
 pub struct LeadReader {
     pub shape: Shape,
-    csv: csv::Reader<Box<dyn Read + Send>>,
+    rows: Rows,
     ahead: VecDeque<ByteRecord>,
     /// One-cell rows seen after data: a report footer if nothing follows them.
     footer: Vec<ByteRecord>,
@@ -85,22 +135,32 @@ fn io(e: impl std::fmt::Display) -> ImportError {
 
 fn stream(
     path: &Path,
+    sheet: bool,
     enc: decode::TextEncoding,
     delimiter: u8,
     progress: Arc<AtomicU64>,
-) -> Result<csv::Reader<Box<dyn Read + Send>>, ImportError> {
+) -> Result<Rows, ImportError> {
+    if sheet {
+        return Ok(Rows::Sheet(SheetRows::open(path, progress)));
+    }
     let counted = Counted {
         inner: File::open(path).map_err(io)?,
         read: progress,
     };
     let f = BufReader::with_capacity(256 * 1024, counted);
     let r = decode::reader(f, enc).map_err(io)?;
-    Ok(csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        .buffer_capacity(256 * 1024)
-        .from_reader(r))
+    Ok(Rows::Csv(
+        csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(delimiter)
+            .buffer_capacity(256 * 1024)
+            .from_reader(r),
+    ))
+}
+
+fn unreadable(e: RowError) -> ImportError {
+    ImportError::Io(e.reason)
 }
 
 fn cells(r: &ByteRecord) -> Vec<String> {
@@ -114,7 +174,15 @@ fn line(r: &ByteRecord) -> u64 {
 }
 
 /// Opens `path` and decides how to read it.
-pub fn open(path: &Path, opts: &Options) -> Result<LeadReader, ImportError> {
+/// How a file is written, found from its first bytes.
+struct Format {
+    sheet: Option<String>,
+    encoding: decode::TextEncoding,
+    delimiter: u8,
+    file_len: u64,
+}
+
+fn format_of(path: &Path) -> Result<Format, ImportError> {
     let mut head = Vec::with_capacity(64 * 1024);
     File::open(path)
         .map_err(io)?
@@ -124,6 +192,11 @@ pub fn open(path: &Path, opts: &Options) -> Result<LeadReader, ImportError> {
     if head.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(ImportError::Empty);
     }
+    let sheet = if is_xlsx(&head) {
+        Some(SheetRows::first_sheet(path).map_err(ImportError::Io)?)
+    } else {
+        None
+    };
     let encoding = decode::detect(&head);
     let mut sample = String::new();
     decode::reader(std::io::Cursor::new(head), encoding)
@@ -140,16 +213,71 @@ pub fn open(path: &Path, opts: &Options) -> Result<LeadReader, ImportError> {
             .map_err(io)?;
         sample = String::from_utf8_lossy(&h).into_owned();
     }
-    let delimiter = sniff::delimiter(&sample);
-    let progress = Arc::new(AtomicU64::new(0));
-    let file_len = std::fs::metadata(path).map_err(io)?.len();
-    let mut csv = stream(path, encoding, delimiter, progress.clone())?;
+    Ok(Format {
+        sheet,
+        encoding,
+        delimiter: sniff::delimiter(&sample),
+        file_len: std::fs::metadata(path).map_err(io)?.len(),
+    })
+}
 
+/// The first rows of a file (the header is among them).
+fn head_rows(rows: &mut Rows) -> Result<Vec<ByteRecord>, ImportError> {
     let mut head_rows: Vec<ByteRecord> = Vec::new();
     let mut rec = ByteRecord::new();
-    while head_rows.len() < HEAD_ROWS && csv.read_byte_record(&mut rec).map_err(io)? {
+    while head_rows.len() < HEAD_ROWS && rows.read(&mut rec).map_err(unreadable)? {
         head_rows.push(rec.clone());
     }
+    Ok(head_rows)
+}
+
+/// A file's header row and its first rows, for a form that maps its columns.
+#[derive(Debug, Clone)]
+pub struct Preview {
+    pub headers: Vec<String>,
+    /// 1-based line (or spreadsheet row) of the header.
+    pub header_line: u64,
+    pub rows: Vec<Vec<String>>,
+}
+
+/// The header (the widest of the first rows) and up to `n` rows after it.
+pub fn preview(path: &Path, n: usize) -> Result<Preview, ImportError> {
+    let f = format_of(path)?;
+    let mut rows = stream(
+        path,
+        f.sheet.is_some(),
+        f.encoding,
+        f.delimiter,
+        Arc::new(AtomicU64::new(0)),
+    )?;
+    let head = head_rows(&mut rows)?;
+    let texts: Vec<Vec<String>> = head.iter().map(cells).collect();
+    let h = sniff::header_row(&texts, |_| false).ok_or(ImportError::NoHeader)?;
+    Ok(Preview {
+        headers: texts[h].iter().map(|c| c.trim().to_string()).collect(),
+        header_line: line(&head[h]),
+        rows: texts
+            .into_iter()
+            .skip(h + 1)
+            .filter(|r| sniff::filled(r) > 0)
+            .take(n)
+            .collect(),
+    })
+}
+
+/// Opens `path` and decides how to read it.
+pub fn open(path: &Path, opts: &Options) -> Result<LeadReader, ImportError> {
+    let Format {
+        sheet,
+        encoding,
+        delimiter,
+        file_len,
+    } = format_of(path)?;
+    let progress = Arc::new(AtomicU64::new(0));
+    let is_sheet = sheet.is_some();
+    let mut rows = stream(path, is_sheet, encoding, delimiter, progress.clone())?;
+    let head_rows = head_rows(&mut rows)?;
+    let mut rec = ByteRecord::new();
     let texts: Vec<Vec<String>> = head_rows.iter().map(cells).collect();
     let profiles = built_in();
     let chosen: Option<Profile> = match (&opts.profile, opts.mapping.is_empty()) {
@@ -195,7 +323,7 @@ pub fn open(path: &Path, opts: &Options) -> Result<LeadReader, ImportError> {
     let columns = profile.resolve(&headers).map_err(ImportError::Mapping)?;
     let header_line = line(&head_rows[h]);
     let mut ahead: VecDeque<ByteRecord> = head_rows.into_iter().skip(h + 1).collect();
-    while ahead.len() < SAMPLE_ROWS && csv.read_byte_record(&mut rec).map_err(io)? {
+    while ahead.len() < SAMPLE_ROWS && rows.read(&mut rec).map_err(unreadable)? {
         ahead.push_back(rec.clone());
     }
     if ahead.iter().all(|r| sniff::filled(&cells(r)) == 0) {
@@ -211,23 +339,30 @@ pub fn open(path: &Path, opts: &Options) -> Result<LeadReader, ImportError> {
         dates: opts.dates,
         decimal: opts.decimal,
         zone: opts.zone.clone(),
+        sheet,
     };
     learn(&mut shape, ahead.iter())?;
     if needs_scan(&shape, ahead.iter()) {
         // The sample could not decide: read the whole file's date and amount columns once.
-        let mut all = stream(path, encoding, delimiter, Arc::new(AtomicU64::new(0)))?;
+        let mut all = stream(
+            path,
+            is_sheet,
+            encoding,
+            delimiter,
+            Arc::new(AtomicU64::new(0)),
+        )?;
         let mut r = ByteRecord::new();
-        let mut rows = std::iter::from_fn(move || match all.read_byte_record(&mut r) {
+        let mut rest = std::iter::from_fn(move || match all.read(&mut r) {
             Ok(true) => Some(r.clone()),
             _ => None,
         })
         .filter(|r| line(r) > header_line);
-        learn_stream(&mut shape, &mut rows);
+        learn_stream(&mut shape, &mut rest);
     }
     ask(&shape, ahead.iter())?;
     Ok(LeadReader {
         shape,
-        csv,
+        rows,
         ahead,
         footer: Vec::new(),
         out: VecDeque::new(),
@@ -357,15 +492,10 @@ impl LeadReader {
             return Some(Ok(r));
         }
         let mut r = ByteRecord::new();
-        match self.csv.read_byte_record(&mut r) {
+        match self.rows.read(&mut r) {
             Ok(true) => Some(Ok(r)),
             Ok(false) => None,
-            Err(e) => Some(Err(RowError {
-                line: e.position().map(|p| p.line()).unwrap_or(0),
-                column: None,
-                value: None,
-                reason: format!("the file cannot be read past here: {e}"),
-            })),
+            Err(e) => Some(Err(e)),
         }
     }
 }

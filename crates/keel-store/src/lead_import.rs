@@ -41,7 +41,24 @@ pub struct LeadImport {
     pub error: Option<String>,
     pub started_at: i64,
     pub finished_at: Option<i64>,
+    /// The uploaded file's name in the import directory of the server that took it.
+    #[serde(skip)]
+    pub upload: Option<String>,
+    /// The answers the file needed (JSON, written by the web app).
+    #[serde(skip)]
+    pub options: Option<String>,
+    pub bytes_total: i64,
+    pub bytes_read: i64,
+    pub rows_read: i64,
+    pub rows_bad: i64,
+    pub heartbeat_at: Option<i64>,
+    pub cancel_requested: bool,
 }
+
+/// The columns `LeadImport` reads.
+pub(crate) const IMPORT_COLUMNS: &str = "id, source_system, file_name, profile, status, rows_staged, rows_skipped, inserted, \
+    updated, unchanged, error, started_at, finished_at, upload, options, bytes_total, bytes_read, rows_read, rows_bad, \
+    heartbeat_at, cancel_requested <> 0 AS cancel_requested";
 
 const STAGING_COLUMNS: &str = "import_id, line, source_system, external_id, created_on, created_month, source, source_detail, \
     campaign, offer, channel, lifecycle_stage, lead_status, owner, qualification, disqualification_reason, objection, \
@@ -100,6 +117,23 @@ fn last_per_id<'a>(rows: &'a [(i64, &'a LeadDraft)]) -> Vec<(i64, &'a LeadDraft)
 }
 
 impl Store {
+    /// Removes what failed, cancelled and abandoned imports of a workspace left staged, and
+    /// calls abandoned the imports that stopped moving long ago (a killed process) and uploads
+    /// never started.
+    pub(crate) async fn clear_abandoned_imports(&self, ws: WorkspaceId, t: i64) -> Result<()> {
+        let old = t - ABANDONED_AFTER_SECS;
+        tx!(self, tx => {
+            sqlx::query("DELETE FROM lead_staging WHERE import_id IN (SELECT id FROM lead_imports
+                    WHERE workspace_id = $1 AND (status IN ('failed', 'cancelled')
+                    OR (status = 'staging' AND COALESCE(heartbeat_at, started_at) < $2)))")
+                .bind(ws).bind(old).execute(&mut *tx).await?;
+            sqlx::query("UPDATE lead_imports SET status = 'abandoned', finished_at = $3
+                    WHERE workspace_id = $1 AND status IN ('staging', 'uploaded') AND COALESCE(heartbeat_at, started_at) < $2")
+                .bind(ws).bind(old).bind(t).execute(&mut *tx).await?;
+        });
+        Ok(())
+    }
+
     /// Opens an import and clears what abandoned imports of this workspace left staged.
     pub async fn begin_lead_import(
         &self,
@@ -110,13 +144,8 @@ impl Store {
         by_user: Option<i64>,
     ) -> Result<i64> {
         let t = now();
+        self.clear_abandoned_imports(ws, t).await?;
         let id = tx!(self, tx => {
-            sqlx::query("DELETE FROM lead_staging WHERE import_id IN (SELECT id FROM lead_imports
-                    WHERE workspace_id = $1 AND (status IN ('failed', 'cancelled') OR (status = 'staging' AND started_at < $2)))")
-                .bind(ws).bind(t - ABANDONED_AFTER_SECS).execute(&mut *tx).await?;
-            sqlx::query("UPDATE lead_imports SET status = 'abandoned', finished_at = $3
-                    WHERE workspace_id = $1 AND status = 'staging' AND started_at < $2")
-                .bind(ws).bind(t - ABANDONED_AFTER_SECS).bind(t).execute(&mut *tx).await?;
             sqlx::query_scalar::<_, i64>("INSERT INTO lead_imports (workspace_id, source_system, file_name, profile, status,
                     rows_staged, rows_skipped, inserted, updated, unchanged, created_by, started_at)
                  VALUES ($1, $2, $3, $4, 'staging', 0, 0, 0, 0, 0, $5, $6) RETURNING id")
@@ -216,29 +245,46 @@ impl Store {
         Ok(counts)
     }
 
-    /// Gives up an import (an error, or the user cancelled): its staged rows go, the leads stay.
+    /// Gives up an import on an error: its staged rows go, the leads stay.
     pub async fn fail_lead_import(
         &self,
         ws: WorkspaceId,
         import_id: i64,
         error: &str,
     ) -> Result<()> {
+        self.end_lead_import(ws, import_id, "failed", Some(error))
+            .await
+    }
+
+    /// Gives up an import the user cancelled: its staged rows go, the leads stay.
+    pub async fn cancelled_lead_import(&self, ws: WorkspaceId, import_id: i64) -> Result<()> {
+        self.end_lead_import(ws, import_id, "cancelled", None).await
+    }
+
+    async fn end_lead_import(
+        &self,
+        ws: WorkspaceId,
+        import_id: i64,
+        status: &str,
+        error: Option<&str>,
+    ) -> Result<()> {
         let t = now();
         tx!(self, tx => {
             sqlx::query("DELETE FROM lead_staging WHERE import_id = (SELECT id FROM lead_imports WHERE workspace_id = $1 AND id = $2)")
                 .bind(ws).bind(import_id).execute(&mut *tx).await?;
-            sqlx::query("UPDATE lead_imports SET status = 'failed', error = $3, finished_at = $4
-                    WHERE workspace_id = $1 AND id = $2 AND status = 'staging'")
-                .bind(ws).bind(import_id).bind(error).bind(t).execute(&mut *tx).await?;
+            sqlx::query("UPDATE lead_imports SET status = $5, error = $3, finished_at = $4
+                    WHERE workspace_id = $1 AND id = $2 AND status IN ('staging', 'uploaded')")
+                .bind(ws).bind(import_id).bind(error).bind(t).bind(status).execute(&mut *tx).await?;
         });
         Ok(())
     }
 
     /// Recent imports, newest first.
     pub async fn list_lead_imports(&self, ws: WorkspaceId, limit: i64) -> Result<Vec<LeadImport>> {
-        Ok(read!(self, p => sqlx::query_as::<_, LeadImport>(
-            "SELECT id, source_system, file_name, profile, status, rows_staged, rows_skipped, inserted, updated, unchanged,
-                error, started_at, finished_at FROM lead_imports WHERE workspace_id = $1 ORDER BY id DESC LIMIT $2")
+        let sql = format!(
+            "SELECT {IMPORT_COLUMNS} FROM lead_imports WHERE workspace_id = $1 ORDER BY id DESC LIMIT $2"
+        );
+        Ok(read!(self, p => sqlx::query_as::<_, LeadImport>(&sql)
             .bind(ws).bind(limit).fetch_all(p).await)?)
     }
 

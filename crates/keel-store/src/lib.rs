@@ -24,6 +24,7 @@ mod functions;
 mod ids;
 mod invites;
 mod lead_import;
+mod lead_import_jobs;
 mod lead_rollups;
 mod lead_settings;
 mod leads;
@@ -66,6 +67,9 @@ pub use first_run::FirstOwner;
 pub use ids::WorkspaceId;
 pub use invites::{Invite, InviteStatus};
 pub use lead_import::{ImportCounts, LeadImport, STAGE_BATCH};
+pub use lead_import_jobs::{
+    Cancel, ImportRowError, LeadMapping, KEPT_ROW_ERRORS, STALLED_AFTER_SECS,
+};
 pub use lead_rollups::{Months, QualityBy, QualityGroup};
 pub use leads::LeadFilter;
 pub use password_resets::{PasswordReset, RESET_LINK_SPENT};

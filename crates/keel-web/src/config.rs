@@ -60,6 +60,11 @@ pub struct Config {
     pub webhook_timeout: std::time::Duration,
     /// Delivered and given-up deliveries older than this are removed from the log.
     pub webhook_keep: std::time::Duration,
+    /// Where uploaded lead files wait to be read (on this server's disk; several servers
+    /// share one directory, or route a user's requests to one server).
+    pub import_dir: std::path::PathBuf,
+    /// The largest lead file an upload takes, in bytes.
+    pub max_import_bytes: u64,
 }
 
 impl Default for Config {
@@ -88,6 +93,8 @@ impl Default for Config {
             webhook_poll: std::time::Duration::from_secs(1),
             webhook_timeout: std::time::Duration::from_secs(10),
             webhook_keep: std::time::Duration::from_secs(30 * 24 * 3600),
+            import_dir: std::env::temp_dir().join("keel-imports"),
+            max_import_bytes: 512 * 1024 * 1024,
         }
     }
 }

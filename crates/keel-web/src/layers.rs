@@ -150,6 +150,15 @@ async fn checked(
                     .into_response();
                 }
             }
+        } else if csrf::is_multipart(req.headers()) {
+            // An upload: its token is in the query, and its body streams to the handler.
+            let given = csrf::query_token(req.uri().query());
+            if !sess
+                .as_ref()
+                .is_some_and(|s| csrf::matches(Some(&s.csrf), given.as_deref()))
+            {
+                return error::PageError::Csrf.into_response();
+            }
         } else {
             let (parts, body) = req.into_parts();
             let bytes = match to_bytes(body, state.config.max_body_bytes).await {

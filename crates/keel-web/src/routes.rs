@@ -39,6 +39,19 @@ impl Routes {
     pub fn post<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, h: H) -> Self {
         self.add(Method::POST, MethodFilter::POST, path, h)
     }
+    /// A POST that takes a file (a lead upload): its body streams to disk under the
+    /// configured import limit instead of the request limit (`lead_upload::receive`).
+    pub fn upload<H: Handler<T, AppState>, T: 'static>(mut self, path: &'static str, h: H) -> Self {
+        self.list.push(RouteInfo {
+            method: Method::POST,
+            path,
+        });
+        self.router = self.router.route(
+            path,
+            on(MethodFilter::POST, h).layer(axum::extract::DefaultBodyLimit::disable()),
+        );
+        self
+    }
     pub fn put<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, h: H) -> Self {
         self.add(Method::PUT, MethodFilter::PUT, path, h)
     }

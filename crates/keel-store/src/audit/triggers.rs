@@ -44,12 +44,23 @@ const ONLY_UPDATES_OF: &[(&str, &[&str], &str)] = &[(
 )];
 
 /// Columns never written to the audit log: secrets (stored hashes, and a webhook's signing
-/// secret, kept as is), the workspace (the entry has it) and counters that move on reads
-/// (`data_version`, a token's last use). An update that changes only these is no entry.
+/// secret, kept as is), the workspace (the entry has it), counters that move on reads
+/// (`data_version`, a token's last use) and a lead import's progress (moved every batch; its
+/// start and its outcome are entries). An update that changes only these is no entry.
 fn ignored(col: &str) -> bool {
     col.ends_with("_hash")
         || col.ends_with("_secret")
-        || matches!(col, "workspace_id" | "data_version" | "last_used_at")
+        || matches!(
+            col,
+            "workspace_id"
+                | "data_version"
+                | "last_used_at"
+                | "rows_staged"
+                | "rows_read"
+                | "rows_bad"
+                | "bytes_read"
+                | "heartbeat_at"
+        )
 }
 
 /// Whether `table` (with these columns) is audited: for the schema test and the installer.

@@ -444,7 +444,27 @@ pub const TABLES: &[Table] = &[
             ("error", Text),
             ("created_by", User),
             ("started_at", Int),
-            ("finished_at", Int)
+            ("finished_at", Int),
+            ("upload", Text),
+            ("options", Text),
+            ("bytes_total", Int),
+            ("bytes_read", Int),
+            ("rows_read", Int),
+            ("rows_bad", Int),
+            ("heartbeat_at", Int),
+            ("cancel_requested", Int)
+        ],
+        order: "id",
+    },
+    Table {
+        name: "lead_mappings",
+        columns: cols![
+            ("id", Id),
+            ("name", Text),
+            ("source_system", Text),
+            ("pairs", Text),
+            ("created_by", User),
+            ("created_at", Int)
         ],
         order: "id",
     },

@@ -13,6 +13,7 @@ mod extract;
 mod fit;
 mod functions;
 mod lead_feedback;
+mod lead_imports;
 mod lead_quality;
 mod lead_settings;
 mod leads;
@@ -75,6 +76,7 @@ pub fn routes(r: Routes) -> Routes {
     let r = lead_feedback::routes(r);
     let r = lead_quality::routes(r);
     let r = lead_settings::routes(r);
+    let r = lead_imports::routes(r);
     let r = spend::routes(r);
     let r = search::routes(r);
     let r = review_cadences::routes(r);

@@ -2,9 +2,9 @@
 //! (tests/openapi.rs) locks it, so a change to the API is a visible change to a file.
 
 use super::{
-    allocation, audit, channels, decisions, fit, functions, lead_feedback, lead_quality,
-    lead_settings, leads, load, members, metrics, model, objectives, offers, owners, people,
-    people_bulk, portable, priorities, review_cadences, reviews, search, spend, strategy,
+    allocation, audit, channels, decisions, fit, functions, lead_feedback, lead_imports,
+    lead_quality, lead_settings, leads, load, members, metrics, model, objectives, offers, owners,
+    people, people_bulk, portable, priorities, review_cadences, reviews, search, spend, strategy,
     strategy_records, tokens, webhooks, work, workflows, workspace,
 };
 use crate::error::{ErrorBody, ErrorEnvelope, FieldMessage};
@@ -46,7 +46,9 @@ use utoipa::{Modify, OpenApi};
         strategy_records::create_program, strategy_records::update_program, strategy_records::delete_program,
         leads::list_leads, leads::find_lead, leads::create_lead, leads::create_leads,
         lead_feedback::give_lead_feedback, lead_feedback::give_leads_feedback,
-        lead_quality::find_lead_quality, lead_settings::find_lead_settings, lead_settings::update_lead_settings, spend::list_spend, spend::set_spend, spend::delete_spend, spend::import_spend,
+        lead_quality::find_lead_quality, lead_settings::find_lead_settings, lead_settings::update_lead_settings,
+        lead_imports::list_lead_imports, lead_imports::create_lead_import, lead_imports::find_lead_import, lead_imports::list_lead_import_errors, lead_imports::cancel_lead_import,
+        spend::list_spend, spend::set_spend, spend::delete_spend, spend::import_spend,
         search::search_everything,
         review_cadences::list_review_cadences, review_cadences::find_review_cadence, review_cadences::create_review_cadence, review_cadences::update_review_cadence,
         reviews::list_reviews, reviews::find_review, reviews::find_review_minutes, reviews::start_review, reviews::update_review_notes, reviews::close_review,

@@ -1,6 +1,6 @@
 //! CSRF protection, checked once for every unsafe request by the session layer:
 //! - page forms carry a `csrf` field equal to the session's token (or, before sign-in, to the
-//!   `keel_pre` cookie: double submit);
+//!   `keel_pre` cookie: double submit); a file upload's form carries it in its action's query;
 //! - API calls authenticated by the session cookie send it in the `X-CSRF-Token` header;
 //! - API calls with a bearer token need nothing, as browsers never attach one by themselves.
 //!
@@ -18,6 +18,25 @@ pub const HEADER: &str = "x-csrf-token";
 
 pub fn is_unsafe(m: &Method) -> bool {
     !matches!(*m, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// The value of the `csrf` parameter of a URL's query: a file upload's form
+/// (multipart/form-data) carries its token in its action, so the file streams to disk
+/// instead of being read whole to find the field.
+pub fn query_token(query: Option<&str>) -> Option<String> {
+    serde_urlencoded_field(query?.as_bytes(), FIELD)
+}
+
+/// Whether a request body is a multipart form (a file upload).
+pub fn is_multipart(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.trim_start()
+                .to_ascii_lowercase()
+                .starts_with("multipart/form-data")
+        })
 }
 
 /// The value of the `csrf` field in a urlencoded form body.

@@ -12,6 +12,7 @@ pub mod forms;
 mod functions;
 mod health;
 pub mod layout;
+mod lead_import;
 mod lead_quality;
 mod lead_thresholds;
 mod leads;
@@ -89,6 +90,7 @@ pub fn routes(r: Routes) -> Routes {
     let r = leads::routes(r);
     let r = lead_quality::routes(r);
     let r = lead_thresholds::routes(r);
+    let r = lead_import::routes(r);
     let r = spend::routes(r);
     let r = reviews::routes(r);
     let r = review::routes(r);
