@@ -13,7 +13,8 @@ pub(crate) fn to_lead(shape: &Shape, r: &ByteRecord) -> Result<(u64, LeadDraft),
         .iter()
         .skip(width)
         .any(|c| !c.iter().all(u8::is_ascii_whitespace));
-    if extra || r.len() < width {
+    // A spreadsheet leaves trailing empty cells out: a short row there is not broken.
+    if extra || (r.len() < width && shape.sheet.is_none()) {
         return Err(ragged(r, width));
     }
     let err = |col: usize, value: &str, reason: String| RowError {

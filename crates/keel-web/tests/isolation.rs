@@ -343,7 +343,19 @@ async fn a_member_of_one_workspace_never_reaches_another_workspaces_records() {
         .await
         .unwrap()
         .id;
+    let b_import = app
+        .store
+        .create_lead_upload(b.id, "Bravo Secret.csv", "0000.upload", 10, None)
+        .await
+        .unwrap();
+    let b_mapping = app
+        .store
+        .save_lead_mapping(b.id, "Bravo Secret", "csv", "[]", None)
+        .await
+        .unwrap();
     let ids: HashMap<&str, i64> = [
+        ("import", b_import),
+        ("mapping", b_mapping),
         ("webhook", b_webhook),
         ("delivery", b_delivery),
         ("segment", b_segment),
@@ -395,6 +407,7 @@ async fn a_member_of_one_workspace_never_reaches_another_workspaces_records() {
             ("/segments/", "segment"),
             ("/personas/", "persona"),
             ("/programs/", "program"),
+            ("/lead-imports/", "import"),
             ("/leads/", "lead"),
             ("/spend/", "spend"),
             ("/webhooks/", "webhook"),

@@ -63,6 +63,8 @@ struct Fixture {
     cadence: i64,
     webhook: i64,
     delivery: i64,
+    import: i64,
+    mapping: i64,
 }
 
 async fn fixture() -> Fixture {
@@ -244,7 +246,19 @@ async fn fixture() -> Fixture {
         .unwrap()
         .id;
     let (webhook, delivery) = common::webhook_with_delivery(&app, &ws).await;
+    let import = app
+        .store
+        .create_lead_upload(ws.id, "contacts.csv", "0000.upload", 10, None)
+        .await
+        .unwrap();
+    let mapping = app
+        .store
+        .save_lead_mapping(ws.id, "Pipedrive", "pipedrive", "[]", None)
+        .await
+        .unwrap();
     Fixture {
+        import,
+        mapping,
         webhook,
         delivery,
         cadence,
@@ -314,6 +328,8 @@ fn fill(path: &str, f: &Fixture) -> String {
         f.persona
     } else if path.contains("/programs/") {
         f.program
+    } else if path.contains("/lead-imports/") {
+        f.import
     } else if path.contains("/leads/") {
         f.lead
     } else if path.contains("/spend/") {
@@ -341,6 +357,8 @@ fn fill(path: &str, f: &Fixture) -> String {
         .replace("{offer}", &f.offer.to_string())
         .replace("{measurement}", &f.measurement.to_string())
         .replace("{lead}", &f.lead.to_string())
+        .replace("{import}", &f.import.to_string())
+        .replace("{mapping}", &f.mapping.to_string())
         .replace("{spend}", &f.spend.to_string())
         .replace("{commitment}", &f.commitment.to_string())
         .replace("{review}", &f.review.to_string())
@@ -508,6 +526,7 @@ async fn every_write_route_refuses(f: &Fixture, email: &str, role: Role) {
                 "/metrics",
                 "/offers",
                 "/leads",
+                "/lead-imports",
                 "/lead-quality",
                 "/lead-settings",
                 "/spend",

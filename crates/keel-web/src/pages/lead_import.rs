@@ -84,10 +84,18 @@ async fn form(State(state): State<AppState>, ctx: WsCtx) -> Result<Response, Pag
 async fn receive(
     State(state): State<AppState>,
     ctx: WsCtx,
-    mut multipart: Multipart,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<Response, PageError> {
     ctx.require_leads()?;
     ctx.require_edit()?;
+    let Ok(mut multipart) = multipart else {
+        return upload_page(
+            &state,
+            &ctx,
+            Some("Choose a file: a CSV or Excel export of your CRM's leads.".into()),
+        )
+        .await;
+    };
     let mut saved: Option<(String, String, u64)> = None;
     let mut answers = Answers::default();
     let mut failed: Option<String> = None;
