@@ -182,7 +182,34 @@ pub async fn seed(store: &Store, ws: WorkspaceId, owner_user: i64, now: i64) -> 
             judged.push((external_id, fb));
         }
     }
-    store.upsert_leads(ws, &leads, Some(owner_user)).await?;
+    // The leads arrive as the team's last HubSpot export did: through a real import, so the
+    // Leads page lists it under Recent imports.
+    let import = store
+        .begin_lead_import(
+            ws,
+            "hubspot",
+            "hubspot-contacts-export.csv",
+            "hubspot",
+            Some(owner_user),
+        )
+        .await?;
+    let rows: Vec<(i64, &LeadDraft)> = leads
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (i as i64 + 2, l))
+        .collect();
+    store.stage_leads(import, &rows).await?;
+    store.publish_lead_import(ws, import, 0).await?;
+    // The events team's Pipedrive export is mapped column by column; the mapping is saved.
+    store
+        .save_lead_mapping(
+            ws,
+            "Pipedrive deals export",
+            "pipedrive",
+            r#"[["external_id","Deal ID"],["created","Deal created"],["source","Lead source"],["offer","Offer"],["owner","Owner name"]]"#,
+            Some(owner_user),
+        )
+        .await?;
     let mut items = Vec::with_capacity(judged.len());
     for (external_id, fb) in judged {
         if let Some(l) = store

@@ -163,7 +163,7 @@ keel_testkit::each_backend!(
         );
         let (_, form) = b.text("/w/acme/leads/import").await;
         assert!(
-            form.contains("Pipedrive deals") && form.contains("Added on → created"),
+            form.contains("Pipedrive deals") && form.contains("Added on → Created date"),
             "{form}"
         );
 

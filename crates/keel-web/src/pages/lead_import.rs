@@ -47,7 +47,7 @@ impl UploadPage {
     fn columns(&self, m: &LeadMapping) -> String {
         upload::mapping_pairs(m)
             .iter()
-            .map(|(f, c)| format!("{c} → {f}"))
+            .map(|(f, c)| format!("{c} → {}", field_label(f)))
             .collect::<Vec<_>>()
             .join(", ")
     }
@@ -241,7 +241,7 @@ impl JobPage {
 
 fn field_label(field: &str) -> String {
     match field {
-        "external_id" => "Record id (unique per lead)".into(),
+        "external_id" => "Record id".into(),
         "created" => "Created date".into(),
         "pipeline_amount" => "Pipeline amount".into(),
         "won_amount" => "Won amount".into(),
