@@ -210,6 +210,30 @@ pub const COMPUTED: &[ComputedDemo] = &[
         80.0,
         Some("lead"),
     ),
+    (
+        "Lead acceptance rate",
+        Computed::LeadAcceptance,
+        Cadence::Monthly,
+        Direction::Higher,
+        55.0,
+        Some("lead"),
+    ),
+    (
+        "CRM completeness",
+        Computed::CrmCompleteness,
+        Cadence::Monthly,
+        Direction::Higher,
+        90.0,
+        Some("lead"),
+    ),
+    (
+        "Pipeline contribution",
+        Computed::PipelineContribution,
+        Cadence::Quarterly,
+        Direction::Higher,
+        80.0,
+        Some("lead"),
+    ),
 ];
 
 fn person(team: &[(&'static str, Person)], key: &str) -> Result<i64> {
@@ -327,8 +351,16 @@ pub async fn seed(
             channel_id: None,
             workflow_id: None,
             computed: Some(*c),
-            family: Some(Family::Operating),
-            signal: Some(Signal::Leading),
+            family: Some(if c.reads_leads() {
+                Family::LeadQuality
+            } else {
+                Family::Operating
+            }),
+            signal: Some(if *c == Computed::PipelineContribution {
+                Signal::Lagging
+            } else {
+                Signal::Leading
+            }),
             layer: Some(keel_domain::objective::Layer::Tactics),
         };
         store.create_metric(ws, &draft).await?;

@@ -353,6 +353,14 @@ impl MetricDraft {
             None => {}
         }
         let cadence = inv.take("cadence", Cadence::parse(&i.cadence));
+        if let (Some(c), Some(Cadence::Weekly)) = (computed, cadence) {
+            if c.reads_leads() {
+                inv.push(
+                    "cadence",
+                    "keel counts leads by the month they were created: choose a monthly or quarterly cadence.",
+                );
+            }
+        }
         let direction = inv.take("direction", Direction::parse(&i.direction));
         let target = inv
             .take("target", number(&i.target, "the target"))

@@ -78,6 +78,8 @@ pub enum QualityBy {
     Month,
     /// Channel in `a`, month (`yyyymm`) in `b`.
     ChannelMonth,
+    /// Source in `a`, month (`yyyymm`) in `b`.
+    SourceMonth,
 }
 
 /// The months to read, inclusive (`yyyymm`); `None` reads all.
@@ -149,6 +151,7 @@ impl Store {
             QualityBy::Channel => ("channel", "''"),
             QualityBy::Month => ("CAST(month AS TEXT)", "''"),
             QualityBy::ChannelMonth => ("channel", "CAST(month AS TEXT)"),
+            QualityBy::SourceMonth => ("source", "CAST(month AS TEXT)"),
         };
         let group = if b == "''" {
             a.to_string()

@@ -3,7 +3,7 @@
 use crate::work::WorkFilter;
 use crate::WorkspaceId;
 use crate::{now, Result, Store};
-use keel_domain::health::lead_rules::LeadFacts;
+use keel_domain::health::lead_rules::{LeadFacts, LeadMonth};
 use keel_domain::health::review_rules::RECURRING_BLOCK_DAYS;
 use keel_domain::health::Model;
 use keel_domain::lead::month_of;
@@ -91,6 +91,43 @@ impl Store {
     }
 
     /// What the lead rules read: recent rollups, spend and the feedback queue's tail.
+    /// The leads of the months keel computes lead metrics over (`metric::computed`), by
+    /// source and with their completeness, from the rollups.
+    async fn lead_months(
+        &self,
+        ws: WorkspaceId,
+        today: keel_domain::Date,
+    ) -> Result<Vec<LeadMonth>> {
+        let range = crate::Months {
+            from: Some(month_of(
+                today.add_days(-keel_domain::metric::computed::HISTORY_DAYS - 92),
+            )),
+            to: None,
+        };
+        let mut months: Vec<LeadMonth> = self
+            .lead_completeness_by_month(ws, range)
+            .await?
+            .into_iter()
+            .map(|(month, filled)| LeadMonth {
+                month,
+                by_source: Vec::new(),
+                filled,
+            })
+            .collect();
+        for g in self
+            .lead_quality(ws, crate::QualityBy::SourceMonth, range)
+            .await?
+        {
+            let Ok(month) = g.b.parse::<i64>() else {
+                continue;
+            };
+            if let Some(m) = months.iter_mut().find(|m| m.month == month) {
+                m.by_source.push((g.a, g.counts));
+            }
+        }
+        Ok(months)
+    }
+
     pub async fn lead_facts(&self, ws: WorkspaceId, now: i64, zone: &Zone) -> Result<LeadFacts> {
         let today = zone.date_of(now);
         let months = crate::Months {
@@ -139,6 +176,7 @@ impl Store {
             pending_too_long,
             oldest_pending,
             settings,
+            months: self.lead_months(ws, today).await?,
         })
     }
 }

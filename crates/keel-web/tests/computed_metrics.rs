@@ -173,3 +173,139 @@ keel_testkit::each_backend!(
         app.stop().await;
     }
 );
+
+keel_testkit::each_backend!(lead_metrics_read_what_lead_quality_shows, |db| {
+    let app = TestApp::start(db, keel_web::Config::default()).await;
+    let u = app.user("ana@acme.test", "Ana").await;
+    let ws = app.workspace("acme", u).await;
+    let api = Api::new(&app, &app.token(&ws, u, Role::Owner).await);
+    let today = keel_domain::Zone::utc().date_of(keel_web::time_fmt::now());
+    let lead =
+        |id: &str, source: &str, campaign: Option<&str>, cents: i64| keel_domain::lead::LeadDraft {
+            source_system: "hubspot".into(),
+            external_id: id.into(),
+            created: today,
+            source: Some(source.into()),
+            campaign: campaign.map(str::to_string),
+            offer: Some("Demo".into()),
+            channel: Some("Search".into()),
+            lifecycle_stage: Some("Lead".into()),
+            owner: Some("Rui".into()),
+            pipeline_cents: Some(cents),
+            ..Default::default()
+        };
+    app.store
+        .upsert_leads(
+            ws.id,
+            &[
+                lead("1", "Paid Search", Some("Brand"), 2_000_000),
+                lead("2", "Paid Search", None, 1_000_000),
+                lead("3", "Outbound", Some("Calls"), 1_000_000),
+                lead("4", "Webinar", None, 0),
+            ],
+            None,
+        )
+        .await
+        .unwrap();
+    let mut judged = Vec::new();
+    for (id, q) in [("1", "accepted"), ("2", "accepted"), ("3", "rejected")] {
+        let l = app
+            .store
+            .find_lead_by_external(ws.id, "hubspot", id)
+            .await
+            .unwrap()
+            .unwrap();
+        let fb = keel_domain::lead::Feedback {
+            qualification: keel_domain::lead::Qualification::parse(q).unwrap(),
+            reason: (q == "rejected").then(|| "Too small".to_string()),
+            objection: None,
+        };
+        judged.push((l.id, Some(l.version), fb));
+    }
+    app.store
+        .give_feedback_many(ws.id, &judged, None)
+        .await
+        .unwrap();
+    let (s, _) = api
+        .send(
+            Method::PUT,
+            "/api/v1/lead-settings",
+            Some(
+                json!({"poor_fit_below_percent": 40, "completeness_bar_percent": 90,
+                            "pending_days": 14, "sales_sources": "Outbound"}),
+            ),
+        )
+        .await;
+    assert!(s == 200 || s == 428, "{s}");
+    if s == 428 {
+        let r = api
+            .req(Method::PUT, "/api/v1/lead-settings")
+            .header("if-match", "\"0\"")
+            .json(
+                &json!({"poor_fit_below_percent": 40, "completeness_bar_percent": 90,
+                              "pending_days": 14, "sales_sources": "Outbound"}),
+            )
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+    }
+
+    let mut ids = Vec::new();
+    for (name, computed, kind) in [
+        ("Lead acceptance", "lead_acceptance", "quality"),
+        ("CRM completeness", "crm_completeness", "quality"),
+        (
+            "Pipeline contribution",
+            "pipeline_contribution",
+            "contribution",
+        ),
+    ] {
+        let mut b = body(name, computed, None);
+        b["kind"] = json!(kind);
+        let (s, x) = api.send(Method::POST, "/api/v1/metrics", Some(b)).await;
+        assert_eq!(s, 201, "{x}");
+        assert_eq!(x["unit"], "%");
+        ids.push(x["id"].as_i64().unwrap());
+    }
+    // A weekly lead metric is refused with the reason.
+    let mut weekly = body("Weekly acceptance", "lead_acceptance", None);
+    weekly["cadence"] = json!("weekly");
+    let (s, e) = api
+        .send(Method::POST, "/api/v1/metrics", Some(weekly))
+        .await;
+    assert_eq!(s, 422, "{e}");
+    assert!(e.to_string().contains("monthly or quarterly"), "{e}");
+
+    let month = format!("{:04}-{:02}", today.ymd().0, today.ymd().1);
+    let (_, q) = api
+        .get(&format!("/api/v1/lead-quality?from={month}&to={month}"))
+        .await;
+    let acceptance = q["months"][0]["acceptance_rate"].as_f64().unwrap();
+    let least = q["completeness"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["share"].as_f64())
+        .fold(1.0_f64, f64::min);
+    let contribution = q["pipeline_contribution"]["share"].as_f64().unwrap();
+    let latest = |x: &serde_json::Value| x["latest"]["value"].as_f64().unwrap();
+    let (_, a) = api.get(&format!("/api/v1/metrics/{}", ids[0])).await;
+    let (_, c) = api.get(&format!("/api/v1/metrics/{}", ids[1])).await;
+    let (_, p) = api.get(&format!("/api/v1/metrics/{}", ids[2])).await;
+    let percent = |share: f64| (share * 10_000.0).round() / 100.0;
+    assert_eq!(
+        latest(&a),
+        percent(acceptance),
+        "{a}
+{q}"
+    );
+    assert_eq!(latest(&c), percent(least), "{c}\n{q}");
+    assert_eq!(latest(&p), percent(contribution), "{p}\n{q}");
+    assert_eq!((latest(&a), latest(&c), latest(&p)), (66.67, 50.0, 75.0));
+    // The metric page shows the same figure.
+    let b = app.sign_in("ana@acme.test").await;
+    let (_, html) = b.text(&format!("/w/acme/metrics/{}", ids[0])).await;
+    assert!(html.contains("66.67"), "{html}");
+    app.stop().await;
+});

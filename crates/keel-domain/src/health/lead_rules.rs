@@ -26,6 +26,18 @@ pub struct LeadFacts {
     pub oldest_pending: Option<Date>,
     /// The workspace's thresholds (keel's defaults until it sets its own).
     pub settings: LeadSettings,
+    /// The last year's leads month by month, for the metrics keel computes from them.
+    pub months: Vec<LeadMonth>,
+}
+
+/// One month of leads (created that month): counts and pipeline by source, and how complete
+/// their CRM fields are.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LeadMonth {
+    /// `yyyymm`.
+    pub month: i64,
+    pub by_source: Vec<(String, Counts)>,
+    pub filled: Filled,
 }
 
 fn money(cents: i64) -> String {

@@ -9,6 +9,9 @@ use super::{Direction, Kind, Measurement, Metric};
 use crate::channel::ChannelStatus;
 use crate::fit::{self, WorkLink};
 use crate::health::Model;
+use crate::lead::completeness::Filled;
+use crate::lead::quality::Counts;
+use crate::lead::report::contribution;
 use crate::review::{self, ReviewStatus};
 use crate::work::{metrics::figures, WorkItem, WorkStatus};
 use crate::{Date, Invalid};
@@ -34,6 +37,9 @@ choice!(
         BudgetAllocated = "budget_allocated" / "Budget allocated (channel budgets)",
         ReviewRating = "review_rating" / "Review rating (attendees' average)",
         FollowThrough = "follow_through" / "Decision follow-through (done by the due date)",
+        LeadAcceptance = "lead_acceptance" / "Lead acceptance rate (leads sales accepted, of those it judged)",
+        CrmCompleteness = "crm_completeness" / "CRM completeness (the least-filled lead field)",
+        PipelineContribution = "pipeline_contribution" / "Pipeline contribution (pipeline from marketing sources)",
     } "Choose what keel computes from the list."
 );
 
@@ -43,7 +49,12 @@ impl Computed {
     pub fn unit(self) -> Option<&'static str> {
         Some(match self {
             Computed::CycleTime | Computed::BlockedDays => "days",
-            Computed::OnTimeRate | Computed::StrategicFit | Computed::FollowThrough => "%",
+            Computed::OnTimeRate
+            | Computed::StrategicFit
+            | Computed::FollowThrough
+            | Computed::LeadAcceptance
+            | Computed::CrmCompleteness
+            | Computed::PipelineContribution => "%",
             Computed::Revisions => "revisions",
             Computed::ChannelFocus => "channels",
             Computed::HoursAllocated => "h",
@@ -67,11 +78,15 @@ impl Computed {
     pub fn kind(self) -> Kind {
         match self {
             Computed::CycleTime | Computed::BlockedDays | Computed::OnTimeRate => Kind::Speed,
-            Computed::Revisions | Computed::ReviewRating | Computed::FollowThrough => Kind::Quality,
+            Computed::Revisions
+            | Computed::ReviewRating
+            | Computed::FollowThrough
+            | Computed::LeadAcceptance
+            | Computed::CrmCompleteness => Kind::Quality,
             Computed::HoursAllocated | Computed::BudgetAllocated | Computed::ChannelFocus => {
                 Kind::Cost
             }
-            Computed::StrategicFit => Kind::Contribution,
+            Computed::StrategicFit | Computed::PipelineContribution => Kind::Contribution,
         }
     }
 
@@ -88,7 +103,19 @@ impl Computed {
             Computed::BudgetAllocated => "The monthly budget of the metric's channel (of all active and testing channels when none is linked), for the period's length. Only the current period has a value.",
             Computed::ReviewRating => "Average of the attendees' ratings of the reviews held in the period.",
             Computed::FollowThrough => "Share of the decisions due in the period (up to yesterday) that were done by their due date; \"no change\" and reversed decisions are not counted.",
+            Computed::LeadAcceptance => "Share of the leads created in the period and judged by sales that sales accepted, as Lead quality counts them.",
+            Computed::CrmCompleteness => "The share of the leads created in the period that have the least-filled CRM field set (source, campaign, offer, channel, lifecycle stage, owner, qualification; for rejected leads, the disqualification reason). A target of the completeness bar asks every field to reach it.",
+            Computed::PipelineContribution => "Share of the pipeline of the leads created in the period that came from marketing: every lead source but those the workspace names as sales' own (Lead quality, Thresholds).",
         }
+    }
+
+    /// Whether it is computed from leads, which keel counts by month: a weekly cadence would
+    /// give no values.
+    pub fn reads_leads(self) -> bool {
+        matches!(
+            self,
+            Computed::LeadAcceptance | Computed::CrmCompleteness | Computed::PipelineContribution
+        )
     }
 
     /// Whether it is computed over work items (and so reads the metric's links as a scope).
@@ -328,6 +355,9 @@ pub fn values(x: &Metric, m: &Model, work: &[&WorkItem]) -> Vec<Measurement> {
                     )
                 })
             }
+            Computed::LeadAcceptance
+            | Computed::CrmCompleteness
+            | Computed::PipelineContribution => leads(c, m, p),
             Computed::FollowThrough => {
                 let due: Vec<review::Decision> = m
                     .decisions
@@ -353,6 +383,68 @@ pub fn values(x: &Metric, m: &Model, work: &[&WorkItem]) -> Vec<Measurement> {
         }
     }
     out
+}
+
+/// A lead figure over the months that start in the period, with the rule Lead quality uses
+/// for it (`Counts::acceptance_rate`, `Filled::shares`, `report::contribution`).
+fn leads(c: Computed, m: &Model, (s, e): (Date, Date)) -> Option<(f64, String)> {
+    let months: Vec<_> = m
+        .leads
+        .months
+        .iter()
+        .filter(|x| {
+            let first = Date::from_ymd(x.month / 100, (x.month % 100) as u32, 1);
+            first >= s && first < e
+        })
+        .collect();
+    let mut counts = Counts::default();
+    let mut filled = Filled::default();
+    for x in &months {
+        filled.add(&x.filled);
+        for (_, n) in &x.by_source {
+            counts.add(n);
+        }
+    }
+    match c {
+        Computed::LeadAcceptance => counts.acceptance_rate().map(|r| {
+            (
+                r * 100.0,
+                format!(
+                    "{} of {} accepted",
+                    counts.accepted,
+                    plural(counts.judged() as usize, "judged lead")
+                ),
+            )
+        }),
+        Computed::CrmCompleteness => filled
+            .shares(m.leads.settings.completeness_bar)
+            .into_iter()
+            .filter_map(|f| Some((f.share?, f)))
+            .min_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(share, f)| {
+                (
+                    share * 100.0,
+                    format!("least filled: {} ({} of {})", f.label, f.filled, f.of),
+                )
+            }),
+        Computed::PipelineContribution => {
+            let by_source = months
+                .iter()
+                .flat_map(|x| x.by_source.iter().map(|(s, n)| (s.as_str(), n)));
+            let share = contribution(by_source, &m.leads.settings);
+            share.share().map(|r| {
+                (
+                    r * 100.0,
+                    format!(
+                        "{} of {} from marketing",
+                        crate::lead::spend::amount(share.marketing_cents),
+                        crate::lead::spend::amount(share.total_cents)
+                    ),
+                )
+            })
+        }
+        _ => None,
+    }
 }
 
 /// A channel's monthly budget (or all active and testing channels'), for one period of the

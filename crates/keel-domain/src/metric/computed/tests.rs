@@ -353,3 +353,132 @@ fn a_metric_with_typed_values_is_not_turned_into_a_computed_one() {
     let e = MetricDraft::parse(&input("cycle_time", "", ""), &m, Some(4)).unwrap_err();
     assert!(e.errors[0].message.contains("2 values"), "{e:?}");
 }
+
+fn lead_month(
+    month: i64,
+    sources: &[(&str, i64, i64, i64, i64)],
+    filled: Filled,
+) -> crate::health::lead_rules::LeadMonth {
+    crate::health::lead_rules::LeadMonth {
+        month,
+        by_source: sources
+            .iter()
+            .map(|(s, leads, accepted, rejected, pipeline)| {
+                (
+                    s.to_string(),
+                    Counts {
+                        leads: *leads,
+                        accepted: *accepted,
+                        rejected: *rejected,
+                        pipeline_cents: *pipeline,
+                        won_cents: 0,
+                    },
+                )
+            })
+            .collect(),
+        filled,
+    }
+}
+
+fn lead_model(metrics: Vec<Metric>) -> Model {
+    let mut m = model(metrics, vec![]);
+    let full = |n: i64, campaign: i64| Filled {
+        leads: n,
+        rejected: 0,
+        source: n,
+        campaign,
+        offer: n,
+        channel: n,
+        lifecycle_stage: n,
+        owner: n,
+        qualification: n,
+        reason: 0,
+    };
+    m.leads.settings.sales_sources = vec!["Outbound".into()];
+    m.leads.months = vec![
+        // October: 6 of 10 judged accepted; pipeline 30,000 of 40,000 from marketing.
+        lead_month(
+            202610,
+            &[
+                ("Paid Search", 12, 5, 3, 3_000_000),
+                ("Outbound", 4, 1, 1, 1_000_000),
+            ],
+            full(16, 12),
+        ),
+        // November: 1 of 4 accepted, all pipeline from sales' own source.
+        lead_month(202611, &[("Outbound", 5, 1, 3, 500_000)], full(5, 5)),
+        // December (running): nobody judged yet, no pipeline.
+        lead_month(202612, &[("Webinar", 3, 0, 0, 0)], full(3, 0)),
+    ];
+    m
+}
+
+#[test]
+fn lead_figures_are_computed_month_by_month_as_lead_quality_counts_them() {
+    let metrics = vec![
+        computed(1, Computed::LeadAcceptance),
+        computed(2, Computed::CrmCompleteness),
+        computed(3, Computed::PipelineContribution),
+    ];
+    let m = filled(lead_model(metrics));
+    let months = |id| {
+        values_of(&m, id)
+            .into_iter()
+            .filter(|(p, _)| p.as_str() >= "2026-10-01")
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        months(1),
+        [
+            ("2026-10-01".to_string(), 60.0),
+            ("2026-11-01".into(), 25.0)
+        ]
+    );
+    assert_eq!(
+        months(2),
+        [
+            ("2026-10-01".to_string(), 75.0),
+            ("2026-11-01".into(), 100.0),
+            ("2026-12-01".into(), 0.0)
+        ]
+    );
+    assert_eq!(
+        months(3),
+        [("2026-10-01".to_string(), 75.0), ("2026-11-01".into(), 0.0)]
+    );
+    let note = |id| {
+        crate::metric::measurements_of(&m, id)
+            .iter()
+            .find(|v| v.period.to_string() == "2026-10-01")
+            .and_then(|v| v.note.clone())
+            .unwrap()
+    };
+    assert_eq!(note(1), "6 of 10 judged leads accepted");
+    assert_eq!(note(2), "least filled: Campaign (12 of 16)");
+    assert!(note(3).ends_with("from marketing"), "{}", note(3));
+}
+
+#[test]
+fn a_quarterly_lead_metric_adds_up_its_months_and_a_weekly_one_is_refused() {
+    let mut x = computed(1, Computed::LeadAcceptance);
+    x.cadence = Cadence::Quarterly;
+    let m = filled(lead_model(vec![x]));
+    // October to December: 7 accepted of 14 judged.
+    assert_eq!(
+        values_of(&m, 1).last(),
+        Some(&("2026-10-01".to_string(), 50.0))
+    );
+    let mut i = input("lead_acceptance", "", "");
+    i.cadence = "weekly".into();
+    i.direction = "higher".into();
+    i.kind = "quality".into();
+    let e = MetricDraft::parse(&i, &people_model(), None).unwrap_err();
+    assert!(
+        e.errors
+            .iter()
+            .any(|f| f.field == "cadence" && f.message.contains("monthly or quarterly")),
+        "{e:?}"
+    );
+    i.cadence = "monthly".into();
+    assert!(MetricDraft::parse(&i, &people_model(), None).is_ok());
+}
