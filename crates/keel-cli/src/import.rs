@@ -164,6 +164,7 @@ pub async fn leads(store: &Store, args: ImportLeadsArgs) -> Result<ExitCode> {
     if let Some(f) = errors_file.as_mut() {
         f.flush()?;
     }
+    let staged = started.elapsed().as_secs_f64();
     let (counts, rows_read, footer) = match job
         .finish(stop)
         .await
@@ -215,6 +216,10 @@ pub async fn leads(store: &Store, args: ImportLeadsArgs) -> Result<ExitCode> {
         thousands(counts.updated as u64),
         thousands(counts.unchanged as u64),
         thousands(counts.skipped as u64),
+    );
+    println!(
+        "Read and staged in {staged:.1} s, published in {:.1} s.",
+        secs - staged
     );
     Ok(ExitCode::SUCCESS)
 }
