@@ -200,7 +200,10 @@ impl Store {
         for chunk in rows.chunks(STAGE_BATCH) {
             let chunk = last_per_id(chunk);
             let json = serde_json::to_string(
-                &chunk.iter().map(|(line, l)| StageRow(*line, l)).collect::<Vec<_>>(),
+                &chunk
+                    .iter()
+                    .map(|(line, l)| StageRow(*line, l))
+                    .collect::<Vec<_>>(),
             )
             .map_err(|e| StoreError::Conflict(e.to_string()))?;
             let n = chunk.len() as i64;
