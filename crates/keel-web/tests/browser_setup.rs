@@ -61,12 +61,21 @@ impl Counted {
 
     /// Types into the `n`th field named `name` (counted from 0); not a click.
     async fn type_into(&self, name: &str, n: usize, text: &str) {
-        let fields = self
-            .tab
-            .client
-            .find_all(Locator::Css(&format!("[name='{name}']")))
-            .await
-            .unwrap();
+        // The page may still be loading after a submit that leads to the same page: wait for
+        // the field as a person would.
+        let mut fields = Vec::new();
+        for _ in 0..100 {
+            fields = self
+                .tab
+                .client
+                .find_all(Locator::Css(&format!("[name='{name}']")))
+                .await
+                .unwrap_or_default();
+            if fields.len() > n {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
         let f = fields
             .get(n)
             .unwrap_or_else(|| panic!("no field {name} number {n}"));
