@@ -115,10 +115,11 @@ pub struct LeadReader {
     pub file_len: u64,
 }
 
-/// Counts the bytes read from the file, for a progress bar.
-struct Counted<R> {
-    inner: R,
-    read: Arc<AtomicU64>,
+/// Counts the bytes read from the file, for a progress bar (text files and workbooks alike;
+/// a workbook's ZIP reader also seeks).
+pub(crate) struct Counted<R> {
+    pub(crate) inner: R,
+    pub(crate) read: Arc<AtomicU64>,
 }
 
 impl<R: Read> Read for Counted<R> {
@@ -126,6 +127,12 @@ impl<R: Read> Read for Counted<R> {
         let n = self.inner.read(buf)?;
         self.read.fetch_add(n as u64, Ordering::Relaxed);
         Ok(n)
+    }
+}
+
+impl<R: std::io::Seek> std::io::Seek for Counted<R> {
+    fn seek(&mut self, pos: std::io::SeekFrom) -> std::io::Result<u64> {
+        self.inner.seek(pos)
     }
 }
 

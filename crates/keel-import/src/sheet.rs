@@ -5,12 +5,13 @@
 //! Memory: the rows stream; only the workbook's shared-strings table is held whole, as every
 //! XLSX reader must (cells refer to it by index).
 
+use crate::reader::Counted;
 use calamine::{DataRef, Reader, Xlsx};
 use csv::{ByteRecord, Position};
 use std::fs::File;
-use std::io::{BufReader, Read};
+use std::io::BufReader;
 use std::path::Path;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::AtomicU64;
 use std::sync::mpsc::{sync_channel, Receiver};
 use std::sync::Arc;
 
@@ -25,26 +26,6 @@ pub fn is_xlsx(head: &[u8]) -> bool {
 /// The rows of a workbook's first sheet.
 pub struct SheetRows {
     rx: Receiver<Result<ByteRecord, String>>,
-}
-
-/// Counts the bytes read from the file, for a progress bar.
-struct Counted {
-    inner: File,
-    read: Arc<AtomicU64>,
-}
-
-impl Read for Counted {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.read.fetch_add(n as u64, Ordering::Relaxed);
-        Ok(n)
-    }
-}
-
-impl std::io::Seek for Counted {
-    fn seek(&mut self, pos: std::io::SeekFrom) -> std::io::Result<u64> {
-        self.inner.seek(pos)
-    }
 }
 
 /// The text a user sees in a cell (dates as ISO dates, whole numbers without ".0").

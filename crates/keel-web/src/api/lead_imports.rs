@@ -251,18 +251,20 @@ pub async fn create_lead_import(
         ..Answers::default()
     };
     if let Some(d) = &answers.dates {
-        keel_import::DateOrder::parse(d).map_err(|m| field_error("dates", m))?;
+        keel_import::DateOrder::parse(d)
+            .map_err(|m| ApiError::from(keel_domain::Invalid::one("dates", m)))?;
     }
     if let Some(d) = &answers.decimal {
-        keel_import::Decimal::parse(d).map_err(|m| field_error("decimal", m))?;
+        keel_import::Decimal::parse(d)
+            .map_err(|m| ApiError::from(keel_domain::Invalid::one("decimal", m)))?;
     }
     for (k, v) in &q {
         if k == "map" {
             let (f, c) = v.split_once('=').ok_or_else(|| {
-                field_error(
+                ApiError::from(keel_domain::Invalid::one(
                     "map",
                     format!("'{v}' is not field=Column, like created=Create Date."),
-                )
+                ))
             })?;
             answers
                 .mapping
@@ -322,10 +324,4 @@ pub async fn create_lead_import(
     }
     let import = state.store.lead_import(ctx.ws_id, id).await?;
     Ok((StatusCode::ACCEPTED, Json(LeadImportDto::from(import))).into_response())
-}
-
-fn field_error(field: &str, message: impl Into<String>) -> ApiError {
-    let mut i = keel_domain::Invalid::new();
-    i.push(field, message);
-    i.into()
 }

@@ -4,6 +4,7 @@
 //! that cannot be imported are listed and can be downloaded.
 
 use super::layout::{render, Chrome};
+use super::lead_quality::thousands;
 use crate::ctx::WsCtx;
 use crate::error::PageError;
 use crate::lead_upload::{self as upload, Answers, Next};
@@ -297,22 +298,6 @@ impl Progress {
     }
     fn size(&self, n: &i64) -> String {
         upload::size((*n).max(0) as u64)
-    }
-}
-
-pub fn thousands(n: i64) -> String {
-    let s = n.abs().to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if n < 0 {
-        format!("-{out}")
-    } else {
-        out
     }
 }
 

@@ -154,7 +154,8 @@ impl Page {
     }
 }
 
-fn thousands(n: i64) -> String {
+/// 1234567 as "1,234,567".
+pub(super) fn thousands(n: i64) -> String {
     let s = n.abs().to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
