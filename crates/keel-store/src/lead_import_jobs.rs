@@ -46,6 +46,14 @@ pub enum Cancel {
     TooLate,
 }
 
+impl LeadImport {
+    /// A running import with no progress for `STALLED_AFTER_SECS`: its server stopped.
+    pub fn stalled(&self, now: i64) -> bool {
+        self.status == "staging"
+            && self.heartbeat_at.unwrap_or(self.started_at) < now - STALLED_AFTER_SECS
+    }
+}
+
 impl Store {
     /// Records an uploaded file that waits for its answers before it is read.
     pub async fn create_lead_upload(
@@ -185,13 +193,12 @@ impl Store {
     /// job's next batch.
     pub async fn cancel_lead_import(&self, ws: WorkspaceId, id: i64) -> Result<Cancel> {
         let i = self.lead_import(ws, id).await?;
-        let stalled = i.heartbeat_at.unwrap_or(i.started_at) < now() - STALLED_AFTER_SECS;
         match i.status.as_str() {
             "uploaded" => {
                 self.cancelled_lead_import(ws, id).await?;
                 Ok(Cancel::Done)
             }
-            "staging" if stalled => {
+            "staging" if i.stalled(now()) => {
                 self.cancelled_lead_import(ws, id).await?;
                 Ok(Cancel::Done)
             }

@@ -15,7 +15,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use keel_import::ImportError;
-use keel_store::{ImportRowError, LeadImport, KEPT_ROW_ERRORS, STALLED_AFTER_SECS};
+use keel_store::{ImportRowError, LeadImport, KEPT_ROW_ERRORS};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -59,9 +59,8 @@ pub struct LeadImportDto {
 
 impl From<LeadImport> for LeadImportDto {
     fn from(i: LeadImport) -> Self {
-        let beat = i.heartbeat_at.unwrap_or(i.started_at);
         LeadImportDto {
-            stalled: i.status == "staging" && beat < crate::time_fmt::now() - STALLED_AFTER_SECS,
+            stalled: i.stalled(crate::time_fmt::now()),
             id: i.id,
             file_name: i.file_name,
             source_system: i.source_system,

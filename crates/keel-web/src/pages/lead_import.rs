@@ -18,7 +18,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use keel_import::profile::{FIELDS, REQUIRED};
 use keel_import::{ImportError, Preview};
-use keel_store::{ImportRowError, LeadImport, LeadMapping, STALLED_AFTER_SECS};
+use keel_store::{ImportRowError, LeadImport, LeadMapping};
 use std::collections::HashMap;
 
 /// Row errors shown on the page; all kept ones are in the download.
@@ -272,7 +272,6 @@ struct Progress {
 
 impl Progress {
     fn new(ctx: &WsCtx, import: &LeadImport, zone: &keel_domain::Zone) -> Progress {
-        let now = crate::time_fmt::now();
         let beat = import.heartbeat_at.unwrap_or(import.started_at);
         let secs = beat - import.started_at;
         Progress {
@@ -286,7 +285,7 @@ impl Progress {
                 0
             },
             rate: (secs > 0 && import.rows_read > 0).then(|| import.rows_read / secs),
-            stalled: import.status == "staging" && beat < now - STALLED_AFTER_SECS,
+            stalled: import.stalled(crate::time_fmt::now()),
             started: date(import.started_at, zone),
         }
     }
