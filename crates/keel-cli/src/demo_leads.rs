@@ -198,8 +198,9 @@ pub async fn seed(store: &Store, ws: WorkspaceId, owner_user: i64, now: i64) -> 
         .enumerate()
         .map(|(i, l)| (i as i64 + 2, l))
         .collect();
-    store.stage_leads(import, &rows).await?;
-    store.publish_lead_import(ws, import, 0).await?;
+    let mut st = keel_store::LeadStaging::new(ws, import);
+    store.stage_leads(&mut st, &rows).await?;
+    store.publish_lead_import(st, 0).await?;
     // The events team's Pipedrive export is mapped column by column; the mapping is saved.
     store
         .save_lead_mapping(

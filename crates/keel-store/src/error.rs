@@ -18,6 +18,9 @@ pub enum StoreError {
     Invalid(String),
     #[error("database error: {0}")]
     Db(#[from] sqlx::Error),
+    /// An error of the SQLite calls keel makes without sqlx (fast lead staging).
+    #[error("database error: {0}")]
+    Sqlite(String),
     #[error("migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
 }

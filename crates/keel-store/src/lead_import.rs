@@ -4,14 +4,12 @@
 //! staged rows are removed by the next import into the workspace.
 
 use crate::lead_rollups::{apply_sql, ROLLUP_BY_STAGING};
+use crate::lead_staging::LeadStaging;
+use crate::lead_tally::{add_reason_sql, add_rollup_sql};
 use crate::webhook_queue::emit;
 use crate::WorkspaceId;
 use crate::{now, read, tx, Result, Store, StoreError};
-use keel_domain::lead::{month_of, LeadDraft};
 use serde::Serialize;
-
-/// Staged rows per INSERT statement (one JSON parameter).
-pub const STAGE_BATCH: usize = 5000;
 
 /// Staged imports untouched for this long are taken as abandoned (a killed process).
 const ABANDONED_AFTER_SECS: i64 = 6 * 3600;
@@ -60,10 +58,6 @@ pub(crate) const IMPORT_COLUMNS: &str = "id, source_system, file_name, profile, 
     updated, unchanged, error, started_at, finished_at, upload, options, bytes_total, bytes_read, rows_read, rows_bad, \
     heartbeat_at, cancel_requested <> 0 AS cancel_requested";
 
-const STAGING_COLUMNS: &str = "import_id, line, source_system, external_id, created_on, created_month, source, source_detail, \
-    campaign, offer, channel, lifecycle_stage, lead_status, owner, qualification, disqualification_reason, objection, \
-    pipeline_cents, won_cents";
-
 /// The staged row equals the stored lead (import values that say nothing keep the stored ones).
 const SAME: &str = "l.created_on = s.created_on AND l.source IS NOT DISTINCT FROM s.source
     AND l.source_detail IS NOT DISTINCT FROM s.source_detail AND l.campaign IS NOT DISTINCT FROM s.campaign
@@ -74,85 +68,15 @@ const SAME: &str = "l.created_on = s.created_on AND l.source IS NOT DISTINCT FRO
     AND l.objection IS NOT DISTINCT FROM COALESCE(s.objection, l.objection)
     AND l.pipeline_cents IS NOT DISTINCT FROM s.pipeline_cents AND l.won_cents IS NOT DISTINCT FROM s.won_cents";
 
-/// The staging INSERT for one batch: its rows arrive as one JSON array of arrays (`$2`, see
-/// `StageRow`), read by the database's JSON functions. One bound parameter a batch: SQLite
-/// looks each parameter up by a linear scan (`sqlite3_bind_parameter_name`, called by sqlx for
-/// every one), so a multi-row VALUES list of thousands of parameters costs quadratic time.
-fn staging_insert(backend: crate::Backend) -> String {
-    // Column i of the staging table after import_id is element i of a row.
-    let (from, text, int) = match backend {
-        crate::Backend::Sqlite => ("json_each($2) j", "j.value->>{}", "j.value->>{}"),
-        crate::Backend::Postgres => (
-            "jsonb_array_elements($2::jsonb) j",
-            "j->>{}",
-            "(j->>{})::bigint",
-        ),
-    };
-    let ints = [0usize, 3, 4, 16, 17];
-    let columns: Vec<String> = (0..18)
-        .map(|i| {
-            let f = if ints.contains(&i) { int } else { text };
-            f.replace("{}", &i.to_string())
-        })
-        .collect();
-    let mut sql = format!(
-        "INSERT INTO lead_staging ({STAGING_COLUMNS}) SELECT $1, {} FROM {from} WHERE true",
-        columns.join(", ")
-    );
-    // An id repeated in a later batch: the later line wins.
-    sql.push_str(" ON CONFLICT (import_id, source_system, external_id) DO UPDATE SET ");
-    let sets: Vec<String> = STAGING_COLUMNS
-        .split(',')
-        .map(str::trim)
-        .filter(|c| !matches!(*c, "import_id" | "source_system" | "external_id"))
-        .map(|c| format!("{c} = excluded.{c}"))
-        .collect();
-    sql.push_str(&sets.join(", "));
-    sql
-}
-
-/// One staged row as a JSON array, in `STAGING_COLUMNS` order after import_id.
-struct StageRow<'a>(i64, &'a LeadDraft);
-
-impl Serialize for StageRow<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeSeq;
-        let (line, l) = (self.0, self.1);
-        let mut q = s.serialize_seq(Some(18))?;
-        q.serialize_element(&line)?;
-        q.serialize_element(&l.source_system)?;
-        q.serialize_element(&l.external_id)?;
-        q.serialize_element(&l.created.0)?;
-        q.serialize_element(&month_of(l.created))?;
-        q.serialize_element(&l.source)?;
-        q.serialize_element(&l.source_detail)?;
-        q.serialize_element(&l.campaign)?;
-        q.serialize_element(&l.offer)?;
-        q.serialize_element(&l.channel)?;
-        q.serialize_element(&l.lifecycle_stage)?;
-        q.serialize_element(&l.lead_status)?;
-        q.serialize_element(&l.owner)?;
-        q.serialize_element(&l.qualification.map(|q| q.as_str()))?;
-        q.serialize_element(&l.disqualification_reason)?;
-        q.serialize_element(&l.objection)?;
-        q.serialize_element(&l.pipeline_cents)?;
-        q.serialize_element(&l.won_cents)?;
-        q.end()
-    }
-}
-
-/// Keeps the last row of each (system, external id) in a batch: a later line of the same
-/// file wins, as a later export would.
-fn last_per_id<'a>(rows: &'a [(i64, &'a LeadDraft)]) -> Vec<(i64, &'a LeadDraft)> {
-    let mut seen = std::collections::HashSet::new();
-    let mut out: Vec<(i64, &LeadDraft)> = rows
-        .iter()
-        .rev()
-        .filter(|(_, l)| seen.insert((l.source_system.as_str(), l.external_id.as_str())))
-        .copied()
-        .collect();
-    out.reverse();
-    out
+/// The rows of import $2 staged with `existed` = n, presented as the leads they become in
+/// workspace $1, for `apply_sql`.
+fn staged_as_leads(n: i64) -> String {
+    format!(
+        "FROM (SELECT CAST($1 AS BIGINT) AS workspace_id, s.created_month, s.source, s.offer, s.campaign, s.channel,
+            s.lifecycle_stage, s.owner, s.lead_status, COALESCE(s.qualification, 'pending') AS qualification,
+            s.disqualification_reason, s.objection, s.pipeline_cents, s.won_cents
+            FROM lead_staging s WHERE s.import_id = $2 AND s.existed = {n}) l WHERE true"
+    )
 }
 
 impl Store {
@@ -166,6 +90,9 @@ impl Store {
                     WHERE workspace_id = $1 AND (status IN ('failed', 'cancelled')
                     OR (status = 'staging' AND COALESCE(heartbeat_at, started_at) < $2)))")
                 .bind(ws).bind(old).execute(&mut *tx).await?;
+            // Rows of imports deleted with their workspace (staging has no foreign key).
+            sqlx::query("DELETE FROM lead_staging WHERE import_id NOT IN (SELECT id FROM lead_imports)")
+                .execute(&mut *tx).await?;
             sqlx::query("UPDATE lead_imports SET status = 'abandoned', finished_at = $3
                     WHERE workspace_id = $1 AND status IN ('staging', 'uploaded') AND COALESCE(heartbeat_at, started_at) < $2")
                 .bind(ws).bind(old).bind(t).execute(&mut *tx).await?;
@@ -194,40 +121,25 @@ impl Store {
         Ok(id)
     }
 
-    /// Stages rows (line number, lead) of an open import, in statements of `STAGE_BATCH`.
-    pub async fn stage_leads(&self, import_id: i64, rows: &[(i64, &LeadDraft)]) -> Result<()> {
-        let sql = staging_insert(self.backend());
-        for chunk in rows.chunks(STAGE_BATCH) {
-            let chunk = last_per_id(chunk);
-            let json = serde_json::to_string(
-                &chunk
-                    .iter()
-                    .map(|(line, l)| StageRow(*line, l))
-                    .collect::<Vec<_>>(),
-            )
-            .map_err(|e| StoreError::Conflict(e.to_string()))?;
-            let n = chunk.len() as i64;
-            tx!(self, tx => {
-                sqlx::query(&sql).bind(import_id).bind(&json).execute(&mut *tx).await?;
-                sqlx::query("UPDATE lead_imports SET rows_staged = rows_staged + $2 WHERE id = $1")
-                    .bind(import_id).bind(n).execute(&mut *tx).await?;
-            });
-        }
-        Ok(())
-    }
-
     /// Publishes a staged import in one transaction: unchanged rows are dropped, the rollups
     /// lose the old values of changed leads, leads are upserted, the rollups gain the new values.
     pub async fn publish_lead_import(
         &self,
-        ws: WorkspaceId,
-        import_id: i64,
+        st: LeadStaging,
         skipped: i64,
     ) -> Result<ImportCounts> {
+        let (ws, import_id) = (st.ws, st.import);
         let t = now();
         let [ra, rb, rc] = apply_sql(ROLLUP_BY_STAGING);
+        // The rows counted as new leads when staged whose lead exists now (stored meanwhile)
+        // leave the tally (existed = 2, then 1); when an id came twice the tally is not used
+        // and the new leads are counted here (existed = 0).
+        let [na, nb, nc] = apply_sql(&staged_as_leads(2));
+        let [sa, sb, sc] = apply_sql(&staged_as_leads(0));
+        let (add_rollup, add_reason) = (add_rollup_sql(), add_reason_sql());
+        let sqlite = self.backend() == crate::Backend::Sqlite;
         let unchanged_sql = format!(
-            "DELETE FROM lead_staging AS s WHERE s.import_id = $2 AND EXISTS (SELECT 1 FROM leads l
+            "DELETE FROM lead_staging AS s WHERE s.import_id = $2 AND s.existed = 1 AND EXISTS (SELECT 1 FROM leads l
                 WHERE l.workspace_id = $1 AND l.source_system = s.source_system AND l.external_id = s.external_id AND {SAME})"
         );
         let upsert = "INSERT INTO leads (workspace_id, source_system, external_id, created_on, created_month, source, source_detail,
@@ -255,23 +167,82 @@ impl Store {
             if status.as_deref() != Some("staging") {
                 return Err(StoreError::NotFound);
             }
+            if st.repeated {
+                // An id came more than once: its last line wins.
+                sqlx::query("DELETE FROM lead_staging WHERE import_id = $1 AND line NOT IN
+                        (SELECT MAX(line) FROM lead_staging WHERE import_id = $1 GROUP BY source_system, external_id)")
+                    .bind(import_id).execute(&mut *tx).await?;
+            }
             let staged: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM lead_staging WHERE import_id = $1")
                 .bind(import_id).fetch_one(&mut *tx).await?;
-            let unchanged = sqlx::query(&unchanged_sql).bind(ws).bind(import_id).execute(&mut *tx).await?.rows_affected() as i64;
-            let existing: i64 = sqlx::query_scalar(
-                "SELECT COUNT(*) FROM lead_staging s JOIN leads l ON l.workspace_id = $1 AND l.source_system = s.source_system
-                 AND l.external_id = s.external_id WHERE s.import_id = $2")
-                .bind(ws).bind(import_id).fetch_one(&mut *tx).await?;
-            for sql in [&ra, &rb, &rc] {
-                sqlx::query(sql).bind(ws).bind(import_id).bind(-1i64).execute(&mut *tx).await?;
+            let meanwhile = sqlx::query("UPDATE lead_staging SET existed = 2 WHERE import_id = $2 AND existed = 0
+                    AND EXISTS (SELECT 1 FROM leads l WHERE l.workspace_id = $1
+                        AND l.source_system = lead_staging.source_system AND l.external_id = lead_staging.external_id)")
+                .bind(ws).bind(import_id).execute(&mut *tx).await?.rows_affected();
+            if meanwhile > 0 {
+                if !st.repeated {
+                    for sql in [&na, &nb, &nc] {
+                        sqlx::query(sql).bind(ws).bind(import_id).bind(-1i64).execute(&mut *tx).await?;
+                    }
+                }
+                sqlx::query("UPDATE lead_staging SET existed = 1 WHERE import_id = $1 AND existed = 2")
+                    .bind(import_id).execute(&mut *tx).await?;
+            }
+            // Leads stored before: unchanged ones are dropped, changed ones move the rollups
+            // in SQL. Nothing to read when every lead is new (a first import).
+            let stored = st.existing > 0 || meanwhile > 0;
+            let (mut unchanged, mut existing) = (0, 0);
+            if stored {
+                unchanged = sqlx::query(&unchanged_sql).bind(ws).bind(import_id).execute(&mut *tx).await?.rows_affected() as i64;
+                existing = sqlx::query_scalar(&format!("SELECT COUNT(*) {ROLLUP_BY_STAGING}"))
+                    .bind(ws).bind(import_id).fetch_one(&mut *tx).await?;
+                for sql in [&ra, &rb, &rc] {
+                    sqlx::query(sql).bind(ws).bind(import_id).bind(-1i64).execute(&mut *tx).await?;
+                }
             }
             sqlx::query(upsert).bind(ws).bind(import_id).bind(t).execute(&mut *tx).await?;
-            for sql in [&ra, &rb, &rc] {
-                sqlx::query(sql).bind(ws).bind(import_id).bind(1i64).execute(&mut *tx).await?;
+            if stored {
+                for sql in [&ra, &rb, &rc] {
+                    sqlx::query(sql).bind(ws).bind(import_id).bind(1i64).execute(&mut *tx).await?;
+                }
+            }
+            if st.repeated {
+                for sql in [&sa, &sb, &sc] {
+                    sqlx::query(sql).bind(ws).bind(import_id).bind(1i64).execute(&mut *tx).await?;
+                }
+            } else {
+                for (month, key, sums) in st.tally.rows() {
+                    let mut q = sqlx::query(&add_rollup).bind(ws).bind(month);
+                    for v in key {
+                        q = q.bind(v);
+                    }
+                    for v in sums {
+                        q = q.bind(*v);
+                    }
+                    q.execute(&mut *tx).await?;
+                }
+                for (month, key, n) in st.tally.reasons() {
+                    let mut q = sqlx::query(&add_reason).bind(ws).bind(month);
+                    for v in key {
+                        q = q.bind(v);
+                    }
+                    q.bind(n).execute(&mut *tx).await?;
+                }
             }
             let c = ImportCounts { inserted: staged - unchanged - existing, updated: existing, unchanged, skipped };
             sqlx::query("DELETE FROM lead_rollups WHERE workspace_id = $1 AND leads = 0").bind(ws).execute(&mut *tx).await?;
-            sqlx::query("DELETE FROM lead_staging WHERE import_id = $1").bind(import_id).execute(&mut *tx).await?;
+            // SQLite empties a table at once when asked for all its rows; this transaction is
+            // the only writer, so when no other import has rows staged, all of them are ours.
+            let others: bool = match sqlite {
+                true => sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM lead_staging WHERE import_id <> $1)")
+                    .bind(import_id).fetch_one(&mut *tx).await?,
+                false => true,
+            };
+            if others {
+                sqlx::query("DELETE FROM lead_staging WHERE import_id = $1").bind(import_id).execute(&mut *tx).await?;
+            } else {
+                sqlx::query("DELETE FROM lead_staging").execute(&mut *tx).await?;
+            }
             sqlx::query("UPDATE lead_imports SET status = 'published', rows_skipped = $3, inserted = $4, updated = $5,
                     unchanged = $6, finished_at = $7 WHERE workspace_id = $1 AND id = $2")
                 .bind(ws).bind(import_id).bind(skipped).bind(c.inserted).bind(c.updated).bind(c.unchanged).bind(t)

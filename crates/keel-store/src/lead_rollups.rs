@@ -10,22 +10,45 @@ use keel_domain::lead::quality::Counts;
 
 /// The leads a rollup change is about: one lead by id ($1 workspace, $2 lead id).
 pub(crate) const ROLLUP_BY_ID: &str = "FROM leads l WHERE l.workspace_id = $1 AND l.id = $2";
-/// The leads matching the rows of a staged import ($1 workspace, $2 import id).
+/// The leads matching the rows of a staged import whose lead was stored before ($1
+/// workspace, $2 import id); the new ones are counted while staging (`lead_tally`).
 pub(crate) const ROLLUP_BY_STAGING: &str =
     "FROM leads l JOIN lead_staging s ON s.source_system = l.source_system \
-    AND s.external_id = l.external_id WHERE s.import_id = $2 AND l.workspace_id = $1";
+    AND s.external_id = l.external_id WHERE s.import_id = $2 AND s.existed = 1 AND l.workspace_id = $1";
 
 const KEY: &str =
     "l.workspace_id, l.created_month, COALESCE(l.source, ''), COALESCE(l.offer, ''), \
     COALESCE(l.campaign, ''), COALESCE(l.channel, '')";
 
+/// The start of an INSERT into `lead_rollups`: its key, then the sums (`lead_tally::Tally`
+/// counts them in this order).
+pub(crate) const ROLLUP_INSERT: &str = "INSERT INTO lead_rollups (workspace_id, month, source, offer, campaign, channel,
+    leads, accepted, rejected, pipeline_cents, won_cents, with_source, with_campaign, with_offer, with_channel,
+    with_stage, with_owner, with_status, rejected_with_reason)";
+/// An existing rollup row gains the inserted sums.
+pub(crate) const ROLLUP_MERGE: &str = "ON CONFLICT (workspace_id, month, source, offer, campaign, channel) DO UPDATE SET
+    leads = lead_rollups.leads + excluded.leads, accepted = lead_rollups.accepted + excluded.accepted,
+    rejected = lead_rollups.rejected + excluded.rejected,
+    pipeline_cents = lead_rollups.pipeline_cents + excluded.pipeline_cents,
+    won_cents = lead_rollups.won_cents + excluded.won_cents,
+    with_source = lead_rollups.with_source + excluded.with_source,
+    with_campaign = lead_rollups.with_campaign + excluded.with_campaign,
+    with_offer = lead_rollups.with_offer + excluded.with_offer,
+    with_channel = lead_rollups.with_channel + excluded.with_channel,
+    with_stage = lead_rollups.with_stage + excluded.with_stage,
+    with_owner = lead_rollups.with_owner + excluded.with_owner,
+    with_status = lead_rollups.with_status + excluded.with_status,
+    rejected_with_reason = lead_rollups.rejected_with_reason + excluded.rejected_with_reason";
+pub(crate) const REASON_INSERT: &str =
+    "INSERT INTO lead_reasons (workspace_id, month, source, offer, kind, value, leads)";
+pub(crate) const REASON_MERGE: &str = "ON CONFLICT (workspace_id, month, source, offer, kind, value) DO UPDATE SET
+    leads = lead_reasons.leads + excluded.leads";
+
 /// The three statements that add (`$3` = 1) or subtract (`$3` = -1) the contribution of the
 /// leads selected by `from` to the rollups.
 pub(crate) fn apply_sql(from: &str) -> [String; 3] {
     let counts = format!(
-        "INSERT INTO lead_rollups (workspace_id, month, source, offer, campaign, channel, leads, accepted, rejected,
-            pipeline_cents, won_cents, with_source, with_campaign, with_offer, with_channel, with_stage, with_owner,
-            with_status, rejected_with_reason)
+        "{ROLLUP_INSERT}
          SELECT {KEY}, $3 * COUNT(*),
             $3 * SUM(CASE WHEN l.qualification = 'accepted' THEN 1 ELSE 0 END),
             $3 * SUM(CASE WHEN l.qualification = 'rejected' THEN 1 ELSE 0 END),
@@ -35,27 +58,15 @@ pub(crate) fn apply_sql(from: &str) -> [String; 3] {
             $3 * SUM(CASE WHEN l.qualification <> 'pending' OR l.lead_status IS NOT NULL THEN 1 ELSE 0 END),
             $3 * SUM(CASE WHEN l.qualification = 'rejected' AND l.disqualification_reason IS NOT NULL THEN 1 ELSE 0 END)
          {from} GROUP BY {KEY}
-         ON CONFLICT (workspace_id, month, source, offer, campaign, channel) DO UPDATE SET
-            leads = lead_rollups.leads + excluded.leads, accepted = lead_rollups.accepted + excluded.accepted,
-            rejected = lead_rollups.rejected + excluded.rejected,
-            pipeline_cents = lead_rollups.pipeline_cents + excluded.pipeline_cents,
-            won_cents = lead_rollups.won_cents + excluded.won_cents,
-            with_source = lead_rollups.with_source + excluded.with_source,
-            with_campaign = lead_rollups.with_campaign + excluded.with_campaign,
-            with_offer = lead_rollups.with_offer + excluded.with_offer,
-            with_channel = lead_rollups.with_channel + excluded.with_channel,
-            with_stage = lead_rollups.with_stage + excluded.with_stage,
-            with_owner = lead_rollups.with_owner + excluded.with_owner,
-            with_status = lead_rollups.with_status + excluded.with_status,
-            rejected_with_reason = lead_rollups.rejected_with_reason + excluded.rejected_with_reason"
+         {ROLLUP_MERGE}"
     );
     let reasons = |kind: &str, column: &str, cond: &str| {
         format!(
-            "INSERT INTO lead_reasons (workspace_id, month, source, offer, kind, value, leads)
+            "{REASON_INSERT}
              SELECT l.workspace_id, l.created_month, COALESCE(l.source, ''), COALESCE(l.offer, ''), '{kind}', l.{column}, $3 * COUNT(*)
              {from} AND l.{column} IS NOT NULL {cond}
              GROUP BY l.workspace_id, l.created_month, COALESCE(l.source, ''), COALESCE(l.offer, ''), l.{column}
-             ON CONFLICT (workspace_id, month, source, offer, kind, value) DO UPDATE SET leads = lead_reasons.leads + excluded.leads"
+             {REASON_MERGE}"
         )
     };
     [

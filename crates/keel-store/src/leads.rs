@@ -214,11 +214,12 @@ impl Store {
             .enumerate()
             .map(|(i, l)| (i as i64 + 1, l))
             .collect();
-        let staged = self.stage_leads(import, &rows).await;
+        let mut st = crate::LeadStaging::new(ws, import);
+        let staged = self.stage_leads(&mut st, &rows).await;
         if let Err(e) = staged {
             let _ = self.fail_lead_import(ws, import, &e.to_string()).await;
             return Err(e);
         }
-        self.publish_lead_import(ws, import, 0).await
+        self.publish_lead_import(st, 0).await
     }
 }

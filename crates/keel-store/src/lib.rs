@@ -26,6 +26,8 @@ mod invites;
 mod lead_import;
 mod lead_import_jobs;
 mod lead_rollups;
+mod lead_staging;
+mod lead_tally;
 mod lead_settings;
 mod leads;
 mod metrics;
@@ -66,7 +68,8 @@ pub use feeds::{Feed, LiveFeed};
 pub use first_run::FirstOwner;
 pub use ids::WorkspaceId;
 pub use invites::{Invite, InviteStatus};
-pub use lead_import::{ImportCounts, LeadImport, STAGE_BATCH};
+pub use lead_import::{ImportCounts, LeadImport};
+pub use lead_staging::LeadStaging;
 pub use lead_import_jobs::{
     Cancel, ImportRowError, LeadMapping, KEPT_ROW_ERRORS, STALLED_AFTER_SECS,
 };

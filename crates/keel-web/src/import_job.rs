@@ -6,7 +6,7 @@
 
 use keel_domain::lead::LeadDraft;
 use keel_import::{LeadReader, RowError};
-use keel_store::{ImportCounts, Store, StoreError, WorkspaceId};
+use keel_store::{ImportCounts, LeadStaging, Store, StoreError, WorkspaceId};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::thread::JoinHandle;
@@ -56,8 +56,7 @@ pub enum Outcome {
 
 pub struct ImportJob {
     store: Store,
-    ws: WorkspaceId,
-    import: i64,
+    staging: LeadStaging,
     skip_bad_rows: bool,
     rx: mpsc::Receiver<Vec<Item>>,
     parser: JoinHandle<(u64, u64)>,
@@ -100,8 +99,7 @@ impl ImportJob {
         });
         ImportJob {
             store,
-            ws,
-            import,
+            staging: LeadStaging::new(ws, import),
             skip_bad_rows,
             rx,
             parser,
@@ -129,7 +127,7 @@ impl ImportJob {
         self.rows += batch.len() as u64;
         self.bad += errors.len() as u64;
         if self.bad == 0 || self.skip_bad_rows {
-            self.store.stage_leads(self.import, &rows).await?;
+            self.store.stage_leads(&mut self.staging, &rows).await?;
         }
         Ok(Some(Step {
             errors,
@@ -143,14 +141,14 @@ impl ImportJob {
     pub async fn finish(self, stop: Option<Stop>) -> Result<Outcome, StoreError> {
         let ImportJob {
             store,
-            ws,
-            import,
+            staging,
             skip_bad_rows,
             rx,
             parser,
             bad,
             ..
         } = self;
+        let (ws, import) = (staging.ws, staging.import);
         // The parser stops at its next send once nobody receives.
         drop(rx);
         let (rows_read, footer_lines) = parser.join().unwrap_or((0, 0));
@@ -174,7 +172,7 @@ impl ImportJob {
             store.fail_lead_import(ws, import, &why).await?;
             return Ok(Outcome::Refused { bad, rows_read });
         }
-        let counts = store.publish_lead_import(ws, import, bad as i64).await?;
+        let counts = store.publish_lead_import(staging, bad as i64).await?;
         Ok(Outcome::Published {
             counts,
             rows_read,
