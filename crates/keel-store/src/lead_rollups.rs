@@ -41,7 +41,8 @@ pub(crate) const ROLLUP_MERGE: &str = "ON CONFLICT (workspace_id, month, source,
     rejected_with_reason = lead_rollups.rejected_with_reason + excluded.rejected_with_reason";
 pub(crate) const REASON_INSERT: &str =
     "INSERT INTO lead_reasons (workspace_id, month, source, offer, kind, value, leads)";
-pub(crate) const REASON_MERGE: &str = "ON CONFLICT (workspace_id, month, source, offer, kind, value) DO UPDATE SET
+pub(crate) const REASON_MERGE: &str =
+    "ON CONFLICT (workspace_id, month, source, offer, kind, value) DO UPDATE SET
     leads = lead_reasons.leads + excluded.leads";
 
 /// The three statements that add (`$3` = 1) or subtract (`$3` = -1) the contribution of the

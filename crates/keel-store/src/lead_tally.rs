@@ -74,11 +74,17 @@ impl Tally {
         }
         if let (Qualification::Rejected, Some(r)) = (q, l.disqualification_reason.as_deref()) {
             let r = self.name(Some(r));
-            *self.reasons.entry((month, source, offer, 0, r)).or_default() += 1;
+            *self
+                .reasons
+                .entry((month, source, offer, 0, r))
+                .or_default() += 1;
         }
         if let Some(o) = l.objection.as_deref() {
             let o = self.name(Some(o));
-            *self.reasons.entry((month, source, offer, 1, o)).or_default() += 1;
+            *self
+                .reasons
+                .entry((month, source, offer, 1, o))
+                .or_default() += 1;
         }
     }
 
@@ -103,7 +109,10 @@ impl Tally {
 /// Adds one counted row to `lead_rollups`: $1 workspace, $2..$6 the key, $7..$19 the sums.
 pub(crate) fn add_rollup_sql() -> String {
     let values: Vec<String> = (1..=19).map(|i| format!("${i}")).collect();
-    format!("{ROLLUP_INSERT} VALUES ({}) {ROLLUP_MERGE}", values.join(", "))
+    format!(
+        "{ROLLUP_INSERT} VALUES ({}) {ROLLUP_MERGE}",
+        values.join(", ")
+    )
 }
 
 /// Adds one counted row to `lead_reasons`: $1 workspace, $2..$6 the key, $7 the count.

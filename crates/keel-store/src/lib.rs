@@ -26,9 +26,9 @@ mod invites;
 mod lead_import;
 mod lead_import_jobs;
 mod lead_rollups;
+mod lead_settings;
 mod lead_staging;
 mod lead_tally;
-mod lead_settings;
 mod leads;
 mod metrics;
 mod model;
@@ -69,11 +69,11 @@ pub use first_run::FirstOwner;
 pub use ids::WorkspaceId;
 pub use invites::{Invite, InviteStatus};
 pub use lead_import::{ImportCounts, LeadImport};
-pub use lead_staging::LeadStaging;
 pub use lead_import_jobs::{
     Cancel, ImportRowError, LeadMapping, KEPT_ROW_ERRORS, STALLED_AFTER_SECS,
 };
 pub use lead_rollups::{Months, QualityBy, QualityGroup};
+pub use lead_staging::LeadStaging;
 pub use leads::LeadFilter;
 pub use password_resets::{PasswordReset, RESET_LINK_SPENT};
 pub use portable::{

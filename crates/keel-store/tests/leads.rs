@@ -582,7 +582,10 @@ async fn rollup_view(store: &Store, ws: WorkspaceId) -> String {
         out.push_str(&format!("{by:?} {groups:?}\n"));
     }
     for kind in ["reason", "objection"] {
-        let r = store.lead_reasons(ws, kind, Months::default()).await.unwrap();
+        let r = store
+            .lead_reasons(ws, kind, Months::default())
+            .await
+            .unwrap();
         out.push_str(&format!("{kind} {r:?}\n"));
     }
     let m = store
@@ -652,7 +655,11 @@ contract!(counted_rollups_equal_a_recount, |store, ws| {
     // The second file changes half of the first file's leads and adds 200.
     let mut second = varied(500, 1);
     second.truncate(500);
-    let b = store.create_workspace("beta", "Beta", None).await.unwrap().id;
+    let b = store
+        .create_workspace("beta", "Beta", None)
+        .await
+        .unwrap()
+        .id;
     for w in [ws, b] {
         import_in_batches(&store, w, &first, 70).await;
     }
@@ -666,8 +673,15 @@ contract!(counted_rollups_equal_a_recount, |store, ws| {
         500
     );
     let counted = rollup_view(&store, ws).await;
-    assert!(counted.contains("Too small") && counted.contains("Price"), "{counted}");
-    assert_eq!(counted, rollup_view(&store, b).await, "SQL counting differs");
+    assert!(
+        counted.contains("Too small") && counted.contains("Price"),
+        "{counted}"
+    );
+    assert_eq!(
+        counted,
+        rollup_view(&store, b).await,
+        "SQL counting differs"
+    );
     let doc = store.export_workspace(ws).await.unwrap();
     let copy = store
         .import_workspace(&doc, "copy", "Copy", None)
@@ -675,44 +689,51 @@ contract!(counted_rollups_equal_a_recount, |store, ws| {
         .unwrap()
         .workspace
         .id;
-    assert_eq!(counted, rollup_view(&store, copy).await, "a recount differs");
+    assert_eq!(
+        counted,
+        rollup_view(&store, copy).await,
+        "a recount differs"
+    );
 });
 
 // A lead stored by another import between staging and publishing was counted as new while
 // staging: publish finds it stored, and its rollups count it once.
-contract!(a_lead_stored_while_an_import_stages_is_counted_once, |store, ws| {
-    let rows = varied(120, 2);
-    let id = store
-        .begin_lead_import(ws, "hubspot", "slow.csv", "hubspot", None)
-        .await
-        .unwrap();
-    let mut st = LeadStaging::new(ws, id);
-    let lines: Vec<(i64, &LeadDraft)> = rows
-        .iter()
-        .enumerate()
-        .map(|(i, l)| (i as i64 + 2, l))
-        .collect();
-    store.stage_leads(&mut st, &lines).await.unwrap();
-    // Meanwhile a smaller file with 40 of the same leads, some changed, is published.
-    let mut quick = varied(40, 3);
-    quick.truncate(40);
-    import_in_batches(&store, ws, &quick, 15).await;
-    let c = store.publish_lead_import(st, 0).await.unwrap();
-    assert_eq!(c.inserted + c.updated + c.unchanged, 120, "{c:?}");
-    assert_eq!(c.inserted, 80, "{c:?}");
-    assert_eq!(
-        store.count_leads(ws, &LeadFilter::default()).await.unwrap(),
-        120
-    );
-    let doc = store.export_workspace(ws).await.unwrap();
-    let copy = store
-        .import_workspace(&doc, "copy", "Copy", None)
-        .await
-        .unwrap()
-        .workspace
-        .id;
-    assert_eq!(
-        rollup_view(&store, ws).await,
-        rollup_view(&store, copy).await
-    );
-});
+contract!(
+    a_lead_stored_while_an_import_stages_is_counted_once,
+    |store, ws| {
+        let rows = varied(120, 2);
+        let id = store
+            .begin_lead_import(ws, "hubspot", "slow.csv", "hubspot", None)
+            .await
+            .unwrap();
+        let mut st = LeadStaging::new(ws, id);
+        let lines: Vec<(i64, &LeadDraft)> = rows
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (i as i64 + 2, l))
+            .collect();
+        store.stage_leads(&mut st, &lines).await.unwrap();
+        // Meanwhile a smaller file with 40 of the same leads, some changed, is published.
+        let mut quick = varied(40, 3);
+        quick.truncate(40);
+        import_in_batches(&store, ws, &quick, 15).await;
+        let c = store.publish_lead_import(st, 0).await.unwrap();
+        assert_eq!(c.inserted + c.updated + c.unchanged, 120, "{c:?}");
+        assert_eq!(c.inserted, 80, "{c:?}");
+        assert_eq!(
+            store.count_leads(ws, &LeadFilter::default()).await.unwrap(),
+            120
+        );
+        let doc = store.export_workspace(ws).await.unwrap();
+        let copy = store
+            .import_workspace(&doc, "copy", "Copy", None)
+            .await
+            .unwrap()
+            .workspace
+            .id;
+        assert_eq!(
+            rollup_view(&store, ws).await,
+            rollup_view(&store, copy).await
+        );
+    }
+);
