@@ -48,6 +48,23 @@ grep -o 'Imported.*' "$OUT/keel-sqlite-again.out" >&2
 read -r s m < <(timed sqlite3 sqlite3 "$OUT/bare.db" -cmd ".mode csv" ".import $CSV contacts")
 row "sqlite3 .import into a bare table" "$s" "$m"
 
+# SQLite's own cost of storing the imported leads again into a table with keel's three
+# indexes on leads (one INSERT … SELECT in the sqlite3 shell): the floor of any publish.
+cp "$OUT/keel.db" "$OUT/floor.db"
+sqlite3 "$OUT/floor.db" "PRAGMA wal_checkpoint(TRUNCATE); CREATE TABLE l2 AS SELECT * FROM leads WHERE 0;
+  CREATE UNIQUE INDEX l2_external ON l2(workspace_id, source_system, external_id);
+  CREATE INDEX l2_created ON l2(workspace_id, created_on, id);
+  CREATE INDEX l2_queue ON l2(workspace_id, qualification, created_on, id);" > /dev/null
+read -r s m < <(timed floor sqlite3 "$OUT/floor.db" "INSERT INTO l2 SELECT * FROM leads")
+row "sqlite3: the same leads into a table with keel's indexes" "$s" "$m"
+rm -f "$OUT"/floor.db*
+
+# keel's parser alone (reading, decoding, dates, profile): the floor of keel's own work.
+PARSE=target/release/examples/parse_only
+[ -x "$PARSE" ] || cargo build -q --release -p keel-import --example parse_only
+read -r s m < <(timed parse "$PARSE" "$CSV")
+row "keel's parser alone (rows discarded)" "$s" "$m"
+
 # Lead quality over the imported leads: the API, 200 requests one after another.
 TOKEN=$("$KEEL" --database-url "$DB" token create --workspace acme --email bench@keel.local --role owner --name bench | grep -o 'keel_[0-9a-f]*' | head -n1)
 PORT=$((20000 + RANDOM % 20000))

@@ -3,7 +3,7 @@
 //! parameter by name, which SQLite looks up by a linear scan, and a statement a row costs a
 //! round trip to sqlx's worker thread); on PostgreSQL `COPY FROM STDIN` into an unlogged
 //! table. Each batch is its own short transaction, so other writes go on between batches
-//! (the import's connection waits for the write lock as keel's own writer does).
+//! (on SQLite the batch takes its turn in keel's writer queue).
 //!
 //! Staging also learns what publish needs: whether each lead was already stored (`existed`),
 //! the rollups of the new ones (`Tally`), and whether an id came twice in the file.
@@ -307,6 +307,11 @@ impl Store {
                     let mut conn = writer.acquire().await?;
                     sqlx_batch(&mut conn, (st.ws, st.import), rows).await?
                 } else {
+                    // Holding keel's one writer connection while the batch writes keeps this
+                    // process's writes in one queue: waiting in SQLite's busy handler for a
+                    // transaction of this process would block the very thread (on a
+                    // single-threaded runtime) that must finish it.
+                    let _turn = writer.acquire().await?;
                     let mut run = || -> rusqlite::Result<Vec<bool>> {
                         if st.sqlite.is_none() {
                             st.sqlite = Some(open_sqlite(&file)?);
