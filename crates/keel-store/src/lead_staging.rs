@@ -143,9 +143,10 @@ fn sqlite_batch(
             ])?;
             existed.push(e);
         }
+        // By name: rusqlite binds positional values in order of appearance, and `$2` comes first.
         tx.execute(
-            &PROGRESS.replace('$', "?"),
-            rusqlite::params![import, rows.len() as i64],
+            PROGRESS,
+            rusqlite::named_params! {"$1": import, "$2": rows.len() as i64},
         )?;
     }
     tx.commit()?;
