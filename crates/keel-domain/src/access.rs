@@ -255,6 +255,7 @@ impl Reader {
             decisions: vec![],
             work_links,
             untraced_limit: m.untraced_limit,
+            untraced_limit_version: m.untraced_limit_version,
             work_positions: Default::default(),
             loads_memo: Default::default(),
             findings_memo: Default::default(),

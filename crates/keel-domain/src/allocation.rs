@@ -33,6 +33,17 @@ pub struct Row {
     pub weekly_hours: Option<f64>,
 }
 
+impl Row {
+    /// Worth a line in a summary: the row carries work or budget, is the work linked to
+    /// nothing, or is a "now" priority (one with nothing allocated is itself a signal).
+    pub fn in_summary(&self) -> bool {
+        self.items > 0
+            || self.monthly_budget > 0.0
+            || self.id.is_none()
+            || self.status == Some(Status::Now.as_str())
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Allocation {
     pub items: usize,

@@ -106,6 +106,8 @@ pub struct Model {
     /// The share of untraced work (percent of hours) the workspace accepts (`None`: the
     /// default).
     pub untraced_limit: Option<u32>,
+    /// The version of that setting (0: never set), for the form and API that change it.
+    pub untraced_limit_version: i64,
     /// Positions in `work` by id, built on first use by `work_item` (an agenda names hundreds
     /// of items of a workspace with tens of thousands).
     pub work_positions: std::sync::OnceLock<std::collections::HashMap<i64, usize>>,

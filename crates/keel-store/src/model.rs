@@ -23,6 +23,7 @@ impl Store {
     pub async fn model(&self, ws: WorkspaceId) -> Result<Model> {
         let t = now();
         let zone = self.zone_of(ws).await?;
+        let fit_limit = self.untraced_limit(ws).await?;
         let mut work = self
             .list_work(
                 ws,
@@ -72,7 +73,8 @@ impl Store {
             reviews: self.list_reviews(ws).await?,
             decisions: self.list_decisions(ws).await?,
             work_links: self.list_work_links(ws).await?,
-            untraced_limit: self.untraced_limit(ws).await?.limit,
+            untraced_limit: fit_limit.limit,
+            untraced_limit_version: fit_limit.version,
             work_positions: Default::default(),
             loads_memo: Default::default(),
             findings_memo: Default::default(),

@@ -1,6 +1,8 @@
 // keel's few behaviours; no inline scripts anywhere (the CSP forbids them).
+// The question is on the form, or on the button when one form serves many rows.
 document.addEventListener("submit", function (e) {
-  var msg = e.target.getAttribute("data-confirm");
+  var by = e.submitter && e.submitter.hasAttribute("data-confirm") ? e.submitter : e.target;
+  var msg = by.getAttribute("data-confirm");
   if (msg && !window.confirm(msg)) e.preventDefault();
 });
 // A Print button (the minutes page): the print stylesheet leaves the navigation out.

@@ -39,6 +39,9 @@ pub struct Loaded {
     loads: std::sync::OnceLock<Arc<Loads>>,
     /// Strategic fit and resource allocation, computed once per loaded model.
     strategy: std::sync::OnceLock<Arc<StrategyFigures>>,
+    /// Metric charts (SVG) drawn at this version, by metric id: a chart is the same for
+    /// every reader who sees its metric, and drawing one costs more than serving it.
+    charts: std::sync::Mutex<HashMap<i64, axum::body::Bytes>>,
 }
 
 /// The whole workspace's strategic fit and resource allocation: one pass over all the work
@@ -107,7 +110,21 @@ impl Loaded {
             board_by_status,
             loads: std::sync::OnceLock::new(),
             strategy: std::sync::OnceLock::new(),
+            charts: Default::default(),
         }
+    }
+
+    /// Metric `id`'s chart at this version, drawn by `draw` the first time it is asked for.
+    pub fn chart(&self, id: i64, draw: impl FnOnce() -> String) -> axum::body::Bytes {
+        let kept = self.charts.lock().ok().and_then(|c| c.get(&id).cloned());
+        if let Some(svg) = kept {
+            return svg;
+        }
+        let svg = axum::body::Bytes::from(draw());
+        if let Ok(mut c) = self.charts.lock() {
+            c.insert(id, svg.clone());
+        }
+        svg
     }
 
     pub fn strategy(&self) -> Arc<StrategyFigures> {

@@ -50,6 +50,12 @@ keel_testkit::each_backend!(
             .await
             .unwrap()
             .id;
+        // A priority with no work and no budget yet: counted, but not listed on the Strategy
+        // page (its allocation page lists it).
+        app.store
+            .create_priority(ws.id, &common::priority("Podcast series", objective))
+            .await
+            .unwrap();
         let search = app
             .store
             .create_channel(
@@ -159,11 +165,30 @@ keel_testkit::each_backend!(
         for r in [&s, &p, &rest] {
             assert!(html.contains(&cells(r)), "{}: {html}", cells(r));
         }
+        let idle = row("by_priority", "Podcast series");
+        assert_eq!(
+            (idle["items"].as_u64(), idle["hours"].as_f64()),
+            (Some(0), Some(0.0))
+        );
+        assert!(!html.contains(">Podcast series</a>"), "{html}");
+        assert!(
+            html.contains("1 more priorities have no work or budget linked yet."),
+            "{html}"
+        );
+        // Every priority, the idle one too, on the allocation page, with the same figures.
+        let (status, all) = browser.text("/w/acme/strategy/allocation").await;
+        assert_eq!(status, 200, "{all}");
+        assert!(all.contains(">Podcast series</a>"), "{all}");
+        for r in [&s, &p, &rest] {
+            assert!(all.contains(&cells(r)), "{}: {all}", cells(r));
+        }
 
         // A partner sees none of it; a viewer reads it.
         let partner = app.member(&ws, "pat@agency.test", Role::Partner).await;
         let papi = Api::new(&app, &app.token(&ws, partner, Role::Partner).await);
         assert_eq!(papi.get("/api/v1/resource-allocation").await.0, 404);
+        let pbrowser = app.sign_in("pat@agency.test").await;
+        assert_eq!(pbrowser.text("/w/acme/strategy/allocation").await.0, 404);
         let viewer = app.member(&ws, "vic@acme.test", Role::Viewer).await;
         let vapi = Api::new(&app, &app.token(&ws, viewer, Role::Viewer).await);
         assert_eq!(vapi.get("/api/v1/resource-allocation").await.1, a);

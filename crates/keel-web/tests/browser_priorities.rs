@@ -275,4 +275,22 @@ async fn a_head_of_marketing_sets_goals_and_pauses_for_a_new_priority_in_the_bro
     let values = tab.table("table.numbers").await;
     let periods: Vec<&str> = values.iter().skip(1).map(|r| r[0].as_str()).collect();
     assert_eq!(periods.len(), 3, "{values:?}");
+
+    // Removing a value asks first: declined, nothing goes; accepted, that value goes.
+    let remove = "//tr[td[normalize-space()='Sep 2026']]//button[normalize-space()='Remove']";
+    tab.wait_for(remove).await.click().await.unwrap();
+    assert_eq!(
+        tab.client.get_alert_text().await.unwrap(),
+        "Remove the value for Sep 2026?"
+    );
+    tab.client.dismiss_alert().await.unwrap();
+    assert_eq!(tab.table("table.numbers").await.len(), 4);
+    tab.wait_for(remove).await.click().await.unwrap();
+    tab.client.accept_alert().await.unwrap();
+    tab.wait_for("//p[@role='status'][normalize-space()='Value removed.']")
+        .await;
+    tab.shot("value-removed").await;
+    let values = tab.table("table.numbers").await;
+    let periods: Vec<&str> = values.iter().skip(1).map(|r| r[0].as_str()).collect();
+    assert_eq!(periods, ["Aug 2026", "Jul 2026"], "{values:?}");
 }

@@ -220,6 +220,32 @@ keel_testkit::each_backend!(values_are_kept_per_period_and_read_by_the_objective
         objectives.contains("latest 61 leads, Dec 2025"),
         "{objectives}"
     );
+
+    // Remove it as the page does: the row's button sends its version through the page's one
+    // removal form, which carries the CSRF token.
+    let (_, page) = b.text(&format!("/w/acme/metrics/{id}")).await;
+    let button = page
+        .split("<button form=\"remove-value\"")
+        .find(|b| b.contains("Remove the value for Dec 2025?"))
+        .unwrap_or_else(|| panic!("no Remove button for Dec 2025: {page}"));
+    let attr = |name: &str| {
+        let from = button.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+        button[from..from + button[from..].find('"').unwrap()].to_string()
+    };
+    let form = page
+        .split("<form id=\"remove-value\"")
+        .nth(1)
+        .expect("the page's removal form");
+    let csrf = common::csrf_of(form).unwrap();
+    let r = b
+        .post_form(
+            &attr("formaction"),
+            &[("csrf", &csrf), ("version", &attr("value"))],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let (_, x) = api.get(&format!("/api/v1/metrics/{id}")).await;
+    assert_ne!(x["latest"]["value"], json!(61.0), "{x}");
     app.stop().await;
 });
 

@@ -151,3 +151,31 @@ fn an_empty_workspace_allocates_nothing() {
     assert_eq!((a.items, a.hours, a.monthly_budget), (0, 0.0, 0.0));
     assert!(a.by_channel.is_empty() && a.by_priority.is_empty());
 }
+
+#[test]
+fn the_summary_keeps_rows_with_work_or_budget_the_none_row_and_now_priorities() {
+    let mut m = model();
+    let mut idle_now = priority(40, Status::Now, 2.0);
+    idle_now.rank = 4;
+    let mut idle_later = priority(50, Status::Later, 2.0);
+    idle_later.rank = 5;
+    m.priorities.extend([idle_now, idle_later]);
+    let a = allocation(&m);
+    let kept: Vec<Option<i64>> = a
+        .by_priority
+        .iter()
+        .filter(|r| r.in_summary())
+        .map(|r| r.id)
+        .collect();
+    // 10 and 20 carry work; 40 is "now" with nothing; the done priority 30 and the later 50
+    // carry nothing; None is the work serving no priority.
+    assert_eq!(kept, vec![Some(10), Some(20), Some(40), None]);
+    let channels: Vec<Option<i64>> = a
+        .by_channel
+        .iter()
+        .filter(|r| !r.in_summary())
+        .map(|r| r.id)
+        .collect();
+    // The stopped webinar channel spends nothing and has no counted work.
+    assert_eq!(channels, vec![Some(3)]);
+}

@@ -224,9 +224,13 @@ pub async fn find_strategic_fit(
     ctx: ApiCtx,
 ) -> Result<Response, ApiError> {
     require_strategy(&ctx)?;
-    let figures = crate::model::strategy_figures(&state, ctx.ws_id, ctx.data_version).await?;
-    let stored = state.store.untraced_limit(ctx.ws_id).await?;
-    let dto = fit_dto(&figures.fit, stored.limit.is_some(), stored.version);
+    let loaded = crate::model::loaded(&state, ctx.ws_id, ctx.data_version).await?;
+    let m = &loaded.model;
+    let dto = fit_dto(
+        &loaded.strategy().fit,
+        m.untraced_limit.is_some(),
+        m.untraced_limit_version,
+    );
     Ok(with_etag(StatusCode::OK, dto.version, dto))
 }
 

@@ -19,6 +19,7 @@ use keel_domain::priority::{check, order, Status, NOW_LIMIT};
 use keel_domain::{capacity, Invalid, Priority, PriorityInput};
 use keel_store::StoreError;
 use serde::Deserialize;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 pub fn routes(r: Routes) -> Routes {
@@ -41,28 +42,54 @@ pub struct Row {
     pub paused_by: Vec<(i64, String)>,
 }
 
-impl Row {
-    fn new(p: &Priority, m: &Model) -> Row {
-        let title = |id: Option<i64>| {
-            id.and_then(|id| m.priorities.iter().find(|x| x.id == id))
-                .map(|x| (x.id, x.title.clone()))
-        };
-        Row {
-            objective: p
-                .objective_id
-                .and_then(|id| m.objectives.iter().find(|o| o.id == id))
-                .map(|o| (o.id, o.outcome.clone())),
-            owner: p
-                .owner_id
-                .and_then(|id| m.people.iter().find(|x| x.id == id))
-                .map(|x| x.name.clone()),
-            paused: title(p.paused_id),
-            paused_by: m
+/// Names the list's rows read, looked up once per page rather than once per row (a list
+/// may hold hundreds of priorities).
+struct Names<'a> {
+    objectives: HashMap<i64, &'a str>,
+    people: HashMap<i64, &'a str>,
+    priorities: HashMap<i64, &'a str>,
+    /// Who paused each priority: paused id → the priorities that paused it.
+    paused_by: HashMap<i64, Vec<(i64, String)>>,
+}
+
+impl<'a> Names<'a> {
+    fn of(m: &'a Model) -> Names<'a> {
+        let mut paused_by: HashMap<i64, Vec<(i64, String)>> = HashMap::new();
+        for x in &m.priorities {
+            if let Some(p) = x.paused_id {
+                paused_by
+                    .entry(p)
+                    .or_default()
+                    .push((x.id, x.title.clone()));
+            }
+        }
+        Names {
+            objectives: m
+                .objectives
+                .iter()
+                .map(|o| (o.id, o.outcome.as_str()))
+                .collect(),
+            people: m.people.iter().map(|p| (p.id, p.name.as_str())).collect(),
+            priorities: m
                 .priorities
                 .iter()
-                .filter(|x| x.paused_id == Some(p.id))
-                .map(|x| (x.id, x.title.clone()))
+                .map(|p| (p.id, p.title.as_str()))
                 .collect(),
+            paused_by,
+        }
+    }
+}
+
+impl Row {
+    fn new(p: &Priority, n: &Names) -> Row {
+        let named = |map: &HashMap<i64, &str>, id: Option<i64>| {
+            id.and_then(|id| map.get(&id).map(|t| (id, t.to_string())))
+        };
+        Row {
+            objective: named(&n.objectives, p.objective_id),
+            owner: named(&n.people, p.owner_id).map(|(_, name)| name),
+            paused: named(&n.priorities, p.paused_id),
+            paused_by: n.paused_by.get(&p.id).cloned().unwrap_or_default(),
             priority: p.clone(),
         }
     }
@@ -100,11 +127,13 @@ fn list_page(
     notice: Option<&str>,
     refused: Option<(StatusCode, String)>,
 ) -> Result<Response, PageError> {
+    let names = Names::of(m);
+    let ranked = order::ranked(&m.priorities);
     let rows = |f: &dyn Fn(Status) -> bool| -> Vec<Row> {
-        order::ranked(&m.priorities)
-            .into_iter()
+        ranked
+            .iter()
             .filter(|p| f(p.status))
-            .map(|p| Row::new(p, m))
+            .map(|p| Row::new(p, &names))
             .collect()
     };
     let status = refused.as_ref().map(|(s, _)| *s).unwrap_or(StatusCode::OK);
@@ -316,7 +345,7 @@ async fn form_page(
             Some(p) => ctx.link(&format!("/priorities/{}", p.id)),
             None => ctx.link("/priorities"),
         },
-        row: stored.as_ref().map(|p| Row::new(p, &m)),
+        row: stored.as_ref().map(|p| Row::new(p, &Names::of(&m))),
         objectives: choices(
             std::iter::once((String::new(), "Choose an objective".to_string())).chain(
                 m.objectives

@@ -12,6 +12,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
+use keel_domain::allocation::Row;
 use keel_domain::fit::{self, Fit};
 use keel_domain::Invalid;
 use keel_store::StoreError;
@@ -19,6 +20,7 @@ use serde::Deserialize;
 
 pub fn routes(r: Routes) -> Routes {
     r.post("/w/{ws}/strategy/fit-limit", save_limit)
+        .get("/w/{ws}/strategy/allocation", allocation_page)
 }
 
 /// Untraced work shown on the page; the API lists it all.
@@ -52,6 +54,15 @@ impl FitSection {
     pub fn allocation(&self) -> &keel_domain::allocation::Allocation {
         &self.fit.0.allocation
     }
+    /// The priorities the Strategy page lists (`Row::in_summary`); the allocation page
+    /// lists them all.
+    pub fn priorities_shown(&self) -> Vec<&Row> {
+        let a = self.allocation();
+        a.by_priority.iter().filter(|r| r.in_summary()).collect()
+    }
+    pub fn priorities_left(&self) -> usize {
+        self.allocation().by_priority.len() - self.priorities_shown().len()
+    }
     pub fn shown(&self) -> &[fit::Untraced] {
         &self.fit.untraced[..self.fit.untraced.len().min(SHOWN)]
     }
@@ -66,8 +77,9 @@ pub async fn section(
     if !ctx.role.sees_everything() {
         return Ok(None);
     }
-    let stored = state.store.untraced_limit(ctx.ws.id).await?;
-    let f = Figures(crate::model::strategy_figures(state, ctx.ws.id, ctx.ws.data_version).await?);
+    // The limit's version comes with the cached model: no query of its own.
+    let loaded = crate::model::loaded(state, ctx.ws.id, ctx.ws.data_version).await?;
+    let f = Figures(loaded.strategy());
     let (limit_form, errors, conflict) =
         posted.unwrap_or_else(|| (f.limit.to_string(), Invalid::new(), false));
     Ok(Some(FitSection {
@@ -75,7 +87,7 @@ pub async fn section(
         over: f.over_limit(),
         fit: f,
         limit_form,
-        version: stored.version,
+        version: loaded.model.untraced_limit_version,
         errors: Errors(errors),
         conflict,
     }))
@@ -133,4 +145,29 @@ async fn save_limit(
         Err(StoreError::Stale { .. }) => refused(Invalid::new(), true, StatusCode::CONFLICT).await,
         Err(e) => Err(e.into()),
     }
+}
+
+#[derive(askama::Template)]
+#[template(path = "strategy/allocation.html")]
+struct AllocationPage {
+    chrome: crate::pages::layout::Chrome,
+    fit: FitSection,
+}
+
+impl AllocationPage {
+    fn rows(&self) -> Vec<&Row> {
+        self.fit.allocation().by_priority.iter().collect()
+    }
+}
+
+/// Every channel's and priority's hours and budget (the Strategy page lists the priorities
+/// that carry some). A partner, who sees no strategic fit, finds no page.
+async fn allocation_page(State(state): State<AppState>, ctx: WsCtx) -> Result<Response, PageError> {
+    let Some(fit) = section(&state, &ctx, None).await? else {
+        return Err(PageError::NotFound);
+    };
+    crate::pages::layout::render(&AllocationPage {
+        chrome: ctx.chrome("Where the hours and budget go", "strategy"),
+        fit,
+    })
 }
