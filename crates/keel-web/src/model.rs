@@ -12,6 +12,7 @@ use keel_domain::Person;
 use keel_store::WorkspaceId;
 use keel_store::{Store, StoreError, WorkFilter};
 use moka::ops::compute::{CompResult, Op};
+use std::any::{Any, TypeId};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
@@ -26,6 +27,8 @@ type WorkPage = (i64, Arc<Vec<WorkItem>>);
 
 /// A loaded model and what the board needs to find the work it shows (open and launched,
 /// `board::on_board`) without walking every item.
+type PerMetric = HashMap<(i64, TypeId), Arc<dyn Any + Send + Sync>>;
+
 pub struct Loaded {
     pub model: Arc<Model>,
     board_by_workflow: HashMap<i64, Vec<usize>>,
@@ -39,9 +42,12 @@ pub struct Loaded {
     loads: std::sync::OnceLock<Arc<Loads>>,
     /// Strategic fit and resource allocation, computed once per loaded model.
     strategy: std::sync::OnceLock<Arc<StrategyFigures>>,
-    /// Metric charts (SVG) drawn at this version, by metric id: a chart is the same for
-    /// every reader who sees its metric, and drawing one costs more than serving it.
-    charts: std::sync::Mutex<HashMap<i64, axum::body::Bytes>>,
+    /// What a metric's page shows of it (its chart, its table of values), made at this
+    /// version by metric id and type: the same for every reader who sees the whole
+    /// workspace, and making it costs more than serving it.
+    per_metric: std::sync::Mutex<PerMetric>,
+    /// The strategy stack's layers with what faster layers learned, computed once.
+    layers: std::sync::OnceLock<Arc<Vec<crate::ops::stack::LayerView>>>,
 }
 
 /// The whole workspace's strategic fit and resource allocation: one pass over all the work
@@ -110,21 +116,35 @@ impl Loaded {
             board_by_status,
             loads: std::sync::OnceLock::new(),
             strategy: std::sync::OnceLock::new(),
-            charts: Default::default(),
+            per_metric: Default::default(),
+            layers: std::sync::OnceLock::new(),
         }
     }
 
-    /// Metric `id`'s chart at this version, drawn by `draw` the first time it is asked for.
-    pub fn chart(&self, id: i64, draw: impl FnOnce() -> String) -> axum::body::Bytes {
-        let kept = self.charts.lock().ok().and_then(|c| c.get(&id).cloned());
-        if let Some(svg) = kept {
-            return svg;
+    /// The strategy stack's layers as a reader who sees the whole workspace sees them.
+    pub fn layers(&self) -> Arc<Vec<crate::ops::stack::LayerView>> {
+        self.layers
+            .get_or_init(|| Arc::new(crate::ops::stack::all_layers(&self.model)))
+            .clone()
+    }
+
+    /// Something of metric `id` at this version, made by `make` the first time it is asked
+    /// for (two requests at once may both make it; either result is the same).
+    pub fn of_metric<T: Any + Send + Sync>(&self, id: i64, make: impl FnOnce() -> T) -> Arc<T> {
+        let key = (id, TypeId::of::<T>());
+        let kept = self
+            .per_metric
+            .lock()
+            .ok()
+            .and_then(|c| c.get(&key).cloned());
+        if let Some(x) = kept.and_then(|x| x.downcast::<T>().ok()) {
+            return x;
         }
-        let svg = axum::body::Bytes::from(draw());
-        if let Ok(mut c) = self.charts.lock() {
-            c.insert(id, svg.clone());
+        let x = Arc::new(make());
+        if let Ok(mut c) = self.per_metric.lock() {
+            c.insert(key, x.clone());
         }
-        svg
+        x
     }
 
     pub fn strategy(&self) -> Arc<StrategyFigures> {

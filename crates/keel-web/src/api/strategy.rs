@@ -266,9 +266,11 @@ pub async fn find_strategy(
     ctx: ApiCtx,
 ) -> Result<Json<StrategyDto>, ApiError> {
     let m = view(&state, ctx.ws_id, ctx.data_version, &ctx.reader()).await?;
-    let layers = ops::layers(&m, &ctx.reader())
+    let layers = ops::layers_cached(&state, ctx.ws_id, ctx.data_version, &ctx.reader())
+        .await?
         .unwrap_or_default()
-        .into_iter()
+        .iter()
+        .cloned()
         .map(|v| {
             let decisions = learned_decisions(&m, v.settings.layer);
             layer_dto(

@@ -12,6 +12,7 @@ use keel_store::StoreError;
 
 /// One layer as a reader sees it: settings (defaults until saved), when its review is due,
 /// whether it is overdue, and what the faster layers above learned since its last review.
+#[derive(Clone)]
 pub struct LayerView {
     pub settings: LayerSettings,
     pub owner: Option<String>,
@@ -22,32 +23,45 @@ pub struct LayerView {
     pub decisions_total: usize,
 }
 
-/// The layers, slowest first, for a reader who sees them (`None` for a partner).
-pub fn layers(m: &Model, reader: &Reader) -> Option<Vec<LayerView>> {
-    if !reader.role.sees_everything() {
-        return None;
-    }
+/// The layers of the whole model, slowest first. What is overdue and what was learned are
+/// judged as of the model's `now`, so the web keeps them with each loaded model
+/// (`model::Loaded::layers`): the cascade reads every metric's values.
+pub fn all_layers(m: &Model) -> Vec<LayerView> {
     let today = m.today();
-    Some(
-        Layer::ALL
-            .into_iter()
-            .map(|l| {
-                let settings = m.stack.layer(l);
-                let (decisions, decisions_total) = cascade::decisions_learned(m, l);
-                LayerView {
-                    decisions,
-                    decisions_total,
-                    owner: settings
-                        .owner_id
-                        .and_then(|id| m.people.iter().find(|p| p.id == id))
-                        .map(|p| p.name.clone()),
-                    overdue: settings.overdue(today),
-                    learned: cascade::learned(m, l),
-                    settings,
-                }
-            })
-            .collect(),
-    )
+    Layer::ALL
+        .into_iter()
+        .map(|l| {
+            let settings = m.stack.layer(l);
+            let (decisions, decisions_total) = cascade::decisions_learned(m, l);
+            LayerView {
+                decisions,
+                decisions_total,
+                owner: settings
+                    .owner_id
+                    .and_then(|id| m.people.iter().find(|p| p.id == id))
+                    .map(|p| p.name.clone()),
+                overdue: settings.overdue(today),
+                learned: cascade::learned(m, l),
+                settings,
+            }
+        })
+        .collect()
+}
+
+/// The layers for a reader who sees them (`None` for a partner), from the per-node cache:
+/// computed once per loaded model.
+pub async fn layers_cached(
+    st: &AppState,
+    ws: keel_store::WorkspaceId,
+    data_version: i64,
+    reader: &Reader,
+) -> Result<Option<std::sync::Arc<Vec<LayerView>>>, StoreError> {
+    if !reader.role.sees_everything() {
+        return Ok(None);
+    }
+    Ok(Some(
+        crate::model::loaded(st, ws, data_version).await?.layers(),
+    ))
 }
 
 /// The message map's rows as the reader sees them.

@@ -167,6 +167,22 @@ pub(super) async fn find(
     Ok((x, m))
 }
 
+/// A metric's values as the table shows them, newest first.
+fn value_rows(x: &Metric, ms: &[metric::Measurement]) -> Vec<ValueRow> {
+    let unit = x.unit.as_deref();
+    ms.iter()
+        .rev()
+        .map(|v| ValueRow {
+            id: v.id,
+            period: metric_chart::period_label(x.cadence, v.period),
+            value: metric::with_unit(v.value, unit),
+            off_target: trend::off_target(x, v.value) == Some(true),
+            note: v.note.clone(),
+            version: v.version,
+        })
+        .collect()
+}
+
 /// One value in the table beside the chart.
 pub struct ValueRow {
     pub id: i64,
@@ -194,8 +210,9 @@ struct ShowPage {
     row: Row,
     chart_url: String,
     alt: String,
-    recent: Vec<ValueRow>,
-    earlier: Vec<ValueRow>,
+    /// Every value, newest first; the first `recent` beside the chart, the rest folded.
+    values: Arc<Vec<ValueRow>>,
+    recent: usize,
     form: ValueForm,
     errors: Errors,
     period_hint: &'static str,
@@ -211,6 +228,12 @@ pub struct ImportForm {
 }
 
 impl ShowPage {
+    fn recent(&self) -> &[ValueRow] {
+        &self.values[..self.recent]
+    }
+    fn earlier(&self) -> &[ValueRow] {
+        &self.values[self.recent..]
+    }
     /// The workspace's day of a unix time.
     fn day(&self, t: &i64) -> String {
         crate::time_fmt::date(*t, &self.chrome.zone)
@@ -241,22 +264,15 @@ async fn show_page(
     } = entered;
     let (x, m) = find(state, ctx, id).await?;
     let ms = metric::measurements_of(&m, x.id);
-    let unit = x.unit.as_deref();
-    let value_row = |v: &metric::Measurement| ValueRow {
-        id: v.id,
-        period: metric_chart::period_label(x.cadence, v.period),
-        value: metric::with_unit(v.value, unit),
-        off_target: trend::off_target(&x, v.value) == Some(true),
-        note: v.note.clone(),
-        version: v.version,
+    let rows = || value_rows(&x, ms);
+    let values = if ctx.role.sees_everything() {
+        crate::model::loaded(state, ctx.ws.id, ctx.ws.data_version)
+            .await?
+            .of_metric(x.id, rows)
+    } else {
+        Arc::new(rows())
     };
-    let shown = metric_chart::shown(ms);
-    let recent: Vec<ValueRow> = shown.iter().rev().map(value_row).collect();
-    let earlier: Vec<ValueRow> = ms[..ms.len() - shown.len()]
-        .iter()
-        .rev()
-        .map(value_row)
-        .collect();
+    let recent = metric_chart::shown(ms).len();
     let status = if errors.is_empty() && import_errors.is_empty() {
         StatusCode::OK
     } else {
@@ -272,7 +288,7 @@ async fn show_page(
     let alt = format!(
         "Line chart of {} over the last {} {}s{}; the same numbers are in the table beside it.",
         x.name,
-        shown.len(),
+        recent,
         x.cadence.period_word(),
         if x.target.is_some() {
             ", with the target as a dashed line"
@@ -287,8 +303,8 @@ async fn show_page(
             x.id, ctx.ws.data_version
         )),
         alt,
+        values,
         recent,
-        earlier,
         form,
         errors: Errors(errors),
         period_hint: match x.cadence {
@@ -321,14 +337,16 @@ async fn chart(
     Path((_, id)): Path<(String, i64)>,
 ) -> Result<Response, PageError> {
     let (x, m) = find(&state, &ctx, id).await?;
-    let draw = || metric_chart::svg(&x, metric::measurements_of(&m, x.id));
+    let draw = || axum::body::Bytes::from(metric_chart::svg(&x, metric::measurements_of(&m, x.id)));
     // A reader who sees the whole workspace sees the metric as the cached model holds it.
     let svg = if ctx.role.sees_everything() {
         crate::model::loaded(&state, ctx.ws.id, ctx.ws.data_version)
             .await?
-            .chart(x.id, draw)
+            .of_metric(x.id, draw)
+            .as_ref()
+            .clone()
     } else {
-        draw().into()
+        draw()
     };
     Ok((
         [

@@ -32,35 +32,36 @@ pub fn routes(r: Routes) -> Routes {
         .post("/w/{ws}/priorities/{priority}/move", move_priority)
 }
 
-pub struct Row {
-    pub priority: Priority,
-    pub objective: Option<(i64, String)>,
-    pub owner: Option<String>,
+/// A priority with the names its row shows, borrowed from the model (a list may hold
+/// hundreds of rows).
+pub struct Row<'a> {
+    pub priority: &'a Priority,
+    pub objective: Option<(i64, &'a str)>,
+    pub owner: Option<&'a str>,
     /// The priority this one paused: (id, title).
-    pub paused: Option<(i64, String)>,
+    pub paused: Option<(i64, &'a str)>,
     /// The priorities that paused this one.
-    pub paused_by: Vec<(i64, String)>,
+    pub paused_by: Vec<(i64, &'a str)>,
 }
 
-/// Names the list's rows read, looked up once per page rather than once per row (a list
-/// may hold hundreds of priorities).
+/// Names the rows read, looked up once per page rather than once per row.
 struct Names<'a> {
     objectives: HashMap<i64, &'a str>,
     people: HashMap<i64, &'a str>,
     priorities: HashMap<i64, &'a str>,
     /// Who paused each priority: paused id → the priorities that paused it.
-    paused_by: HashMap<i64, Vec<(i64, String)>>,
+    paused_by: HashMap<i64, Vec<(i64, &'a str)>>,
 }
 
 impl<'a> Names<'a> {
     fn of(m: &'a Model) -> Names<'a> {
-        let mut paused_by: HashMap<i64, Vec<(i64, String)>> = HashMap::new();
+        let mut paused_by: HashMap<i64, Vec<(i64, &'a str)>> = HashMap::new();
         for x in &m.priorities {
             if let Some(p) = x.paused_id {
                 paused_by
                     .entry(p)
                     .or_default()
-                    .push((x.id, x.title.clone()));
+                    .push((x.id, x.title.as_str()));
             }
         }
         Names {
@@ -80,28 +81,28 @@ impl<'a> Names<'a> {
     }
 }
 
-impl Row {
-    fn new(p: &Priority, n: &Names) -> Row {
-        let named = |map: &HashMap<i64, &str>, id: Option<i64>| {
-            id.and_then(|id| map.get(&id).map(|t| (id, t.to_string())))
+impl<'a> Row<'a> {
+    fn new(p: &'a Priority, n: &Names<'a>) -> Row<'a> {
+        let named = |map: &HashMap<i64, &'a str>, id: Option<i64>| {
+            id.and_then(|id| map.get(&id).map(|t| (id, *t)))
         };
         Row {
             objective: named(&n.objectives, p.objective_id),
             owner: named(&n.people, p.owner_id).map(|(_, name)| name),
             paused: named(&n.priorities, p.paused_id),
             paused_by: n.paused_by.get(&p.id).cloned().unwrap_or_default(),
-            priority: p.clone(),
+            priority: p,
         }
     }
 }
 
 #[derive(Template)]
 #[template(path = "strategy/priorities.html")]
-struct ListPage {
+struct ListPage<'a> {
     chrome: Chrome,
-    now: Vec<Row>,
-    upcoming: Vec<Row>,
-    rest: Vec<Row>,
+    now: Vec<Row<'a>>,
+    upcoming: Vec<Row<'a>>,
+    rest: Vec<Row<'a>>,
     free: f64,
     limit: usize,
     /// Why a move was refused.
@@ -255,9 +256,9 @@ impl PriorityForm {
 
 #[derive(Template)]
 #[template(path = "strategy/priority_form.html")]
-struct FormPage {
+struct FormPage<'a> {
     chrome: Chrome,
-    row: Option<Row>,
+    row: Option<Row<'a>>,
     form: PriorityForm,
     errors: Errors,
     objectives: Vec<Choice>,

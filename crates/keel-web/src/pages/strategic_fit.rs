@@ -117,7 +117,7 @@ async fn save_limit(
         async move {
             let m = view(&state, ctx.ws.id, ctx.ws.data_version, &ctx.reader()).await?;
             let s = section(&state, ctx, Some((typed, inv, conflict))).await?;
-            let mut r = super::strategy::render_with_fit(ctx, &m, s)?;
+            let mut r = super::strategy::render_with_fit(&state, ctx, &m, s).await?;
             *r.status_mut() = status;
             Ok::<Response, PageError>(r)
         }

@@ -24,6 +24,7 @@ use keel_domain::stack::{Cycle, Layer, LayerInput};
 use keel_domain::Invalid;
 use keel_store::StoreError;
 use serde::Deserialize;
+use std::sync::Arc;
 
 pub fn routes(r: Routes) -> Routes {
     r.get("/w/{ws}/strategy", page)
@@ -51,8 +52,9 @@ pub struct SegmentRow {
 }
 
 /// One layer's section: its view, the form's values and errors, and what links to it.
-pub struct Section {
-    pub view: LayerView,
+pub struct Section<'a> {
+    /// Kept with the cached model; borrowed, as what was learned can be long.
+    pub view: &'a LayerView,
     pub key: &'static str,
     pub label: &'static str,
     pub form: LayerForm,
@@ -65,10 +67,10 @@ pub struct Section {
 
 #[derive(Template)]
 #[template(path = "strategy/stack.html")]
-struct Page {
+struct Page<'a> {
     chrome: Chrome,
     /// Fastest (tactics) first; empty for a partner.
-    sections: Vec<Section>,
+    sections: Vec<Section<'a>>,
     programs: Vec<ProgramRow>,
     stages: Vec<String>,
     map: Vec<MapRow>,
@@ -151,21 +153,21 @@ fn name_of<T>(items: &[T], id: i64, key: impl Fn(&T) -> (i64, &str)) -> Option<S
 }
 
 /// The page, with the form of `posted`'s layer showing what was sent and why it was refused.
-fn build(
+fn build<'a>(
     ctx: &WsCtx,
     m: &Model,
+    layers: &'a [LayerView],
     notice: Option<&str>,
     posted: Option<(Layer, LayerForm, Invalid, bool)>,
-) -> Page {
+) -> Page<'a> {
     let slug = &ctx.ws.slug;
-    let mut sections: Vec<Section> = ops::layers(m, &ctx.reader())
-        .unwrap_or_default()
-        .into_iter()
+    let mut sections: Vec<Section> = layers
+        .iter()
         .map(|v| {
             let layer = v.settings.layer;
             let (form, errors, conflict) = match &posted {
                 Some((l, f, e, c)) if *l == layer => (f.clone(), e.clone(), *c),
-                _ => (LayerForm::from_view(&v), Invalid::new(), false),
+                _ => (LayerForm::from_view(v), Invalid::new(), false),
             };
             Section {
                 key: layer.as_str(),
@@ -268,14 +270,25 @@ fn build(
 }
 
 /// The page with a strategic-fit section (the fit-limit form sent back with its errors).
-pub fn render_with_fit(
+pub async fn render_with_fit(
+    state: &AppState,
     ctx: &WsCtx,
     m: &Model,
     fit: Option<super::strategic_fit::FitSection>,
 ) -> Result<Response, PageError> {
-    let mut p = build(ctx, m, None, None);
+    let layers = layers_seen(state, ctx).await?;
+    let mut p = build(ctx, m, &layers, None, None);
     p.fit = fit;
     render(&p)
+}
+
+/// The layers the reader sees (none for a partner), from the per-node cache.
+async fn layers_seen(state: &AppState, ctx: &WsCtx) -> Result<Arc<Vec<LayerView>>, PageError> {
+    Ok(
+        ops::layers_cached(state, ctx.ws.id, ctx.ws.data_version, &ctx.reader())
+            .await?
+            .unwrap_or_default(),
+    )
 }
 
 async fn page(
@@ -284,7 +297,8 @@ async fn page(
     Query(q): Query<NoticeQuery>,
 ) -> Result<Response, PageError> {
     let m = view(&state, ctx.ws.id, ctx.ws.data_version, &ctx.reader()).await?;
-    let mut p = build(&ctx, &m, q.notice.as_deref(), None);
+    let layers = layers_seen(&state, &ctx).await?;
+    let mut p = build(&ctx, &m, &layers, q.notice.as_deref(), None);
     p.fit = super::strategic_fit::section(&state, &ctx, None).await?;
     render(&p)
 }
@@ -304,8 +318,9 @@ async fn save_layer(
     };
     let m = view(&state, ctx.ws.id, ctx.ws.data_version, &reader).await?;
     let fit = super::strategic_fit::section(&state, &ctx, None).await?;
+    let layers = layers_seen(&state, &ctx).await?;
     let refused = |form: LayerForm, inv: Invalid, conflict: bool, status: StatusCode| {
-        let mut p = build(&ctx, &m, None, Some((layer, form, inv, conflict)));
+        let mut p = build(&ctx, &m, &layers, None, Some((layer, form, inv, conflict)));
         p.fit = fit;
         let mut r = render(&p)?;
         *r.status_mut() = status;
