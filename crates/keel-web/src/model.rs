@@ -25,10 +25,11 @@ type CachedFigures = (i64, i64, Arc<Figures>);
 /// (data version, the page's items)
 type WorkPage = (i64, Arc<Vec<WorkItem>>);
 
-/// A loaded model and what the board needs to find the work it shows (open and launched,
-/// `board::on_board`) without walking every item.
+/// What `Loaded::of_metric` keeps: by metric id and the type of what was made.
 type PerMetric = HashMap<(i64, TypeId), Arc<dyn Any + Send + Sync>>;
 
+/// A loaded model and what the board needs to find the work it shows (open and launched,
+/// `board::on_board`) without walking every item.
 pub struct Loaded {
     pub model: Arc<Model>,
     board_by_workflow: HashMap<i64, Vec<usize>>,

@@ -270,13 +270,12 @@ pub async fn find_strategy(
         .await?
         .unwrap_or_default()
         .iter()
-        .cloned()
         .map(|v| {
             let decisions = learned_decisions(&m, v.settings.layer);
             layer_dto(
-                v.settings,
+                v.settings.clone(),
                 v.overdue,
-                v.learned.into_iter().map(learned_dto).collect(),
+                v.learned.iter().cloned().map(learned_dto).collect(),
                 decisions,
             )
         })

@@ -12,7 +12,6 @@ use keel_store::StoreError;
 
 /// One layer as a reader sees it: settings (defaults until saved), when its review is due,
 /// whether it is overdue, and what the faster layers above learned since its last review.
-#[derive(Clone)]
 pub struct LayerView {
     pub settings: LayerSettings,
     pub owner: Option<String>,

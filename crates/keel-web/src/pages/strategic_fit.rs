@@ -61,7 +61,8 @@ impl FitSection {
         a.by_priority.iter().filter(|r| r.in_summary()).collect()
     }
     pub fn priorities_left(&self) -> usize {
-        self.allocation().by_priority.len() - self.priorities_shown().len()
+        let a = self.allocation();
+        a.by_priority.iter().filter(|r| !r.in_summary()).count()
     }
     pub fn shown(&self) -> &[fit::Untraced] {
         &self.fit.untraced[..self.fit.untraced.len().min(SHOWN)]
