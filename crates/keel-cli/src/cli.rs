@@ -292,6 +292,12 @@ pub struct ServeArgs {
           value_parser = clap::value_parser!(u64).range(1..))]
     pub max_import_bytes: Option<u64>,
 
+    /// At most this many rows per second for each lead import started in the web app, so a
+    /// large file leaves a shared database room for everyone else. Default: no limit.
+    #[arg(long, env = "KEEL_IMPORT_ROWS_PER_SECOND", value_name = "N",
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub import_rows_per_second: Option<u64>,
+
     /// The address people use to reach keel, like https://keel.example.com. Invitation and
     /// calendar links start with it, and browser forms must come from it (or from the host
     /// they were sent to). Default: the --bind address.

@@ -37,6 +37,7 @@ fn config(args: &ServeArgs) -> Result<Config> {
             .clone()
             .unwrap_or_else(|| defaults.import_dir.clone()),
         max_import_bytes: args.max_import_bytes.unwrap_or(defaults.max_import_bytes),
+        import_rows_per_second: args.import_rows_per_second,
         trusted_proxies: args.trusted_proxies.clone(),
         client_ip_header: match args.client_ip_header {
             ClientIpHeaderArg::XForwardedFor => ClientIpHeader::XForwardedFor,

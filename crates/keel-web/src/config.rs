@@ -65,6 +65,9 @@ pub struct Config {
     pub import_dir: std::path::PathBuf,
     /// The largest lead file an upload takes, in bytes.
     pub max_import_bytes: u64,
+    /// At most this many rows per second per web import, so a large file leaves a shared
+    /// database room for everyone else; `None`: as fast as keel reads.
+    pub import_rows_per_second: Option<u64>,
 }
 
 impl Default for Config {
@@ -95,6 +98,7 @@ impl Default for Config {
             webhook_keep: std::time::Duration::from_secs(30 * 24 * 3600),
             import_dir: std::env::temp_dir().join("keel-imports"),
             max_import_bytes: 512 * 1024 * 1024,
+            import_rows_per_second: None,
         }
     }
 }

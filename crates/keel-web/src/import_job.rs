@@ -10,6 +10,7 @@ use keel_store::{ImportCounts, LeadStaging, Store, StoreError, WorkspaceId};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::thread::JoinHandle;
+use std::time::Duration;
 use tokio::sync::mpsc;
 
 /// Rows handed from the parser to the writer at once.
@@ -52,6 +53,11 @@ pub enum Outcome {
     },
     Cancelled,
     Failed(String),
+}
+
+/// How long to wait, `elapsed` after the start with `rows` read, to stay at `per_second`.
+pub fn pause(rows: u64, elapsed: Duration, per_second: u64) -> Duration {
+    Duration::from_secs_f64(rows as f64 / per_second.max(1) as f64).saturating_sub(elapsed)
 }
 
 pub struct ImportJob {
@@ -178,5 +184,19 @@ impl ImportJob {
             rows_read,
             footer_lines,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pause;
+    use std::time::Duration;
+
+    #[test]
+    fn an_import_ahead_of_its_pace_waits_and_one_behind_does_not() {
+        let ms = Duration::from_millis;
+        assert_eq!(pause(5000, ms(500), 2500), ms(1500));
+        assert_eq!(pause(5000, ms(2500), 2500), Duration::ZERO);
+        assert_eq!(pause(0, ms(10), 100), Duration::ZERO);
     }
 }

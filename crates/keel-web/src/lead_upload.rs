@@ -284,8 +284,9 @@ pub async fn start(
     }
     let store = state.store.clone();
     let skip = answers.skip_bad_rows;
+    let pace = state.config.import_rows_per_second;
     tokio::spawn(async move {
-        if let Err(e) = run(store.clone(), ws, import, reader, skip).await {
+        if let Err(e) = run(store.clone(), ws, import, reader, skip, pace).await {
             tracing::error!(import, error = %e, "lead import stopped");
             let _ = store
                 .fail_lead_import(ws, import, &format!("The import stopped: {e}"))
@@ -297,14 +298,16 @@ pub async fn start(
 }
 
 /// The background job: stage every batch, report progress, keep the rows that cannot be
-/// imported, stop when asked.
+/// imported, stop when asked, at most `pace` rows a second.
 async fn run(
     store: Store,
     ws: WorkspaceId,
     import: i64,
     reader: LeadReader,
     skip_bad_rows: bool,
+    pace: Option<u64>,
 ) -> Result<(), keel_store::StoreError> {
+    let began = std::time::Instant::now();
     let mut job = ImportJob::start(store.clone(), ws, import, reader, skip_bad_rows);
     let mut kept = 0i64;
     let mut stop = None;
@@ -328,6 +331,14 @@ async fn run(
         if asked {
             stop = Some(Stop::Cancelled);
             break;
+        }
+        if let Some(per_second) = pace {
+            tokio::time::sleep(crate::import_job::pause(
+                step.rows,
+                began.elapsed(),
+                per_second,
+            ))
+            .await;
         }
     }
     job.finish(stop).await?;
