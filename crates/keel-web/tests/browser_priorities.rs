@@ -58,6 +58,19 @@ async fn a_head_of_marketing_sets_goals_and_pauses_for_a_new_priority_in_the_bro
         )
         .await
         .unwrap();
+    // Two that wait, to reorder.
+    for (rank, title) in [(2, "Podcast series"), (3, "Partner webinars")] {
+        app.store
+            .create_priority(
+                ws.id,
+                &keel_domain::PriorityDraft {
+                    rank,
+                    ..common::priority(title, fair_goal)
+                },
+            )
+            .await
+            .unwrap();
+    }
     // Three active channels: the default focus limit.
     for name in ["Paid search", "Events", "Email"] {
         app.store
@@ -169,6 +182,21 @@ async fn a_head_of_marketing_sets_goals_and_pauses_for_a_new_priority_in_the_bro
     tab.shot("paused").await;
     let list = tab.text().await;
     assert!(list.contains("Paused Trade fair season"), "{list}");
+
+    // The arrows reorder what waits: "Partner webinars" one up, above "Podcast series".
+    tab.wait_for("//button[@aria-label='Move Partner webinars up']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    tab.wait_for("//p[@role='status'][starts-with(normalize-space(), 'Priority moved')]")
+        .await;
+    tab.shot("moved").await;
+    let list = tab.text().await;
+    assert!(
+        list.find("Partner webinars") < list.find("Podcast series"),
+        "{list}"
+    );
     tab.click_link("Account-based pilot").await;
     tab.wait_for("//h2[normalize-space()='The priority test']")
         .await;

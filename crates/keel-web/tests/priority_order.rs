@@ -56,8 +56,8 @@ keel_testkit::each_backend!(
         assert!(!page.contains("Move Pilot up"), "the top has no up button");
         let r = b
             .post_form(
-                &format!("/w/acme/priorities/{}/move", ids[2]),
-                &[("to", "up"), ("version", "1")],
+                "/w/acme/priorities/moves",
+                &[("step", &format!("{}.1.up", ids[2]))],
             )
             .await;
         assert_eq!(r.status(), 303);
@@ -81,8 +81,8 @@ keel_testkit::each_backend!(
         // The same form again, with the version it was read at: the list changed, nothing moves.
         let r = b
             .post_form(
-                &format!("/w/acme/priorities/{}/move", ids[2]),
-                &[("to", "up"), ("version", "1")],
+                "/w/acme/priorities/moves",
+                &[("step", &format!("{}.1.up", ids[2]))],
             )
             .await;
         assert_eq!(r.status(), 409);
@@ -93,12 +93,46 @@ keel_testkit::each_backend!(
             .contains("Someone changed the priorities"));
         let r = b
             .post_form(
-                &format!("/w/acme/priorities/{}/move", ids[0]),
-                &[("to", "up"), ("version", "1")],
+                "/w/acme/priorities/moves",
+                &[("step", &format!("{}.1.up", ids[0]))],
             )
             .await;
         assert_eq!(r.status(), 422);
         assert!(r.text().await.unwrap().contains("already at the top"));
+
+        // Another workspace's priority in the step is as missing as a made-up one; a step that
+        // names no priority or no direction moves nothing.
+        let zed = app.user("zed@other.test", "Zed").await;
+        let other = app.workspace("other", zed).await;
+        let theirs = app
+            .store
+            .create_objective(other.id, &common::objective("Their secret aim", None))
+            .await
+            .unwrap();
+        let theirs = app
+            .store
+            .create_priority(other.id, &common::priority("Their secret push", theirs.id))
+            .await
+            .unwrap();
+        for step in [
+            format!("{}.1.up", theirs.id),
+            "999999.1.up".into(),
+            "up".into(),
+        ] {
+            let r = b
+                .post_form("/w/acme/priorities/moves", &[("step", &step)])
+                .await;
+            assert_eq!(r.status(), 404, "{step}");
+            assert!(!r.text().await.unwrap().contains("Their secret"), "{step}");
+        }
+        let r = b
+            .post_form(
+                "/w/acme/priorities/moves",
+                &[("step", &format!("{}.2.sideways", ids[2]))],
+            )
+            .await;
+        assert_eq!(r.status(), 422);
+        assert!(r.text().await.unwrap().contains("Choose up or down."));
 
         // The API: the whole order, each with the version read.
         let (_, list) = api.get("/api/v1/priorities").await;
@@ -161,8 +195,8 @@ keel_testkit::each_backend!(
         assert!(!page.contains("/move"), "no move buttons for a viewer");
         let r = vb
             .post_form(
-                &format!("/w/acme/priorities/{}/move", ids[1]),
-                &[("to", "down"), ("version", "1")],
+                "/w/acme/priorities/moves",
+                &[("step", &format!("{}.1.down", ids[1]))],
             )
             .await;
         assert_eq!(r.status(), 403);

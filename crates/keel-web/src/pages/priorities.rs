@@ -29,7 +29,7 @@ pub fn routes(r: Routes) -> Routes {
         .get("/w/{ws}/priorities/{priority}", show)
         .post("/w/{ws}/priorities/{priority}", update)
         .post("/w/{ws}/priorities/{priority}/delete", delete)
-        .post("/w/{ws}/priorities/{priority}/move", move_priority)
+        .post("/w/{ws}/priorities/moves", move_priority)
 }
 
 /// A priority with the names its row shows, borrowed from the model (a list may hold
@@ -151,12 +151,13 @@ fn list_page(
     Ok(r)
 }
 
+/// The list's one move form: the button pressed says which priority, the version its row
+/// was read at and which way, as `step = "{id}.{version}.{up|down}"` (one form for the whole
+/// list instead of one per row).
 #[derive(Deserialize)]
 struct MoveForm {
     #[serde(default)]
-    to: String,
-    #[serde(default)]
-    version: String,
+    step: String,
 }
 
 /// One priority up or down its part of the list (`priority::order::step`); the whole list is
@@ -164,14 +165,20 @@ struct MoveForm {
 async fn move_priority(
     State(state): State<AppState>,
     ctx: WsCtx,
-    Path((_, id)): Path<(String, i64)>,
     Form(f): Form<MoveForm>,
 ) -> Result<Response, PageError> {
+    // The role first: refused alike whatever the step names, so nothing is told about it.
+    ctx.require_edit()?;
+    let mut parts = f.step.splitn(3, '.');
+    let id: i64 = parts
+        .next()
+        .and_then(|id| id.trim().parse().ok())
+        .ok_or(PageError::NotFound)?;
+    let (v, to) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
     let m = view(&state, &ctx).await?;
     ops::priority(&m, id).ok_or(PageError::NotFound)?;
-    ctx.require_edit()?;
-    let changes = match order::Step::parse(&f.to)
-        .and_then(|to| order::step(&m.priorities, id, version(&f.version), to))
+    let changes = match order::Step::parse(to)
+        .and_then(|to| order::step(&m.priorities, id, version(v), to))
     {
         Ok(c) => c,
         Err(why) => {
