@@ -6,6 +6,7 @@
 //! unless KEEL_REQUIRE_ALL=1, which makes a missing browser a failure.
 
 mod common;
+#[allow(dead_code)]
 #[path = "browser/driver.rs"]
 mod driver;
 

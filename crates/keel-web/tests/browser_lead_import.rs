@@ -22,21 +22,11 @@ fn write(name: &str, text: &str) -> String {
     p.to_string_lossy().into_owned()
 }
 
-/// The number of rows read that the live part of the page shows. The part replaces itself
-/// every second, so an element found just before a swap may be gone when read: read again.
+/// The number of rows read that the live part of the page shows.
 async fn rows_read(tab: &Tab) -> u64 {
-    let xpath = "//div[@id='import-progress']//p[contains(., 'rows read')]";
-    let mut text = None;
-    for _ in 0..10 {
-        match tab.wait_for(xpath).await.text().await {
-            Ok(t) => {
-                text = Some(t);
-                break;
-            }
-            Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
-        }
-    }
-    let text = text.expect("the progress line kept being replaced while read");
+    let text = tab
+        .text_of("//div[@id='import-progress']//p[contains(., 'rows read')]")
+        .await;
     text.split(" rows read")
         .next()
         .unwrap()
@@ -125,20 +115,7 @@ async fn a_marketer_watches_an_import_live_cancels_it_and_maps_another_file() {
         .await;
     tab.shot("after-reload").await;
 
-    // The button sits in the part that replaces itself every second: press it again if it
-    // was replaced between being found and being pressed.
-    let mut pressed = false;
-    for _ in 0..10 {
-        let button = tab
-            .wait_for("//button[normalize-space()='Cancel the import']")
-            .await;
-        if button.click().await.is_ok() {
-            pressed = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    assert!(pressed, "the Cancel button kept being replaced");
+    tab.click_button("Cancel the import").await;
     tab.wait_for("//p[@role='status']/strong[normalize-space()='Cancelled.']")
         .await;
     tab.shot("cancelled").await;

@@ -2,6 +2,7 @@
 //! reads and acts on pages the way a person would, saving a screenshot of each page it sees.
 
 use fantoccini::elements::Element;
+use fantoccini::error::CmdError;
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::json;
@@ -382,18 +383,42 @@ impl Tab {
         self.wait_for(&xpath).await.text().await.unwrap()
     }
 
-    pub async fn click_button(&self, label: &str) {
-        self.wait_for(&format!("//button[normalize-space()='{label}']"))
+    /// Acts on the element matching the XPath, finding it again when the page replaced it
+    /// between finding and acting (a part that reloads itself, like an htmx poll).
+    async fn on_fresh<T, F, Fut>(&self, xpath: &str, act: F) -> Result<T, CmdError>
+    where
+        F: Fn(Element) -> Fut,
+        Fut: std::future::Future<Output = Result<T, CmdError>>,
+    {
+        let mut tries = 0;
+        loop {
+            match act(self.wait_for(xpath).await).await {
+                Err(e) if e.is_stale_element_reference() && tries < 10 => {
+                    tries += 1;
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+                done => return done,
+            }
+        }
+    }
+
+    /// The text of the element matching the XPath.
+    pub async fn text_of(&self, xpath: &str) -> String {
+        self.on_fresh(xpath, |e| async move { e.text().await })
             .await
-            .click()
+            .unwrap_or_else(|e| panic!("read {xpath}: {e}"))
+    }
+
+    pub async fn click_button(&self, label: &str) {
+        let xpath = format!("//button[normalize-space()='{label}']");
+        self.on_fresh(&xpath, |e| async move { e.click().await.map(drop) })
             .await
             .unwrap_or_else(|e| panic!("click the {label:?} button: {e}"));
     }
 
     pub async fn click_link(&self, label: &str) {
-        self.wait_for(&format!("//a[normalize-space()='{label}']"))
-            .await
-            .click()
+        let xpath = format!("//a[normalize-space()='{label}']");
+        self.on_fresh(&xpath, |e| async move { e.click().await.map(drop) })
             .await
             .unwrap_or_else(|e| panic!("click the {label:?} link: {e}"));
     }
