@@ -63,7 +63,11 @@ impl Store {
                 )))
             }
         };
-        Ok(Store { db, audited: true })
+        Ok(Store {
+            db,
+            audited: true,
+            sessions: Default::default(),
+        })
     }
 
     pub async fn migrate(&self) -> Result<()> {

@@ -42,6 +42,7 @@ mod programs;
 mod reviews;
 mod schema;
 mod segments;
+mod session_cache;
 mod sessions;
 mod spend;
 mod stack_layers;
@@ -114,6 +115,9 @@ pub struct Store {
     /// Whether write transactions tell the audit triggers who writes (always, but in the
     /// audit benchmark's "without" half: `bench_without_audit`).
     audited: bool,
+    /// Session lookups answered from memory on PostgreSQL once `cache_sessions` runs; every
+    /// write through this Store empties it after its commit (`write!`, `tx!`).
+    sessions: Arc<session_cache::SessionCache>,
 }
 
 #[derive(Clone)]
@@ -171,6 +175,7 @@ macro_rules! write {
                     };
                     if out.is_ok() {
                         tx.commit().await?;
+                        $s.sessions.forget_all();
                     }
                     out
                 }
@@ -199,6 +204,7 @@ macro_rules! tx {
                 let mut $tx = pool.begin_with($crate::audit::begin_pg($s.audited)).await?;
                 let out = $body;
                 $tx.commit().await?;
+                $s.sessions.forget_all();
                 out
             }
         }
@@ -220,6 +226,21 @@ impl Store {
             Db::Sqlite { .. } => Backend::Sqlite,
             Db::Postgres(_) => Backend::Postgres,
         }
+    }
+
+    /// Answers session lookups from memory from now on, kept true by a listener for the
+    /// changes every node makes (session_cache.rs). For a serving node on PostgreSQL; nothing
+    /// on SQLite.
+    pub async fn cache_sessions(&self) -> Result<()> {
+        if let Db::Postgres(pool) = &self.db {
+            session_cache::start(pool, &self.sessions).await?;
+        }
+        Ok(())
+    }
+
+    /// Whether session lookups are answered from memory now (PostgreSQL, listener connected).
+    pub fn sessions_cached(&self) -> bool {
+        self.sessions.is_live()
     }
 
     /// A cheap round trip, for readiness checks.

@@ -30,8 +30,25 @@ impl Store {
     }
 
     /// The session, its user and, when a workspace is named, the user's membership of it, in
-    /// one query: this runs on every signed-in request.
+    /// one query: this runs on every signed-in request, so on PostgreSQL its answer is kept
+    /// in memory while nothing it reads changes (session_cache.rs).
     pub async fn find_session(
+        &self,
+        id_hash: &str,
+        workspace_slug: Option<&str>,
+    ) -> Result<Option<(SessionRecord, Option<Membership>)>> {
+        if let Some(found) = self.sessions.get(id_hash, workspace_slug) {
+            return Ok(Some(found));
+        }
+        let generation = self.sessions.generation();
+        let found = self.read_session(id_hash, workspace_slug).await?;
+        if let (Some(g), Some(f)) = (generation, &found) {
+            self.sessions.keep(g, id_hash, workspace_slug, f);
+        }
+        Ok(found)
+    }
+
+    async fn read_session(
         &self,
         id_hash: &str,
         workspace_slug: Option<&str>,

@@ -105,6 +105,11 @@ pub async fn serve_until(
         trusted_proxies = ?config.trusted_proxies,
         "links and the origin check use the public address"
     );
+    // The one query of every signed-in request, answered from memory on PostgreSQL; without
+    // its listener keel still serves, reading sessions from the database.
+    if let Err(e) = store.cache_sessions().await {
+        tracing::warn!(error = %e, "sessions are read from the database on every request");
+    }
     let purge = tokio::spawn(purge_periodically(store.clone(), config.clone()));
     let settle = tokio::spawn(settle_audit_periodically(store.clone()));
     let grace = config.shutdown_grace;

@@ -180,6 +180,17 @@ impl Metrics {
                 p.name, p.max
             );
         }
+        family(
+            &mut out,
+            "keel_session_cache_live",
+            "gauge",
+            "1 while this node answers session lookups from memory (PostgreSQL, its change listener connected), else 0.",
+        );
+        let _ = writeln!(
+            out,
+            "keel_session_cache_live {}",
+            u8::from(state.store.sessions_cached())
+        );
 
         family(
             &mut out,

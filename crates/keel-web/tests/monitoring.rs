@@ -204,6 +204,12 @@ keel_testkit::each_backend!(metrics_count_requests_by_route_template, |db| {
         "{idle} + {in_use} of {max}"
     );
 
+    // A PostgreSQL node answers session lookups from memory once its listener is connected.
+    let (kind, live) = &families["keel_session_cache_live"];
+    assert_eq!(*kind, PrometheusType::Gauge);
+    let postgres = app.store.backend() == keel_store::Backend::Postgres;
+    assert_eq!(live[0].1, if postgres { 1.0 } else { 0.0 });
+
     // The first visit read the workspace's model; the next ones answered from the cache.
     let (kind, reloads) = &families["keel_model_reloads_total"];
     assert_eq!(*kind, PrometheusType::Counter);
