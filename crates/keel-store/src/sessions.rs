@@ -42,8 +42,12 @@ impl Store {
         }
         let generation = self.sessions.generation();
         let found = self.read_session(id_hash, workspace_slug).await?;
+        // A workspace the user is not a member of is not kept: every page of it is "not found"
+        // anyway, and made-up names could otherwise crowd out the real entries.
         if let (Some(g), Some(f)) = (generation, &found) {
-            self.sessions.keep(g, id_hash, workspace_slug, f);
+            if workspace_slug.is_none() || f.1.is_some() {
+                self.sessions.keep(g, id_hash, workspace_slug, f);
+            }
         }
         Ok(found)
     }
