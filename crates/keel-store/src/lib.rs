@@ -174,8 +174,10 @@ macro_rules! write {
                         $body
                     };
                     if out.is_ok() {
-                        tx.commit().await?;
+                        // Forgotten even when the commit's answer is lost: it may have landed.
+                        let committed = tx.commit().await;
                         $s.sessions.forget_all();
+                        committed?;
                     }
                     out
                 }
@@ -203,8 +205,9 @@ macro_rules! tx {
                 #[allow(unused_mut)]
                 let mut $tx = pool.begin_with($crate::audit::begin_pg($s.audited)).await?;
                 let out = $body;
-                $tx.commit().await?;
+                let committed = $tx.commit().await;
                 $s.sessions.forget_all();
+                committed?;
                 out
             }
         }

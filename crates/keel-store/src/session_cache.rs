@@ -11,9 +11,10 @@
 //!   a save redirects to on this node never shows what was there before.
 //! - A lookup that started before an emptying is not kept (the generation check), so a reader
 //!   racing a writer cannot put the old answer back.
-//! - While the listener is not connected nothing is kept or answered from memory, and an
-//!   entry lives at most `TTL` even if a notification were lost without the connection
-//!   noticing.
+//! - While the listener is not connected nothing is kept or answered from memory. A quiet
+//!   channel is proved alive every `BEAT` by a probe the node sends itself, so a connection
+//!   that died without a word is noticed within seconds; and an entry lives at most `TTL`
+//!   whatever happens.
 //!
 //! SQLite never uses it: its query is cheap, and other processes (the CLI) write the same
 //! file without any way to tell this one.
@@ -42,6 +43,8 @@ pub(crate) struct SessionCache {
     inner: Mutex<Inner>,
     /// Whether the listener is connected and listening: only then is memory used.
     live: AtomicBool,
+    /// Whether `start` ran: one listener per Store.
+    started: AtomicBool,
 }
 
 #[derive(Default)]
@@ -123,88 +126,121 @@ impl SessionCache {
     }
 }
 
+/// How long the channel may stay quiet before the node proves it still carries notifications
+/// by sending itself one, and how long it waits for that one to come back.
+const BEAT: Duration = Duration::from_secs(2);
+const PROBE_WAIT: Duration = Duration::from_secs(2);
+
 /// Connects a listener and starts a task that empties `cache` on every notification; memory
 /// is in use from when this returns. Refused when a notification sent through the pool does
 /// not reach the listener (a pooler in transaction mode between keel and PostgreSQL drops
-/// them): the database is then asked every time.
+/// them): the database is then asked every time. A second call does nothing.
 pub(crate) async fn start(pool: &PgPool, cache: &Arc<SessionCache>) -> crate::Result<()> {
-    let mut listener = listen(pool).await?;
-    let probe = format!("probe {:016x}", rand_u64());
-    sqlx::query("SELECT pg_notify($1, $2)")
-        .bind(CHANNEL)
-        .bind(&probe)
-        .execute(pool)
-        .await?;
-    let heard = async {
-        loop {
-            match listener.try_recv().await {
-                Ok(Some(n)) if n.payload() == probe => return true,
-                Ok(Some(_)) => continue,
-                _ => return false,
-            }
+    if cache.started.swap(true, Ordering::AcqRel) {
+        return Ok(());
+    }
+    let listener = match connect(pool, cache).await {
+        Ok(l) => l,
+        Err(e) => {
+            cache.started.store(false, Ordering::Release);
+            return Err(e);
         }
     };
-    if !tokio::time::timeout(Duration::from_secs(5), heard)
-        .await
-        .unwrap_or(false)
-    {
-        return Err(crate::StoreError::Config(
-            "a PostgreSQL notification did not come back (is a pooler in transaction mode between keel and PostgreSQL?)".into(),
-        ));
-    }
     cache.set_live(true);
     tokio::spawn(follow(listener, pool.clone(), Arc::downgrade(cache)));
     Ok(())
 }
 
-fn rand_u64() -> u64 {
-    let mut b = [0u8; 8];
-    let _ = getrandom::fill(&mut b);
-    u64::from_le_bytes(b)
-}
-
-async fn listen(pool: &PgPool) -> sqlx::Result<PgListener> {
+/// A listener on the channel that has been seen to carry this node's own probe.
+async fn connect(pool: &PgPool, cache: &SessionCache) -> crate::Result<PgListener> {
     let mut listener = PgListener::connect_with(pool).await?;
+    // A lost connection must come back through `connect` (and its probe), never silently.
+    listener.eager_reconnect(false);
     listener.listen(CHANNEL).await?;
+    if !prove(&mut listener, pool, cache).await {
+        return Err(crate::StoreError::Config(
+            "a PostgreSQL notification did not come back (is a pooler in transaction mode between keel and PostgreSQL?)".into(),
+        ));
+    }
     Ok(listener)
 }
 
-/// Runs until the pool closes or the Store is gone.
+/// Sends a probe through the pool and waits for it on the listener, emptying `cache` for
+/// every change notification heard meanwhile. False if it did not come back in time.
+async fn prove(listener: &mut PgListener, pool: &PgPool, cache: &SessionCache) -> bool {
+    let mut b = [0u8; 8];
+    let _ = getrandom::fill(&mut b);
+    let probe = format!("probe {:016x}", u64::from_le_bytes(b));
+    let sent = sqlx::query("SELECT pg_notify($1, $2)")
+        .bind(CHANNEL)
+        .bind(&probe)
+        .execute(pool)
+        .await;
+    if sent.is_err() {
+        return false;
+    }
+    let heard = async {
+        loop {
+            match listener.try_recv().await {
+                Ok(Some(n)) if n.payload() == probe => return true,
+                Ok(Some(n)) => heed(cache, n.payload()),
+                _ => return false,
+            }
+        }
+    };
+    tokio::time::timeout(PROBE_WAIT, heard)
+        .await
+        .unwrap_or(false)
+}
+
+/// The triggers send an empty payload; probes (any node's) change nothing.
+fn heed(cache: &SessionCache, payload: &str) {
+    if payload.is_empty() {
+        cache.forget_all();
+    }
+}
+
+/// Runs until the pool closes or the Store is gone (noticed within `BEAT`).
 async fn follow(mut listener: PgListener, pool: PgPool, cache: Weak<SessionCache>) {
     loop {
-        let got = listener.try_recv().await;
+        let got = tokio::time::timeout(BEAT, listener.try_recv()).await;
         let Some(c) = cache.upgrade() else { return };
-        match got {
-            Ok(Some(_)) => c.forget_all(),
-            // The connection was lost and is back: what was sent meanwhile is unknown.
-            Ok(None) => {
-                tracing::warn!("session cache listener reconnected; forgetting every session");
-                c.forget_all();
+        let alive = match got {
+            Ok(Ok(Some(n))) => {
+                heed(&c, n.payload());
+                true
             }
-            Err(sqlx::Error::PoolClosed) => {
+            Ok(Err(sqlx::Error::PoolClosed)) => {
                 c.set_live(false);
                 return;
             }
-            Err(e) => {
-                tracing::warn!(error = %e, "session cache listener lost; sessions are read from the database until it is back");
-                c.set_live(false);
-                drop(c);
-                let mut wait = Duration::from_millis(100);
-                listener = loop {
-                    tokio::time::sleep(wait).await;
-                    if pool.is_closed() || cache.strong_count() == 0 {
-                        return;
-                    }
-                    match listen(&pool).await {
-                        Ok(l) => break l,
-                        Err(_) => wait = (wait * 2).min(Duration::from_secs(5)),
-                    }
-                };
-                let Some(c) = cache.upgrade() else { return };
-                c.set_live(true);
-                tracing::info!("session cache listener is back");
-            }
+            // Quiet for a while: a connection that died without a word looks just the same.
+            Err(_) => prove(&mut listener, &pool, &c).await,
+            // Lost (`Ok(None)`: no reconnecting behind our back) or broken.
+            Ok(_) => false,
+        };
+        if alive {
+            continue;
         }
+        tracing::warn!(
+            "session cache listener lost; sessions are read from the database until it is back"
+        );
+        c.set_live(false);
+        drop((c, listener));
+        let mut wait = Duration::from_millis(100);
+        listener = loop {
+            tokio::time::sleep(wait).await;
+            if pool.is_closed() {
+                return;
+            }
+            let Some(c) = cache.upgrade() else { return };
+            if let Ok(l) = connect(&pool, &c).await {
+                c.set_live(true);
+                break l;
+            }
+            wait = (wait * 2).min(Duration::from_secs(5));
+        };
+        tracing::info!("session cache listener is back");
     }
 }
 

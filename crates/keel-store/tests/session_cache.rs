@@ -67,6 +67,25 @@ keel_testkit::each_backend!(two_nodes_follow_each_others_changes, |db| {
     assert_eq!(before.0, Some(Role::Member));
     assert_eq!(seen(&b).await, Some(before), "asked twice, the same answer");
     assert_eq!(seen(&a).await, Some(before));
+    if db.backend == Backend::Postgres {
+        // Proof the answers come from memory: a change made with triggers off (so no node is
+        // told) is seen by neither node.
+        let pool = sqlx::PgPool::connect(&db.url).await.unwrap();
+        let mut c = pool.acquire().await.unwrap();
+        sqlx::query("SET session_replication_role = replica")
+            .execute(&mut *c)
+            .await
+            .unwrap();
+        sqlx::query("UPDATE memberships SET role = 'owner' WHERE user_id = $1")
+            .bind(u.id)
+            .execute(&mut *c)
+            .await
+            .unwrap();
+        drop(c);
+        pool.close().await;
+        assert_eq!(seen(&b).await, Some(before), "answered from memory");
+        assert_eq!(seen(&a).await, Some(before), "answered from memory");
+    }
 
     // A role change: the writing node at once, the other soon.
     a.add_member(ws.id, u.id, Role::Viewer).await.unwrap();
@@ -125,5 +144,16 @@ keel_testkit::each_backend!(a_node_whose_listener_was_cut_catches_up, |db| {
     let now = seen(&a).await.unwrap();
     assert!(now.1 > before.1);
     follows(&b, Some(now)).await;
+    if db.backend == Backend::Postgres {
+        // And it listens again: answers come from memory once more.
+        let start = Instant::now();
+        while !b.sessions_cached() {
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "the listener never came back"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
     db.cleanup().await;
 });
